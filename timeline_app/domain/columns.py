@@ -1,0 +1,108 @@
+"""EventColumns: the events as parallel numpy arrays, sorted by start — all drawing needs.
+
+Built by one bulk query; handed to the timeline, which never touches the database. Kept in
+the domain (numpy, no Qt, no SQL) so the store can build it and the views can read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from timeline_app.domain.dates import PRECISION_ORDER
+from timeline_app.domain.model import CERTAINTY_ORDER
+
+PRECISION_CODES = {precision.value: code for code, precision in enumerate(PRECISION_ORDER)}
+CERTAINTY_CODES = {certainty.value: code for code, certainty in enumerate(CERTAINTY_ORDER)}
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class EventColumns:
+    """Parallel arrays, one row per event, sorted by `start`.
+
+    start/end: float64 UTC seconds (end == start bound for points is not assumed: `end` is
+    the exclusive upper bound of the event's last date); is_span: bool (has an end date);
+    precision: int8 index into PRECISION_ORDER of the start date; category: int32 index
+    into `category_names`/`category_colours`; importance: int8 1–5; certainty: int8 index
+    into CERTAINTY_ORDER; ids and titles: object arrays of str; actors: tuple of tuples.
+    """
+
+    start: np.ndarray
+    end: np.ndarray
+    is_span: np.ndarray
+    precision: np.ndarray
+    category: np.ndarray
+    importance: np.ndarray
+    certainty: np.ndarray
+    ids: np.ndarray
+    titles: np.ndarray
+    category_names: tuple[str, ...] = ()
+    category_colours: tuple[str, ...] = ()
+    actors: tuple[tuple[str, ...], ...] = field(default=())
+
+    def __len__(self) -> int:
+        return int(self.start.shape[0])
+
+    @classmethod
+    def empty(cls) -> EventColumns:
+        return cls.from_rows([])
+
+    @classmethod
+    def from_rows(
+        cls,
+        rows: list[tuple],
+        category_names: tuple[str, ...] = (),
+        category_colours: tuple[str, ...] = (),
+        actors: tuple[tuple[str, ...], ...] | None = None,
+    ) -> EventColumns:
+        """Rows of (id, title, start, end, is_span, precision_code, category_index,
+        importance, certainty_code), in any order; sorted here by start."""
+        count = len(rows)
+        start = np.fromiter((r[2] for r in rows), dtype=np.float64, count=count)
+        order = np.argsort(start, kind="stable")
+        def column(index: int, dtype: type | str) -> np.ndarray:
+            return np.fromiter((r[index] for r in rows), dtype=dtype, count=count)[order]
+        ids = np.empty(count, dtype=object)
+        titles = np.empty(count, dtype=object)
+        ids[:] = [rows[i][0] for i in order]
+        titles[:] = [rows[i][1] for i in order]
+        ordered_actors: tuple[tuple[str, ...], ...] = ()
+        if actors is not None:
+            ordered_actors = tuple(actors[i] for i in order)
+        return cls(
+            start=start[order],
+            end=column(3, np.float64),
+            is_span=column(4, np.bool_),
+            precision=column(5, np.int8),
+            category=column(6, np.int32),
+            importance=column(7, np.int8),
+            certainty=column(8, np.int8),
+            ids=ids,
+            titles=titles,
+            category_names=category_names,
+            category_colours=category_colours,
+            actors=ordered_actors,
+        )
+
+    def take(self, mask_or_index: np.ndarray) -> EventColumns:
+        """A subset (boolean mask or sorted index array), keeping the category tables."""
+        index = np.flatnonzero(mask_or_index) if mask_or_index.dtype == np.bool_ else mask_or_index
+        return EventColumns(
+            start=self.start[index],
+            end=self.end[index],
+            is_span=self.is_span[index],
+            precision=self.precision[index],
+            category=self.category[index],
+            importance=self.importance[index],
+            certainty=self.certainty[index],
+            ids=self.ids[index],
+            titles=self.titles[index],
+            category_names=self.category_names,
+            category_colours=self.category_colours,
+            actors=tuple(self.actors[i] for i in index) if self.actors else (),
+        )
+
+    def index_of(self, event_id: str) -> int | None:
+        hits = np.flatnonzero(self.ids == event_id)
+        return int(hits[0]) if hits.size else None

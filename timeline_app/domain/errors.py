@@ -1,0 +1,54 @@
+"""The project's own error hierarchy: every failure a user can cause names what is wrong and where."""
+
+from __future__ import annotations
+
+
+class TimelineError(Exception):
+    """Base of every error the app reports to a user as one clear line."""
+
+
+class ValidationError(TimelineError):
+    """A value broke a rule; `field` names the form field or file column at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class DateError(ValidationError):
+    """A date text could not be read; the message quotes the text."""
+
+
+class ImportFileError(TimelineError):
+    """A file to import is wrong at `path`:`row` in `field`; nothing was written."""
+
+    def __init__(self, path: str, row: int | None, field: str, message: str) -> None:
+        where = f"{path}:{row}" if row is not None else path
+        super().__init__(f"{where}: {field}: {message}")
+        self.path = path
+        self.row = row
+        self.field = field
+        self.message = message
+
+
+class SchemaError(TimelineError):
+    """The database is not one this version of the app can open; it was left untouched."""
+
+
+class ConflictError(TimelineError):
+    """An edit was based on a stale version: someone saved the same record in between."""
+
+    def __init__(self, entity: str, entity_id: str, expected: int, found: int | None) -> None:
+        what = "was deleted" if found is None else f"is now at version {found}"
+        super().__init__(
+            f"{entity} {entity_id} {what}; your edit was based on version {expected}"
+        )
+        self.entity = entity
+        self.entity_id = entity_id
+        self.expected = expected
+        self.found = found
+
+
+class NotFoundError(TimelineError):
+    """A record the user referred to does not exist (any more)."""

@@ -1,0 +1,129 @@
+"""Plain values the whole app speaks in: events, categories, actors, sources, eras."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Certainty(StrEnum):
+    """How sure the record is that the event happened as described."""
+
+    CONFIRMED = "confirmed"
+    REPORTED = "reported"
+    ALLEGED = "alleged"
+    DISPUTED = "disputed"
+
+
+CERTAINTY_ORDER: tuple[Certainty, ...] = tuple(Certainty)
+IMPORTANCE_MIN = 1
+IMPORTANCE_MAX = 5
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """A source as cited by one event: the source's fields plus the event's note on it."""
+
+    title: str
+    url: str
+    publisher: str = ""
+    published: str | None = None
+    note: str = ""
+    id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EventDraft:
+    """What a user or a file supplies for an event, before validation and derivation."""
+
+    title: str
+    start: str
+    end: str | None = None
+    category: str = ""
+    importance: int = 3
+    certainty: Certainty | str = Certainty.CONFIRMED
+    description: str = ""
+    location: str | None = None
+    actors: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    sources: tuple[SourceRef, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """A stored event as read back: the draft's fields plus identity, bounds and version."""
+
+    id: str
+    title: str
+    start: str
+    end: str | None
+    category: str
+    importance: int
+    certainty: Certainty
+    description: str
+    location: str | None
+    actors: tuple[str, ...]
+    tags: tuple[str, ...]
+    sources: tuple[SourceRef, ...]
+    lower: int
+    upper: int
+    precision: str
+    version: int
+    created_at: str = ""
+    updated_at: str = ""
+
+    def to_draft(self) -> EventDraft:
+        return EventDraft(
+            title=self.title,
+            start=self.start,
+            end=self.end,
+            category=self.category,
+            importance=self.importance,
+            certainty=self.certainty,
+            description=self.description,
+            location=self.location,
+            actors=self.actors,
+            tags=self.tags,
+            sources=self.sources,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryRecord:
+    id: int
+    name: str
+    colour: str
+    parent: str | None = None
+    sort_order: int = 0
+    description: str = ""
+    event_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class EraRecord:
+    id: str
+    name: str
+    start: str
+    end: str | None
+    colour: str
+    group: str
+    lower: int = 0
+    upper: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class EventFilter:
+    """What the user narrowed the view to; empty fields do not filter."""
+
+    text: str = ""
+    categories: frozenset[str] = field(default_factory=frozenset)
+    actors: frozenset[str] = field(default_factory=frozenset)
+    tags: frozenset[str] = field(default_factory=frozenset)
+    certainties: frozenset[Certainty] = field(default_factory=frozenset)
+    min_importance: int = IMPORTANCE_MIN
+    lower: int | None = None
+    upper: int | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return self == EventFilter()
