@@ -108,7 +108,10 @@ def upgrade() -> None:
             primary_key=True,
         ),
         sa.Column(
-            "actor_id", sa.Integer(), sa.ForeignKey("actors.id", ondelete="CASCADE"), primary_key=True
+            "actor_id",
+            sa.Integer(),
+            sa.ForeignKey("actors.id", ondelete="CASCADE"),
+            primary_key=True,
         ),
         sa.Column("position", sa.Integer(), nullable=False, server_default="0"),
     )

@@ -61,8 +61,10 @@ class EventColumns:
         count = len(rows)
         start = np.fromiter((r[2] for r in rows), dtype=np.float64, count=count)
         order = np.argsort(start, kind="stable")
+
         def column(index: int, dtype: type | str) -> np.ndarray:
             return np.fromiter((r[index] for r in rows), dtype=dtype, count=count)[order]
+
         ids = np.empty(count, dtype=object)
         titles = np.empty(count, dtype=object)
         ids[:] = [rows[i][0] for i in order]

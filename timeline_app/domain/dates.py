@@ -79,9 +79,7 @@ class DateSpan:
         """The coarser of the two ends: what the whole span can honestly claim."""
         if self.end is None:
             return self.start.precision
-        return max(
-            self.start.precision, self.end.precision, key=PRECISION_ORDER.index
-        )
+        return max(self.start.precision, self.end.precision, key=PRECISION_ORDER.index)
 
     @property
     def text(self) -> str:
@@ -209,7 +207,9 @@ def parse_span(start: str, end: str | None = None) -> DateSpan:
     return DateSpan(first_date, last_date)
 
 
-_FREE_QUALIFIER = re.compile(r"^(?:(?P<approx>~|c\.|ca\.|circa|about|around)\s*)?(?P<body>.*?)(?P<mark>[?~%])?$", re.I)
+_FREE_QUALIFIER = re.compile(
+    r"^(?:(?P<approx>~|c\.|ca\.|circa|about|around)\s*)?(?P<body>.*?)(?P<mark>[?~%])?$", re.I
+)
 
 
 def read_user_date(text: str) -> str:
@@ -225,7 +225,9 @@ def read_user_date(text: str) -> str:
     body = match.group("body").strip().rstrip(",")
     approximate = bool(match.group("approx")) or match.group("mark") in ("~", "%")
     uncertain = match.group("mark") in ("?", "%")
-    qualifier = "%" if approximate and uncertain else "~" if approximate else "?" if uncertain else ""
+    qualifier = (
+        "%" if approximate and uncertain else "~" if approximate else "?" if uncertain else ""
+    )
     edtf_body = _free_body(body)
     if edtf_body is None:
         # Let the full EDTF grammar have the last word (seasons, 19XX, ...).
@@ -300,7 +302,7 @@ def describe_date(date: PartialDate) -> str:
 
 
 def describe_span(span: DateSpan) -> str:
-    """A reader's rendering of a point or span ("March 2023", "30 September 2015 – 8 December 2024")."""
+    """A reader's rendering of a point or a span ("March 2023", "1995 – 1997")."""
     if span.end is None:
         return describe_date(span.start)
     return f"{describe_date(span.start)} – {describe_date(span.end)}"

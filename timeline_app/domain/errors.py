@@ -1,4 +1,4 @@
-"""The project's own error hierarchy: every failure a user can cause names what is wrong and where."""
+"""The project's own error hierarchy: every failure a user can cause names what and where."""
 
 from __future__ import annotations
 
@@ -41,9 +41,7 @@ class ConflictError(TimelineError):
 
     def __init__(self, entity: str, entity_id: str, expected: int, found: int | None) -> None:
         what = "was deleted" if found is None else f"is now at version {found}"
-        super().__init__(
-            f"{entity} {entity_id} {what}; your edit was based on version {expected}"
-        )
+        super().__init__(f"{entity} {entity_id} {what}; your edit was based on version {expected}")
         self.entity = entity
         self.entity_id = entity_id
         self.expected = expected

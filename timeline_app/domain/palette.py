@@ -5,13 +5,32 @@ from __future__ import annotations
 import re
 
 OKABE_ITO = ("#0072B2", "#D55E00", "#E69F00", "#009E73", "#56B4E9", "#CC79A7", "#F0E442")
-TOL_MUTED = ("#882255", "#332288", "#CC6677", "#44AA99", "#999933", "#AA4499", "#DDCC77",
-             "#117733", "#88CCEE")
+TOL_MUTED = (
+    "#882255",
+    "#332288",
+    "#CC6677",
+    "#44AA99",
+    "#999933",
+    "#AA4499",
+    "#DDCC77",
+    "#117733",
+    "#88CCEE",
+)
 
 # Twelve distinguishable colours, used in this order for new categories.
 CATEGORY_COLOURS: tuple[str, ...] = (
-    "#0072B2", "#D55E00", "#882255", "#E69F00", "#332288", "#009E73",
-    "#56B4E9", "#CC6677", "#44AA99", "#999933", "#AA4499", "#DDCC77",
+    "#0072B2",
+    "#D55E00",
+    "#882255",
+    "#E69F00",
+    "#332288",
+    "#009E73",
+    "#56B4E9",
+    "#CC6677",
+    "#44AA99",
+    "#999933",
+    "#AA4499",
+    "#DDCC77",
 )
 FALLBACK_COLOUR = "#888888"
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")

@@ -121,7 +121,9 @@ def validate_event(
         raise ValidationError("category", f"{category!r} is not a known category")
     importance = check_importance(draft.importance)
     certainty = check_certainty(draft.certainty)
-    description = check_text("description", draft.description, limit=DESCRIPTION_MAX, required=False)
+    description = check_text(
+        "description", draft.description, limit=DESCRIPTION_MAX, required=False
+    )
     location = check_text("location", draft.location, limit=NAME_MAX, required=False) or None
     actors = check_names("actors", draft.actors)
     tags = check_names("tags", draft.tags)

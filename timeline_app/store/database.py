@@ -100,9 +100,10 @@ def _check_sqlite_file(path: Path) -> bool:
     try:
         connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
         try:
-            tables = {row[0] for row in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'"
-            )}
+            tables = {
+                row[0]
+                for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
             _check_ours(str(path), tables, lambda sql: connection.execute(sql).fetchall())
         finally:
             connection.close()
@@ -170,15 +171,15 @@ def open_database(target: str | Path | None = None, *, create: bool = True) -> D
             try:
                 sqlite_path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as error:
-                raise SchemaError(f"cannot create {sqlite_path.parent}: {error.strerror}") from error
+                raise SchemaError(
+                    f"cannot create {sqlite_path.parent}: {error.strerror}"
+                ) from error
     engine = _make_engine(target, sqlite_path)
     try:
         with engine.connect() as connection:
             tables = set(inspect(connection).get_table_names())
             if sqlite_path is None:
-                _check_ours(
-                    location, tables, lambda sql: connection.execute(text(sql)).fetchall()
-                )
+                _check_ours(location, tables, lambda sql: connection.execute(text(sql)).fetchall())
             is_new = not tables
         if is_new and not create:
             raise SchemaError(f"{location} holds no timeline database")

@@ -1,0 +1,496 @@
+"""The curation use-cases shared by the window and the command line.
+
+Each public method is one transaction: it validates, writes everything or nothing, and
+returns plain records so callers (and undo commands) never hold a session.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+
+from timeline_app.domain.columns import EventColumns
+from timeline_app.domain.dates import DateSpan, parse_span
+from timeline_app.domain.errors import ConflictError, NotFoundError, ValidationError
+from timeline_app.domain.model import (
+    CategoryRecord,
+    EraRecord,
+    EventDraft,
+    EventFilter,
+    EventRecord,
+    SourceRef,
+)
+from timeline_app.domain.palette import next_colour
+from timeline_app.domain.rules import NAME_MAX, check_colour, check_text, validate_event
+from timeline_app.store import queries
+from timeline_app.store.database import Database
+
+NAMESPACE = uuid.UUID("6f1c1e0a-2b7e-4d0c-9a51-0d7c1f3e9b21")
+
+
+def source_id_for(ref: SourceRef) -> str:
+    """A source's id: its own when it has one, else derived from URL and title (stable)."""
+    return ref.id or str(uuid.uuid5(NAMESPACE, f"source:{ref.url}\n{ref.title}"))
+
+
+def event_values(
+    event_id: str, draft: EventDraft, span: DateSpan, category_id: int, stamp: str
+) -> dict:
+    """The events-table row of a validated draft, derived bounds included."""
+    return {
+        "id": event_id,
+        "title": draft.title,
+        "description": draft.description,
+        "start": draft.start,
+        "end": draft.end,
+        "start_lo": span.start.lower,
+        "start_hi": span.start.upper,
+        "end_lo": span.end.lower if span.end is not None else None,
+        "end_hi": span.upper,
+        "precision": span.start.precision.value,
+        "category_id": category_id,
+        "importance": draft.importance,
+        "certainty": str(draft.certainty),
+        "location": draft.location,
+        "created_at": stamp,
+        "updated_at": stamp,
+        "version": 1,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class MergeResult:
+    """What a category merge did, so it can be undone exactly."""
+
+    source: CategoryRecord
+    target: str
+    moved_ids: tuple[str, ...]
+
+
+class Catalog:
+    """Use-cases over one open database."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    @property
+    def engine(self):
+        return self.database.engine
+
+    # ---- reading ---------------------------------------------------------------------------
+
+    def count_events(self) -> int:
+        with self.engine.connect() as connection:
+            return queries.count_events(connection)
+
+    def event(self, event_id: str) -> EventRecord:
+        with self.engine.connect() as connection:
+            records = queries.event_records(connection, [event_id])
+        if not records:
+            raise NotFoundError(f"event {event_id} does not exist")
+        return records[0]
+
+    def events(self, ids: Sequence[str] | None = None) -> list[EventRecord]:
+        with self.engine.connect() as connection:
+            return queries.event_records(connection, ids)
+
+    def event_rows(self, where: EventFilter | None = None) -> list[queries.EventRow]:
+        with self.engine.connect() as connection:
+            return queries.event_rows(connection, where)
+
+    def event_ids(self, where: EventFilter | None = None) -> list[str]:
+        with self.engine.connect() as connection:
+            return queries.event_ids(connection, where)
+
+    def event_columns(self, where: EventFilter | None = None) -> EventColumns:
+        with self.engine.connect() as connection:
+            return queries.event_columns(connection, where)
+
+    def search(self, words: str) -> list[str]:
+        """Ids of events whose title or description contain every word (prefixes match)."""
+        return self.event_ids(EventFilter(text=words))
+
+    def categories(self) -> list[CategoryRecord]:
+        with self.engine.connect() as connection:
+            return queries.category_records(connection)
+
+    def category_names(self) -> list[str]:
+        return [category.name for category in self.categories()]
+
+    def actor_names(self) -> list[str]:
+        with self.engine.connect() as connection:
+            return queries.names(connection, queries.actors)
+
+    def tag_names(self) -> list[str]:
+        with self.engine.connect() as connection:
+            return queries.names(connection, queries.tags)
+
+    def eras(self) -> list[EraRecord]:
+        with self.engine.connect() as connection:
+            return queries.era_records(connection)
+
+    def sources(self) -> list[SourceRef]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(
+                    queries.sources.c.title,
+                    queries.sources.c.url,
+                    queries.sources.c.publisher,
+                    queries.sources.c.published,
+                    queries.sources.c.id,
+                ).order_by(queries.sources.c.title)
+            )
+            return [SourceRef(r[0], r[1], r[2], r[3], "", r[4]) for r in rows]
+
+    # ---- events ----------------------------------------------------------------------------
+
+    def _category_id(self, connection: Connection, name: str) -> int:
+        found = connection.execute(
+            select(queries.categories.c.id).where(queries.categories.c.name == name)
+        ).scalar()
+        if found is None:
+            raise ValidationError("category", f"{name!r} is not a known category")
+        return int(found)
+
+    def _write_event_links(self, connection: Connection, event_id: str, draft: EventDraft) -> None:
+        refs = [replace(ref, id=source_id_for(ref)) for ref in draft.sources]
+        queries.upsert_sources(connection, refs)
+        queries.write_links(
+            connection,
+            {event_id: draft.actors},
+            {event_id: draft.tags},
+            {event_id: [(ref.id, ref.note) for ref in refs]},  # type: ignore[misc]
+        )
+
+    def add_event(self, draft: EventDraft, *, event_id: str | None = None) -> EventRecord:
+        """Validate and store a new event; a given id is kept (undo, import, duplicate)."""
+        cleaned, span = validate_event(draft)
+        new_id = event_id or str(uuid.uuid4())
+        with self.engine.begin() as connection:
+            category_id = self._category_id(connection, cleaned.category)
+            row = event_values(new_id, cleaned, span, category_id, queries.now_text())
+            queries.insert_event_rows(connection, [row])
+            self._write_event_links(connection, new_id, cleaned)
+        return self.event(new_id)
+
+    def update_event(self, event_id: str, draft: EventDraft, expected_version: int) -> EventRecord:
+        """Save an edit made on `expected_version`; ConflictError if someone saved in between."""
+        cleaned, span = validate_event(draft)
+        with self.engine.begin() as connection:
+            category_id = self._category_id(connection, cleaned.category)
+            values = event_values(event_id, cleaned, span, category_id, queries.now_text())
+            for key in ("id", "created_at", "version"):
+                values.pop(key)
+            if not queries.update_event_row(connection, event_id, expected_version, values):
+                found = queries.event_version(connection, event_id)
+                raise ConflictError("event", event_id, expected_version, found)
+            self._write_event_links(connection, event_id, cleaned)
+        return self.event(event_id)
+
+    def delete_events(self, ids: Iterable[str]) -> list[EventRecord]:
+        """Delete events and return them as they were, so an undo can restore them."""
+        id_list = list(dict.fromkeys(ids))
+        with self.engine.begin() as connection:
+            records = queries.event_records(connection, id_list)
+            queries.delete_event_rows(connection, [record.id for record in records])
+        return records
+
+    def restore_events(self, records: Sequence[EventRecord]) -> None:
+        """Put deleted events back with their ids, versions and timestamps (undo of delete)."""
+        with self.engine.begin() as connection:
+            self._insert_records(connection, records)
+
+    def _insert_records(self, connection: Connection, records: Sequence[EventRecord]) -> None:
+        category_ids = queries.category_ids(connection)
+        rows = []
+        for record in records:
+            span = parse_span(record.start, record.end)
+            if record.category not in category_ids:
+                raise ValidationError("category", f"{record.category!r} no longer exists")
+            row = event_values(
+                record.id,
+                record.to_draft(),
+                span,
+                category_ids[record.category],
+                record.created_at or queries.now_text(),
+            )
+            row["updated_at"] = record.updated_at or row["updated_at"]
+            row["version"] = record.version
+            rows.append(row)
+        queries.insert_event_rows(connection, rows)
+        refs = {}
+        for record in records:
+            for ref in record.sources:
+                fixed = replace(ref, id=source_id_for(ref))
+                refs[fixed.id] = fixed
+        queries.upsert_sources(connection, refs.values())
+        queries.write_links(
+            connection,
+            {record.id: record.actors for record in records},
+            {record.id: record.tags for record in records},
+            {
+                record.id: [(source_id_for(ref), ref.note) for ref in record.sources]
+                for record in records
+            },
+        )
+
+    def replace_events(self, records: Sequence[EventRecord]) -> None:
+        """Overwrite events with given records whatever their version (undo of an import)."""
+        with self.engine.begin() as connection:
+            queries.delete_event_rows(connection, [record.id for record in records])
+            self._insert_records(connection, records)
+
+    def duplicate_event(self, event_id: str) -> EventRecord:
+        original = self.event(event_id)
+        draft = replace(original.to_draft(), title=f"{original.title} (copy)"[:300])
+        return self.add_event(draft)
+
+    def set_category_of(self, ids: Sequence[str], category: str) -> dict[str, str]:
+        """Move events to a category; returns each event's previous category (for undo)."""
+        with self.engine.begin() as connection:
+            target = self._category_id(connection, category)
+            previous = {
+                record.id: record.category for record in queries.event_records(connection, ids)
+            }
+            for part in queries.chunks(list(previous)):
+                connection.execute(
+                    update(queries.events)
+                    .where(queries.events.c.id.in_(part))
+                    .values(
+                        category_id=target,
+                        version=queries.events.c.version + 1,
+                        updated_at=queries.now_text(),
+                    )
+                )
+        return previous
+
+    def restore_categories_of(self, previous: dict[str, str]) -> None:
+        with self.engine.begin() as connection:
+            ids = queries.category_ids(connection)
+            for event_id, name in previous.items():
+                connection.execute(
+                    update(queries.events)
+                    .where(queries.events.c.id == event_id)
+                    .values(category_id=ids[name], version=queries.events.c.version + 1)
+                )
+
+    # ---- categories ------------------------------------------------------------------------
+
+    def _category(self, connection: Connection, name: str) -> CategoryRecord:
+        for record in queries.category_records(connection):
+            if record.name == name:
+                return record
+        raise NotFoundError(f"category {name!r} does not exist")
+
+    def add_category(
+        self,
+        name: str,
+        colour: str | None = None,
+        *,
+        parent: str | None = None,
+        description: str = "",
+        sort_order: int | None = None,
+    ) -> CategoryRecord:
+        clean_name = check_text("name", name, limit=NAME_MAX)
+        with self.engine.begin() as connection:
+            existing = queries.category_records(connection)
+            if any(record.name == clean_name for record in existing):
+                raise ValidationError("name", f"a category named {clean_name!r} already exists")
+            chosen = (
+                check_colour("colour", colour)
+                if colour
+                else next_colour([record.colour for record in existing])
+            )
+            parent_id = self._category(connection, parent).id if parent else None
+            order = sort_order if sort_order is not None else len(existing)
+            connection.execute(
+                insert(queries.categories).values(
+                    name=clean_name,
+                    colour=chosen,
+                    parent_id=parent_id,
+                    sort_order=order,
+                    description=description,
+                )
+            )
+            return self._category(connection, clean_name)
+
+    def update_category(
+        self,
+        name: str,
+        *,
+        new_name: str | None = None,
+        colour: str | None = None,
+        parent: str | bool | None = False,
+        description: str | None = None,
+    ) -> CategoryRecord:
+        """Rename, recolour, re-parent (None = top level; False = unchanged) a category."""
+        with self.engine.begin() as connection:
+            record = self._category(connection, name)
+            values: dict = {}
+            if new_name is not None and new_name != name:
+                clean = check_text("name", new_name, limit=NAME_MAX)
+                if any(r.name == clean for r in queries.category_records(connection)):
+                    raise ValidationError("name", f"a category named {clean!r} already exists")
+                values["name"] = clean
+            if colour is not None:
+                values["colour"] = check_colour("colour", colour)
+            if parent is not False:
+                if parent == name or (new_name and parent == new_name):
+                    raise ValidationError("parent", "a category cannot be its own parent")
+                values["parent_id"] = (
+                    self._category(connection, parent).id if isinstance(parent, str) else None
+                )
+            if description is not None:
+                values["description"] = description
+            if values:
+                connection.execute(
+                    update(queries.categories)
+                    .where(queries.categories.c.id == record.id)
+                    .values(**values)
+                )
+            return self._category(connection, values.get("name", name))
+
+    def reorder_categories(self, ordered_names: Sequence[str]) -> list[str]:
+        """Set the lane order; returns the previous order (for undo)."""
+        with self.engine.begin() as connection:
+            before = [record.name for record in queries.category_records(connection)]
+            ids = queries.category_ids(connection)
+            unknown = [name for name in ordered_names if name not in ids]
+            if unknown:
+                raise ValidationError("category", f"{unknown[0]!r} is not a known category")
+            rest = [name for name in before if name not in ordered_names]
+            for position, name in enumerate([*ordered_names, *rest]):
+                connection.execute(
+                    update(queries.categories)
+                    .where(queries.categories.c.id == ids[name])
+                    .values(sort_order=position)
+                )
+        return before
+
+    def merge_categories(self, source: str, target: str) -> MergeResult:
+        """Move every event of `source` into `target` and remove `source`."""
+        if source == target:
+            raise ValidationError("category", "cannot merge a category into itself")
+        with self.engine.begin() as connection:
+            source_record = self._category(connection, source)
+            target_record = self._category(connection, target)
+            moved = tuple(
+                connection.execute(
+                    select(queries.events.c.id).where(
+                        queries.events.c.category_id == source_record.id
+                    )
+                ).scalars()
+            )
+            connection.execute(
+                update(queries.events)
+                .where(queries.events.c.category_id == source_record.id)
+                .values(category_id=target_record.id, version=queries.events.c.version + 1)
+            )
+            connection.execute(
+                update(queries.categories)
+                .where(queries.categories.c.parent_id == source_record.id)
+                .values(parent_id=target_record.id)
+            )
+            connection.execute(
+                delete(queries.categories).where(queries.categories.c.id == source_record.id)
+            )
+        return MergeResult(source_record, target, moved)
+
+    def unmerge_categories(self, result: MergeResult) -> None:
+        """Undo a merge: recreate the source category and move its events back."""
+        record = result.source
+        with self.engine.begin() as connection:
+            parent_id = None
+            if record.parent:
+                parent_id = queries.category_ids(connection).get(record.parent)
+            connection.execute(
+                insert(queries.categories).values(
+                    id=record.id,
+                    name=record.name,
+                    colour=record.colour,
+                    parent_id=parent_id,
+                    sort_order=record.sort_order,
+                    description=record.description,
+                )
+            )
+            for part in queries.chunks(list(result.moved_ids)):
+                connection.execute(
+                    update(queries.events)
+                    .where(queries.events.c.id.in_(part))
+                    .values(category_id=record.id, version=queries.events.c.version + 1)
+                )
+
+    def delete_category(self, name: str, *, move_to: str | None = None) -> MergeResult:
+        """Delete a category; its events (if any) must be given somewhere to go."""
+        with self.engine.connect() as connection:
+            record = self._category(connection, name)
+        if record.event_count and move_to is None:
+            raise ValidationError(
+                "category", f"{name!r} still has {record.event_count} events; choose where they go"
+            )
+        if move_to is not None:
+            return self.merge_categories(name, move_to)
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(queries.categories)
+                .where(queries.categories.c.parent_id == record.id)
+                .values(parent_id=None)
+            )
+            connection.execute(
+                delete(queries.categories).where(queries.categories.c.id == record.id)
+            )
+        return MergeResult(record, "", ())
+
+    # ---- actors, tags, eras ----------------------------------------------------------------
+
+    def add_actor(self, name: str, kind: str = "") -> None:
+        clean = check_text("name", name, limit=NAME_MAX)
+        with self.engine.begin() as connection:
+            exists = connection.execute(
+                select(func.count())
+                .select_from(queries.actors)
+                .where(queries.actors.c.name == clean)
+            ).scalar_one()
+            if exists:
+                raise ValidationError("name", f"an actor named {clean!r} already exists")
+            connection.execute(insert(queries.actors).values(name=clean, kind=kind))
+
+    def add_era(
+        self,
+        name: str,
+        start: str,
+        end: str | None,
+        colour: str,
+        group: str = "",
+        *,
+        era_id: str | None = None,
+    ) -> EraRecord:
+        clean = check_text("name", name, limit=NAME_MAX)
+        span = parse_span(start, end)
+        colour_ok = check_colour("colour", colour)
+        new_id = era_id or str(uuid.uuid4())
+        with self.engine.begin() as connection:
+            connection.execute(
+                insert(queries.eras).values(
+                    id=new_id,
+                    name=clean,
+                    start=span.start.text,
+                    end=span.end.text if span.end else None,
+                    lower=span.lower,
+                    upper=span.upper,
+                    colour=colour_ok,
+                    group_name=group,
+                )
+            )
+        return next(era for era in self.eras() if era.id == new_id)
+
+    def delete_era(self, era_id: str) -> EraRecord:
+        era = next((era for era in self.eras() if era.id == era_id), None)
+        if era is None:
+            raise NotFoundError(f"era {era_id} does not exist")
+        with self.engine.begin() as connection:
+            connection.execute(delete(queries.eras).where(queries.eras.c.id == era_id))
+        return era

@@ -1,0 +1,526 @@
+"""SQL for the use-cases: bulk reads for drawing, records for editing, search, bulk writes.
+
+Every function takes an open Connection inside the caller's transaction; none commits.
+Core `select()`/`insert()` throughout: drawing a million events must not build ORM objects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, text, update
+
+from timeline_app.domain.columns import CERTAINTY_CODES, PRECISION_CODES, EventColumns
+from timeline_app.domain.model import (
+    CategoryRecord,
+    Certainty,
+    EraRecord,
+    EventFilter,
+    EventRecord,
+    SourceRef,
+)
+from timeline_app.domain.palette import FALLBACK_COLOUR
+from timeline_app.store.schema import (
+    Actor,
+    Category,
+    Era,
+    Event,
+    EventSource,
+    Source,
+    Tag,
+    event_actors,
+    event_tags,
+)
+
+events = Event.__table__
+categories = Category.__table__
+actors = Actor.__table__
+tags = Tag.__table__
+sources = Source.__table__
+event_sources = EventSource.__table__
+eras = Era.__table__
+
+CHUNK = 900  # stays under SQLite's bound-parameter limit for IN lists
+
+
+def now_text() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def chunks(items: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    """One line of the event table: enough to show and sort, nothing more."""
+
+    id: str
+    title: str
+    start: str
+    end: str | None
+    lower: float
+    upper: float
+    category: str
+    importance: int
+    certainty: str
+
+
+# ---- reading -------------------------------------------------------------------------------
+
+
+def category_records(connection: Connection) -> list[CategoryRecord]:
+    parent = categories.alias("parent")
+    counts = (
+        select(events.c.category_id, func.count().label("n"))
+        .group_by(events.c.category_id)
+        .subquery()
+    )
+    query = (
+        select(
+            categories.c.id,
+            categories.c.name,
+            categories.c.colour,
+            parent.c.name,
+            categories.c.sort_order,
+            categories.c.description,
+            func.coalesce(counts.c.n, 0),
+        )
+        .outerjoin(parent, parent.c.id == categories.c.parent_id)
+        .outerjoin(counts, counts.c.category_id == categories.c.id)
+        .order_by(categories.c.sort_order, categories.c.name)
+    )
+    return [CategoryRecord(*row) for row in connection.execute(query)]
+
+
+def names(connection: Connection, table: object) -> list[str]:
+    return list(connection.execute(select(table.c.name).order_by(table.c.name)).scalars())  # type: ignore[attr-defined]
+
+
+def era_records(connection: Connection) -> list[EraRecord]:
+    query = select(
+        eras.c.id,
+        eras.c.name,
+        eras.c.start,
+        eras.c.end,
+        eras.c.colour,
+        eras.c.group_name,
+        eras.c.lower,
+        eras.c.upper,
+    ).order_by(eras.c.lower, eras.c.name)
+    return [
+        EraRecord(row[0], row[1], row[2], row[3], row[4], row[5], int(row[6]), int(row[7]))
+        for row in connection.execute(query)
+    ]
+
+
+def _links(connection: Connection, ids: Sequence[str]) -> tuple[dict, dict, dict]:
+    actor_map: dict[str, list[str]] = defaultdict(list)
+    tag_map: dict[str, list[str]] = defaultdict(list)
+    source_map: dict[str, list[SourceRef]] = defaultdict(list)
+    for part in chunks(list(ids)):
+        for event_id, name in connection.execute(
+            select(event_actors.c.event_id, actors.c.name)
+            .join(actors, actors.c.id == event_actors.c.actor_id)
+            .where(event_actors.c.event_id.in_(part))
+            .order_by(event_actors.c.event_id, event_actors.c.position)
+        ):
+            actor_map[event_id].append(name)
+        for event_id, name in connection.execute(
+            select(event_tags.c.event_id, tags.c.name)
+            .join(tags, tags.c.id == event_tags.c.tag_id)
+            .where(event_tags.c.event_id.in_(part))
+            .order_by(event_tags.c.event_id, event_tags.c.position)
+        ):
+            tag_map[event_id].append(name)
+        for row in connection.execute(
+            select(
+                event_sources.c.event_id,
+                sources.c.title,
+                sources.c.url,
+                sources.c.publisher,
+                sources.c.published,
+                event_sources.c.note,
+                sources.c.id,
+            )
+            .join(sources, sources.c.id == event_sources.c.source_id)
+            .where(event_sources.c.event_id.in_(part))
+            .order_by(event_sources.c.event_id, event_sources.c.position)
+        ):
+            source_map[row[0]].append(SourceRef(row[1], row[2], row[3], row[4], row[5], row[6]))
+    return actor_map, tag_map, source_map
+
+
+def event_records(connection: Connection, ids: Sequence[str] | None = None) -> list[EventRecord]:
+    """Full records, with actors, tags and sources, ordered by start (all when ids is None)."""
+    query = (
+        select(
+            events.c.id,
+            events.c.title,
+            events.c.start,
+            events.c.end,
+            categories.c.name,
+            events.c.importance,
+            events.c.certainty,
+            events.c.description,
+            events.c.location,
+            events.c.start_lo,
+            events.c.end_hi,
+            events.c.precision,
+            events.c.version,
+            events.c.created_at,
+            events.c.updated_at,
+        )
+        .join(categories, categories.c.id == events.c.category_id)
+        .order_by(events.c.start_lo, events.c.title, events.c.id)
+    )
+    rows = []
+    if ids is None:
+        rows = list(connection.execute(query))
+    else:
+        for part in chunks(list(ids)):
+            rows.extend(connection.execute(query.where(events.c.id.in_(part))))
+        rows.sort(key=lambda row: (row[9], row[1], row[0]))
+    actor_map, tag_map, source_map = _links(connection, [row[0] for row in rows])
+    return [
+        EventRecord(
+            id=row[0],
+            title=row[1],
+            start=row[2],
+            end=row[3],
+            category=row[4],
+            importance=row[5],
+            certainty=Certainty(row[6]),
+            description=row[7],
+            location=row[8],
+            actors=tuple(actor_map[row[0]]),
+            tags=tuple(tag_map[row[0]]),
+            sources=tuple(source_map[row[0]]),
+            lower=int(row[9]),
+            upper=int(row[10]),
+            precision=row[11],
+            version=row[12],
+            created_at=row[13],
+            updated_at=row[14],
+        )
+        for row in rows
+    ]
+
+
+def _fts_query(words: str) -> str:
+    """A safe FTS5 query: each word quoted, prefix-matched, all required."""
+    tokens = re.findall(r"\w+", words, flags=re.UNICODE)
+    return " ".join(f'"{token}"*' for token in tokens)
+
+
+def search_condition(connection: Connection, words: str):
+    """A WHERE clause on `events` matching every word of `words` in title or description."""
+    tokens = re.findall(r"\w+", words, flags=re.UNICODE)
+    if not tokens:
+        return None
+    if connection.dialect.name == "sqlite":
+        return text(
+            "events.rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH :q)"
+        ).bindparams(q=_fts_query(words))
+    if connection.dialect.name == "postgresql":
+        query = " & ".join(f"{token}:*" for token in tokens)
+        return text("events.search @@ to_tsquery('simple', :q)").bindparams(q=query)
+    return and_(
+        *(
+            or_(events.c.title.ilike(f"%{token}%"), events.c.description.ilike(f"%{token}%"))
+            for token in tokens
+        )
+    )
+
+
+def _filter_conditions(connection: Connection, where: EventFilter | None) -> list:
+    if where is None:
+        return []
+    conditions = []
+    if where.text.strip():
+        condition = search_condition(connection, where.text)
+        if condition is not None:
+            conditions.append(condition)
+    if where.categories:
+        conditions.append(categories.c.name.in_(sorted(where.categories)))
+    if where.certainties:
+        conditions.append(events.c.certainty.in_(sorted(c.value for c in where.certainties)))
+    if where.min_importance > 1:
+        conditions.append(events.c.importance >= where.min_importance)
+    if where.lower is not None:
+        conditions.append(events.c.end_hi > where.lower)
+    if where.upper is not None:
+        conditions.append(events.c.start_lo < where.upper)
+    if where.actors:
+        conditions.append(
+            events.c.id.in_(
+                select(event_actors.c.event_id)
+                .join(actors, actors.c.id == event_actors.c.actor_id)
+                .where(actors.c.name.in_(sorted(where.actors)))
+            )
+        )
+    if where.tags:
+        conditions.append(
+            events.c.id.in_(
+                select(event_tags.c.event_id)
+                .join(tags, tags.c.id == event_tags.c.tag_id)
+                .where(tags.c.name.in_(sorted(where.tags)))
+            )
+        )
+    return conditions
+
+
+def event_rows(connection: Connection, where: EventFilter | None = None) -> list[EventRow]:
+    query = (
+        select(
+            events.c.id,
+            events.c.title,
+            events.c.start,
+            events.c.end,
+            events.c.start_lo,
+            events.c.end_hi,
+            categories.c.name,
+            events.c.importance,
+            events.c.certainty,
+        )
+        .join(categories, categories.c.id == events.c.category_id)
+        .where(*_filter_conditions(connection, where))
+        .order_by(events.c.start_lo, events.c.title)
+    )
+    return [EventRow(*row) for row in connection.execute(query)]
+
+
+def event_ids(connection: Connection, where: EventFilter | None = None) -> list[str]:
+    query = (
+        select(events.c.id)
+        .join(categories, categories.c.id == events.c.category_id)
+        .where(*_filter_conditions(connection, where))
+    )
+    return list(connection.execute(query).scalars())
+
+
+def count_events(connection: Connection) -> int:
+    return int(connection.execute(select(func.count()).select_from(events)).scalar_one())
+
+
+def event_columns(
+    connection: Connection, where: EventFilter | None = None, *, with_actors: bool = True
+) -> EventColumns:
+    """All (or the filtered) events as EventColumns, from one query plus one for actors."""
+    category_list = connection.execute(
+        select(categories.c.id, categories.c.name, categories.c.colour).order_by(
+            categories.c.sort_order, categories.c.name
+        )
+    ).all()
+    category_index = {row[0]: index for index, row in enumerate(category_list)}
+    query = (
+        select(
+            events.c.id,
+            events.c.title,
+            events.c.start_lo,
+            events.c.end_hi,
+            events.c.end.is_not(None),
+            events.c.precision,
+            events.c.category_id,
+            events.c.importance,
+            events.c.certainty,
+        )
+        .join(categories, categories.c.id == events.c.category_id)
+        .where(*_filter_conditions(connection, where))
+    )
+    precision_codes = PRECISION_CODES
+    certainty_codes = CERTAINTY_CODES
+    rows = [
+        (
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            bool(row[4]),
+            precision_codes.get(row[5], 0),
+            category_index.get(row[6], 0),
+            row[7],
+            certainty_codes.get(row[8], 0),
+        )
+        for row in connection.execute(query)
+    ]
+    actor_tuples = None
+    if with_actors:
+        by_event: dict[str, list[str]] = defaultdict(list)
+        actor_query = (
+            select(event_actors.c.event_id, actors.c.name)
+            .join(actors, actors.c.id == event_actors.c.actor_id)
+            .order_by(event_actors.c.event_id, event_actors.c.position)
+        )
+        for event_id, name in connection.execute(actor_query):
+            by_event[event_id].append(name)
+        actor_tuples = tuple(tuple(by_event.get(row[0], ())) for row in rows)
+    return EventColumns.from_rows(
+        rows,
+        category_names=tuple(row[1] for row in category_list),
+        category_colours=tuple(row[2] or FALLBACK_COLOUR for row in category_list),
+        actors=actor_tuples,
+    )
+
+
+# ---- writing -------------------------------------------------------------------------------
+
+
+def ensure_names(connection: Connection, table: object, wanted: Iterable[str]) -> dict[str, int]:
+    """Ids of actors or tags by name, creating the missing ones."""
+    wanted_list = sorted(set(wanted))
+    found: dict[str, int] = {}
+    for part in chunks(wanted_list):
+        found.update(
+            dict(
+                connection.execute(
+                    select(table.c.name, table.c.id).where(table.c.name.in_(part))  # type: ignore[attr-defined]
+                ).all()
+            )
+        )
+    missing = [name for name in wanted_list if name not in found]
+    if missing:
+        values = [{"name": name} for name in missing]
+        if table is actors:
+            values = [{"name": name, "kind": ""} for name in missing]
+        connection.execute(insert(table), values)  # type: ignore[arg-type]
+        for part in chunks(missing):
+            found.update(
+                dict(
+                    connection.execute(
+                        select(table.c.name, table.c.id).where(table.c.name.in_(part))  # type: ignore[attr-defined]
+                    ).all()
+                )
+            )
+    return found
+
+
+def category_ids(connection: Connection) -> dict[str, int]:
+    return dict(connection.execute(select(categories.c.name, categories.c.id)).all())
+
+
+def write_links(
+    connection: Connection,
+    event_actor_names: dict[str, Sequence[str]],
+    event_tag_names: dict[str, Sequence[str]],
+    event_source_refs: dict[str, Sequence[tuple[str, str]]],
+) -> None:
+    """Replace the actor, tag and source links of the given events (source refs: (id, note))."""
+    touched = sorted(set(event_actor_names) | set(event_tag_names) | set(event_source_refs))
+    for part in chunks(touched):
+        connection.execute(delete(event_actors).where(event_actors.c.event_id.in_(part)))
+        connection.execute(delete(event_tags).where(event_tags.c.event_id.in_(part)))
+        connection.execute(delete(event_sources).where(event_sources.c.event_id.in_(part)))
+    actor_ids = ensure_names(
+        connection, actors, (n for ns in event_actor_names.values() for n in ns)
+    )
+    tag_ids = ensure_names(connection, tags, (n for ns in event_tag_names.values() for n in ns))
+    actor_rows = [
+        {"event_id": event_id, "actor_id": actor_ids[name], "position": position}
+        for event_id, names_ in event_actor_names.items()
+        for position, name in enumerate(names_)
+    ]
+    tag_rows = [
+        {"event_id": event_id, "tag_id": tag_ids[name], "position": position}
+        for event_id, names_ in event_tag_names.items()
+        for position, name in enumerate(names_)
+    ]
+    source_rows = [
+        {"event_id": event_id, "source_id": source_id, "position": position, "note": note}
+        for event_id, refs in event_source_refs.items()
+        for position, (source_id, note) in enumerate(refs)
+    ]
+    if actor_rows:
+        connection.execute(insert(event_actors), actor_rows)
+    if tag_rows:
+        connection.execute(insert(event_tags), tag_rows)
+    if source_rows:
+        connection.execute(insert(event_sources), source_rows)
+
+
+def upsert_sources(connection: Connection, refs: Iterable[SourceRef]) -> None:
+    """Insert new sources and update changed ones, by id (every ref must carry an id)."""
+    wanted = {ref.id: ref for ref in refs if ref.id}
+    existing: dict[str, tuple] = {}
+    ids = sorted(wanted)
+    for part in chunks(ids):
+        for row in connection.execute(
+            select(
+                sources.c.id,
+                sources.c.title,
+                sources.c.url,
+                sources.c.publisher,
+                sources.c.published,
+            ).where(sources.c.id.in_(part))
+        ):
+            existing[row[0]] = tuple(row[1:])
+    new_rows = []
+    for source_id, ref in wanted.items():
+        values = (ref.title, ref.url, ref.publisher, ref.published)
+        if source_id not in existing:
+            new_rows.append(
+                {
+                    "id": source_id,
+                    "title": ref.title,
+                    "url": ref.url,
+                    "publisher": ref.publisher,
+                    "published": ref.published,
+                }
+            )
+        elif existing[source_id] != values:
+            connection.execute(
+                update(sources)
+                .where(sources.c.id == source_id)
+                .values(
+                    title=ref.title, url=ref.url, publisher=ref.publisher, published=ref.published
+                )
+            )
+    if new_rows:
+        connection.execute(insert(sources), new_rows)
+
+
+def insert_event_rows(connection: Connection, rows: list[dict]) -> None:
+    """Bulk insert of prepared event rows (one executemany, not one ORM object per row)."""
+    if rows:
+        connection.execute(insert(events), rows)
+
+
+def update_event_row(
+    connection: Connection, event_id: str, expected_version: int, values: dict
+) -> bool:
+    """Optimistic update: True when the row was at `expected_version` and is now updated."""
+    result = connection.execute(
+        update(events)
+        .where(events.c.id == event_id, events.c.version == expected_version)
+        .values(**values, version=events.c.version + 1)
+    )
+    return result.rowcount == 1
+
+
+def event_version(connection: Connection, event_id: str) -> int | None:
+    return connection.execute(select(events.c.version).where(events.c.id == event_id)).scalar()
+
+
+def delete_event_rows(connection: Connection, ids: Sequence[str]) -> int:
+    removed = 0
+    for part in chunks(list(ids)):
+        removed += connection.execute(delete(events).where(events.c.id.in_(part))).rowcount
+    return removed
+
+
+def existing_event_versions(connection: Connection, ids: Sequence[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for part in chunks(list(ids)):
+        found.update(
+            dict(
+                connection.execute(
+                    select(events.c.id, events.c.version).where(events.c.id.in_(part))
+                ).all()
+            )
+        )
+    return found
