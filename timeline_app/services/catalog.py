@@ -124,6 +124,14 @@ class Catalog:
         with self.engine.connect() as connection:
             return queries.names(connection, queries.actors)
 
+    def actor_kinds(self) -> dict[str, str]:
+        """Actor names (sorted) with their kind: state, organisation, company, person…"""
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(queries.actors.c.name, queries.actors.c.kind).order_by(queries.actors.c.name)
+            ).all()
+        return {name: kind for name, kind in rows}
+
     def tag_names(self) -> list[str]:
         with self.engine.connect() as connection:
             return queries.names(connection, queries.tags)

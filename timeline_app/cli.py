@@ -1,0 +1,194 @@
+"""The `timeline-app` command: the window by default, and headless info, import, export, render.
+
+Every failure a user can cause ends in one line, `timeline-app: error: …`, and exit code 2;
+the database is left as it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from timeline_app import __version__
+from timeline_app.domain.errors import TimelineError
+
+PROG = "timeline-app"
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """A bad command line; argparse's own messages are turned into this."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def _add_db(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="PATH|URL",
+        default=None if top else argparse.SUPPRESS,
+        help="database file or SQLAlchemy URL (default: the file in your data folder)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="Curate dated, sourced events and explore them on a zoomable timeline. "
+        "Without a command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    _add_db(parser, top=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    gui = commands.add_parser("gui", help="open the window (the default)")
+    _add_db(gui, top=False)
+
+    info = commands.add_parser("info", help="print the database location, schema and counts")
+    _add_db(info, top=False)
+
+    init = commands.add_parser("init", help="create the database (and load the bundled dataset)")
+    _add_db(init, top=False)
+    init.add_argument("--dataset", action="store_true", help="load the bundled Russia–Iran dataset")
+
+    importer = commands.add_parser("import", help="import events from a JSON or CSV file")
+    _add_db(importer, top=False)
+    importer.add_argument("file", metavar="FILE", help="file to import ('-' = standard input)")
+    importer.add_argument("--format", choices=("json", "csv"), help="default: from the file name")
+    importer.add_argument(
+        "--dry-run", action="store_true", help="only report what would change; write nothing"
+    )
+
+    exporter = commands.add_parser("export", help="export every event to a JSON or CSV file")
+    _add_db(exporter, top=False)
+    exporter.add_argument("file", metavar="FILE", help="file to write ('-' = standard output)")
+    exporter.add_argument("--format", choices=("json", "csv"), help="default: from the file name")
+
+    return parser
+
+
+def _open_catalog(target: str | None, *, load_dataset_if_new: bool):
+    from timeline_app.services.catalog import Catalog
+    from timeline_app.services.dataset import load_dataset
+    from timeline_app.store.database import open_database
+
+    database = open_database(target)
+    catalog = Catalog(database)
+    if database.created and load_dataset_if_new:
+        load_dataset(catalog)
+    return catalog
+
+
+def _info(args: argparse.Namespace) -> int:
+    from timeline_app.services.dataset import dataset_loaded
+    from timeline_app.store.database import schema_revision
+
+    catalog = _open_catalog(args.db, load_dataset_if_new=True)
+    try:
+        database = catalog.database
+        print(f"database:   {database.location}")
+        print(f"backend:    {database.engine.dialect.name}")
+        print(f"schema:     {schema_revision(database)}")
+        print(f"events:     {catalog.count_events()}")
+        print(f"categories: {len(catalog.categories())}")
+        print(f"actors:     {len(catalog.actor_names())}")
+        print(f"sources:    {len(catalog.sources())}")
+        print(f"eras:       {len(catalog.eras())}")
+        print(f"dataset:    {'loaded' if dataset_loaded(catalog) else 'not loaded'}")
+    finally:
+        catalog.database.dispose()
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    from timeline_app.services.dataset import load_dataset
+
+    catalog = _open_catalog(args.db, load_dataset_if_new=False)
+    try:
+        print(f"database: {catalog.database.location}")
+        if args.dataset:
+            outcome = load_dataset(catalog)
+            if outcome.loaded:
+                print(f"loaded the bundled dataset: {outcome.events} events")
+            else:
+                print(f"dataset not loaded: {outcome.reason}")
+    finally:
+        catalog.database.dispose()
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from timeline_app.services.interchange import apply_import, plan_import, read_file
+
+    document = read_file(args.file, args.format)
+    catalog = _open_catalog(args.db, load_dataset_if_new=False)
+    try:
+        plan = plan_import(catalog, document)
+        if args.dry_run:
+            print(
+                f"{args.file}: would add {len(plan.added)}, change {len(plan.changed)}, "
+                f"leave {len(plan.unchanged)} unchanged"
+            )
+            return 0
+        result = apply_import(catalog, document)
+        print(
+            f"{args.file}: added {len(result.added_ids)}, changed {len(result.replaced)}, "
+            f"unchanged {len(plan.unchanged)} events"
+        )
+    finally:
+        catalog.database.dispose()
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from timeline_app.services.interchange import export_file, guess_format
+
+    if args.file != "-":
+        guess_format(args.file, args.format)  # refuse a bad name before opening anything
+    catalog = _open_catalog(args.db, load_dataset_if_new=True)
+    try:
+        count = export_file(catalog, args.file, args.format)
+    finally:
+        catalog.database.dispose()
+    if args.file != "-":
+        print(f"{args.file}: wrote {count} events")
+    return 0
+
+
+def _gui(args: argparse.Namespace) -> int:
+    from timeline_app.app import run
+
+    return run(args.db)
+
+
+HANDLERS = {
+    None: _gui,
+    "gui": _gui,
+    "info": _info,
+    "init": _init,
+    "import": _import,
+    "export": _export,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        return HANDLERS[args.command](args)
+    except UsageError as error:
+        print(f"{PROG}: error: {error} (see {PROG} --help)", file=sys.stderr)
+        return EXIT_USAGE
+    except TimelineError as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,176 @@
+"""CSV for spreadsheets: one event a row; categories named in rows are created if new.
+
+Header: id,title,start,end,category,importance,certainty,actors,tags,sources,description.
+Actors and tags are separated by "; ". Sources are separated by " | ", each written
+`Publisher: Title (published) <URL>` with publisher and date optional. ROW in error
+messages is the line number in the file (the header is line 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import uuid
+
+from timeline_app.domain.errors import ImportFileError
+from timeline_app.domain.model import EventDraft, SourceRef
+from timeline_app.services.catalog import NAMESPACE, Catalog
+from timeline_app.services.interchange.document import (
+    CategoryItem,
+    Document,
+    check_event,
+    check_unique_ids,
+)
+from timeline_app.services.interchange.text_file import decode_text
+
+HEADER = (
+    "id",
+    "title",
+    "start",
+    "end",
+    "category",
+    "importance",
+    "certainty",
+    "actors",
+    "tags",
+    "sources",
+    "description",
+)
+REQUIRED = ("title", "start", "category")
+LIST_SEPARATOR = "; "
+SOURCE_SEPARATOR = " | "
+_SOURCE = re.compile(
+    r"^(?:(?P<publisher>[^:<]*?):\s+)?(?P<title>.*?)(?:\s+\((?P<published>[0-9X?~%-]+)\))?"
+    r"\s*<(?P<url>[^<>\s]+)>$"
+)
+csv.field_size_limit(1 << 24)
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(";") if part.strip())
+
+
+def _sources(path: str, row: int, value: str) -> tuple[SourceRef, ...]:
+    refs = []
+    for index, part in enumerate(p.strip() for p in value.split("|")):
+        if not part:
+            continue
+        match = _SOURCE.match(part)
+        if match is None:
+            raise ImportFileError(
+                path,
+                row,
+                f"sources[{index}]",
+                f"{part[:60]!r} is not 'Publisher: Title (date) <URL>'",
+            )
+        refs.append(
+            SourceRef(
+                title=match.group("title").strip() or match.group("url"),
+                url=match.group("url"),
+                publisher=(match.group("publisher") or "").strip(),
+                published=match.group("published"),
+            )
+        )
+    return tuple(refs)
+
+
+def read_csv(path: str, raw: bytes) -> Document:
+    """Parse and validate a whole CSV file; raise ImportFileError at the first problem."""
+    text = decode_text(path, raw)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = [name.strip() for name in next(reader)]
+    except StopIteration:
+        raise ImportFileError(path, 1, "header", "is missing") from None
+    except csv.Error as error:
+        raise ImportFileError(path, 1, "header", str(error)) from error
+    unknown = [name for name in header if name not in HEADER]
+    if unknown:
+        raise ImportFileError(
+            path, 1, unknown[0], f"is not a column of this format ({', '.join(HEADER)})"
+        )
+    missing = [name for name in REQUIRED if name not in header]
+    if missing:
+        raise ImportFileError(path, 1, missing[0], "column is missing")
+    if len(set(header)) != len(header):
+        raise ImportFileError(path, 1, "header", "names a column twice")
+    document = Document(path=path)
+    categories: list[str] = []
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            raise ImportFileError(path, reader.line_num, "row", str(error)) from error
+        row = reader.line_num
+        if not any(value.strip() for value in values):
+            continue
+        if len(values) != len(header):
+            raise ImportFileError(
+                path, row, "row", f"has {len(values)} fields; the header has {len(header)}"
+            )
+        cells = dict(zip(header, values, strict=True))
+        importance_text = cells.get("importance", "").strip() or "3"
+        try:
+            importance: int | str = int(importance_text)
+        except ValueError:
+            raise ImportFileError(
+                path, row, "importance", f"{importance_text!r} is not a whole number"
+            ) from None
+        event_id = cells.get("id", "").strip() or str(
+            uuid.uuid5(NAMESPACE, f"event:{cells['title'].strip()}\n{cells['start'].strip()}")
+        )
+        if len(event_id) > 36:
+            raise ImportFileError(path, row, "id", "is longer than 36 characters")
+        draft = EventDraft(
+            title=cells["title"],
+            start=cells["start"],
+            end=cells.get("end", "").strip() or None,
+            category=cells["category"],
+            importance=importance,  # type: ignore[arg-type]
+            certainty=cells.get("certainty", "").strip() or "confirmed",
+            description=cells.get("description", ""),
+            actors=_split(cells.get("actors", "")),
+            tags=_split(cells.get("tags", "")),
+            sources=_sources(path, row, cells.get("sources", "")),
+        )
+        item = check_event(path, row, event_id, draft)
+        document.events.append(item)
+        if item.draft.category not in categories:
+            categories.append(item.draft.category)
+    check_unique_ids(document)
+    document.categories = [CategoryItem(name) for name in categories]
+    return document
+
+
+def _source_text(ref: SourceRef) -> str:
+    text = f"{ref.publisher}: {ref.title}" if ref.publisher else ref.title
+    if ref.published:
+        text += f" ({ref.published})"
+    return f"{text} <{ref.url}>"
+
+
+def dump_csv(catalog: Catalog) -> str:
+    """Every event as CSV rows, ordered by start."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HEADER)
+    for record in catalog.events():
+        writer.writerow(
+            [
+                record.id,
+                record.title,
+                record.start,
+                record.end or "",
+                record.category,
+                record.importance,
+                str(record.certainty),
+                LIST_SEPARATOR.join(record.actors),
+                LIST_SEPARATOR.join(record.tags),
+                SOURCE_SEPARATOR.join(_source_text(ref) for ref in record.sources),
+                record.description,
+            ]
+        )
+    return out.getvalue()
