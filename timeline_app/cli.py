@@ -7,6 +7,7 @@ the database is left as it was.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -69,7 +70,30 @@ def build_parser() -> argparse.ArgumentParser:
     exporter.add_argument("file", metavar="FILE", help="file to write ('-' = standard output)")
     exporter.add_argument("--format", choices=("json", "csv"), help="default: from the file name")
 
+    _add_render_parser(commands)
     return parser
+
+
+def _add_render_parser(commands: argparse._SubParsersAction) -> None:
+    render = commands.add_parser(
+        "render", help="draw the timeline to a PNG, SVG or PDF image (no display needed)"
+    )
+    _add_db(render, top=False)
+    render.add_argument("out", metavar="OUT", help="image file: .png, .svg or .pdf")
+    render.add_argument("--from", dest="start", metavar="DATE", help="first date shown")
+    render.add_argument("--to", dest="end", metavar="DATE", help="last date shown")
+    render.add_argument(
+        "--category", action="append", default=[], metavar="NAME", help="only this category"
+    )
+    render.add_argument(
+        "--actor", action="append", default=[], metavar="NAME", help="only events with this actor"
+    )
+    render.add_argument("--width", type=int, metavar="PX", help="width in pixels (default 1920)")
+    render.add_argument("--height", type=int, metavar="PX", help="height in pixels (default 1080)")
+    render.add_argument("--dpi", type=int, metavar="N", help="resolution (default 150)")
+    render.add_argument("--title", metavar="TEXT", help="title above the timeline")
+    render.add_argument("--subtitle", metavar="TEXT", help="line under the title")
+    render.add_argument("--theme", choices=("light", "dark"), default="light")
 
 
 def _open_catalog(target: str | None, *, load_dataset_if_new: bool):
@@ -160,6 +184,13 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _render(args: argparse.Namespace) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from timeline_app.render_command import render_from_arguments
+
+    return render_from_arguments(args, _open_catalog)
+
+
 def _gui(args: argparse.Namespace) -> int:
     from timeline_app.app import run
 
@@ -173,6 +204,7 @@ HANDLERS = {
     "init": _init,
     "import": _import,
     "export": _export,
+    "render": _render,
 }
 
 

@@ -34,6 +34,7 @@ event_actors = Table(
     Column("event_id", String(36), ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
     Column("actor_id", Integer, ForeignKey("actors.id", ondelete="CASCADE"), primary_key=True),
     Column("position", Integer, nullable=False, server_default="0"),
+    Index("ix_event_actors_actor_id", "actor_id"),
 )
 
 event_tags = Table(
@@ -42,6 +43,7 @@ event_tags = Table(
     Column("event_id", String(36), ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
     Column("tag_id", Integer, ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
     Column("position", Integer, nullable=False, server_default="0"),
+    Index("ix_event_tags_tag_id", "tag_id"),
 )
 
 
@@ -89,6 +91,7 @@ class Source(Base):
 
 class EventSource(Base):
     __tablename__ = "event_sources"
+    __table_args__ = (Index("ix_event_sources_source_id", "source_id"),)
     event_id: Mapped[str] = mapped_column(
         ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
     )
