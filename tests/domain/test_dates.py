@@ -121,4 +121,4 @@ def test_fast_path_agrees_with_the_edtf_library(day, unit, mark):
     assert (fast.lower, fast.upper, fast.precision) == (slow.lower, slow.upper, slow.precision)
     assert (fast.uncertain, fast.approximate) == (slow.uncertain, slow.approximate)
     assert read_user_date(text) == text
-    assert fast.lower == calendar.timegm(day.timetuple()[:3] + (0, 0, 0)) or unit != "day"
+    assert fast.lower == calendar.timegm((*day.timetuple()[:3], 0, 0, 0)) or unit != "day"

@@ -81,7 +81,7 @@ def test_database_from_a_newer_version_is_refused_unchanged(tmp_path):
     connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     connection.close()
     before = digest(path)
-    with pytest.raises(SchemaError, match="newer version of timeline-app.*9999_future"):
+    with pytest.raises(SchemaError, match=r"newer version of timeline-app.*9999_future"):
         open_database(path)
     assert digest(path) == before
 

@@ -231,7 +231,8 @@ def apply_import(catalog: Catalog, document: Document) -> ImportResult:
                 )
             if new_eras:
                 connection.execute(insert(queries.eras), new_eras)
-            writes = [item for item in document.events if item.id in added_ids | changed_ids]
+            to_write = added_ids | changed_ids
+            writes = [item for item in document.events if item.id in to_write]
             rows = []
             for item in writes:
                 span = parse_span(item.draft.start, item.draft.end)
