@@ -192,6 +192,9 @@ def test_bulk_import_is_one_transaction(catalog, tmp_path):
     path.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
     assert len(import_file(catalog, path).added_ids) == 2000
     assert catalog.count_events() == 2000
+    assert len(catalog.search("event 1999")) == 1  # the bulk path indexed the new rows
+    catalog.add_event(EventDraft(title="Afterwards", start="2002", category="Energy"))
+    assert len(catalog.search("afterwards")) == 1  # and single inserts are indexed again
 
 
 text_values = st.text(
