@@ -1,0 +1,51 @@
+"""Filtering narrows the table and the timeline alike, and the count says so."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+
+def test_filter_by_text_then_category(window, qtbot) -> None:
+    bar = window.filter_bar
+    qtbot.keyClicks(bar.search, "caspian")
+    qtbot.keyClick(bar.search, Qt.Key.Key_Return)
+    assert window.count_label.text() == "showing 1 of 3 events"
+    assert bar.count_label.text() == "1 of 3"
+    assert window.table.model().rowCount() == 1
+    if window.timeline is not None:
+        assert window.timeline.canvas.mask.sum() == 1
+
+    bar.search.clear()
+    qtbot.keyClick(bar.search, Qt.Key.Key_Return)
+    assert window.count_label.text() == "showing 3 of 3 events"
+
+    bar.categories.action("Nuclear file").trigger()
+    assert bar.categories.text() == "Nuclear file"
+    assert window.count_label.text() == "showing 1 of 3 events"
+    bar.categories.action("Energy").trigger()
+    assert window.count_label.text() == "showing 2 of 3 events"
+
+    qtbot.mouseClick(bar.clear_button, Qt.MouseButton.LeftButton)
+    assert window.count_label.text() == "showing 3 of 3 events"
+    assert bar.categories.chosen() == frozenset()
+
+
+def test_filter_by_dates_importance_certainty_and_actor(window, qtbot) -> None:
+    bar = window.filter_bar
+    qtbot.keyClicks(bar.date_from, "2000")
+    qtbot.keyClick(bar.date_from, Qt.Key.Key_Return)
+    assert window.count_label.text() == "showing 2 of 3 events"
+    bar.importance.setCurrentIndex(bar.importance.findData(3))
+    assert window.count_label.text() == "showing 1 of 3 events"
+    bar.clear()
+    bar.certainties.action("Reported").trigger()
+    assert window.count_label.text() == "showing 1 of 3 events"
+    bar.clear()
+    bar.actors.action("Iran").trigger()
+    assert window.count_label.text() == "showing 2 of 3 events"
+
+
+def test_a_wrong_date_in_the_filter_is_marked(window, qtbot) -> None:
+    qtbot.keyClicks(window.filter_bar.date_to, "someday")
+    assert window.filter_bar.date_to.property("invalid") is True
+    assert "is not a date" in window.filter_bar.date_to.toolTip()

@@ -1,0 +1,77 @@
+"""The main window opens on a database and says what it shows."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+
+from timeline_app.ui.main_window import MainWindow
+
+
+def test_opens_with_title_menus_and_count(window, db_path) -> None:
+    assert window.windowTitle() == f"timeline_app — {db_path.resolve()}"
+    menus = [action.text().replace("&", "") for action in window.menuBar().actions()]
+    assert menus == ["File", "Edit", "View", "Help"]
+    file_items = [a.text().replace("&", "") for a in window.file_menu.actions() if a.text()]
+    for wanted in ("New Database…", "Open Database…", "Import…", "Export…", "Quit"):
+        assert wanted in file_items
+    edit_items = [a.text().replace("&", "") for a in window.edit_menu.actions() if a.text()]
+    for wanted in (
+        "Undo",
+        "Redo",
+        "New Event",
+        "Duplicate",
+        "Delete",
+        "Find…",
+        "Categories…",
+        "History…",
+    ):
+        assert wanted in edit_items
+    assert window.count_label.text() == "showing 3 of 3 events"
+    assert not window.windowIcon().isNull()
+    assert window.table.model().rowCount() == 3
+    if window.timeline is not None:
+        assert len(window.timeline.canvas.columns) == 3
+
+
+def test_layout_and_choices_are_remembered(qtbot, catalog, settings: QSettings) -> None:
+    first = MainWindow(catalog, settings=settings)
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(780, 620)
+    first.theme_actions["dark"].trigger()
+    first.lane_actions["single"].trigger()
+    first.inspector_dock.hide()
+    first.save_layout()
+    assert settings.value("view/theme") == "dark"
+
+    second = MainWindow(catalog, settings=settings)
+    qtbot.addWidget(second)
+    second.show()
+    assert second.theme_actions["dark"].isChecked()
+    assert second.lane_actions["single"].isChecked()
+    assert (second.width(), second.height()) == (780, 620)
+    assert second.inspector_dock.isHidden()
+    second.theme_actions["light"].trigger()
+
+
+def test_ctrl_f_focuses_search(window, qtbot) -> None:
+    window.activateWindow()
+    window.find_action.trigger()
+    assert window.filter_bar.search.hasFocus() or window.focusWidget() is window.filter_bar.search
+
+
+def test_opening_another_database_switches_and_remembers_it(window, tmp_path) -> None:
+    other = tmp_path / "other.sqlite"
+    assert window.open_database_at(str(other), create=True)
+    assert window.windowTitle().endswith("other.sqlite")
+    assert window.count_label.text() == "showing 0 of 0 events"
+    assert str(other.resolve()) in window.settings.recent_databases()
+
+
+def test_opening_a_foreign_file_shows_the_reason(window, tmp_path, messages) -> None:
+    junk = tmp_path / "notes.sqlite"
+    junk.write_text("just some notes, not a database\n" * 20)
+    assert not window.open_database_at(str(junk))
+    assert messages and messages[-1][0] == "critical"
+    assert "notes.sqlite" in messages[-1][1]
+    assert window.count_label.text() == "showing 3 of 3 events"

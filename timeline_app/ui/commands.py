@@ -1,0 +1,391 @@
+"""One small undoable command per kind of edit, each a thin call into the catalog services.
+
+A command is applied once by `Workspace.run` (so a refused edit raises before it is pushed);
+afterwards `undo`/`redo` replay it. Replays restore records with their ids, so other commands
+further down the stack still find what they refer to. Optimistic locking is kept on replay:
+an undo never overwrites an event someone else changed since — it reports and is dropped.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QUndoCommand
+
+from timeline_app.domain.errors import TimelineError
+from timeline_app.domain.model import CategoryRecord, EventDraft, EventRecord
+from timeline_app.services.catalog import Catalog, MergeResult
+from timeline_app.services.interchange import Document, ImportResult, apply_import, undo_import
+
+if TYPE_CHECKING:
+    from timeline_app.ui.workspace import Workspace
+
+
+def _quoted(text: str, limit: int = 40) -> str:
+    return f"“{text if len(text) <= limit else text[: limit - 1] + '…'}”"
+
+
+class ServiceCommand(QUndoCommand):
+    """Base: `apply` does the edit, `revert` takes it back; both return the touched ids."""
+
+    touches_categories = False
+
+    def __init__(self, workspace: Workspace, text: str) -> None:
+        super().__init__(text)
+        self.workspace = workspace
+        self.catalog: Catalog = workspace.catalog
+        self._skip_redo = False
+
+    def apply(self) -> list[str]:
+        raise NotImplementedError
+
+    def revert(self) -> list[str]:
+        raise NotImplementedError
+
+    def apply_now(self) -> None:
+        """First application, called before the push; errors propagate to the caller."""
+        touched = self.apply()
+        self._skip_redo = True
+        self.workspace.notify(touched, self.touches_categories)
+
+    def redo(self) -> None:
+        if self._skip_redo:
+            self._skip_redo = False
+            return
+        self._replay(self.apply)
+
+    def undo(self) -> None:
+        self._replay(self.revert)
+
+    def _replay(self, step) -> None:
+        try:
+            touched = step()
+        except TimelineError as error:
+            self.setObsolete(True)
+            self.workspace.commandFailed.emit(f"Cannot {self.text().lower()}: {error}")
+            self.workspace.notify([], True)
+            return
+        self.workspace.notify(touched, self.touches_categories)
+
+
+# ---- events --------------------------------------------------------------------------------
+
+
+class AddEventCommand(ServiceCommand):
+    def __init__(self, workspace: Workspace, draft: EventDraft) -> None:
+        super().__init__(workspace, f"Add event {_quoted(draft.title)}")
+        self.draft = draft
+        self.record: EventRecord | None = None
+
+    def apply(self) -> list[str]:
+        if self.record is None:
+            self.record = self.catalog.add_event(self.draft)
+        else:
+            self.catalog.restore_events([self.record])
+        return [self.record.id]
+
+    def revert(self) -> list[str]:
+        assert self.record is not None
+        self.catalog.delete_events([self.record.id])
+        return [self.record.id]
+
+
+class EditEventCommand(ServiceCommand):
+    """Save an edit made on `expected_version`; ConflictError if the stored one moved on."""
+
+    def __init__(
+        self, workspace: Workspace, event_id: str, draft: EventDraft, expected_version: int
+    ) -> None:
+        super().__init__(workspace, f"Edit event {_quoted(draft.title)}")
+        self.event_id = event_id
+        self.draft = draft
+        self.expected_version = expected_version
+        self.before: EventRecord | None = None
+        self.after: EventRecord | None = None
+
+    def apply(self) -> list[str]:
+        if self.after is None:
+            before = self.catalog.event(self.event_id)
+            self.after = self.catalog.update_event(self.event_id, self.draft, self.expected_version)
+            self.before = before
+        else:
+            assert self.before is not None
+            self.after = self.catalog.update_event(
+                self.event_id, self.after.to_draft(), self.before.version
+            )
+        return [self.event_id]
+
+    def revert(self) -> list[str]:
+        assert self.before is not None and self.after is not None
+        self.before = self.catalog.update_event(
+            self.event_id, self.before.to_draft(), self.after.version
+        )
+        return [self.event_id]
+
+
+class DeleteEventsCommand(ServiceCommand):
+    def __init__(self, workspace: Workspace, ids: list[str]) -> None:
+        count = len(ids)
+        super().__init__(workspace, "Delete event" if count == 1 else f"Delete {count} events")
+        self.ids = list(ids)
+        self.records: list[EventRecord] = []
+
+    def apply(self) -> list[str]:
+        self.records = self.catalog.delete_events(self.ids)
+        if len(self.records) == 1:
+            self.setText(f"Delete event {_quoted(self.records[0].title)}")
+        return self.ids
+
+    def revert(self) -> list[str]:
+        self.catalog.restore_events(self.records)
+        return [record.id for record in self.records]
+
+
+class DuplicateEventCommand(ServiceCommand):
+    def __init__(self, workspace: Workspace, event_id: str) -> None:
+        super().__init__(workspace, "Duplicate event")
+        self.event_id = event_id
+        self.record: EventRecord | None = None
+
+    def apply(self) -> list[str]:
+        if self.record is None:
+            self.record = self.catalog.duplicate_event(self.event_id)
+            self.setText(f"Duplicate event {_quoted(self.record.title)}")
+        else:
+            self.catalog.restore_events([self.record])
+        return [self.record.id]
+
+    def revert(self) -> list[str]:
+        assert self.record is not None
+        self.catalog.delete_events([self.record.id])
+        return [self.record.id]
+
+
+class SetCategoryCommand(ServiceCommand):
+    """Move events to another category (from the table's context menu)."""
+
+    def __init__(self, workspace: Workspace, ids: list[str], category: str) -> None:
+        super().__init__(workspace, f"Move {len(ids)} event(s) to {_quoted(category)}")
+        self.ids = list(ids)
+        self.category = category
+        self.previous: dict[str, str] = {}
+
+    def apply(self) -> list[str]:
+        self.previous = self.catalog.set_category_of(self.ids, self.category)
+        return self.ids
+
+    def revert(self) -> list[str]:
+        self.catalog.restore_categories_of(self.previous)
+        return self.ids
+
+
+# ---- categories ----------------------------------------------------------------------------
+
+
+class _CategoryCommand(ServiceCommand):
+    touches_categories = True
+
+    def _record(self, name: str) -> CategoryRecord:
+        for record in self.catalog.categories():
+            if record.name == name:
+                return record
+        raise TimelineError(f"category {name!r} does not exist")
+
+    def _children(self, name: str) -> list[str]:
+        return [record.name for record in self.catalog.categories() if record.parent == name]
+
+    def _restore_children(self, name: str, children: list[str]) -> None:
+        for child in children:
+            self.catalog.update_category(child, parent=name)
+
+
+class AddCategoryCommand(_CategoryCommand):
+    def __init__(
+        self,
+        workspace: Workspace,
+        name: str,
+        colour: str | None = None,
+        parent: str | None = None,
+        description: str = "",
+    ) -> None:
+        super().__init__(workspace, f"Add category {_quoted(name)}")
+        self.name, self.colour, self.parent, self.description = name, colour, parent, description
+        self.record: CategoryRecord | None = None
+
+    def apply(self) -> list[str]:
+        if self.record is None:
+            self.record = self.catalog.add_category(
+                self.name, self.colour, parent=self.parent, description=self.description
+            )
+        else:
+            record = self.record
+            self.catalog.add_category(
+                record.name,
+                record.colour,
+                parent=record.parent,
+                description=record.description,
+                sort_order=record.sort_order,
+            )
+        return []
+
+    def revert(self) -> list[str]:
+        assert self.record is not None
+        self.catalog.delete_category(self.record.name)
+        return []
+
+
+class EditCategoryCommand(_CategoryCommand):
+    """Rename, recolour, re-parent or re-describe one category (one field per command)."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        name: str,
+        *,
+        new_name: str | None = None,
+        colour: str | None = None,
+        parent: str | bool | None = False,
+        description: str | None = None,
+    ) -> None:
+        if new_name is not None:
+            text = f"Rename category {_quoted(name)} to {_quoted(new_name)}"
+        elif colour is not None:
+            text = f"Recolour category {_quoted(name)}"
+        elif parent is not False:
+            text = f"Move category {_quoted(name)}"
+        else:
+            text = f"Describe category {_quoted(name)}"
+        super().__init__(workspace, text)
+        self.name = name
+        self.changes = {
+            "new_name": new_name,
+            "colour": colour,
+            "parent": parent,
+            "description": description,
+        }
+        self.before: CategoryRecord | None = None
+        self.after: CategoryRecord | None = None
+
+    def apply(self) -> list[str]:
+        if self.before is None:
+            self.before = self._record(self.name)
+            self.after = self.catalog.update_category(self.name, **self.changes)
+        else:
+            assert self.after is not None
+            self._set(self.before.name, self.after)
+        return []
+
+    def revert(self) -> list[str]:
+        assert self.before is not None and self.after is not None
+        self._set(self.after.name, self.before)
+        return []
+
+    def _set(self, current_name: str, wanted: CategoryRecord) -> None:
+        self.catalog.update_category(
+            current_name,
+            new_name=wanted.name,
+            colour=wanted.colour,
+            parent=wanted.parent,
+            description=wanted.description,
+        )
+
+
+class ReorderCategoriesCommand(_CategoryCommand):
+    def __init__(self, workspace: Workspace, names: list[str]) -> None:
+        super().__init__(workspace, "Reorder categories")
+        self.names = list(names)
+        self.previous: list[str] = []
+
+    def apply(self) -> list[str]:
+        self.previous = self.catalog.reorder_categories(self.names)
+        return []
+
+    def revert(self) -> list[str]:
+        self.catalog.reorder_categories(self.previous)
+        return []
+
+
+class MergeCategoriesCommand(_CategoryCommand):
+    """Move every event of `source` into `target` and remove `source`."""
+
+    def __init__(self, workspace: Workspace, source: str, target: str) -> None:
+        super().__init__(workspace, f"Merge category {_quoted(source)} into {_quoted(target)}")
+        self.source = source
+        self.target = target
+        self.result: MergeResult | None = None
+        self.children: list[str] = []
+
+    def apply(self) -> list[str]:
+        self.children = self._children(self.source)
+        self.result = self.catalog.merge_categories(self.source, self.target)
+        return list(self.result.moved_ids)
+
+    def revert(self) -> list[str]:
+        assert self.result is not None
+        self.catalog.unmerge_categories(self.result)
+        self._restore_children(self.source, self.children)
+        return list(self.result.moved_ids)
+
+
+class DeleteCategoryCommand(_CategoryCommand):
+    """Delete a category; its events, if any, go to `move_to`."""
+
+    def __init__(self, workspace: Workspace, name: str, move_to: str | None = None) -> None:
+        text = f"Delete category {_quoted(name)}"
+        if move_to:
+            text += f" (events to {_quoted(move_to)})"
+        super().__init__(workspace, text)
+        self.name = name
+        self.move_to = move_to
+        self.result: MergeResult | None = None
+        self.children: list[str] = []
+
+    def apply(self) -> list[str]:
+        self.children = self._children(self.name)
+        self.result = self.catalog.delete_category(self.name, move_to=self.move_to)
+        return list(self.result.moved_ids)
+
+    def revert(self) -> list[str]:
+        assert self.result is not None
+        self.catalog.unmerge_categories(self.result)
+        self._restore_children(self.name, self.children)
+        return list(self.result.moved_ids)
+
+
+# ---- files ---------------------------------------------------------------------------------
+
+
+class ImportFileCommand(ServiceCommand):
+    """Import a read document; undo removes exactly what it added and restores what it changed.
+
+    `result` is given when the import was already applied (off the GUI thread)."""
+
+    touches_categories = True
+
+    def __init__(
+        self, workspace: Workspace, document: Document, result: ImportResult | None = None
+    ) -> None:
+        super().__init__(workspace, f"Import {_quoted(Path(document.path).name)}")
+        self.document = document
+        self.result = result
+        self._pre_applied = result is not None
+
+    def apply(self) -> list[str]:
+        if self._pre_applied:
+            self._pre_applied = False
+        else:
+            self.result = apply_import(self.catalog, self.document)
+        return self._touched()
+
+    def revert(self) -> list[str]:
+        undo_import(self.catalog, self._result())
+        return self._touched()
+
+    def _result(self) -> ImportResult:
+        assert self.result is not None
+        return self.result
+
+    def _touched(self) -> list[str]:
+        result = self._result()
+        return [*result.added_ids, *(record.id for record in result.replaced)]
