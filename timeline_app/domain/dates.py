@@ -13,6 +13,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from timeline_app.domain.errors import DateError
 
@@ -172,6 +173,14 @@ def _edtf_date(text: str) -> PartialDate:
 
 def parse_date(text: str) -> PartialDate:
     """Read one EDTF date (not an interval); raise DateError naming the text when it is not."""
+    if not isinstance(text, str):
+        raise DateError("date", f"{text!r} is not text")
+    return _parse_date_text(text)
+
+
+@lru_cache(maxsize=65_536)
+def _parse_date_text(text: str) -> PartialDate:
+    """Cached: an import repeats the same few thousand dates many times over."""
     if not isinstance(text, str):
         raise DateError("date", f"{text!r} is not text")
     cleaned = text.strip()

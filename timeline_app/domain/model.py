@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+NAMESPACE = uuid.UUID("6f1c1e0a-2b7e-4d0c-9a51-0d7c1f3e9b21")
+"""Namespace of the stable ids derived from content (sources, file rows without an id)."""
 
 
 class Certainty(StrEnum):
@@ -30,6 +34,11 @@ class SourceRef:
     published: str | None = None
     note: str = ""
     id: str | None = None
+
+
+def source_id_for(ref: SourceRef) -> str:
+    """A source's id: its own when it has one, else derived from URL and title (stable)."""
+    return ref.id or str(uuid.uuid5(NAMESPACE, f"source:{ref.url}\n{ref.title}"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from timeline_app.domain.model import (
     Certainty,
     EventDraft,
     SourceRef,
+    source_id_for,
 )
 from timeline_app.domain.palette import is_colour
 
@@ -96,7 +97,12 @@ def check_source(field: str, source: SourceRef) -> SourceRef:
         except DateError as error:
             raise ValidationError(f"{field}.published", error.message) from error
     note = check_text(f"{field}.note", source.note, limit=DESCRIPTION_MAX, required=False)
-    return SourceRef(title, url, publisher, published, note, source.id)
+    checked = SourceRef(title, url, publisher, published, note, source.id)
+    return (
+        checked
+        if source.id
+        else SourceRef(title, url, publisher, published, note, source_id_for(checked))
+    )
 
 
 def check_names(field: str, names: object) -> tuple[str, ...]:

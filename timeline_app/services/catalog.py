@@ -22,18 +22,12 @@ from timeline_app.domain.model import (
     EventFilter,
     EventRecord,
     SourceRef,
+    source_id_for,
 )
 from timeline_app.domain.palette import next_colour
 from timeline_app.domain.rules import NAME_MAX, check_colour, check_text, validate_event
 from timeline_app.store import queries
 from timeline_app.store.database import Database
-
-NAMESPACE = uuid.UUID("6f1c1e0a-2b7e-4d0c-9a51-0d7c1f3e9b21")
-
-
-def source_id_for(ref: SourceRef) -> str:
-    """A source's id: its own when it has one, else derived from URL and title (stable)."""
-    return ref.id or str(uuid.uuid5(NAMESPACE, f"source:{ref.url}\n{ref.title}"))
 
 
 def event_values(

@@ -14,8 +14,8 @@ import re
 import uuid
 
 from timeline_app.domain.errors import ImportFileError
-from timeline_app.domain.model import EventDraft, SourceRef
-from timeline_app.services.catalog import NAMESPACE, Catalog
+from timeline_app.domain.model import NAMESPACE, EventDraft, SourceRef
+from timeline_app.services.catalog import Catalog
 from timeline_app.services.interchange.document import (
     CategoryItem,
     Document,

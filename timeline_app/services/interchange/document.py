@@ -93,8 +93,7 @@ def check_event(path: str, row: int, event_id: str, draft: EventDraft) -> EventI
         cleaned, _span = validate_event(draft)
     except ValidationError as error:
         raise ImportFileError(path, row, error.field, error.message) from error
-    sources = tuple(replace(ref, id=source_id_for(ref)) for ref in cleaned.sources)
-    return EventItem(event_id, replace(cleaned, sources=sources), row)
+    return EventItem(event_id, cleaned, row)
 
 
 def check_unique_ids(document: Document) -> None:

@@ -11,9 +11,9 @@ from dataclasses import replace
 from typing import Any
 
 from timeline_app.domain.errors import ImportFileError, ValidationError
-from timeline_app.domain.model import EventDraft, SourceRef
+from timeline_app.domain.model import NAMESPACE, EventDraft, SourceRef, source_id_for
 from timeline_app.domain.rules import check_colour, check_source, check_span
-from timeline_app.services.catalog import NAMESPACE, Catalog, source_id_for
+from timeline_app.services.catalog import Catalog
 from timeline_app.services.interchange.document import (
     FORMAT_NAME,
     FORMAT_VERSION,

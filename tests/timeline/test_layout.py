@@ -1,0 +1,39 @@
+"""Chart layout: era strips above, lanes below; title rows stay inside their lane."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from timeline_app.timeline.layout import ERA_ROW_HEIGHT, MARKER_HALF, chart_layout
+
+
+def test_lanes_share_the_height_under_the_era_strips() -> None:
+    layout = chart_layout(1400, 800, np.zeros(10, dtype=int), era_rows=3, line_height=15)
+    assert layout.lanes_top >= 3 * ERA_ROW_HEIGHT
+    assert layout.lane_top[0] == layout.lanes_top
+    assert abs(layout.lane_top[-1] + layout.lane_height - 800) < 1e-6
+    assert layout.lane_at(layout.lanes_top + 1.5 * layout.lane_height) == 1
+    assert layout.lane_at(1.0) == -1
+
+
+def test_title_rows_stay_in_their_lane_and_clear_the_markers() -> None:
+    layout = chart_layout(1400, 900, np.array([0, 3, 12, 1]), era_rows=0, line_height=15)
+    for lane in range(layout.lane_count):
+        top = layout.lane_top[lane]
+        bottom = top + layout.lane_height
+        rows = sorted(layout.label_rows[lane])
+        for row in rows:
+            assert top <= row and row + 15 <= bottom + 1e-6
+            assert row + 15 <= layout.baseline[lane] - MARKER_HALF + 1e-6 or (
+                row >= layout.baseline[lane] + MARKER_HALF - 1e-6
+            )
+        assert all(b - a >= 15 - 1e-6 for a, b in itertools.pairwise(rows))
+        assert top <= layout.baseline[lane] <= bottom
+
+
+def test_tiny_lanes_still_have_a_marker_line() -> None:
+    layout = chart_layout(300, 60, np.zeros(6, dtype=int), era_rows=0, line_height=15)
+    assert all(rows == () for rows in layout.label_rows)
+    assert np.all(np.diff(layout.baseline) > 0)

@@ -1,0 +1,86 @@
+"""Builders for the timeline tests: small, readable event sets and synthetic large ones."""
+
+from __future__ import annotations
+
+import calendar
+
+import numpy as np
+
+from timeline_app.domain.columns import EventColumns
+from timeline_app.domain.palette import CATEGORY_COLOURS
+
+DAY = 86_400.0
+CATEGORIES = ("Diplomacy", "Military", "Nuclear", "Energy")
+
+
+def utc(year: int, month: int = 1, day: int = 1) -> float:
+    return float(calendar.timegm((year, month, day, 0, 0, 0, 0, 0, 0)))
+
+
+def event_row(
+    event_id: str,
+    title: str,
+    start: float,
+    end: float | None = None,
+    *,
+    span: bool = False,
+    precision: int = 0,
+    category: int = 0,
+    importance: int = 3,
+    certainty: int = 0,
+) -> tuple:
+    return (event_id, title, start, end if end is not None else start + DAY, span, precision,
+            category, importance, certainty)
+
+
+def columns_from(rows: list[tuple], actors: list[tuple[str, ...]] | None = None,
+                 categories: tuple[str, ...] = CATEGORIES) -> EventColumns:
+    return EventColumns.from_rows(
+        rows, categories, CATEGORY_COLOURS[: len(categories)],
+        tuple(actors) if actors is not None else None,
+    )
+
+
+def many_events(count: int, seed: int = 1, categories: int = 12) -> EventColumns:
+    """`count` synthetic events 1991–2025 over `categories` lanes, built straight as arrays."""
+    rng = np.random.default_rng(seed)
+    start = np.sort(np.floor(rng.uniform(utc(1991), utc(2025), count) / DAY) * DAY)
+    is_span = rng.random(count) < 0.05
+    end = np.where(is_span, start + rng.uniform(5, 200, count) * DAY, start + DAY)
+    ids = np.empty(count, dtype=object)
+    ids[:] = [f"e{i}" for i in range(count)]
+    titles = np.empty(count, dtype=object)
+    titles[:] = [f"Event {i}" for i in range(count)]
+    names = tuple(f"Category {i + 1}" for i in range(categories))
+    return EventColumns(
+        start=start, end=end, is_span=is_span,
+        precision=np.zeros(count, dtype=np.int8),
+        category=rng.integers(0, categories, count).astype(np.int32),
+        importance=rng.integers(1, 6, count).astype(np.int8),
+        certainty=np.zeros(count, dtype=np.int8),
+        ids=ids, titles=titles, category_names=names,
+        category_colours=CATEGORY_COLOURS[:categories],
+    )
+
+
+def sample() -> EventColumns:
+    """A dozen events over 2015–2016 in four categories, with actors, a span and a month."""
+    rows = [
+        event_row("a", "Moscow summit", utc(2015, 3, 2), category=0, importance=5),
+        event_row("b", "Joint naval drill", utc(2015, 4, 10), category=1, importance=4),
+        event_row("c", "Reactor contract", utc(2015, 6, 1), utc(2015, 7, 1), precision=1,
+                  category=2, importance=3, certainty=1),
+        event_row("d", "Gas swap talks", utc(2015, 8, 20), category=3, importance=2,
+                  certainty=2),
+        event_row("e", "Air campaign", utc(2015, 9, 30), utc(2016, 3, 15), span=True,
+                  category=1, importance=5),
+        event_row("f", "S-300 delivery", utc(2016, 4, 11), category=1, importance=4,
+                  certainty=3),
+        event_row("g", "Oil-for-goods deal", utc(2016, 6, 5), category=3, importance=3),
+        event_row("h", "Visit to Tehran", utc(2015, 11, 23), category=0, importance=4),
+        event_row("i", "Sanctions relief", utc(2016, 1, 16), category=2, importance=5),
+        event_row("j", "Trade forum", utc(2016, 9, 1), category=3, importance=1),
+    ]
+    actors = [("Putin", "Khamenei"), ("Navy",), ("Rosatom",), ("Gazprom",), ("Russia",),
+              ("Russia", "Iran"), ("Iran",), ("Putin",), ("Iran",), ()]
+    return columns_from(rows, actors)

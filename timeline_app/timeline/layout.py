@@ -1,0 +1,119 @@
+"""Pixel layout of the chart area: era strips on top, then the lanes (pure, no Qt).
+
+Everything the painters and the hit-testing need to agree on lives here: where each lane
+starts, where its markers sit (the baseline), where its overlapping spans stack, and which
+text rows its titles may use. Computed from the chart size alone, so an export at another
+size gets its own honest layout rather than a scaled screenshot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+ERA_ROW_HEIGHT = 17.0
+ERA_GAP = 6.0
+LANE_PAD = 3.0
+MARKER_HALF = 9.0  # half the height reserved for the largest marker and its ring
+SPAN_BAR = 5.0
+SPAN_PITCH = 7.0
+MAX_SPAN_SHARE = 0.35  # spans may take at most this share of a lane's height
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ChartLayout:
+    """Where things go, in pixels of the chart area (origin top-left)."""
+
+    width: float
+    height: float
+    era_rows: int
+    lanes_top: float
+    lane_height: float
+    lane_top: np.ndarray  # per lane
+    baseline: np.ndarray  # per lane: y of the markers
+    span_top: np.ndarray  # per lane: y of the first span track
+    span_tracks: np.ndarray  # per lane: how many tracks are drawn (extra spans wrap around)
+    label_rows: tuple[tuple[float, ...], ...]  # per lane: tops of text rows, preferred first
+    line_height: float
+
+    @property
+    def lane_count(self) -> int:
+        return int(self.lane_top.shape[0])
+
+    def era_row_top(self, row: int) -> float:
+        return 2.0 + row * ERA_ROW_HEIGHT
+
+    def lane_at(self, y: float) -> int:
+        """The lane under pixel row y, or -1 above the lanes or below the last one."""
+        if self.lane_count == 0 or self.lane_height <= 0 or y < self.lanes_top:
+            return -1
+        lane = int((y - self.lanes_top) // self.lane_height)
+        return lane if lane < self.lane_count else -1
+
+    def span_y(self, lane: np.ndarray, track: np.ndarray) -> np.ndarray:
+        """Top of each span bar: its lane's span band, its track wrapped into the drawn ones."""
+        shown = np.maximum(self.span_tracks[lane], 1)
+        return self.span_top[lane] + (track % shown) * SPAN_PITCH
+
+
+def chart_layout(
+    width: float,
+    height: float,
+    lane_tracks: np.ndarray | list[int],
+    era_rows: int,
+    line_height: float,
+) -> ChartLayout:
+    """Split the chart into era strips and equal lanes; inside each lane, stack from the top:
+    title rows, the marker line, the span tracks, more title rows."""
+    tracks = np.asarray(lane_tracks, dtype=np.int64)
+    lanes = int(tracks.shape[0])
+    era_height = era_rows * ERA_ROW_HEIGHT + ERA_GAP if era_rows else 0.0
+    lanes_top = era_height
+    lane_height = max((height - lanes_top) / lanes, 1.0) if lanes else 0.0
+    lane_top = lanes_top + np.arange(lanes, dtype=np.float64) * lane_height
+    baseline = np.empty(lanes)
+    span_top = np.empty(lanes)
+    span_tracks = np.zeros(lanes, dtype=np.int64)
+    label_rows: list[tuple[float, ...]] = []
+    line_height = max(float(line_height), 1.0)
+    for lane in range(lanes):
+        inner = lane_height - 2 * LANE_PAD
+        room_for_spans = max(inner * MAX_SPAN_SHARE, 0.0)
+        shown = int(min(tracks[lane], max(room_for_spans // SPAN_PITCH, 1))) if tracks[lane] else 0
+        span_band = shown * SPAN_PITCH + (2.0 if shown else 0.0)
+        free = inner - 2 * MARKER_HALF - span_band
+        rows = max(int(free // line_height), 0)
+        above = (rows + 1) // 2
+        below = rows - above
+        slack = max(free - rows * line_height, 0.0)
+        top = float(lane_top[lane]) + LANE_PAD + slack / 2
+        if rows == 0:
+            top = float(lane_top[lane]) + max((lane_height - 2 * MARKER_HALF - span_band) / 2, 0)
+        line = top + above * line_height + MARKER_HALF
+        baseline[lane] = line
+        span_top[lane] = line + MARKER_HALF - 2.0
+        span_tracks[lane] = shown
+        below_top = line + MARKER_HALF + span_band
+        ups = [line - MARKER_HALF - (i + 1) * line_height for i in range(above)]
+        downs = [below_top + i * line_height for i in range(below)]
+        preferred: list[float] = []
+        for i in range(max(above, below)):
+            if i < len(ups):
+                preferred.append(ups[i])
+            if i < len(downs):
+                preferred.append(downs[i])
+        label_rows.append(tuple(preferred))
+    return ChartLayout(
+        width=float(width),
+        height=float(height),
+        era_rows=era_rows,
+        lanes_top=lanes_top,
+        lane_height=lane_height,
+        lane_top=lane_top,
+        baseline=baseline,
+        span_top=span_top,
+        span_tracks=span_tracks,
+        label_rows=tuple(label_rows),
+        line_height=line_height,
+    )

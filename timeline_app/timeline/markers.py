@@ -1,0 +1,691 @@
+"""All events of a chart drawn by ONE graphics item, from arrays, with level of detail.
+
+Per frame: find each lane's visible rows by binary search; lanes where marks would smear
+(more events than a few pixels each) are drawn as a per-pixel-column density strip (one
+small image, counts from `lanes.column_counts`); the other lanes get individual marks:
+
+- a point event is a marker whose shape says its certainty — filled (confirmed), hollow
+  (reported), dashed outline (alleged), hatched (disputed) — and whose size says its
+  importance. It sits in the middle of the range its date is known to; when that range is
+  wider than the marker (a month, a year, or a single day at deep zoom) a faint bracket
+  shows the range, so "March 2023" never masquerades as 1 March.
+- a span is a bar over its dates, stacked on its own track so overlapping spans stay
+  visible; the same certainty cues apply (solid, outlined, dashed).
+
+Markers are stamped from a pre-rendered sprite atlas in one `drawPixmapFragments` call;
+bars and brackets go through `drawRects`/`drawLines` from numpy. Titles are placed by
+`labels.place_labels` and drawn as cached `QStaticText`. A frame (everything above, in
+pixels) is cached per view range, size and data version, so hover repaints cost almost
+nothing. Painting to a vector device (SVG, PDF) draws every marker as vector shapes.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui
+
+from timeline_app.domain.palette import FALLBACK_COLOUR, is_colour
+from timeline_app.timeline.labels import MAX_CANDIDATES, PlacedLabels, place_labels
+from timeline_app.timeline.lanes import column_counts, lane_totals, visible_rows
+from timeline_app.timeline.layout import SPAN_BAR, ChartLayout
+from timeline_app.timeline.primitives import PrimitiveArray, draw_lines, draw_rects
+from timeline_app.timeline.theme import Theme, mark_colour
+
+MAX_MARKS = 6000  # beyond this many marks in view, the busiest lanes switch to density
+PIXELS_PER_EVENT = 3.0  # a lane with more events than width / this is drawn as density
+SPANS_PER_TRACK = 4  # a lane whose visible spans would pile deeper than this is density too
+MAX_LABEL_WIDTH = 260.0
+CERTAINTY_STYLES = 4
+IMPORTANCE_LEVELS = 5
+VECTOR_ENGINES = {
+    QtGui.QPaintEngine.Type.SVG,
+    QtGui.QPaintEngine.Type.Pdf,
+    QtGui.QPaintEngine.Type.Picture,
+}
+
+
+def marker_diameter(importance: np.ndarray | int) -> np.ndarray | int:
+    """Pixels across a point marker: 7 for importance 1 up to 15 for importance 5."""
+    return 5 + 2 * np.clip(importance, 1, IMPORTANCE_LEVELS)
+
+
+def _qcolour(text: str, alpha: int = 255) -> QtGui.QColor:
+    colour = QtGui.QColor(text if is_colour(text) or text.startswith("#") else FALLBACK_COLOUR)
+    if alpha != 255:
+        colour.setAlpha(alpha)
+    return colour
+
+
+def draw_marker(
+    painter: QtGui.QPainter,
+    centre: QtCore.QPointF,
+    diameter: float,
+    colour: QtGui.QColor,
+    certainty: int,
+    theme: Theme,
+) -> None:
+    """One point marker; shape encodes certainty so it survives greyscale printing."""
+    radius = diameter / 2.0
+    background = QtGui.QColor(theme.plot)
+    if certainty <= 0:  # confirmed: solid, with a hairline of background to separate
+        painter.setPen(QtGui.QPen(background, 1.0))
+        painter.setBrush(colour)
+        painter.drawEllipse(centre, radius, radius)
+        return
+    inner = radius - 0.9
+    if certainty == 1:  # reported: hollow ring
+        painter.setPen(QtGui.QPen(colour, 1.8))
+        painter.setBrush(background)
+        painter.drawEllipse(centre, inner, inner)
+        return
+    if certainty == 2:  # alleged: dashed ring
+        pen = QtGui.QPen(colour, 1.6)
+        pen.setDashPattern([1.6, 1.3])
+        pen.setCapStyle(QtCore.Qt.PenCapStyle.FlatCap)
+        painter.setPen(pen)
+        painter.setBrush(background)
+        painter.drawEllipse(centre, inner, inner)
+        return
+    # disputed: hatched disc with a thin ring
+    painter.setPen(QtCore.Qt.PenStyle.NoPen)
+    painter.setBrush(background)
+    painter.drawEllipse(centre, inner, inner)
+    path = QtGui.QPainterPath()
+    path.addEllipse(centre, inner, inner)
+    painter.save()
+    painter.setClipPath(path, QtCore.Qt.ClipOperation.IntersectClip)
+    painter.setPen(QtGui.QPen(colour, 1.1))
+    step = 3.0
+    offset = -diameter
+    while offset < diameter:
+        painter.drawLine(
+            QtCore.QPointF(centre.x() + offset - radius, centre.y() + radius),
+            QtCore.QPointF(centre.x() + offset + radius, centre.y() - radius),
+        )
+        offset += step
+    painter.restore()
+    painter.setPen(QtGui.QPen(colour, 1.2))
+    painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
+    painter.drawEllipse(centre, inner, inner)
+
+
+class SpriteAtlas:
+    """Every marker style (colour × importance × certainty) pre-rendered once in a pixmap."""
+
+    CELL = 20
+
+    def __init__(self) -> None:
+        self._key: tuple | None = None
+        self.pixmap = QtGui.QPixmap()
+        self.source = np.zeros((0, 4))
+        self.dpr = 1.0
+
+    @staticmethod
+    def style(colour: np.ndarray, importance: np.ndarray, certainty: np.ndarray) -> np.ndarray:
+        imp = np.clip(importance.astype(np.int64), 1, IMPORTANCE_LEVELS) - 1
+        cert = np.clip(certainty.astype(np.int64), 0, CERTAINTY_STYLES - 1)
+        return (colour.astype(np.int64) * IMPORTANCE_LEVELS + imp) * CERTAINTY_STYLES + cert
+
+    def ensure(self, colours: tuple[str, ...], theme: Theme, dpr: float) -> None:
+        key = (colours, theme.name, dpr)
+        if key == self._key:
+            return
+        count = len(colours) * IMPORTANCE_LEVELS * CERTAINTY_STYLES
+        per_row = 20
+        rows = max(math.ceil(count / per_row), 1)
+        cell = self.CELL
+        pixmap = QtGui.QPixmap(int(per_row * cell * dpr), int(rows * cell * dpr))
+        pixmap.setDevicePixelRatio(dpr)
+        pixmap.fill(QtCore.Qt.GlobalColor.transparent)
+        painter = QtGui.QPainter(pixmap)
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        source = np.zeros((count, 4))
+        for index in range(count):
+            colour_index, rest = divmod(index, IMPORTANCE_LEVELS * CERTAINTY_STYLES)
+            importance, certainty = divmod(rest, CERTAINTY_STYLES)
+            col, row = index % per_row, index // per_row
+            centre = QtCore.QPointF(col * cell + cell / 2, row * cell + cell / 2)
+            draw_marker(
+                painter, centre, float(marker_diameter(importance + 1)),
+                _qcolour(colours[colour_index]), certainty, theme,
+            )
+            source[index] = (col * cell * dpr, row * cell * dpr, cell * dpr, cell * dpr)
+        painter.end()
+        self.pixmap, self.source, self.dpr, self._key = pixmap, source, dpr, key
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """What is under the pointer: an event (its index in the columns) or a density column."""
+
+    kind: str  # "event" or "density"
+    event: int
+    lane: int
+    count: int = 1
+    lower: float = 0.0
+    upper: float = 0.0
+
+
+@dataclass(eq=False)
+class Frame:
+    """One view's drawing, in pixels: computed once per range/size/data, painted many times."""
+
+    key: tuple
+    lower: float
+    upper: float
+    width: float
+    scale: float
+    layout: ChartLayout
+    dense: np.ndarray  # per lane
+    counts: np.ndarray | None  # lanes × pixel columns, meaningful for dense lanes
+    image: QtGui.QImage | None  # one row per dense lane
+    image_rows: dict[int, int]  # lane → row of `image`
+    row: np.ndarray  # LaneRows indices of the marks
+    event: np.ndarray  # column indices of the marks
+    lane: np.ndarray
+    is_span: np.ndarray
+    x: np.ndarray  # marker centre (points) or bar start (spans)
+    y: np.ndarray  # marker centre (points) or bar top (spans)
+    x_start: np.ndarray  # known range start (points) or bar start (spans)
+    x_end: np.ndarray  # known range end (points) or bar end (spans)
+    diameter: np.ndarray
+    colour: np.ndarray  # category index
+    labels: PlacedLabels
+    label_event: np.ndarray  # column index of each placed label
+    label_text: list[QtGui.QStaticText]
+
+
+def _groups(keys: np.ndarray) -> list[np.ndarray]:
+    """Indices grouped by equal key: one draw call per colour/style instead of per event."""
+    if keys.size == 0:
+        return []
+    order = np.argsort(keys, kind="stable")
+    bounds = np.flatnonzero(np.diff(keys[order])) + 1
+    return np.split(order, bounds)
+
+
+class EventsItem(pg.GraphicsObject):
+    """Draws every visible event of the chart; also answers "what is at this pixel?"."""
+
+    def __init__(self, canvas: object, parent: pg.GraphicsObject | None = None) -> None:
+        super().__init__(parent)
+        self._canvas = canvas
+        self._frame: Frame | None = None
+        self._atlas = SpriteAtlas()
+        self._titles: dict[int, tuple[QtGui.QStaticText, float]] = {}
+        self._titles_version = -1
+        self._fragments = None
+        self._bracket_pens: dict[int, QtGui.QPen] = {}
+        self._span_styles: dict[tuple[int, int], tuple[QtGui.QPen, QtGui.QBrush]] = {}
+        self.hover: Hit | None = None
+        self.rubber_band: QtCore.QRectF | None = None
+        self.setAcceptedMouseButtons(QtCore.Qt.MouseButton.NoButton)
+
+    def boundingRect(self) -> QtCore.QRectF:
+        width, height = self._canvas.size()
+        return QtCore.QRectF(0, 0, width, height)
+
+    def forget_titles(self) -> None:
+        """Titles may have changed (events were edited): rebuild their cached text."""
+        self._titles.clear()
+
+    # -- frame ------------------------------------------------------------------------------
+    def frame(self) -> Frame:
+        canvas = self._canvas
+        lower, upper = canvas.x_range()
+        width, height = canvas.size()
+        key = (canvas.version, canvas.selection_version, lower, upper, width, height,
+               canvas.theme.name, canvas.show_labels)
+        if self._frame is None or self._frame.key != key:
+            self._frame = self._compute(key, lower, upper, width)
+        return self._frame
+
+    def _title(self, event: int, limit: float) -> tuple[QtGui.QStaticText, float]:
+        cached = self._titles.get(event)
+        if cached is None:
+            metrics = self._canvas.label_metrics
+            title = str(self._canvas.columns.titles[event])
+            text = metrics.elidedText(title, QtCore.Qt.TextElideMode.ElideRight, limit)
+            static = QtGui.QStaticText(text)
+            static.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+            static.setPerformanceHint(QtGui.QStaticText.PerformanceHint.AggressiveCaching)
+            cached = (static, metrics.horizontalAdvance(text))
+            self._titles[event] = cached
+        return cached
+
+    def _compute(self, key: tuple, lower: float, upper: float, width: float) -> Frame:
+        canvas = self._canvas
+        rows = canvas.rows
+        columns = canvas.columns
+        layout = canvas.layout()
+        if canvas.version != self._titles_version:
+            self._titles.clear()
+            self._titles_version = canvas.version
+        lanes = rows.lane_count
+        empty_i = np.empty(0, dtype=np.int64)
+        empty_f = np.empty(0)
+        if lanes == 0 or upper <= lower or width <= 1:
+            return Frame(key, lower, upper, width, 1.0, layout, np.zeros(lanes, bool), None,
+                         None, {}, empty_i, empty_i, empty_i, np.empty(0, bool), empty_f,
+                         empty_f, empty_f, empty_f, empty_f, empty_i, PlacedLabels.empty(),
+                         empty_i, [])
+        scale = width / (upper - lower)
+        margin = 10.0 / scale
+        totals = lane_totals(rows, lower - margin, upper + margin)
+        dense = totals > width / PIXELS_PER_EVENT
+        while totals[~dense].sum() > MAX_MARKS:
+            busiest = int(np.argmax(np.where(dense, -1, totals)))
+            dense[busiest] = True
+
+        # Individual marks for the lanes that are not busy ...
+        parts: dict[int, np.ndarray] = {}
+        for lane in np.flatnonzero(~dense).tolist():
+            found = visible_rows(rows, lane, lower - margin, upper + margin)
+            deepest = int(rows.track[found].max(initial=0))
+            if deepest >= max(int(layout.span_tracks[lane]), 1) * SPANS_PER_TRACK:
+                dense[lane] = True  # spans piled many deep: a smear, not information
+            else:
+                parts[lane] = found
+
+        # ... and density strips for the busy ones: one image row per lane.
+        counts = None
+        image = None
+        image_rows: dict[int, int] = {}
+        dense_lanes = np.flatnonzero(dense)
+        if dense_lanes.size:
+            pixels = max(round(width), 1)
+            counts = column_counts(rows, lower, upper, pixels, dense_lanes)
+            image, image_rows = self._density_image(counts, dense_lanes)
+
+        mark_rows = np.concatenate(list(parts.values())) if parts else empty_i
+        lane_ids = np.repeat(
+            np.asarray(list(parts), dtype=np.int64), [part.shape[0] for part in parts.values()]
+        ) if parts else empty_i
+        event = rows.event[mark_rows]
+        is_span = rows.is_span[mark_rows]
+        x_start = (rows.start[mark_rows] - lower) * scale
+        x_end = (rows.end[mark_rows] - lower) * scale
+        pos = (rows.pos[mark_rows] - lower) * scale
+        x = np.where(is_span, x_start, pos)
+        y = np.where(
+            is_span,
+            layout.span_y(lane_ids, rows.track[mark_rows]) if lane_ids.size else empty_f,
+            layout.baseline[lane_ids] if lane_ids.size else empty_f,
+        )
+        importance = columns.importance[event]
+        diameter = marker_diameter(importance).astype(np.float64)
+        colour = columns.category[event].astype(np.int64)
+
+        placed = PlacedLabels.empty(layout.line_height)
+        label_event = empty_i
+        label_text: list[QtGui.QStaticText] = []
+        if canvas.show_labels and mark_rows.size:
+            placed, label_event, label_text = self._place(
+                layout, width, event, lane_ids, is_span, x, x_start, importance
+            )
+        return Frame(
+            key=key, lower=lower, upper=upper, width=width, scale=scale, layout=layout,
+            dense=dense, counts=counts, image=image, image_rows=image_rows, row=mark_rows,
+            event=event, lane=lane_ids, is_span=is_span, x=x, y=y, x_start=x_start,
+            x_end=x_end, diameter=diameter, colour=colour, labels=placed,
+            label_event=label_event, label_text=label_text,
+        )
+
+    def _place(
+        self,
+        layout: ChartLayout,
+        width: float,
+        event: np.ndarray,
+        lane_ids: np.ndarray,
+        is_span: np.ndarray,
+        x: np.ndarray,
+        x_start: np.ndarray,
+        importance: np.ndarray,
+    ) -> tuple[PlacedLabels, np.ndarray, list[QtGui.QStaticText]]:
+        canvas = self._canvas
+        columns = canvas.columns
+        anchor = np.where(is_span, np.clip(x_start, 0, width) + 3, x)
+        on_screen = (anchor >= 0) & (anchor <= width)
+        selected = canvas.selected[event] if canvas.selected.shape[0] else np.zeros_like(is_span)
+        certainty = columns.certainty[event].astype(np.float64)
+        priority = importance * 10.0 + (3 - certainty) + selected * 1000.0 + is_span * 2.0
+        candidates = np.flatnonzero(on_screen)
+        if candidates.size > MAX_CANDIDATES:
+            best = np.argsort(-priority[candidates], kind="stable")[:MAX_CANDIDATES]
+            candidates = np.sort(candidates[best])
+        limit = min(MAX_LABEL_WIDTH, width * 0.45)
+        titles = [self._title(int(e), limit) for e in event[candidates].tolist()]
+        widths = np.asarray([w for _, w in titles], dtype=np.float64) + 4.0
+        placed = place_labels(
+            anchor[candidates], lane_ids[candidates], priority[candidates], widths,
+            layout.label_rows, layout.line_height, width,
+        )
+        label_event = event[candidates[placed.index]]
+        label_text = [titles[i][0] for i in placed.index.tolist()]
+        return placed, label_event, label_text
+
+    def _density_image(
+        self, counts: np.ndarray, dense_lanes: np.ndarray
+    ) -> tuple[QtGui.QImage, dict[int, int]]:
+        """Counts → one ARGB row per dense lane; log scale so sparse columns still show."""
+        canvas = self._canvas
+        theme = canvas.theme
+        values = counts[dense_lanes].astype(np.float64)
+        peak = max(float(values.max(initial=0.0)), 1.0)
+        alpha = np.where(values > 0, 0.16 + 0.84 * np.log1p(values) / np.log1p(peak), 0.0)
+        rgb = np.empty((dense_lanes.size, 3))
+        for row, lane in enumerate(dense_lanes.tolist()):
+            colour = canvas.rows.lanes[lane].colour or theme.neutral
+            qcolour = _qcolour(mark_colour(theme, colour))
+            rgb[row] = (qcolour.red(), qcolour.green(), qcolour.blue())
+        height, width = values.shape
+        pixels = np.empty((height, width, 4), dtype=np.uint8)  # B, G, R, A (premultiplied)
+        pixels[..., 0] = (rgb[:, None, 2] * alpha).astype(np.uint8)
+        pixels[..., 1] = (rgb[:, None, 1] * alpha).astype(np.uint8)
+        pixels[..., 2] = (rgb[:, None, 0] * alpha).astype(np.uint8)
+        pixels[..., 3] = (255 * alpha).astype(np.uint8)
+        image = QtGui.QImage(
+            pixels.data, width, height, width * 4, QtGui.QImage.Format.Format_ARGB32_Premultiplied
+        ).copy()
+        return image, {int(lane): row for row, lane in enumerate(dense_lanes.tolist())}
+
+    # -- painting ---------------------------------------------------------------------------
+    def paint(self, painter: QtGui.QPainter, *args: object) -> None:
+        canvas = self._canvas
+        frame = self.frame()
+        theme = canvas.theme
+        layout = frame.layout
+        engine = painter.paintEngine()
+        vector = engine is not None and engine.type() in VECTOR_ENGINES
+        colours = tuple(
+            mark_colour(theme, c) for c in canvas.columns.category_colours or (FALLBACK_COLOUR,)
+        )
+        qcolours = [_qcolour(c) for c in colours]
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        painter.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
+
+        if frame.image is not None:
+            painter.setRenderHint(QtGui.QPainter.RenderHint.SmoothPixmapTransform, False)
+            for lane, row in frame.image_rows.items():
+                top = float(layout.lane_top[lane]) + 5
+                height = max(layout.lane_height - 10, 2.0)
+                painter.drawImage(
+                    QtCore.QRectF(0, top, frame.width, height), frame.image,
+                    QtCore.QRectF(0, row, frame.image.width(), 1),
+                )
+
+        if frame.row.size:
+            self._paint_brackets(painter, frame, qcolours)
+            self._paint_spans(painter, frame, qcolours, theme)
+            self._paint_points(painter, frame, colours, qcolours, theme, vector)
+            self._paint_selection(painter, frame, theme)
+        self._paint_labels(painter, frame, theme)
+        self._paint_hover(painter, frame, theme)
+        if self.rubber_band is not None:
+            colour = QtGui.QColor(theme.rubber_band)
+            painter.setPen(QtGui.QPen(colour, 1))
+            colour.setAlpha(36)
+            painter.setBrush(colour)
+            painter.drawRect(self.rubber_band.normalized())
+
+    def _paint_brackets(self, painter: QtGui.QPainter, frame: Frame, qcolours: list) -> None:
+        points = ~frame.is_span
+        wide = points & ((frame.x_end - frame.x_start) >= frame.diameter + 4)
+        if not wide.any():
+            return
+        x0 = np.clip(frame.x_start[wide], -5, frame.width + 5)
+        x1 = np.clip(frame.x_end[wide], -5, frame.width + 5)
+        y = frame.y[wide]
+        colour_index = frame.colour[wide]
+        lines = np.empty((x0.size * 3, 4))
+        lines[0::3] = np.column_stack([x0, y, x1, y])
+        lines[1::3] = np.column_stack([x0, y - 4, x0, y + 4])
+        lines[2::3] = np.column_stack([x1, y - 4, x1, y + 4])
+        painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
+        order = np.argsort(colour_index, kind="stable")
+        lines = lines.reshape(-1, 3, 4)[order].reshape(-1, 4)
+        codes, starts = np.unique(colour_index[order], return_index=True)
+        ends = [*starts[1:].tolist(), int(order.size)]
+        for code, first, last in zip(codes.tolist(), starts.tolist(), ends, strict=True):
+            base = qcolours[code % len(qcolours)]
+            pen = self._bracket_pens.get(base.rgba())
+            if pen is None:
+                faint = QtGui.QColor(base)
+                faint.setAlpha(110)
+                pen = self._bracket_pens[base.rgba()] = QtGui.QPen(faint, 1.4)
+            painter.setPen(pen)
+            draw_lines(painter, lines[first * 3 : last * 3])
+
+    def _paint_spans(
+        self, painter: QtGui.QPainter, frame: Frame, qcolours: list, theme: Theme
+    ) -> None:
+        spans = frame.is_span
+        if not spans.any():
+            return
+        # Bars are axis-aligned: crisp without antialiasing, and far cheaper to fill.
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, False)
+        x0 = np.clip(frame.x_start[spans], -4, frame.width + 4)
+        x1 = np.clip(frame.x_end[spans], -4, frame.width + 4)
+        widths = np.maximum(x1 - x0, 2.0)
+        rects = np.column_stack([x0, frame.y[spans], widths, np.full(x0.size, SPAN_BAR)])
+        certainty = self._canvas.columns.certainty[frame.event[spans]].astype(np.int64)
+        styles = np.minimum(certainty, CERTAINTY_STYLES - 1)
+        keys = frame.colour[spans] * CERTAINTY_STYLES + styles
+        for group in _groups(keys):
+            code, style = divmod(int(keys[group[0]]), CERTAINTY_STYLES)
+            pen, fill = self._span_style(qcolours[code % len(qcolours)], style)
+            painter.setPen(pen)
+            painter.setBrush(fill)
+            draw_rects(painter, rects[group])
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+
+    def _span_style(self, base: QtGui.QColor, style: int) -> tuple[QtGui.QPen, QtGui.QBrush]:
+        """Pen and brush of a bar: solid (confirmed), outlined (reported), dashed (others)."""
+        key = (base.rgba(), style)
+        cached = self._span_styles.get(key)
+        if cached is None:
+            fill = QtGui.QColor(base)
+            if style == 0:
+                fill.setAlpha(220)
+                pen = QtGui.QPen(QtCore.Qt.PenStyle.NoPen)
+            else:
+                fill.setAlpha(70 if style == 1 else 40)
+                pen = QtGui.QPen(base, 1)
+                if style >= 2:
+                    pen.setStyle(QtCore.Qt.PenStyle.DashLine)
+            cached = self._span_styles[key] = (pen, QtGui.QBrush(fill))
+        return cached
+
+    def _paint_points(
+        self,
+        painter: QtGui.QPainter,
+        frame: Frame,
+        colours: tuple[str, ...],
+        qcolours: list,
+        theme: Theme,
+        vector: bool,
+    ) -> None:
+        points = np.flatnonzero(~frame.is_span)
+        if points.size == 0:
+            return
+        columns = self._canvas.columns
+        event = frame.event[points]
+        certainty = columns.certainty[event]
+        importance = columns.importance[event]
+        colour = np.minimum(frame.colour[points], len(colours) - 1)
+        # Least important first, so the important markers end up on top.
+        order = np.argsort(importance, kind="stable")
+        points, certainty, importance, colour = (
+            points[order], certainty[order], importance[order], colour[order]
+        )
+        if vector or PrimitiveArray is None:
+            for i, index in enumerate(points.tolist()):
+                draw_marker(
+                    painter, QtCore.QPointF(frame.x[index], frame.y[index]),
+                    float(frame.diameter[index]), qcolours[int(colour[i])],
+                    int(certainty[i]), theme,
+                )
+            return
+        device = painter.device()
+        dpr = float(device.devicePixelRatioF()) if device is not None else 1.0
+        self._atlas.ensure(tuple(colours), theme, dpr)
+        styles = SpriteAtlas.style(colour, importance, certainty)
+        if self._fragments is None:
+            self._fragments = PrimitiveArray(QtGui.QPainter.PixmapFragment, 10)
+        self._fragments.resize(points.size)
+        fragments = self._fragments.ndarray()
+        fragments[:, 0] = frame.x[points]
+        fragments[:, 1] = frame.y[points]
+        fragments[:, 2:6] = self._atlas.source[styles]
+        fragments[:, 6:10] = (1.0 / self._atlas.dpr, 1.0 / self._atlas.dpr, 0.0, 1.0)
+        painter.drawPixmapFragments(*self._fragments.drawargs(), self._atlas.pixmap)
+
+    def _paint_selection(self, painter: QtGui.QPainter, frame: Frame, theme: Theme) -> None:
+        selected = self._canvas.selected
+        if not selected.shape[0] or not selected.any():
+            return
+        chosen = np.flatnonzero(selected[frame.event])
+        if chosen.size == 0:
+            return
+        painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
+        painter.setPen(QtGui.QPen(QtGui.QColor(theme.selection), 2.2))
+        for index in chosen.tolist():
+            if frame.is_span[index]:
+                x0 = max(frame.x_start[index], -4.0)
+                x1 = min(frame.x_end[index], frame.width + 4)
+                painter.drawRoundedRect(
+                    QtCore.QRectF(x0 - 2, frame.y[index] - 2, max(x1 - x0, 2) + 4, SPAN_BAR + 4),
+                    2, 2,
+                )
+            else:
+                radius = frame.diameter[index] / 2 + 3
+                painter.drawEllipse(
+                    QtCore.QPointF(frame.x[index], frame.y[index]), radius, radius
+                )
+
+    def _paint_labels(self, painter: QtGui.QPainter, frame: Frame, theme: Theme) -> None:
+        placed = frame.labels
+        if len(placed) == 0:
+            return
+        halo = QtGui.QColor(theme.halo)
+        painter.setPen(QtCore.Qt.PenStyle.NoPen)
+        painter.setBrush(halo)
+        rects = np.column_stack([
+            placed.left, placed.top + 1, placed.width, np.full(len(placed), placed.height - 2)
+        ])
+        draw_rects(painter, rects)
+        painter.setFont(self._canvas.label_font)
+        selected = self._canvas.selected
+        text_pen = QtGui.QPen(QtGui.QColor(theme.text))
+        selected_pen = QtGui.QPen(QtGui.QColor(theme.selection))
+        offset = (placed.height - self._canvas.label_metrics.height()) / 2
+        for i, static in enumerate(frame.label_text):
+            event = int(frame.label_event[i])
+            is_selected = bool(selected.shape[0] and selected[event])
+            painter.setPen(selected_pen if is_selected else text_pen)
+            painter.drawStaticText(
+                QtCore.QPointF(placed.left[i] + 2, placed.top[i] + offset), static
+            )
+
+    def _paint_hover(self, painter: QtGui.QPainter, frame: Frame, theme: Theme) -> None:
+        hit = self.hover
+        if hit is None:
+            return
+        painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
+        colour = QtGui.QColor(theme.hover)
+        if hit.kind == "density":
+            layout = frame.layout
+            if hit.lane >= layout.lane_count:
+                return
+            x0 = (hit.lower - frame.lower) * frame.scale
+            top = float(layout.lane_top[hit.lane]) + 3
+            painter.setPen(QtGui.QPen(colour, 1))
+            painter.drawRect(QtCore.QRectF(x0 - 1, top, max((hit.upper - hit.lower) * frame.scale,
+                                                             1) + 2, layout.lane_height - 6))
+            return
+        matches = np.flatnonzero((frame.event == hit.event) & (frame.lane == hit.lane))
+        colour.setAlpha(200)
+        painter.setPen(QtGui.QPen(colour, 1.5))
+        for index in matches.tolist():
+            if frame.is_span[index]:
+                x0 = max(frame.x_start[index], -4.0)
+                x1 = min(frame.x_end[index], frame.width + 4)
+                painter.drawRect(QtCore.QRectF(x0 - 1.5, frame.y[index] - 1.5,
+                                               max(x1 - x0, 2) + 3, SPAN_BAR + 3))
+            else:
+                radius = frame.diameter[index] / 2 + 2
+                painter.drawEllipse(QtCore.QPointF(frame.x[index], frame.y[index]),
+                                    radius, radius)
+
+    # -- questions --------------------------------------------------------------------------
+    def hit(self, x: float, y: float) -> Hit | None:
+        """The event (or density column) under pixel (x, y) of the chart."""
+        frame = self.frame()
+        layout = frame.layout
+        lane = layout.lane_at(y)
+        if lane < 0:
+            return None
+        if frame.dense[lane] and frame.counts is not None:
+            column = int(np.clip(x, 0, frame.counts.shape[1] - 1))
+            count = int(frame.counts[lane, column])
+            lower = frame.lower + column / frame.scale
+            return Hit("density", -1, lane, count, lower, lower + 1 / frame.scale)
+        in_lane = frame.lane == lane
+        if in_lane.any():
+            points = np.flatnonzero(in_lane & ~frame.is_span)
+            if points.size:
+                distance = np.hypot(frame.x[points] - x, frame.y[points] - y)
+                reach = frame.diameter[points] / 2 + 3
+                near = distance <= reach
+                if near.any():
+                    best = points[near][np.argmin(distance[near])]
+                    return Hit("event", int(frame.event[best]), lane)
+            spans = np.flatnonzero(in_lane & frame.is_span)
+            if spans.size:
+                inside = (
+                    (frame.x_start[spans] - 2 <= x) & (x <= frame.x_end[spans] + 2)
+                    & (frame.y[spans] - 2 <= y) & (y <= frame.y[spans] + SPAN_BAR + 2)
+                )
+                if inside.any():
+                    return Hit("event", int(frame.event[spans[inside][0]]), lane)
+        placed = frame.labels
+        if len(placed):
+            inside = (
+                (placed.left <= x) & (x <= placed.left + placed.width)
+                & (placed.top <= y) & (y <= placed.top + placed.height)
+            )
+            if inside.any():
+                return Hit("event", int(frame.label_event[np.flatnonzero(inside)[0]]), lane)
+        return None
+
+    def events_in(self, rect: QtCore.QRectF) -> np.ndarray:
+        """Column indices of the events inside a rubber band (pixels), dense lanes included."""
+        frame = self.frame()
+        rect = rect.normalized()
+        layout = frame.layout
+        found: list[np.ndarray] = []
+        if frame.row.size:
+            points = ~frame.is_span
+            inside_points = points & (
+                (frame.x >= rect.left()) & (frame.x <= rect.right())
+                & (frame.y >= rect.top()) & (frame.y <= rect.bottom())
+            )
+            inside_spans = frame.is_span & (
+                (frame.x_end >= rect.left()) & (frame.x_start <= rect.right())
+                & (frame.y + SPAN_BAR >= rect.top()) & (frame.y <= rect.bottom())
+            )
+            found.append(frame.event[inside_points | inside_spans])
+        lower = frame.lower + rect.left() / frame.scale
+        upper = frame.lower + rect.right() / frame.scale
+        rows = self._canvas.rows
+        for lane in np.flatnonzero(frame.dense).tolist():
+            top = float(layout.lane_top[lane])
+            if rect.bottom() >= top + 5 and rect.top() <= top + layout.lane_height - 5:
+                found.append(rows.event[visible_rows(rows, lane, lower, upper)])
+        if not found:
+            return np.empty(0, dtype=np.int64)
+        return np.unique(np.concatenate(found))

@@ -1,0 +1,192 @@
+"""The overview strip under the chart: all events as a small histogram over their whole span,
+with the chart's visible window as a region the reader can drag (or click to recentre)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from timeline_app.timeline.axis import date_ticks
+from timeline_app.timeline.theme import LIGHT, Theme
+
+
+class _OverviewBox(pg.ViewBox):
+    """A fixed view of the whole span: clicks recentre the window, nothing zooms here."""
+
+    clicked = QtCore.Signal(float)
+
+    def __init__(self) -> None:
+        super().__init__(enableMenu=False, enableMouse=False, defaultPadding=0.0)
+
+    def mouseClickEvent(self, ev: object) -> None:
+        if ev.button() == QtCore.Qt.MouseButton.LeftButton:
+            ev.accept()
+            self.clicked.emit(float(self.mapToView(ev.pos()).x()))
+
+    def mouseDragEvent(self, ev: object, axis: object = None) -> None:
+        ev.ignore()
+
+    def wheelEvent(self, ev: object, axis: object = None) -> None:
+        ev.ignore()
+
+
+class _HistogramItem(pg.GraphicsObject):
+    """Events per bin over the whole span as a filled area, plus a few year labels."""
+
+    def __init__(self, strip: OverviewStrip, box: pg.ViewBox) -> None:
+        super().__init__(box)
+        self._strip = strip
+        self._box = box
+        self._font = QtGui.QFont()
+        self._font.setPointSizeF(7.0)
+        self.setAcceptedMouseButtons(QtCore.Qt.MouseButton.NoButton)
+        self.setZValue(-10)
+        self.setCacheMode(self.CacheMode.DeviceCoordinateCache)  # the window moves, not this
+
+    def boundingRect(self) -> QtCore.QRectF:
+        return QtCore.QRectF(0, 0, self._box.width(), self._box.height())
+
+    def paint(self, painter: QtGui.QPainter, *args: object) -> None:
+        strip = self._strip
+        theme = strip.theme
+        width, height = float(self._box.width()), float(self._box.height())
+        painter.fillRect(QtCore.QRectF(0, 0, width, height), QtGui.QColor(theme.stripe))
+        lower, upper = strip.span
+        if upper <= lower or width <= 2:
+            return
+        scale = width / (upper - lower)
+        ticks = date_ticks(lower, upper, width)
+        painter.setFont(self._font)
+        metrics = QtGui.QFontMetricsF(self._font)
+        grid = QtGui.QPen(QtGui.QColor(theme.grid_minor), 1)
+        text = QtGui.QPen(QtGui.QColor(theme.text_muted))
+        last_right = -1e9
+        for x, label in ticks.major:
+            px = round((x - lower) * scale) + 0.5
+            painter.setPen(grid)
+            painter.drawLine(QtCore.QPointF(px, 0), QtCore.QPointF(px, height))
+            if px + 3 > last_right + 6 and px + 3 + metrics.horizontalAdvance(label) < width:
+                painter.setPen(text)
+                painter.drawText(QtCore.QPointF(px + 3, metrics.ascent() + 1), label)
+                last_right = px + 3 + metrics.horizontalAdvance(label)
+        counts = strip.histogram(int(width // 2))
+        if counts.size and counts.max() > 0:
+            top = metrics.height() + 3
+            room = height - top - 2
+            heights = np.sqrt(counts / counts.max()) * room  # sqrt: rare years stay visible
+            bins = counts.size
+            xs = np.repeat(np.linspace(0, width, bins + 1), 2)[1:-1]
+            ys = height - 1 - np.repeat(heights, 2)
+            outline = pg.arrayToQPath(
+                np.concatenate([[0.0], xs, [width]]),
+                np.concatenate([[height], ys, [height]]),
+            )
+            fill = QtGui.QColor(theme.overview_fill)
+            fill.setAlpha(150)
+            painter.setPen(QtCore.Qt.PenStyle.NoPen)
+            painter.setBrush(fill)
+            painter.drawPath(outline)
+
+
+class OverviewStrip(pg.GraphicsView):
+    """Whole-span overview; emits `windowChanged(lower, upper)` when the reader moves it."""
+
+    windowChanged = QtCore.Signal(float, float)
+    HEIGHT = 54
+
+    def __init__(self, left_margin: float = 0.0, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.theme: Theme = LIGHT
+        self.span: tuple[float, float] = (0.0, 1.0)
+        self._positions = np.empty(0)
+        self._histogram_key: tuple | None = None
+        self._histogram = np.empty(0)
+        self.setFixedHeight(self.HEIGHT)
+        self.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout = pg.GraphicsLayout()
+        layout.setContentsMargins(0, 4, 0, 6)
+        layout.setSpacing(0)
+        self.setCentralItem(layout)
+        spacer = pg.GraphicsWidget()
+        spacer.setMinimumWidth(left_margin)
+        spacer.setMaximumWidth(left_margin)
+        layout.addItem(spacer, row=0, col=0)
+        self.box = _OverviewBox()
+        layout.addItem(self.box, row=0, col=1)
+        self.box.setYRange(0, 1, padding=0)
+        self._histogram_item = _HistogramItem(self, self.box)
+        self.region = pg.LinearRegionItem(
+            values=(0, 1), orientation="vertical", swapMode="block", bounds=None
+        )
+        self.region.setZValue(10)
+        self.box.addItem(self.region, ignoreBounds=True)
+        self.region.sigRegionChanged.connect(self._region_moved)
+        self.box.clicked.connect(self._recentre)
+        self.box.sigResized.connect(self._box_resized)
+        self._updating = False
+        self.setTheme(LIGHT)
+
+    def setTheme(self, theme: Theme) -> None:
+        self.theme = theme
+        self.setBackground(QtGui.QColor(theme.background))
+        window = QtGui.QColor(theme.overview_window)
+        fill = QtGui.QColor(window)
+        fill.setAlpha(46)
+        hover = QtGui.QColor(window)
+        hover.setAlpha(70)
+        self.region.setBrush(fill)
+        self.region.setHoverBrush(hover)
+        for line in self.region.lines:
+            line.setPen(pg.mkPen(window, width=2))
+            line.setHoverPen(pg.mkPen(window, width=3))
+        self._histogram_item.update()
+
+    def setPositions(self, positions: np.ndarray, span: tuple[float, float]) -> None:
+        """The events to summarise (their times) and the whole span to show."""
+        self._positions = np.sort(np.asarray(positions, dtype=np.float64))
+        self.span = span
+        self._histogram_key = None
+        self._updating = True
+        try:
+            self.box.setXRange(span[0], span[1], padding=0)
+        finally:
+            self._updating = False
+        self._histogram_item.update()
+
+    def histogram(self, bins: int) -> np.ndarray:
+        key = (bins, self.span, self._positions.shape[0])
+        if self._histogram_key != key:
+            lower, upper = self.span
+            if bins <= 0 or upper <= lower:
+                self._histogram = np.empty(0)
+            else:
+                edges = np.linspace(lower, upper, bins + 1)
+                self._histogram = np.diff(np.searchsorted(self._positions, edges)).astype(float)
+            self._histogram_key = key
+        return self._histogram
+
+    def setWindow(self, lower: float, upper: float) -> None:
+        """Follow the chart's visible range without echoing it back."""
+        self._updating = True
+        try:
+            self.region.setRegion((lower, upper))
+        finally:
+            self._updating = False
+
+    def _region_moved(self) -> None:
+        if self._updating:
+            return
+        lower, upper = self.region.getRegion()
+        if upper > lower:
+            self.windowChanged.emit(float(lower), float(upper))
+
+    def _recentre(self, seconds: float) -> None:
+        lower, upper = self.region.getRegion()
+        half = (upper - lower) / 2
+        self.windowChanged.emit(seconds - half, seconds + half)
+
+    def _box_resized(self) -> None:
+        self._histogram_item.prepareGeometryChange()
+        self._histogram_item.update()
