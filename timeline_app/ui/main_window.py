@@ -130,7 +130,7 @@ class MainWindow(QMainWindow):
         if self.timeline is not None:
             self.splitter.setStretchFactor(0, 3)
             self.splitter.setStretchFactor(1, 2)
-            self.splitter.setSizes([520, 320])
+            self.splitter.setSizes([600, 260])
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
