@@ -229,6 +229,16 @@ def read_json(path: str, raw: bytes) -> Document:
     return document
 
 
+def _source_fields(ref: SourceRef) -> dict:
+    return {
+        "id": ref.id,
+        "title": ref.title,
+        "publisher": ref.publisher,
+        "url": ref.url,
+        "published": ref.published,
+    }
+
+
 def export_json(catalog: Catalog) -> dict:
     """Everything in the database as one JSON-ready dict, in a deterministic order."""
     records = catalog.events()
@@ -249,13 +259,7 @@ def export_json(catalog: Catalog) -> dict:
         "actors": [{"name": name, "kind": kind} for name, kind in actor_kinds.items()],
         "tags": catalog.tag_names(),
         "sources": [
-            {
-                "id": ref.id,
-                "title": ref.title,
-                "publisher": ref.publisher,
-                "url": ref.url,
-                "published": ref.published,
-            }
+            _source_fields(ref)
             for ref in sorted(catalog.sources(), key=lambda ref: (ref.title, ref.id or ""))
         ],
         "eras": [
@@ -282,17 +286,7 @@ def export_json(catalog: Catalog) -> dict:
                 "location": record.location,
                 "tags": list(record.tags),
                 "actors": list(record.actors),
-                "sources": [
-                    {
-                        "id": ref.id,
-                        "title": ref.title,
-                        "publisher": ref.publisher,
-                        "url": ref.url,
-                        "published": ref.published,
-                        "note": ref.note,
-                    }
-                    for ref in record.sources
-                ],
+                "sources": [{**_source_fields(ref), "note": ref.note} for ref in record.sources],
             }
             for record in records
         ],
