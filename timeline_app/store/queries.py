@@ -7,6 +7,7 @@ Core `select()`/`insert()` throughout: drawing a million events must not build O
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -45,6 +46,7 @@ event_sources = EventSource.__table__
 eras = Era.__table__
 
 CHUNK = 900  # stays under SQLite's bound-parameter limit for IN lists
+LARGE_BATCH = 5_000  # above this, one table scan is cheaper than many IN-list queries
 
 
 def now_text() -> str:
@@ -386,7 +388,11 @@ def bulk_insert(connection: Connection, table: object, rows: list[dict]) -> None
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "  # type: ignore[attr-defined]
         f"VALUES ({', '.join([marker] * len(columns))})"
     )
-    connection.exec_driver_sql(sql, [tuple(row[c] for c in columns) for row in rows])
+    values = operator.itemgetter(*columns)
+    if len(columns) == 1:
+        connection.exec_driver_sql(sql, [(values(row),) for row in rows])
+    else:
+        connection.exec_driver_sql(sql, [values(row) for row in rows])
 
 
 def ensure_names(connection: Connection, table: object, wanted: Iterable[str]) -> dict[str, int]:
@@ -427,10 +433,16 @@ def write_links(
     event_actor_names: dict[str, Sequence[str]],
     event_tag_names: dict[str, Sequence[str]],
     event_source_refs: dict[str, Sequence[tuple[str, str]]],
+    *,
+    clear_existing: bool = True,
 ) -> None:
-    """Replace the actor, tag and source links of the given events (source refs: (id, note))."""
+    """Replace the actor, tag and source links of the given events (source refs: (id, note)).
+
+    `clear_existing=False` is for events inserted in the same transaction: they have none.
+    Rows go in key order, which keeps SQLite's B-tree inserts local.
+    """
     touched = sorted(set(event_actor_names) | set(event_tag_names) | set(event_source_refs))
-    for part in chunks(touched):
+    for part in chunks(touched if clear_existing else []):
         connection.execute(delete(event_actors).where(event_actors.c.event_id.in_(part)))
         connection.execute(delete(event_tags).where(event_tags.c.event_id.in_(part)))
         connection.execute(delete(event_sources).where(event_sources.c.event_id.in_(part)))
@@ -453,6 +465,9 @@ def write_links(
         for event_id, refs in event_source_refs.items()
         for position, (source_id, note) in enumerate(refs)
     ]
+    actor_rows.sort(key=operator.itemgetter("event_id", "actor_id"))
+    tag_rows.sort(key=operator.itemgetter("event_id", "tag_id"))
+    source_rows.sort(key=operator.itemgetter("event_id", "source_id"))
     if actor_rows:
         bulk_insert(connection, event_actors, actor_rows)
     if tag_rows:
@@ -466,6 +481,20 @@ def upsert_sources(connection: Connection, refs: Iterable[SourceRef]) -> None:
     wanted = {ref.id: ref for ref in refs if ref.id}
     existing: dict[str, tuple] = {}
     ids = sorted(wanted)
+    if len(ids) > LARGE_BATCH:
+        # One scan beats hundreds of IN-list queries for a bulk import.
+        for row in connection.execute(
+            select(
+                sources.c.id,
+                sources.c.title,
+                sources.c.url,
+                sources.c.publisher,
+                sources.c.published,
+            )
+        ):
+            if row[0] in wanted:
+                existing[row[0]] = tuple(row[1:])
+        ids = []
     for part in chunks(ids):
         for row in connection.execute(
             select(
@@ -499,6 +528,7 @@ def upsert_sources(connection: Connection, refs: Iterable[SourceRef]) -> None:
                 )
             )
     if new_rows:
+        new_rows.sort(key=operator.itemgetter("id"))
         bulk_insert(connection, sources, new_rows)
 
 
@@ -556,7 +586,14 @@ def delete_event_rows(connection: Connection, ids: Sequence[str]) -> int:
 
 
 def existing_event_versions(connection: Connection, ids: Sequence[str]) -> dict[str, int]:
+    """Versions of those of `ids` that are stored (one scan for a bulk import)."""
     found: dict[str, int] = {}
+    if len(ids) > LARGE_BATCH:
+        wanted = set(ids)
+        for event_id, version in connection.execute(select(events.c.id, events.c.version)):
+            if event_id in wanted:
+                found[event_id] = version
+        return found
     for part in chunks(list(ids)):
         found.update(
             dict(

@@ -142,7 +142,9 @@ def plan_import(catalog: Catalog, document: Document) -> ImportPlan:
                 "category",
                 f"{item.draft.category!r} is neither in the file's categories nor in the database",
             )
-    existing = {record.id: record for record in catalog.events([i.id for i in document.events])}
+    with catalog.engine.connect() as connection:
+        stored = queries.existing_event_versions(connection, [i.id for i in document.events])
+    existing = {record.id: record for record in catalog.events(sorted(stored))} if stored else {}
     added, changed, unchanged = [], [], []
     for item in document.events:
         record = existing.get(item.id)
@@ -243,12 +245,14 @@ def apply_import(catalog: Catalog, document: Document) -> ImportResult:
                     row["version"] = previous_versions[row["id"]].version + 1
                     row["created_at"] = previous_versions[row["id"]].created_at
             queries.delete_event_rows(connection, sorted(changed_ids))
+            rows.sort(key=lambda row: row["id"])
             queries.insert_event_rows(connection, rows)
             queries.write_links(
                 connection,
                 {item.id: item.draft.actors for item in writes},
                 {item.id: item.draft.tags for item in writes},
                 {item.id: [(ref.id, ref.note) for ref in item.draft.sources] for item in writes},
+                clear_existing=False,  # new rows, and changed ones were deleted with their links
             )
     except TimelineError:
         raise
