@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 NAMESPACE = uuid.UUID("6f1c1e0a-2b7e-4d0c-9a51-0d7c1f3e9b21")
 """Namespace of the stable ids derived from content (sources, file rows without an id)."""
+_NAMESPACE_BYTES = NAMESPACE.bytes
 
 
 class Certainty(StrEnum):
@@ -36,9 +38,18 @@ class SourceRef:
     id: str | None = None
 
 
+def stable_id(name: str) -> str:
+    """uuid5(NAMESPACE, name) as text, computed directly: imports derive one per row."""
+    digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + name.encode()).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    text = digest.hex()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
 def source_id_for(ref: SourceRef) -> str:
     """A source's id: its own when it has one, else derived from URL and title (stable)."""
-    return ref.id or str(uuid.uuid5(NAMESPACE, f"source:{ref.url}\n{ref.title}"))
+    return ref.id or stable_id(f"source:{ref.url}\n{ref.title}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,10 +11,9 @@ from __future__ import annotations
 import csv
 import io
 import re
-import uuid
 
 from timeline_app.domain.errors import ImportFileError
-from timeline_app.domain.model import NAMESPACE, EventDraft, SourceRef
+from timeline_app.domain.model import EventDraft, SourceRef, stable_id
 from timeline_app.services.catalog import Catalog
 from timeline_app.services.interchange.document import (
     CategoryItem,
@@ -119,8 +118,8 @@ def read_csv(path: str, raw: bytes) -> Document:
             raise ImportFileError(
                 path, row, "importance", f"{importance_text!r} is not a whole number"
             ) from None
-        event_id = cells.get("id", "").strip() or str(
-            uuid.uuid5(NAMESPACE, f"event:{cells['title'].strip()}\n{cells['start'].strip()}")
+        event_id = cells.get("id", "").strip() or stable_id(
+            f"event:{cells['title'].strip()}\n{cells['start'].strip()}"
         )
         if len(event_id) > 36:
             raise ImportFileError(path, row, "id", "is longer than 36 characters")

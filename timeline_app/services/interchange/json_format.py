@@ -6,12 +6,11 @@ ROW in error messages is the 1-based position of the event (or era, source…) i
 from __future__ import annotations
 
 import json
-import uuid
 from dataclasses import replace
 from typing import Any
 
 from timeline_app.domain.errors import ImportFileError, ValidationError
-from timeline_app.domain.model import NAMESPACE, EventDraft, SourceRef, source_id_for
+from timeline_app.domain.model import EventDraft, SourceRef, source_id_for, stable_id
 from timeline_app.domain.rules import check_colour, check_source, check_span
 from timeline_app.services.catalog import Catalog
 from timeline_app.services.interchange.document import (
@@ -178,8 +177,8 @@ def read_json(path: str, raw: bytes) -> Document:
             raise reader.fail(
                 row, f"eras.{error.field.removeprefix('eras.')}", error.message
             ) from error
-        era_id = reader.string(item.get("id"), row, "eras.id", optional=True) or str(
-            uuid.uuid5(NAMESPACE, f"era:{name}")
+        era_id = reader.string(item.get("id"), row, "eras.id", optional=True) or stable_id(
+            f"era:{name}"
         )
         document.eras.append(
             EraItem(
@@ -197,7 +196,7 @@ def read_json(path: str, raw: bytes) -> Document:
         event_id = reader.string(item.get("id"), row, "id", optional=True).strip()
         title = item.get("title")
         if not event_id:
-            event_id = str(uuid.uuid5(NAMESPACE, f"event:{title}\n{item.get('start')}"))
+            event_id = stable_id(f"event:{title}\n{item.get('start')}")
         elif len(event_id) > 36:
             raise reader.fail(row, "id", "is longer than 36 characters")
         sources = tuple(
