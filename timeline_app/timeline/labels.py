@@ -60,12 +60,15 @@ def place_labels(
     gap: float = LABEL_GAP,
     max_labels: int = MAX_LABELS,
     max_candidates: int = MAX_CANDIDATES,
+    obstacles: Sequence[Sequence[tuple[float, float]]] | None = None,
 ) -> PlacedLabels:
     """Place titles without overlap.
 
     anchor_x: marker x in pixels; lane: lane index per candidate; priority: higher is placed
     first (ties: leftmost first); widths: title widths in pixels; lane_rows[lane]: the tops of
     that lane's text rows, most preferred first; line_height: height of every row.
+    obstacles[lane]: (left, right) spans in that lane's rows that titles must keep clear of
+    (the markers, where titles share the marker line).
     """
     anchor_x = np.asarray(anchor_x, dtype=np.float64)
     count = anchor_x.shape[0]
@@ -86,6 +89,12 @@ def place_labels(
     # Per lane and text row: sorted lefts and rights of the titles placed there (inlined
     # rather than a class: this loop is the hot path of every frame with titles).
     rows = [[([], []) for _ in tops] for tops in lane_rows]
+    if obstacles is not None:
+        for lane_index, spans in enumerate(obstacles[: len(lane_rows)]):
+            blocked = merge_intervals(spans)
+            for row_lefts, row_rights in rows[lane_index]:
+                row_lefts.extend(left for left, _ in blocked)
+                row_rights.extend(right for _, right in blocked)
     placed_index: list[int] = []
     placed_left: list[float] = []
     placed_top: list[float] = []
@@ -123,6 +132,17 @@ def place_labels(
         width=np.asarray(placed_width, dtype=np.float64),
         height=float(line_height),
     )
+
+
+def merge_intervals(spans: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Sorted, non-overlapping union of (left, right) intervals."""
+    merged: list[tuple[float, float]] = []
+    for left, right in sorted(spans):
+        if merged and left <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], right))
+        else:
+            merged.append((left, right))
+    return merged
 
 
 def rects_overlap(

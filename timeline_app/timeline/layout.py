@@ -15,6 +15,7 @@ import numpy as np
 ERA_ROW_HEIGHT = 17.0
 ERA_GAP = 6.0
 LANE_PAD = 3.0
+INLINE_MIN_SHARE = 0.8  # a lane this share of a text line high can still carry inline titles
 MARKER_HALF = 9.0  # half the height reserved for the largest marker and its ring
 SPAN_BAR = 5.0
 SPAN_PITCH = 7.0
@@ -36,6 +37,8 @@ class ChartLayout:
     span_tracks: np.ndarray  # per lane: how many tracks are drawn (extra spans wrap around)
     label_rows: tuple[tuple[float, ...], ...]  # per lane: tops of text rows, preferred first
     line_height: float
+    inline: tuple[bool, ...] = ()  # per lane: too thin for rows above/below; titles sit on
+    # the marker line, beside their marker, in the gaps between markers
 
     @property
     def lane_count(self) -> int:
@@ -76,6 +79,7 @@ def chart_layout(
     span_top = np.empty(lanes)
     span_tracks = np.zeros(lanes, dtype=np.int64)
     label_rows: list[tuple[float, ...]] = []
+    inline: list[bool] = []
     line_height = max(float(line_height), 1.0)
     for lane in range(lanes):
         inner = lane_height - 2 * LANE_PAD
@@ -103,6 +107,11 @@ def chart_layout(
                 preferred.append(ups[i])
             if i < len(downs):
                 preferred.append(downs[i])
+        if not preferred and inner >= line_height * INLINE_MIN_SHARE:
+            preferred.append(line - line_height / 2)
+            inline.append(True)
+        else:
+            inline.append(False)
         label_rows.append(tuple(preferred))
     return ChartLayout(
         width=float(width),
@@ -116,4 +125,5 @@ def chart_layout(
         span_tracks=span_tracks,
         label_rows=tuple(label_rows),
         line_height=line_height,
+        inline=tuple(inline),
     )

@@ -29,7 +29,13 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
 from timeline_app.domain.palette import FALLBACK_COLOUR, is_colour
-from timeline_app.timeline.labels import MAX_CANDIDATES, PlacedLabels, place_labels
+from timeline_app.timeline.labels import (
+    FLAG_OFFSET,
+    LABEL_GAP,
+    MAX_CANDIDATES,
+    PlacedLabels,
+    place_labels,
+)
 from timeline_app.timeline.lanes import column_counts, lane_totals, visible_rows
 from timeline_app.timeline.layout import SPAN_BAR, ChartLayout
 from timeline_app.timeline.primitives import PrimitiveArray, draw_lines, draw_rects
@@ -39,6 +45,7 @@ MAX_MARKS = 6000  # beyond this many marks in view, the busiest lanes switch to 
 PIXELS_PER_EVENT = 3.0  # a lane with more events than width / this is drawn as density
 SPANS_PER_TRACK = 4  # a lane whose visible spans would pile deeper than this is density too
 MAX_LABEL_WIDTH = 260.0
+INLINE_CLEARANCE = 3.0  # pixels between a marker and its title on the same line
 CERTAINTY_STYLES = 4
 IMPORTANCE_LEVELS = 5
 VECTOR_ENGINES = {
@@ -360,13 +367,47 @@ class EventsItem(pg.GraphicsObject):
         limit = min(MAX_LABEL_WIDTH, width * 0.45)
         titles = [self._title(int(e), limit) for e in event[candidates].tolist()]
         widths = np.asarray([w for _, w in titles], dtype=np.float64) + 4.0
+        obstacles = None
+        if any(layout.inline):
+            anchor, obstacles = self._inline_anchors(layout, lane_ids, is_span, x, anchor,
+                                                     x_start, importance)
         placed = place_labels(
             anchor[candidates], lane_ids[candidates], priority[candidates], widths,
-            layout.label_rows, layout.line_height, width,
+            layout.label_rows, layout.line_height, width, obstacles=obstacles,
         )
         label_event = event[candidates[placed.index]]
         label_text = [titles[i][0] for i in placed.index.tolist()]
         return placed, label_event, label_text
+
+    @staticmethod
+    def _inline_anchors(
+        layout: ChartLayout,
+        lane_ids: np.ndarray,
+        is_span: np.ndarray,
+        x: np.ndarray,
+        anchor: np.ndarray,
+        x_start: np.ndarray,
+        importance: np.ndarray,
+    ) -> tuple[np.ndarray, list[list[tuple[float, float]]]]:
+        """In lanes too thin for rows above and below, a title starts just right of its
+        marker and must keep clear of the other markers on the line."""
+        inline = np.asarray(layout.inline, dtype=bool)[lane_ids]
+        radius = marker_diameter(importance).astype(np.float64) / 2
+        shifted = anchor.copy()
+        points = inline & ~is_span
+        shifted[points] = x[points] + radius[points] + INLINE_CLEARANCE + FLAG_OFFSET
+        obstacles: list[list[tuple[float, float]]] = [[] for _ in range(layout.lane_count)]
+        # Each marker blocks its own width; its right edge is pulled in so that its own
+        # title may start INLINE_CLEARANCE pixels after it despite the gap between titles.
+        pull = LABEL_GAP - INLINE_CLEARANCE
+        for lane, left, right in zip(
+            lane_ids[inline].tolist(),
+            (np.where(is_span, x_start, x - radius) - 1)[inline].tolist(),
+            (np.where(is_span, x_start, x + radius) - pull)[inline].tolist(),
+            strict=True,
+        ):
+            obstacles[lane].append((left, max(left, right)))
+        return shifted, obstacles
 
     def _density_image(
         self, counts: np.ndarray, dense_lanes: np.ndarray

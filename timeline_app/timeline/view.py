@@ -726,8 +726,11 @@ def render_timeline(
     target: QtCore.QRectF,
     state: TimelineState,
     size: QtCore.QSizeF | QtCore.QSize | None = None,
-) -> None:
+) -> list[tuple[float, float, float, float]]:
     """Draw the chart for `state` onto any painter, laid out at `size` and scaled to `target`.
+
+    Returns the rectangles of the titles placed (layout pixels), so callers can report or
+    check what the output shows.
 
     `size` (logical pixels, default: the target's size) decides the layout — how many
     titles fit, which ticks are labelled — so a 1600×900 layout rendered into a 3200×1800
@@ -746,6 +749,7 @@ def render_timeline(
         widget.applyState(state)
         QtWidgets.QApplication.processEvents()
         widget.paintChart(painter, QtCore.QRectF(target))
+        return widget.events_item.frame().labels.rects()
     finally:
         widget.close()
         widget.deleteLater()

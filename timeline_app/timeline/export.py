@@ -1,0 +1,376 @@
+"""Timeline images for reports and slides: PNG, SVG and PDF, from the window or the CLI.
+
+One page layout — title, subtitle and span; the chart; a legend of the categories shown and
+of the certainty marks; a footer with the data credit and the export date — painted by one
+function onto any QPainter. The chart itself is the timeline's own drawing
+(`render_timeline`), laid out afresh for the output size, so a large image shows more
+labels than a small one and none overlap. SVG and PDF get vector shapes and real text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+from PySide6 import QtCore, QtGui
+
+from timeline_app.domain.errors import TimelineError
+from timeline_app.domain.model import CERTAINTY_ORDER
+from timeline_app.timeline.axis import format_range
+from timeline_app.timeline.markers import draw_marker
+from timeline_app.timeline.theme import Theme, mark_colour, theme_named
+from timeline_app.timeline.view import TimelineState, render_timeline
+
+FORMATS = ("png", "svg", "pdf")
+BASE_WIDTH = 1280.0  # the page size at which text is drawn at its nominal size
+BASE_HEIGHT = 720.0
+LAYOUT_DPI = 96  # what the chart's point-sized fonts assume
+MIN_PIXELS = 200
+MAX_PIXELS = 20_000
+MIN_DPI = 36
+MAX_DPI = 1200
+DEFAULT_CREDIT = "Data: timeline_app Russia–Iran dataset (CC BY 4.0); sources cited per event"
+
+
+@dataclass(frozen=True, slots=True)
+class ExportOptions:
+    """What the reader asked for; sizes are in output pixels (PDF: at `dpi`)."""
+
+    width: int = 1920
+    height: int = 1080
+    dpi: int = 150
+    title: str = ""
+    subtitle: str = ""
+    theme: str = "light"
+    credit: str = DEFAULT_CREDIT
+    show_legend: bool = True
+
+    def checked(self) -> ExportOptions:
+        """The same options, or TimelineError naming the first value out of range."""
+        for name, value in (("width", self.width), ("height", self.height)):
+            if not MIN_PIXELS <= value <= MAX_PIXELS:
+                raise TimelineError(
+                    f"--{name}: {value} is out of range {MIN_PIXELS}–{MAX_PIXELS} pixels"
+                )
+        if not MIN_DPI <= self.dpi <= MAX_DPI:
+            raise TimelineError(f"--dpi: {self.dpi} is out of range {MIN_DPI}–{MAX_DPI}")
+        try:
+            theme_named(self.theme)
+        except ValueError as error:
+            raise TimelineError(f"--theme: {error}") from None
+        return self
+
+
+def format_of(path: str | Path) -> str:
+    """png, svg or pdf from the file name; TimelineError for anything else."""
+    suffix = Path(str(path)).suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        shown = f"'.{suffix}'" if suffix else "no extension"
+        raise TimelineError(f"{path}: {shown} is not a supported image type (.png, .svg, .pdf)")
+    return suffix
+
+
+def check_writable(path: str | Path) -> Path:
+    """The path, once we know a file can be written there; TimelineError otherwise."""
+    target = Path(str(path)).expanduser()
+    folder = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise TimelineError(f"{path}: is a folder")
+    if not folder.is_dir():
+        raise TimelineError(f"{path}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise TimelineError(f"{path}: cannot write here (permission denied)")
+    return target
+
+
+# ---- the page ------------------------------------------------------------------------------
+
+
+def _scale(width: float, height: float) -> float:
+    """How much text and margins grow on a page larger than the base layout.
+
+    The square root keeps both promises of a larger image: text stays legible on a slide,
+    and the chart is laid out at a larger logical size, so more titles fit.
+    """
+    ratio = min(width / BASE_WIDTH, height / BASE_HEIGHT)
+    return max(0.6, ratio**0.5)
+
+
+def _font(points: float, scale: float, *, bold: bool = False) -> QtGui.QFont:
+    font = QtGui.QFont()
+    font.setPixelSize(max(6, round(points * scale)))
+    font.setBold(bold)
+    return font
+
+
+def _visible_categories(state: TimelineState) -> list[tuple[str, str]]:
+    """Names and colours of the categories that have an event inside the exported range."""
+    columns = state.columns
+    if not len(columns) or not columns.category_names:
+        return []
+    lower, upper = state.x_range
+    inside = (columns.end > lower) & (columns.start < upper)
+    if state.mask is not None:
+        inside &= state.mask
+    used = set(np.unique(columns.category[inside]).tolist())
+    return [
+        (name, columns.category_colours[index])
+        for index, name in enumerate(columns.category_names)
+        if index in used and index < len(columns.category_colours)
+    ]
+
+
+def visible_event_count(state: TimelineState) -> int:
+    columns = state.columns
+    if not len(columns):
+        return 0
+    lower, upper = state.x_range
+    inside = (columns.end > lower) & (columns.start < upper)
+    if state.mask is not None:
+        inside &= state.mask
+    return int(inside.sum())
+
+
+def paint_page(
+    painter: QtGui.QPainter, page: QtCore.QRectF, state: TimelineState, options: ExportOptions
+) -> list[tuple[float, float, float, float]]:
+    """Paint the whole page — header, chart, legend, footer — into `page`.
+
+    Returns the chart's placed title rectangles (in the chart's layout pixels)."""
+    theme: Theme = theme_named(options.theme)
+    scale = _scale(page.width(), page.height())
+    margin = 28 * scale
+    painter.save()
+    painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+    painter.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
+    painter.fillRect(page, QtGui.QColor(theme.background))
+    left = page.left() + margin
+    width = page.width() - 2 * margin
+    y = page.top() + margin * 0.8
+
+    title_font = _font(30, scale, bold=True)
+    sub_font = _font(17, scale)
+    small_font = _font(12.5, scale)
+    text = QtGui.QColor(theme.text)
+    muted = QtGui.QColor(theme.text_muted)
+
+    if options.title:
+        y = _text_line(painter, options.title, title_font, text, left, y, width)
+    span = f"{format_range(*state.x_range)} · {visible_event_count(state)} events"
+    subtitle = f"{options.subtitle} · {span}" if options.subtitle else span
+    y = _text_line(painter, subtitle, sub_font, muted, left, y + 2 * scale, width)
+    y += 10 * scale
+
+    footer_height = QtGui.QFontMetricsF(small_font).height() + margin * 0.6
+    legend_height = (
+        _legend_height(painter, state, small_font, width, scale) if options.show_legend else 0.0
+    )
+    chart_bottom = page.bottom() - footer_height - legend_height
+    chart = QtCore.QRectF(
+        page.left() + margin * 0.4, y, page.width() - margin * 0.8, max(40.0, chart_bottom - y)
+    )
+    layout = QtCore.QSizeF(chart.width() / scale, chart.height() / scale)
+    chart_state = replace(state, theme=options.theme, selected_ids=())
+    painter.save()
+    painter.setClipRect(chart)  # era bands and lanes end at the chart's edge
+    labels = render_timeline(painter, chart, chart_state, size=layout)
+    painter.restore()
+
+    if options.show_legend:
+        _paint_legend(
+            painter, state, theme, small_font, left, chart.bottom() + 8 * scale, width, scale
+        )
+
+    painter.setFont(small_font)
+    painter.setPen(muted)
+    metrics = QtGui.QFontMetricsF(small_font)
+    baseline = page.bottom() - margin * 0.45
+    credit = metrics.elidedText(options.credit, QtCore.Qt.TextElideMode.ElideRight, width * 0.7)
+    painter.drawText(QtCore.QPointF(left, baseline), credit)
+    stamp = f"Exported {dt.datetime.now(dt.UTC):%d %B %Y} · timeline_app"
+    painter.drawText(
+        QtCore.QPointF(left + width - metrics.horizontalAdvance(stamp), baseline), stamp
+    )
+    painter.restore()
+    return labels
+
+
+def _text_line(
+    painter: QtGui.QPainter,
+    value: str,
+    font: QtGui.QFont,
+    colour: QtGui.QColor,
+    left: float,
+    top: float,
+    width: float,
+) -> float:
+    metrics = QtGui.QFontMetricsF(font)
+    painter.setFont(font)
+    painter.setPen(colour)
+    shown = metrics.elidedText(value, QtCore.Qt.TextElideMode.ElideRight, width)
+    painter.drawText(QtCore.QPointF(left, top + metrics.ascent()), shown)
+    return top + metrics.height()
+
+
+def _legend_entries(state: TimelineState) -> list[tuple[str, str | None, int]]:
+    """(label, category colour or None, certainty code) for each legend item, in order."""
+    entries: list[tuple[str, str | None, int]] = [
+        (name, colour, 0) for name, colour in _visible_categories(state)
+    ]
+    entries += [(certainty.value, None, code) for code, certainty in enumerate(CERTAINTY_ORDER)]
+    return entries
+
+
+def _legend_rows(
+    entries: list[tuple[str, str | None, int]],
+    metrics: QtGui.QFontMetricsF,
+    width: float,
+    scale: float,
+) -> list[list[tuple[str, str | None, int, float]]]:
+    rows: list[list[tuple[str, str | None, int, float]]] = [[]]
+    x = 0.0
+    for label, colour, code in entries:
+        item_width = 18 * scale + metrics.horizontalAdvance(label) + 16 * scale
+        if rows[-1] and x + item_width > width:
+            rows.append([])
+            x = 0.0
+        rows[-1].append((label, colour, code, item_width))
+        x += item_width
+    return rows
+
+
+def _legend_height(
+    painter: QtGui.QPainter, state: TimelineState, font: QtGui.QFont, width: float, scale: float
+) -> float:
+    metrics = QtGui.QFontMetricsF(font)
+    rows = _legend_rows(_legend_entries(state), metrics, width, scale)
+    return len(rows) * (metrics.height() + 6 * scale) + 12 * scale
+
+
+def _paint_legend(
+    painter: QtGui.QPainter,
+    state: TimelineState,
+    theme: Theme,
+    font: QtGui.QFont,
+    left: float,
+    top: float,
+    width: float,
+    scale: float,
+) -> None:
+    metrics = QtGui.QFontMetricsF(font)
+    painter.setFont(font)
+    line = metrics.height() + 6 * scale
+    neutral = QtGui.QColor(theme.text_muted)
+    for row_index, row in enumerate(_legend_rows(_legend_entries(state), metrics, width, scale)):
+        x = left
+        centre_y = top + row_index * line + line / 2
+        for label, colour, code, item_width in row:
+            centre = QtCore.QPointF(x + 7 * scale, centre_y)
+            if colour is not None:
+                painter.setPen(QtCore.Qt.PenStyle.NoPen)
+                painter.setBrush(QtGui.QColor(mark_colour(theme, colour)))
+                side = 11 * scale
+                painter.drawRoundedRect(
+                    QtCore.QRectF(centre.x() - side / 2, centre.y() - side / 2, side, side),
+                    2 * scale,
+                    2 * scale,
+                )
+            else:
+                draw_marker(painter, centre, 11 * scale, neutral, code, theme)
+            painter.setPen(QtGui.QColor(theme.text if colour is not None else theme.text_muted))
+            painter.drawText(
+                QtCore.QPointF(
+                    x + 18 * scale, centre_y + (metrics.ascent() - metrics.descent()) / 2
+                ),
+                label,
+            )
+            x += item_width
+
+
+# ---- devices -------------------------------------------------------------------------------
+
+
+def render_to_image(state: TimelineState, options: ExportOptions) -> QtGui.QImage:
+    """The page as an image of exactly options.width × options.height, DPI set."""
+    return render_page_image(state, options)[0]
+
+
+def render_page_image(
+    state: TimelineState, options: ExportOptions
+) -> tuple[QtGui.QImage, list[tuple[float, float, float, float]]]:
+    """The page image and the rectangles of the titles it shows."""
+    image = QtGui.QImage(options.width, options.height, QtGui.QImage.Format.Format_ARGB32)
+    image.fill(QtGui.QColor(theme_named(options.theme).background))
+    painter = QtGui.QPainter(image)  # painted at the screen's 96 dpi, as the layout assumes
+    try:
+        labels = paint_page(
+            painter, QtCore.QRectF(0, 0, options.width, options.height), state, options
+        )
+    finally:
+        painter.end()
+    # The DPI is metadata for whoever places the image; set after painting so that fonts
+    # sized in points are not enlarged by it.
+    dots_per_metre = round(options.dpi / 0.0254)
+    image.setDotsPerMeterX(dots_per_metre)
+    image.setDotsPerMeterY(dots_per_metre)
+    return image, labels
+
+
+def _write_svg(state: TimelineState, options: ExportOptions, path: Path) -> None:
+    from PySide6.QtSvg import QSvgGenerator
+
+    generator = QSvgGenerator()
+    generator.setFileName(str(path))
+    generator.setSize(QtCore.QSize(options.width, options.height))
+    generator.setViewBox(QtCore.QRectF(0, 0, options.width, options.height))
+    generator.setResolution(LAYOUT_DPI)
+    generator.setTitle(options.title or "Timeline")
+    generator.setDescription(options.subtitle or options.credit)
+    painter = QtGui.QPainter(generator)
+    try:
+        paint_page(painter, QtCore.QRectF(0, 0, options.width, options.height), state, options)
+    finally:
+        painter.end()
+
+
+def _write_pdf(state: TimelineState, options: ExportOptions, path: Path) -> None:
+    writer = QtGui.QPdfWriter(str(path))
+    writer.setResolution(LAYOUT_DPI)  # page size below keeps the requested size at `dpi`
+    size_mm = QtCore.QSizeF(options.width / options.dpi * 25.4, options.height / options.dpi * 25.4)
+    writer.setPageSize(QtGui.QPageSize(size_mm, QtGui.QPageSize.Unit.Millimeter, "timeline"))
+    writer.setPageMargins(QtCore.QMarginsF(0, 0, 0, 0))
+    writer.setTitle(options.title or "Timeline")
+    writer.setCreator("timeline_app")
+    painter = QtGui.QPainter(writer)
+    try:
+        page = QtCore.QRectF(0, 0, writer.width(), writer.height())
+        paint_page(painter, page, state, options)
+    finally:
+        painter.end()
+
+
+def export_image(state: TimelineState, options: ExportOptions, path: str | Path) -> str:
+    """Write the page to `path` (format from its extension), atomically; returns the format."""
+    fmt = format_of(path)
+    options.checked()
+    target = check_writable(path)
+    temporary = target.with_name(f".{target.stem}.partial.{fmt}")
+    try:
+        if fmt == "png":
+            if not render_to_image(state, options).save(str(temporary), "PNG"):
+                raise TimelineError(f"{path}: the image could not be written")
+        elif fmt == "svg":
+            _write_svg(state, options, temporary)
+        else:
+            _write_pdf(state, options, temporary)
+        if not temporary.exists() or temporary.stat().st_size == 0:
+            raise TimelineError(f"{path}: the image could not be written")
+        temporary.replace(target)
+    except OSError as error:
+        raise TimelineError(f"{path}: cannot write ({error.strerror or error})") from error
+    finally:
+        temporary.unlink(missing_ok=True)
+    return fmt
