@@ -37,3 +37,26 @@ def test_tiny_lanes_still_have_a_marker_line() -> None:
     layout = chart_layout(300, 60, np.zeros(6, dtype=int), era_rows=0, line_height=15)
     assert all(rows == () for rows in layout.label_rows)
     assert np.all(np.diff(layout.baseline) > 0)
+
+
+def test_consecutive_terms_share_one_era_row() -> None:
+    from timeline_app.domain.dates import parse_span
+    from timeline_app.domain.model import EraRecord
+    from timeline_app.timeline.eras import era_rows
+
+    def era(name: str, start: str, end: str, group: str) -> EraRecord:
+        span = parse_span(start, end)
+        return EraRecord(name, name, start, end, "#888888", group, span.lower, span.upper)
+
+    rows = era_rows(
+        [
+            era("Rafsanjani", "1989-08-03", "1997-08-03", "Iran"),
+            era("Khatami", "1997-08-03", "2005-08-03", "Iran"),
+            era("Yeltsin", "1991-12-25", "1999-12-31", "Russia"),
+            era("Putin", "1999-12-31", "2008-05-07", "Russia"),
+            era("Syria", "2015-09-30", "2024-12-08", "Context"),
+            era("JCPOA", "2016-01-16", "2025-10-18", "Context"),
+        ]
+    )
+    groups = [group for group, _ in rows.groups]
+    assert groups == ["Iran", "Russia", "Context", "Context"]

@@ -36,6 +36,9 @@ class EraRows:
         return [era for _, eras in self.groups for era in eras]
 
 
+HANDOVER_SECONDS = 86_400.0
+
+
 def era_rows(eras: list[EraRecord] | tuple[EraRecord, ...]) -> EraRows:
     """Group eras by `group` (in order of first appearance) and pack overlaps into rows."""
     by_group: dict[str, list[EraRecord]] = {}
@@ -48,7 +51,8 @@ def era_rows(eras: list[EraRecord] | tuple[EraRecord, ...]) -> EraRows:
         packed: list[list[EraRecord]] = []
         for era in sorted(members, key=lambda e: (e.lower, e.upper)):
             for row in packed:
-                if row[-1].upper <= era.lower:
+                # A handover day belongs to both terms: touching eras share a row.
+                if row[-1].upper <= era.lower + HANDOVER_SECONDS:
                     row.append(era)
                     break
             else:
