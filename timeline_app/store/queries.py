@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from sqlalchemy import Connection, and_, delete, func, or_, select, text, update
 
 from timeline_app.domain.columns import CERTAINTY_CODES, PRECISION_CODES, EventColumns
@@ -313,20 +314,23 @@ def count_events(connection: Connection) -> int:
 def event_columns(
     connection: Connection, where: EventFilter | None = None, *, with_actors: bool = True
 ) -> EventColumns:
-    """All (or the filtered) events as EventColumns, from one query plus one for actors."""
+    """All (or the filtered) events as EventColumns, from one query plus one for actors.
+
+    Rows arrive sorted by the indexed start bound and are fetched in one go: a million
+    events must not cost a Python object per cell more than once.
+    """
     category_list = connection.execute(
         select(categories.c.id, categories.c.name, categories.c.colour).order_by(
             categories.c.sort_order, categories.c.name
         )
     ).all()
-    category_index = {row[0]: index for index, row in enumerate(category_list)}
     query = (
         select(
             events.c.id,
             events.c.title,
             events.c.start_lo,
             events.c.end_hi,
-            events.c.end.is_not(None),
+            events.c.end,
             events.c.precision,
             events.c.category_id,
             events.c.importance,
@@ -334,40 +338,61 @@ def event_columns(
         )
         .join(categories, categories.c.id == events.c.category_id)
         .where(*_filter_conditions(connection, where))
+        .order_by(events.c.start_lo, events.c.id)
     )
-    precision_codes = PRECISION_CODES
-    certainty_codes = CERTAINTY_CODES
-    rows = [
-        (
-            row[0],
-            row[1],
-            row[2],
-            row[3],
-            bool(row[4]),
-            precision_codes.get(row[5], 0),
-            category_index.get(row[6], 0),
-            row[7],
-            certainty_codes.get(row[8], 0),
+    rows = connection.execute(query).all()
+    count = len(rows)
+    if count:
+        ids, titles, start, end, end_text, precision, category_id, importance, certainty = zip(
+            *rows, strict=True
         )
-        for row in connection.execute(query)
-    ]
-    actor_tuples = None
+    else:
+        ids = titles = start = end = end_text = precision = category_id = ()
+        importance = certainty = ()
+    lookup = np.zeros(max((row[0] for row in category_list), default=0) + 1, dtype=np.int32)
+    for index, row in enumerate(category_list):
+        lookup[row[0]] = index
+    id_array = np.empty(count, dtype=object)
+    id_array[:] = ids
+    title_array = np.empty(count, dtype=object)
+    title_array[:] = titles
+    actor_tuples: tuple[tuple[str, ...], ...] = ()
     if with_actors:
-        by_event: dict[str, list[str]] = defaultdict(list)
-        actor_query = (
-            select(event_actors.c.event_id, actors.c.name)
-            .join(actors, actors.c.id == event_actors.c.actor_id)
-            .order_by(event_actors.c.event_id, event_actors.c.position)
-        )
-        for event_id, name in connection.execute(actor_query):
-            by_event[event_id].append(name)
-        actor_tuples = tuple(tuple(by_event.get(row[0], ())) for row in rows)
-    return EventColumns.from_rows(
-        rows,
+        actor_tuples = _actor_tuples(connection, ids)
+    return EventColumns(
+        start=np.asarray(start, dtype=np.float64),
+        end=np.asarray(end, dtype=np.float64),
+        is_span=np.fromiter((text is not None for text in end_text), dtype=np.bool_, count=count),
+        precision=np.fromiter(
+            (PRECISION_CODES.get(value, 0) for value in precision), dtype=np.int8, count=count
+        ),
+        category=lookup[np.asarray(category_id, dtype=np.int64)]
+        if count
+        else np.empty(0, dtype=np.int32),
+        importance=np.asarray(importance, dtype=np.int8),
+        certainty=np.fromiter(
+            (CERTAINTY_CODES.get(value, 0) for value in certainty), dtype=np.int8, count=count
+        ),
+        ids=id_array,
+        titles=title_array,
         category_names=tuple(row[1] for row in category_list),
         category_colours=tuple(row[2] or FALLBACK_COLOUR for row in category_list),
         actors=actor_tuples,
     )
+
+
+def _actor_tuples(connection: Connection, ids: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+    """Each event's actor names, in the events' order (one query, no join)."""
+    names_by_id = dict(connection.execute(select(actors.c.id, actors.c.name)).all())
+    by_event: dict[str, list[str]] = defaultdict(list)
+    links = connection.execute(
+        select(event_actors.c.event_id, event_actors.c.actor_id, event_actors.c.position)
+    ).all()
+    links.sort(key=operator.itemgetter(0, 2))
+    for event_id, actor_id, _position in links:
+        by_event[event_id].append(names_by_id[actor_id])
+    empty: tuple[str, ...] = ()
+    return tuple(tuple(by_event[event_id]) if event_id in by_event else empty for event_id in ids)
 
 
 # ---- writing -------------------------------------------------------------------------------
