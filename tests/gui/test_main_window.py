@@ -75,3 +75,12 @@ def test_opening_a_foreign_file_shows_the_reason(window, tmp_path, messages) -> 
     assert messages and messages[-1][0] == "critical"
     assert "notes.sqlite" in messages[-1][1]
     assert window.count_label.text() == "showing 3 of 3 events"
+
+
+def test_lanes_by_actor_read_the_actors_when_chosen(window):
+    timeline = window.timeline
+    assert not timeline.canvas.columns.actors  # lanes by category need no actors
+    window.lane_actions["actor"].trigger()
+    assert timeline.canvas.columns.actors
+    assert "Russia" in timeline.laneNames()
+    window.lane_actions["category"].trigger()

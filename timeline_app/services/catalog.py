@@ -99,9 +99,12 @@ class Catalog:
         with self.engine.connect() as connection:
             return queries.event_ids(connection, where)
 
-    def event_columns(self, where: EventFilter | None = None) -> EventColumns:
+    def event_columns(
+        self, where: EventFilter | None = None, *, with_actors: bool = True
+    ) -> EventColumns:
+        """Columns for drawing; actors (needed only for lanes by actor) cost a second query."""
         with self.engine.connect() as connection:
-            return queries.event_columns(connection, where)
+            return queries.event_columns(connection, where, with_actors=with_actors)
 
     def search(self, words: str) -> list[str]:
         """Ids of events whose title or description contain every word (prefixes match)."""

@@ -422,7 +422,9 @@ class MainWindow(QMainWindow):
         try:
             self.table.set_rows(rows, categories)
             if self.timeline is not None:
-                self.timeline.setEvents(catalog.event_columns())
+                # Actors are read only when lanes are by actor: half the load at a million.
+                with_actors = self.settings.lane_mode() == "actor"
+                self.timeline.setEvents(catalog.event_columns(with_actors=with_actors))
                 self.timeline.setEras(catalog.eras())
                 self.timeline.setFilter(None if where is None else [row.id for row in rows])
             self._selected = self.table.selected_ids()
@@ -756,10 +758,13 @@ class MainWindow(QMainWindow):
         self.settings.set_theme(theme)
 
     def _set_lane_mode(self, mode: str) -> None:
+        self.settings.set_lane_mode(mode)
         if self.timeline is not None:
+            columns = self.timeline.canvas.columns
+            if mode == "actor" and len(columns) and not columns.actors:
+                self.reload_events()  # the columns were read without actors
             self.timeline.setLaneMode(mode)
         self.lane_actions[mode].setChecked(True)
-        self.settings.set_lane_mode(mode)
 
     def _fit_all(self) -> None:
         if self.timeline is not None:
