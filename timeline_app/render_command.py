@@ -1,7 +1,8 @@
 """`timeline-app render`: check every argument, then draw the timeline to an image, headless.
 
 Everything a user can get wrong — an unknown category or actor, a bad date, an unsupported
-extension, a folder that does not exist — is reported before anything is drawn.
+extension, a folder that does not exist, a size out of range — is reported before anything
+is drawn, so a mistake costs nothing and leaves no file behind.
 """
 
 from __future__ import annotations
@@ -9,6 +10,9 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
 from timeline_app.domain.dates import parse_date, read_user_date
 from timeline_app.domain.errors import DateError, TimelineError
@@ -16,10 +20,11 @@ from timeline_app.domain.model import EventFilter
 
 DEFAULT_SIZE = (1920, 1080)
 DEFAULT_DPI = 150
-FIT_MARGIN = 0.02
+DEFAULT_TITLE = "Russia–Iran relations"
 
 
 def _bound(flag: str, text: str | None, *, upper: bool) -> float | None:
+    """The first (or last) instant a user date can mean, in UTC seconds."""
     if text is None:
         return None
     try:
@@ -30,29 +35,57 @@ def _bound(flag: str, text: str | None, *, upper: bool) -> float | None:
 
 
 def _check_names(flag: str, wanted: list[str], known: list[str]) -> frozenset[str]:
+    """The names asked for, or TimelineError naming the first unknown one and the known ones."""
     unknown = [name for name in wanted if name not in known]
     if unknown:
         listed = ", ".join(repr(name) for name in known[:20])
         more = " …" if len(known) > 20 else ""
-        raise TimelineError(f"{flag}: {unknown[0]!r} is not known; known: {listed}{more}")
+        raise TimelineError(f"{flag}: {unknown[0]!r} is not known; known: {listed or 'none'}{more}")
     return frozenset(wanted)
 
 
-def render_from_arguments(args: argparse.Namespace, open_catalog: Callable) -> int:
+def describe_filter(categories: frozenset[str], actors: frozenset[str]) -> str:
+    """A subtitle saying what was left out, so a filtered image does not pass for the whole."""
+    parts = []
+    if categories:
+        parts.append(", ".join(sorted(categories)))
+    if actors:
+        parts.append("involving " + ", ".join(sorted(actors)))
+    return " · ".join(parts)
+
+
+def data_credit(catalog: Any) -> str:
+    """The footer's credit: the bundled dataset's licence where it was loaded, otherwise the
+    database the events come from (a user's own data must not carry our dataset's name)."""
+    from timeline_app.services.dataset import dataset_loaded
+    from timeline_app.timeline.export import DEFAULT_CREDIT
+
+    location = str(catalog.database.location)
+    name = Path(location).name if "://" not in location else location.rsplit("/", 1)[-1]
+    if dataset_loaded(catalog):
+        return DEFAULT_CREDIT
+    return f"Data: {name or location} — sources cited per event"
+
+
+def render_from_arguments(args: argparse.Namespace, open_catalog: Callable[..., Any]) -> int:
     """Run the render command; TimelineError for any bad argument (the CLI exits 2)."""
-    from timeline_app.timeline.export import ExportOptions, check_writable, format_of
+    from timeline_app.timeline.export import (
+        ExportOptions,
+        check_writable,
+        fitted_range,
+        format_of,
+    )
 
     fmt = format_of(args.out)
     check_writable(args.out)
-    width = args.width or DEFAULT_SIZE[0]
-    height = args.height or DEFAULT_SIZE[1]
     options = ExportOptions(
-        width=width,
-        height=height,
-        dpi=args.dpi or DEFAULT_DPI,
-        title=args.title if args.title is not None else "Russia–Iran relations",
+        width=DEFAULT_SIZE[0] if args.width is None else args.width,
+        height=DEFAULT_SIZE[1] if args.height is None else args.height,
+        dpi=DEFAULT_DPI if args.dpi is None else args.dpi,
+        title=args.title if args.title is not None else DEFAULT_TITLE,
         subtitle=args.subtitle or "",
         theme=args.theme,
+        format=fmt,
     ).checked()
     lower = _bound("--from", args.start, upper=False)
     upper = _bound("--to", args.end, upper=True)
@@ -61,31 +94,34 @@ def render_from_arguments(args: argparse.Namespace, open_catalog: Callable) -> i
 
     catalog = open_catalog(args.db, load_dataset_if_new=True)
     try:
-        categories = _check_names("--category", args.category, catalog.category_names())
-        actors = _check_names("--actor", args.actor, catalog.actor_names())
-        where = EventFilter(categories=categories, actors=actors, lower=lower, upper=upper)
+        categories = _check_names("--category", args.category or [], catalog.category_names())
+        actors = _check_names("--actor", args.actor or [], catalog.actor_names())
+        where = EventFilter(
+            categories=categories,
+            actors=actors,
+            lower=None if lower is None else int(lower),
+            upper=None if upper is None else int(upper),
+        )
         columns = catalog.event_columns(where)
         eras = tuple(catalog.eras())
-        location = catalog.database.location
+        credit = data_credit(catalog)
     finally:
         catalog.database.dispose()
     if lower is None or upper is None:
-        if len(columns):
-            first, last = float(columns.start.min()), float(columns.end.max())
-        else:
-            first, last = 631_152_000.0, 1_767_225_600.0  # 1990–2026
-        margin = max(last - first, 86_400.0) * FIT_MARGIN
-        lower = first - margin if lower is None else lower
-        upper = last + margin if upper is None else upper
+        first, last = fitted_range(columns)
+        lower = first if lower is None else lower
+        upper = last if upper is None else upper
+    subtitle = options.subtitle if args.subtitle is not None else describe_filter(
+        categories, actors
+    )
+    options = replace(options, x_range=(lower, upper), credit=credit, subtitle=subtitle)
 
     from PySide6.QtWidgets import QApplication
 
     from timeline_app.timeline.export import export_image
-    from timeline_app.timeline.view import TimelineState
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    state = TimelineState(columns=columns, x_range=(lower, upper), eras=eras, theme=args.theme)
-    export_image(state, options, args.out)
+    export_image(columns, eras, options, args.out)
     del app
-    print(f"{args.out}: {width}×{height} {fmt.upper()}, {len(columns)} events from {location}")
+    print(f"{args.out}: {options.width}×{options.height} {fmt.upper()}, {len(columns)} events")
     return 0

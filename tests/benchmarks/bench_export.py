@@ -22,22 +22,21 @@ from bench_timeline import synthetic
 from PySide6 import QtWidgets
 
 from timeline_app.timeline.export import ExportOptions, export_image
-from timeline_app.timeline.view import TimelineState
 
 WIDTH, HEIGHT, DPI = 3840, 2160, 200
 LABELS = 200
 
 
 def ours(columns, path: Path) -> float:
-    state = TimelineState(
-        columns=columns, x_range=(float(columns.start.min()), float(columns.end.max()))
-    )
+    """The whole export: page layout, chart, labels, legend, PNG encoding, atomic write."""
+    options = ExportOptions(width=WIDTH, height=HEIGHT, dpi=DPI, title="Benchmark")
     began = time.perf_counter()
-    export_image(state, ExportOptions(width=WIDTH, height=HEIGHT, dpi=DPI, title="Benchmark"), path)
+    export_image(columns, (), options, path)
     return time.perf_counter() - began
 
 
 def matplotlib_baseline(columns, path: Path) -> float:
+    """The same events as scatter markers plus 200 titles, saved as a PNG of the same size."""
     import matplotlib
 
     matplotlib.use("Agg")

@@ -62,7 +62,7 @@ def test_png_has_size_dpi_and_category_colours(dataset_db, tmp_path, qapp):
     out = tmp_path / "russia-iran.png"
     result = render(dataset_db, str(out), "--width", "1600", "--height", "900", "--dpi", "200")
     assert result.returncode == 0, result.stderr
-    assert b"1600\xc3\x97900 PNG, 220 events" in result.stdout
+    assert result.stdout.decode().strip() == f"{out}: 1600×900 PNG, 220 events"
     image = QtGui.QImage(str(out))
     assert (image.width(), image.height()) == (1600, 900)
     assert round(image.dotsPerMeterX() * 0.0254) == 200
@@ -141,17 +141,20 @@ def test_bad_arguments_exit_2_with_one_line(dataset_db, tmp_path, args, words):
     assert not list(tmp_path.glob("x.*"))
 
 
-def test_larger_images_show_more_labels_never_overlapping(dataset_db, qapp):
-    from timeline_app.timeline.export import ExportOptions, render_page_image
-    from timeline_app.timeline.labels import rects_overlap
-    from timeline_app.timeline.view import TimelineState
-
+@pytest.fixture(scope="module")
+def dataset(dataset_db: Path) -> tuple:
     catalog = Catalog(open_database(dataset_db))
     columns = catalog.event_columns()
     eras = tuple(catalog.eras())
     catalog.database.dispose()
-    span = (float(columns.start.min()), float(columns.end.max()))
-    state = TimelineState(columns=columns, x_range=span, eras=eras)
+    return columns, eras
+
+
+def test_larger_images_show_more_labels_never_overlapping(dataset, qapp):
+    from timeline_app.timeline.export import ExportOptions, render_page_image, timeline_state
+    from timeline_app.timeline.labels import rects_overlap
+
+    state = timeline_state(*dataset, ExportOptions())
     counts = {}
     for width, height in ((1280, 720), (3840, 2160)):
         image, rects = render_page_image(state, ExportOptions(width=width, height=height))
@@ -159,3 +162,71 @@ def test_larger_images_show_more_labels_never_overlapping(dataset_db, qapp):
         assert not any(rects_overlap(a, b) for i, a in enumerate(rects) for b in rects[i + 1 :])
         counts[width] = len(rects)
     assert counts[3840] > counts[1280] > 0
+
+
+def test_api_writes_each_format_and_render_to_image_sizes_it(dataset, tmp_path, qapp):
+    from timeline_app.timeline.export import ExportOptions, export_image, render_to_image
+
+    columns, eras = dataset
+    image = render_to_image(columns, eras, ExportOptions(width=800, height=450, dpi=96))
+    assert (image.width(), image.height()) == (800, 450)
+    assert round(image.dotsPerMeterX() * 0.0254) == 96
+    for fmt in ("png", "svg", "pdf"):
+        out = tmp_path / f"api.{fmt}"
+        options = ExportOptions(width=1280, height=720, title="Through the API")
+        assert export_image(columns, eras, options, out) == fmt
+        assert out.stat().st_size > 1000
+    assert not list(tmp_path.glob(".*partial*")), "no temporary file is left behind"
+
+
+def test_filter_by_ids_keeps_only_those_events(dataset, tmp_path, qapp):
+    from timeline_app.timeline.export import ExportOptions, export_image
+
+    columns, eras = dataset
+    chosen = [i for i, title in enumerate(columns.titles) if "Bushehr" in title]
+    ids = frozenset(columns.ids[chosen].tolist())
+    out = tmp_path / "bushehr.svg"
+    export_image(columns, eras, ExportOptions(filter=ids, title="Bushehr"), out)
+    texts = " | ".join(svg_texts(out))
+    assert f"{len(ids)} events" in texts
+    assert "Bushehr" in texts and "JCPOA concluded in Vienna" not in texts
+
+
+def test_unwritable_places_raise_a_clear_error(dataset, tmp_path, qapp):
+    from timeline_app.domain.errors import TimelineError
+    from timeline_app.timeline.export import ExportOptions, export_image
+
+    columns, eras = dataset
+    with pytest.raises(TimelineError, match="does not exist"):
+        export_image(columns, eras, ExportOptions(), tmp_path / "missing" / "x.png")
+    with pytest.raises(TimelineError, match="is a folder"):
+        (tmp_path / "d.png").mkdir()
+        export_image(columns, eras, ExportOptions(), tmp_path / "d.png")
+    with pytest.raises(TimelineError, match="not a supported image type"):
+        export_image(columns, eras, ExportOptions(), tmp_path / "x.jpg")
+    if os.geteuid() != 0:  # the superuser may write anywhere
+        locked = tmp_path / "locked"
+        locked.mkdir()
+        locked.chmod(0o500)
+        try:
+            with pytest.raises(TimelineError, match="permission denied"):
+                export_image(columns, eras, ExportOptions(), locked / "x.png")
+        finally:
+            locked.chmod(0o700)
+
+
+def test_a_format_that_disagrees_with_the_extension_is_refused(dataset, tmp_path, qapp):
+    from timeline_app.domain.errors import TimelineError
+    from timeline_app.timeline.export import ExportOptions, export_image
+
+    with pytest.raises(TimelineError, match="does not match the format pdf"):
+        export_image(*dataset, ExportOptions(format="pdf"), tmp_path / "x.png")
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_filtered_render_says_so_under_the_title():
+    from timeline_app.render_command import describe_filter
+
+    assert describe_filter(frozenset({"Nuclear file"}), frozenset()) == "Nuclear file"
+    assert describe_filter(frozenset(), frozenset({"Russia"})) == "involving Russia"
+    assert describe_filter(frozenset(), frozenset()) == ""

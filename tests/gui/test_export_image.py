@@ -1,4 +1,4 @@
-"""File ▸ Export image… and Copy view as image, as a user drives them."""
+"""File ▸ Export image… and Edit ▸ Copy view as image, from the main window."""
 
 from __future__ import annotations
 
@@ -6,46 +6,42 @@ import unicodedata
 
 from pypdf import PdfReader
 from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtWidgets import QApplication
+
+from timeline_app.ui.dialogs.export_image import ExportImageDialog
 
 
-def test_export_dialog_previews_and_writes_each_format(window, qtbot, tmp_path):
-    dialog = window.export_image()
-    assert dialog is not None
+def open_export_dialog(window) -> ExportImageDialog:
+    window.image_actions.export_image.trigger()
+    QApplication.processEvents()
+    dialogs = [child for child in window.findChildren(ExportImageDialog) if child.isVisible()]
+    assert dialogs, "File ▸ Export image… opens the dialog"
+    return dialogs[-1]
+
+
+def test_export_dialog_previews_and_writes_png_then_pdf(window, tmp_path):
+    dialog = open_export_dialog(window)
     assert dialog.preview.pixmap() is not None and not dialog.preview.pixmap().isNull()
-    dialog.preset_box.setCurrentIndex(3)  # square social card
-    assert (dialog.width_box.value(), dialog.height_box.value()) == (1080, 1080)
-    assert not dialog.width_box.isEnabled()
     dialog.title_edit.setText("Briefing")
-    dialog.whole_radio.setChecked(True)
-    dialog.refresh_preview()
-    out = tmp_path / "card.png"
+    out = tmp_path / "chart.png"
     assert dialog.export_to(str(out))
     image = QImage(str(out))
-    assert (image.width(), image.height()) == (1080, 1080)
+    assert not image.isNull() and image.width() >= 200
 
-    again = window.export_image()
+    again = open_export_dialog(window)
     assert again.title_edit.text() == "Briefing"  # remembered
-    assert again.preset_box.currentIndex() == 3
     again.format_box.setCurrentIndex(again.format_box.findData("pdf"))
     out_pdf = tmp_path / "page.pdf"
     assert again.export_to(str(out_pdf))
     text = unicodedata.normalize("NFKC", PdfReader(str(out_pdf)).pages[0].extract_text())
     assert "Briefing" in text
-
-
-def test_export_to_a_missing_folder_says_so(window, qtbot, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QMessageBox
-
-    messages = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda *args: messages.append(args[2]))
-    dialog = window.export_image()
-    assert not dialog.export_to(str(tmp_path / "missing" / "x.png"))
-    assert messages and "does not exist" in messages[0]
-    assert dialog.isVisible()
+    again.close()
 
 
 def test_copy_view_puts_an_image_on_the_clipboard(window):
     QGuiApplication.clipboard().clear()
-    window.copy_image_action.trigger()
+    window.image_actions.copy_image.trigger()
     image = QGuiApplication.clipboard().image()
     assert not image.isNull() and image.width() >= 200
+    assert window.image_actions.copy_image in window.edit_menu.actions()
+    assert window.image_actions.export_image in window.file_menu.actions()

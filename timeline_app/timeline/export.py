@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, replace
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 from PySide6 import QtCore, QtGui
 
+from timeline_app.domain.columns import EventColumns
 from timeline_app.domain.errors import TimelineError
-from timeline_app.domain.model import CERTAINTY_ORDER
+from timeline_app.domain.model import CERTAINTY_ORDER, EraRecord
 from timeline_app.timeline.axis import format_range
 from timeline_app.timeline.markers import draw_marker
 from timeline_app.timeline.theme import Theme, mark_colour, theme_named
@@ -32,12 +34,19 @@ MIN_PIXELS = 200
 MAX_PIXELS = 20_000
 MIN_DPI = 36
 MAX_DPI = 1200
-DEFAULT_CREDIT = "Data: timeline_app Russia–Iran dataset (CC BY 4.0); sources cited per event"
+DEFAULT_CREDIT = "Data: timeline_app Russia–Iran dataset, CC BY 4.0 — sources cited per event"
+FIT_MARGIN = 0.02
+EMPTY_RANGE = (631_152_000.0, 1_767_225_600.0)  # 1990–2026, when there is nothing to fit
 
 
 @dataclass(frozen=True, slots=True)
 class ExportOptions:
-    """What the reader asked for; sizes are in output pixels (PDF: at `dpi`)."""
+    """What the reader asked for; sizes are in output pixels (PDF: a page of that size at `dpi`).
+
+    `format` may stay empty: it then comes from the file name. `x_range` None means every
+    event shown (or every filtered one), with a little air either side. `filter` keeps only
+    some events: a boolean mask over the columns or a set of event ids; None keeps them all.
+    """
 
     width: int = 1920
     height: int = 1080
@@ -45,6 +54,10 @@ class ExportOptions:
     title: str = ""
     subtitle: str = ""
     theme: str = "light"
+    format: str = ""
+    x_range: tuple[float, float] | None = None
+    filter: np.ndarray | frozenset[str] | None = field(default=None, compare=False)
+    lane_mode: str = "category"
     credit: str = DEFAULT_CREDIT
     show_legend: bool = True
 
@@ -61,6 +74,10 @@ class ExportOptions:
             theme_named(self.theme)
         except ValueError as error:
             raise TimelineError(f"--theme: {error}") from None
+        if self.format and self.format not in FORMATS:
+            raise TimelineError(f"{self.format!r} is not a supported image type (png, svg, pdf)")
+        if self.x_range is not None and not self.x_range[0] < self.x_range[1]:
+            raise TimelineError("the end of the date range is before its start")
         return self
 
 
@@ -124,6 +141,7 @@ def _visible_categories(state: TimelineState) -> list[tuple[str, str]]:
 
 
 def visible_event_count(state: TimelineState) -> int:
+    """How many events the page draws: inside the range and through the filter."""
     columns = state.columns
     if not len(columns):
         return 0
@@ -159,7 +177,8 @@ def paint_page(
 
     if options.title:
         y = _text_line(painter, options.title, title_font, text, left, y, width)
-    span = f"{format_range(*state.x_range)} · {visible_event_count(state)} events"
+    count = visible_event_count(state)
+    span = f"{format_range(*state.x_range)} · {count} event{'' if count == 1 else 's'}"
     subtitle = f"{options.subtitle} · {span}" if options.subtitle else span
     y = _text_line(painter, subtitle, sub_font, muted, left, y + 2 * scale, width)
     y += 10 * scale
@@ -229,17 +248,42 @@ def _legend_rows(
     metrics: QtGui.QFontMetricsF,
     width: float,
     scale: float,
-) -> list[list[tuple[str, str | None, int, float]]]:
-    rows: list[list[tuple[str, str | None, int, float]]] = [[]]
-    x = 0.0
-    for label, colour, code in entries:
-        item_width = 18 * scale + metrics.horizontalAdvance(label) + 16 * scale
-        if rows[-1] and x + item_width > width:
-            rows.append([])
-            x = 0.0
-        rows[-1].append((label, colour, code, item_width))
-        x += item_width
-    return rows
+) -> list[list[tuple[str, str | None, int, float, float]]]:
+    """Entries (with the gap before each, and its width) in as few rows as fit `width`,
+    balanced so that no row holds a lone straggler.
+
+    The certainty marks start after a wider gap, so they read as a group of their own."""
+    gap = 16 * scale
+    widths = []
+    for index, (label, colour, _code) in enumerate(entries):
+        lead = gap if colour is None and index and entries[index - 1][1] is not None else 0.0
+        widths.append((lead, 18 * scale + metrics.horizontalAdvance(label) + gap))
+
+    def wrap(limit: float) -> list[list[int]]:
+        rows: list[list[int]] = [[]]
+        x = 0.0
+        for index, (lead, item) in enumerate(widths):
+            if rows[-1] and x + lead + item > limit:
+                rows.append([])
+                x = 0.0
+            x += (lead if rows[-1] else 0.0) + item
+            rows[-1].append(index)
+        return rows
+
+    count = len(wrap(width))
+    low, high = 0.0, width  # the narrowest limit that needs no more rows than `width` does
+    for _ in range(20):
+        middle = (low + high) / 2
+        low, high = (low, middle) if len(wrap(middle)) <= count else (middle, high)
+    result = []
+    for row in wrap(high):
+        placed = []
+        for position, index in enumerate(row):
+            label, colour, code = entries[index]
+            lead, item = widths[index]
+            placed.append((label, colour, code, lead if position else 0.0, item))
+        result.append(placed)
+    return result
 
 
 def _legend_height(
@@ -267,7 +311,8 @@ def _paint_legend(
     for row_index, row in enumerate(_legend_rows(_legend_entries(state), metrics, width, scale)):
         x = left
         centre_y = top + row_index * line + line / 2
-        for label, colour, code, item_width in row:
+        for label, colour, code, lead, item_width in row:
+            x += lead
             centre = QtCore.QPointF(x + 7 * scale, centre_y)
             if colour is not None:
                 painter.setPen(QtCore.Qt.PenStyle.NoPen)
@@ -293,16 +338,69 @@ def _paint_legend(
 # ---- devices -------------------------------------------------------------------------------
 
 
-def render_to_image(state: TimelineState, options: ExportOptions) -> QtGui.QImage:
-    """The page as an image of exactly options.width × options.height, DPI set."""
-    return render_page_image(state, options)[0]
+def filter_mask(
+    columns: EventColumns, chosen: np.ndarray | frozenset[str] | None
+) -> np.ndarray | None:
+    """The filter as a boolean mask over `columns` (None: every event)."""
+    if chosen is None:
+        return None
+    if isinstance(chosen, np.ndarray) and chosen.dtype == bool:
+        if chosen.shape != (len(columns),):
+            raise TimelineError("the filter does not match the events given")
+        return chosen
+    return np.isin(columns.ids, np.array(sorted(chosen), dtype=object))
+
+
+def fitted_range(
+    columns: EventColumns, mask: np.ndarray | None = None
+) -> tuple[float, float]:
+    """From the first event shown to the last, with 2% of air each side, so no mark sits on
+    the frame; 1990–2026 when there is nothing to show."""
+    start, end = columns.start, columns.end
+    if mask is not None:
+        start, end = start[mask], end[mask]
+    if not len(start):
+        return EMPTY_RANGE
+    lower, upper = float(start.min()), float(end.max())
+    margin = max(upper - lower, 86_400.0) * FIT_MARGIN
+    return lower - margin, upper + margin
+
+
+def timeline_state(
+    columns: EventColumns, eras: Iterable[EraRecord], options: ExportOptions
+) -> TimelineState:
+    """What to draw for `options`: the range, the filter, the lanes and the theme."""
+    mask = filter_mask(columns, options.filter)
+    x_range = options.x_range if options.x_range is not None else fitted_range(columns, mask)
+    return TimelineState(
+        columns=columns,
+        x_range=x_range,
+        eras=tuple(eras),
+        mask=mask,
+        lane_mode=options.lane_mode,
+        theme=options.theme,
+    )
+
+
+def render_to_image(
+    columns: EventColumns, eras: Iterable[EraRecord], options: ExportOptions
+) -> QtGui.QImage:
+    """The page as an image of exactly options.width × options.height, DPI set (preview,
+    clipboard, PNG)."""
+    return render_page_image(timeline_state(columns, eras, options.checked()), options)[0]
+
+
+def render_state_image(state: TimelineState, options: ExportOptions) -> QtGui.QImage:
+    """The page for a view's own state (its lanes, filter and range), as an image."""
+    return render_page_image(state, options.checked())[0]
 
 
 def render_page_image(
     state: TimelineState, options: ExportOptions
 ) -> tuple[QtGui.QImage, list[tuple[float, float, float, float]]]:
     """The page image and the rectangles of the titles it shows."""
-    image = QtGui.QImage(options.width, options.height, QtGui.QImage.Format.Format_ARGB32)
+    # Opaque: the page always has a background, and PNG encodes three channels faster than four.
+    image = QtGui.QImage(options.width, options.height, QtGui.QImage.Format.Format_RGB32)
     image.fill(QtGui.QColor(theme_named(options.theme).background))
     painter = QtGui.QPainter(image)  # painted at the screen's 96 dpi, as the layout assumes
     try:
@@ -352,15 +450,32 @@ def _write_pdf(state: TimelineState, options: ExportOptions, path: Path) -> None
         painter.end()
 
 
-def export_image(state: TimelineState, options: ExportOptions, path: str | Path) -> str:
-    """Write the page to `path` (format from its extension), atomically; returns the format."""
+def export_image(
+    columns: EventColumns, eras: Iterable[EraRecord], options: ExportOptions, path: str | Path
+) -> str:
+    """Write the page for `columns` to `path`, atomically; returns the format written.
+
+    The format comes from the extension (TimelineError if options.format says otherwise);
+    nothing is drawn before the options and the path have been checked."""
+    fmt = format_of(path)
+    if options.format and options.format != fmt:
+        raise TimelineError(f"{path}: the extension does not match the format {options.format}")
+    options.checked()
+    check_writable(path)
+    return export_state(timeline_state(columns, eras, options), options, path)
+
+
+def export_state(state: TimelineState, options: ExportOptions, path: str | Path) -> str:
+    """Write the page for a view's state to `path` (format from its extension), atomically:
+    drawn under a temporary name in the same folder, then renamed, so a reader never sees a
+    half-written file and a failure leaves any earlier file untouched."""
     fmt = format_of(path)
     options.checked()
     target = check_writable(path)
     temporary = target.with_name(f".{target.stem}.partial.{fmt}")
     try:
         if fmt == "png":
-            if not render_to_image(state, options).save(str(temporary), "PNG"):
+            if not render_page_image(state, options)[0].save(str(temporary), "PNG"):
                 raise TimelineError(f"{path}: the image could not be written")
         elif fmt == "svg":
             _write_svg(state, options, temporary)

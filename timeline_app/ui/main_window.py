@@ -34,7 +34,7 @@ from timeline_app.services.interchange import export_file
 from timeline_app.store.database import open_database
 from timeline_app.ui.category_manager import CategoryManager
 from timeline_app.ui.commands import DeleteEventsCommand, DuplicateEventCommand, SetCategoryCommand
-from timeline_app.ui.dialogs.export_image import ExportImageDialog, copy_view_to_clipboard
+from timeline_app.ui.dialogs.export_image import ExportActions, install_export_actions
 from timeline_app.ui.dialogs.import_file import ImportDialog
 from timeline_app.ui.dialogs.open_database import DATABASE_FILES, OpenDatabaseDialog
 from timeline_app.ui.event_table import EventTableView, swatch
@@ -296,6 +296,19 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(self.categories_action)
         menu.addAction(self.history_action)
+        menu.addSeparator()
+        # File ▸ Export image… (Ctrl+E) and Edit ▸ Copy view as image (Ctrl+Shift+C).
+        self.image_actions: ExportActions | None = None
+        if self.timeline is not None:
+            self.image_actions = install_export_actions(
+                self,
+                self.file_menu,
+                self.timeline,
+                lambda: self.workspace.catalog,
+                edit_menu=self.edit_menu,
+                before=self.quit_action,
+                settings=self.settings.store,
+            )
 
         self.view_menu = bar.addMenu("&View")
         for action in self.lane_actions.values():
@@ -319,7 +332,7 @@ class MainWindow(QMainWindow):
             self.table.addAction(action)
 
     def _build_file_menu(self, menu: QMenu) -> None:
-        """The whole File menu; image export plugs in through `_add_export_actions`."""
+        """The File menu; image export is added with the Edit menu (see `_build_menus`)."""
         menu.addAction(self.new_database_action)
         menu.addAction(self.open_database_action)
         self.recent_menu = menu.addMenu("Open &Recent")
@@ -328,43 +341,8 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(self.import_action)
         menu.addAction(self.export_action)
-        self._add_export_actions(menu)
         menu.addSeparator()
         menu.addAction(self.quit_action)
-
-    def _add_export_actions(self, file_menu: QMenu) -> None:
-        """File ▸ Export image… (Ctrl+E) and Copy view as image (Ctrl+Shift+C)."""
-        self.export_image_action = self._action(
-            "Export &image…", "Save the timeline as a PNG, SVG or PDF image",
-            self.export_image, "Ctrl+E",
-        )
-        self.copy_image_action = self._action(
-            "&Copy view as image", "Put the timeline as it is now on the clipboard",
-            self.copy_view_image, "Ctrl+Shift+C",
-        )
-        enabled = self.timeline is not None
-        self.export_image_action.setEnabled(enabled)
-        self.copy_image_action.setEnabled(enabled)
-        file_menu.addAction(self.export_image_action)
-        file_menu.addAction(self.copy_image_action)
-
-    def export_image(self) -> ExportImageDialog | None:
-        """Open the export dialog (non-modal, so the window stays usable); returns it."""
-        if self.timeline is None:
-            return None
-        dialog = ExportImageDialog(self.timeline, self.settings.store, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-        dialog.accepted.connect(
-            lambda: self.statusBar().showMessage(f"Saved image {dialog.exported_path}", 8000)
-        )
-        dialog.open()
-        return dialog
-
-    def copy_view_image(self) -> None:
-        if self.timeline is None:
-            return
-        copy_view_to_clipboard(self.timeline)
-        self.statusBar().showMessage("Copied the timeline view to the clipboard", 5000)
 
     def _connect(self) -> None:
         self.filter_bar.filterChanged.connect(self.set_filter)

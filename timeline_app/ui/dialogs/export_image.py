@@ -6,11 +6,13 @@ uses, so the file matches what `timeline-app render` would produce for the same 
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QPixmap
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -22,23 +24,29 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMainWindow,
+    QMenu,
     QMessageBox,
     QRadioButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
 from timeline_app.domain.errors import TimelineError
+from timeline_app.render_command import data_credit
 from timeline_app.timeline.export import (
+    DEFAULT_CREDIT,
     FORMATS,
     MAX_DPI,
     MAX_PIXELS,
     MIN_DPI,
     MIN_PIXELS,
     ExportOptions,
-    export_image,
-    render_to_image,
+    export_state,
+    fitted_range,
+    render_state_image,
 )
 from timeline_app.timeline.view import TimelineState, TimelineWidget
 
@@ -49,22 +57,29 @@ PRESETS: tuple[tuple[str, int, int, int], ...] = (
     ("Square social card (1080 × 1080)", 1080, 1080, 150),
     ("Custom", 0, 0, 0),
 )
-PREVIEW_WIDTH = 560
+PREVIEW_WIDTH = 680
 PREVIEW_RENDER_LIMIT = 1920  # previews of larger images are drawn at this width and scaled
 SETTINGS_GROUP = "export"
+ORGANISATION = "timeline-app"
+APPLICATION = "timeline-app"
 
 
 def whole_range(state: TimelineState) -> tuple[float, float]:
-    """All the events (or the filtered ones) with 2% of air each side."""
-    columns = state.columns
-    if not len(columns):
+    """All the events (or the filtered ones) with a little air each side."""
+    if not len(state.columns):
         return state.x_range
-    start, end = columns.start, columns.end
-    if state.mask is not None and state.mask.any():
-        start, end = start[state.mask], end[state.mask]
-    lower, upper = float(start.min()), float(end.max())
-    margin = max(upper - lower, 86_400.0) * 0.02
-    return lower - margin, upper + margin
+    mask = state.mask if state.mask is not None and state.mask.any() else None
+    return fitted_range(state.columns, mask)
+
+
+def credit_of(catalog: Any | None) -> str:
+    """The footer credit for the open catalog; the dataset credit when there is none."""
+    if catalog is None:
+        return DEFAULT_CREDIT
+    try:
+        return data_credit(catalog)
+    except SQLAlchemyError:  # a credit line is never worth failing an export for
+        return DEFAULT_CREDIT
 
 
 class ExportImageDialog(QDialog):
@@ -73,15 +88,17 @@ class ExportImageDialog(QDialog):
     def __init__(
         self,
         timeline: TimelineWidget,
-        settings: QSettings | None = None,
+        catalog: Any | None = None,
         parent: QWidget | None = None,
+        *,
+        settings: QSettings | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export image")
         self.timeline = timeline
-        self.settings = (
-            settings if settings is not None else QSettings("timeline-app", "timeline-app")
-        )
+        self.catalog = catalog
+        self.credit = credit_of(catalog)
+        self.settings = settings if settings is not None else QSettings(ORGANISATION, APPLICATION)
         self.exported_path: str | None = None
 
         self.format_box = QComboBox(self)
@@ -121,6 +138,7 @@ class ExportImageDialog(QDialog):
         self.preview.setToolTip("A preview of the image")
         self.note = QLabel(self)
         self.note.setWordWrap(True)
+        self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
         form = QFormLayout()
         form.addRow("Format", self.format_box)
@@ -150,7 +168,11 @@ class ExportImageDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
         columns = QHBoxLayout()
-        columns.addLayout(form, 0)
+        columns.setSpacing(18)
+        choices = QVBoxLayout()
+        choices.addLayout(form)
+        choices.addStretch(1)  # the choices stay together at the top as the dialog grows
+        columns.addLayout(choices, 0)
         right = QVBoxLayout()
         right.addWidget(self.preview, 1)
         right.addWidget(self.note)
@@ -210,6 +232,8 @@ class ExportImageDialog(QDialog):
             title=self.title_edit.text().strip(),
             subtitle=self.subtitle_edit.text().strip(),
             theme=self.theme_box.currentData(),
+            format=self.fmt(),
+            credit=self.credit,
         )
 
     def state(self) -> TimelineState:
@@ -232,7 +256,7 @@ class ExportImageDialog(QDialog):
                 width=max(MIN_PIXELS, round(options.width * factor)),
                 height=max(MIN_PIXELS, round(options.height * factor)),
             )
-        image = render_to_image(self.state(), options)
+        image = render_state_image(self.state(), options)
         pixmap = QPixmap.fromImage(image).scaled(
             self.preview.width() - 4,
             self.preview.height() - 4,
@@ -315,7 +339,7 @@ class ExportImageDialog(QDialog):
         """Write the image; a clear message and the dialog stays open when that fails."""
         self.setCursor(Qt.CursorShape.WaitCursor)
         try:
-            export_image(self.state(), self.options(), path)
+            export_state(self.state(), self.options(), path)
         except TimelineError as error:
             QMessageBox.warning(self, "Export image", str(error))
             return False
@@ -327,14 +351,77 @@ class ExportImageDialog(QDialog):
         return True
 
 
-def copy_view_to_clipboard(timeline: TimelineWidget) -> None:
-    """The current view, as on screen (with legend and title space), onto the clipboard."""
+def copy_view_to_clipboard(timeline: TimelineWidget, catalog: Any | None = None) -> None:
+    """The current view, at the widget's size and in its theme, onto the clipboard (with
+    title space, legend and credit, so a pasted image still says what it shows)."""
     state = replace(timeline.state(), selected_ids=())
     size = timeline.size()
     options = ExportOptions(
-        width=max(MIN_PIXELS, size.width()),
-        height=max(MIN_PIXELS, size.height()),
+        width=min(MAX_PIXELS, max(MIN_PIXELS, size.width())),
+        height=min(MAX_PIXELS, max(MIN_PIXELS, size.height())),
         theme=state.theme,
-        credit="",
+        credit=credit_of(catalog),
     )
-    QGuiApplication.clipboard().setImage(render_to_image(state, options))
+    QGuiApplication.clipboard().setImage(render_state_image(state, options))
+
+
+@dataclass(frozen=True, slots=True)
+class ExportActions:
+    """The two actions `install_export_actions` adds, for enabling and for tests."""
+
+    export_image: QAction
+    copy_image: QAction
+
+
+def _edit_menu_of(window: QMainWindow) -> QMenu | None:
+    for action in window.menuBar().actions():
+        menu = action.menu()
+        if isinstance(menu, QMenu) and menu.title().replace("&", "").strip() == "Edit":
+            return menu
+    return None
+
+
+def install_export_actions(
+    window: QMainWindow,
+    file_menu: QMenu,
+    timeline_widget: TimelineWidget,
+    catalog_provider: Callable[[], Any | None],
+    *,
+    edit_menu: QMenu | None = None,
+    before: QAction | None = None,
+    settings: QSettings | None = None,
+) -> ExportActions:
+    """Add File ▸ Export image… (Ctrl+E) and Edit ▸ Copy view as image (Ctrl+Shift+C).
+
+    `catalog_provider` is asked at each use, so the actions follow the window when it opens
+    another database. The Edit menu is found by its title when not given; without one the
+    copy action goes to the File menu. `before`: a File menu action to insert ahead of
+    (e.g. Quit); by default the action goes at the end. `settings`: where the dialog
+    remembers its choices (the window's own store; the user's by default)."""
+
+    def open_dialog() -> None:
+        dialog = ExportImageDialog(timeline_widget, catalog_provider(), window, settings=settings)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.accepted.connect(
+            lambda: window.statusBar().showMessage(f"Saved image {dialog.exported_path}", 8000)
+        )
+        dialog.open()
+
+    def copy_view() -> None:
+        copy_view_to_clipboard(timeline_widget, catalog_provider())
+        window.statusBar().showMessage("Copied the timeline view to the clipboard", 5000)
+
+    export_action = QAction("Export &image…", window)
+    export_action.setShortcut(QKeySequence("Ctrl+E"))
+    export_action.setStatusTip("Save the timeline as a PNG, SVG or PDF image")
+    export_action.triggered.connect(lambda _checked=False: open_dialog())
+    copy_action = QAction("Copy view as &image", window)
+    copy_action.setShortcut(QKeySequence("Ctrl+Shift+C"))
+    copy_action.setStatusTip("Put the timeline as it is now on the clipboard")
+    copy_action.triggered.connect(lambda _checked=False: copy_view())
+    if before is not None and before in file_menu.actions():
+        file_menu.insertAction(before, export_action)
+    else:
+        file_menu.addAction(export_action)
+    (edit_menu or _edit_menu_of(window) or file_menu).addAction(copy_action)
+    return ExportActions(export_action, copy_action)
