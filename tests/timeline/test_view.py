@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
@@ -10,6 +12,7 @@ from timeline_builders import DAY, columns_from, event_row, many_events, utc
 from timeline_app.domain.model import EraRecord
 from timeline_app.timeline.eras import STRIP_ALPHA_LIGHT
 from timeline_app.timeline.labels import rects_overlap
+from timeline_app.timeline.lane_header import LaneHeader
 from timeline_app.timeline.theme import mark_colour
 from timeline_app.timeline.view import MIN_RANGE, TimelineWidget, render_timeline
 
@@ -356,6 +359,85 @@ def test_labels_in_the_widget_never_overlap(qtbot) -> None:
             lane = layout.lane_at(top + height / 2)
             assert lane >= 0 and left >= 0 and left + width <= frame.width + 1e-6
             assert event in frame.event[frame.lane == lane]  # a title sits in its event's lane
+
+
+def thin_lane_timeline(qtbot, chart_width: int, chart_height: int) -> TimelineWidget:
+    """220 events in 12 lanes under five era rows, with a chart of the given size (what the
+    main window gives the chart is about 830 × 420)."""
+    columns = many_events(220, seed=7, categories=12)
+    titles = columns.titles.copy()
+    titles[:] = [f"Event {i}: a headline of everyday length" for i in range(len(titles))]
+    names = ("Arms & military technology", *columns.category_names[1:])
+    columns = dataclasses.replace(columns, titles=titles, category_names=names)
+    eras = [
+        EraRecord("i1", "First term", "1991", None, "#117733", "Iran", int(utc(1991)),
+                  int(utc(2005))),
+        EraRecord("i2", "Second term", "2005", None, "#44AA99", "Iran", int(utc(2005)),
+                  int(utc(2026))),
+        EraRecord("r1", "Presidency", "1991", None, "#88CCEE", "Russia", int(utc(1991)),
+                  int(utc(2026))),
+        *(EraRecord(f"c{i}", f"Period {i}", "2015", None, "#882255", "Context",
+                    int(utc(2010 + 3 * i)), int(utc(2026))) for i in range(3)),
+    ]
+    timeline = TimelineWidget()
+    qtbot.addWidget(timeline)
+    timeline.resize(chart_width + 250, chart_height + 120)
+    timeline.show()
+    qtbot.waitExposed(timeline)
+    timeline.setEvents(columns)
+    timeline.setEras(eras)
+    QtWidgets.QApplication.processEvents()
+    box = timeline.viewbox
+    timeline.resize(timeline.width() + chart_width - round(box.width()),
+                    timeline.height() + chart_height - round(box.height()))
+    QtWidgets.QApplication.processEvents()
+    timeline.fitAll()
+    return timeline
+
+
+def test_thin_lanes_show_the_important_titles_without_overlap(qtbot) -> None:
+    timeline = thin_lane_timeline(qtbot, 830, 420)
+    assert (round(timeline.viewbox.width()), round(timeline.viewbox.height())) == (830, 420)
+    layout = timeline.canvas.layout()
+    assert layout.lane_height < 30 and len(timeline.canvas.eras) == 5
+    assert layout.lanes_top <= 5 * 14 + 8  # compact era strips
+    frame = timeline.events_item.frame()
+    rects = frame.labels.rects()
+    assert len(rects) >= 10
+    assert not any(rects_overlap(a, b) for i, a in enumerate(rects) for b in rects[i + 1:])
+    importance = timeline.canvas.columns.importance
+    assert (importance[frame.label_event] == 5).sum() >= 5  # landmarks first
+    points = np.flatnonzero(~frame.is_span)
+    for (left, top, width, height), event in zip(rects, frame.label_event, strict=True):
+        lane = layout.lane_at(top + height / 2)
+        assert lane >= 0 and left >= 0 and left + width <= frame.width + 1e-6
+        assert event in frame.event[frame.lane == lane]
+        # No title covers another event's marker, save a landmark's over minor ones.
+        may_cover = importance[event] - 2 if importance[event] == 5 else 0
+        halo = (left, top + 1, width, height - 2)
+        for i in points[(frame.lane[points] == lane) & (frame.event[points] != event)]:
+            radius = frame.diameter[i] / 2
+            marker = (frame.x[i] - radius, frame.y[i] - radius, 2 * radius, 2 * radius)
+            if rects_overlap(halo, marker):
+                assert importance[frame.event[i]] <= may_cover
+
+
+def test_the_lane_names_column_fits_the_longest_name(qtbot) -> None:
+    timeline = thin_lane_timeline(qtbot, 830, 420)
+    header = timeline.header
+    metrics = QtGui.QFontMetricsF(header._font)
+    needed = metrics.horizontalAdvance("Arms & military technology")
+    assert header.width() >= needed + 20  # swatch and margins too: the name is whole
+    assert header.width() == timeline._legend.width()
+    assert header.width() <= LaneHeader.MAX_NAME_WIDTH + 40
+    long_name = dataclasses.replace(
+        timeline.canvas.columns,
+        category_names=("A lane name far too long to show whole in any sensible column",
+                        *timeline.canvas.columns.category_names[1:]),
+    )
+    timeline.setEvents(long_name)
+    QtWidgets.QApplication.processEvents()
+    assert header.width() <= LaneHeader.MAX_NAME_WIDTH + 40  # cut short beyond a maximum
 
 
 def test_month_precision_is_drawn_as_a_bracket_not_a_point(widget) -> None:

@@ -41,6 +41,11 @@ class Canvas:
         self.label_font.setPointSizeF(8.5)
         self.label_metrics = QtGui.QFontMetricsF(self.label_font)
         self.line_height = float(np.ceil(self.label_metrics.height())) + 2.0
+        # Titles on the marker line of a thin lane: a size smaller, so more of them fit.
+        self.inline_font = QtGui.QFont()
+        self.inline_font.setPointSizeF(7.5)
+        self.inline_metrics = QtGui.QFontMetricsF(self.inline_font)
+        self.inline_line_height = float(np.ceil(self.inline_metrics.height())) + 1.0
         self._layout: ChartLayout | None = None
         self._layout_key: tuple | None = None
         self.listeners: list[Callable[[], None]] = []
@@ -81,7 +86,8 @@ class Canvas:
         key = (width, height, self.version)
         if self._layout is None or self._layout_key != key:
             self._layout = chart_layout(
-                width, height, self.rows.tracks, len(self.eras.groups), self.line_height
+                width, height, self.rows.tracks, len(self.eras.groups), self.line_height,
+                self.inline_line_height,
             )
             self._layout_key = key
         return self._layout

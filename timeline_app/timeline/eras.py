@@ -15,7 +15,7 @@ from PySide6 import QtCore, QtGui
 
 from timeline_app.domain.model import EraRecord
 from timeline_app.domain.palette import is_colour
-from timeline_app.timeline.layout import ERA_ROW_HEIGHT
+from timeline_app.timeline.layout import ERA_BAR_HEIGHT, ERA_ROW_HEIGHT
 
 BAND_ALPHA_LIGHT = 9
 BAND_ALPHA_DARK = 8
@@ -74,7 +74,7 @@ class ErasItem(pg.GraphicsObject):
         super().__init__(parent)
         self._canvas = canvas
         self._font = QtGui.QFont()
-        self._font.setPointSizeF(8.0)
+        self._font.setPointSizeF(7.5)
         self.setAcceptedMouseButtons(QtCore.Qt.MouseButton.NoButton)
         self.setFlag(self.GraphicsItemFlag.ItemIsSelectable, False)
 
@@ -116,7 +116,7 @@ class ErasItem(pg.GraphicsObject):
         text_pen = QtGui.QPen(QtGui.QColor(theme.text))
         for row, (_, eras) in enumerate(canvas.eras.groups):
             top = layout.era_row_top(row)
-            bar_height = ERA_ROW_HEIGHT - 3
+            bar_height = ERA_BAR_HEIGHT
             for era in eras:
                 left = (era.lower - lower) * scale
                 right = (era.upper - lower) * scale

@@ -3,17 +3,22 @@ names of the era strips, aligned row for row with what the chart draws."""
 
 from __future__ import annotations
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
-from timeline_app.timeline.layout import ERA_ROW_HEIGHT
+from timeline_app.timeline.layout import ERA_BAR_HEIGHT
 from timeline_app.timeline.theme import mark_colour
 
 
 class LaneHeader(pg.GraphicsWidget):
     """Lane labels; reads the shared canvas so it always matches the chart's layout."""
 
-    WIDTH = 168
+    WIDTH = 168  # the narrowest it gets (the legend below needs this much)
+    MAX_NAME_WIDTH = 190.0  # longer lane names are cut short ("…")
+    _LEFT = 10.0
+    _SWATCH = 15.0  # swatch and the gap after it
+    _RIGHT = 8.0
 
     def __init__(self, canvas: object, parent: pg.GraphicsObject | None = None) -> None:
         super().__init__(parent)
@@ -30,6 +35,17 @@ class LaneHeader(pg.GraphicsWidget):
 
     def boundingRect(self) -> QtCore.QRectF:
         return QtCore.QRectF(0, 0, self.width(), self.height())
+
+    def fitted_width(self) -> float:
+        """The width that shows the longest lane name whole, up to MAX_NAME_WIDTH."""
+        metrics = QtGui.QFontMetricsF(self._font)
+        longest = max(
+            (metrics.horizontalAdvance(lane.name) + (self._SWATCH if lane.colour else 0.0)
+             for lane in self._canvas.rows.lanes),
+            default=0.0,
+        )
+        wanted = self._LEFT + min(longest, self.MAX_NAME_WIDTH + self._SWATCH) + self._RIGHT
+        return float(max(self.WIDTH, int(np.ceil(wanted))))
 
     def paint(self, painter: QtGui.QPainter, *args: object) -> None:
         canvas = self._canvas
@@ -61,7 +77,7 @@ class LaneHeader(pg.GraphicsWidget):
             previous = group
             top = layout.era_row_top(row)
             text = small.elidedText(group, QtCore.Qt.TextElideMode.ElideRight, width - 20)
-            baseline = top + (ERA_ROW_HEIGHT - 3 + small.ascent() - small.descent()) / 2
+            baseline = top + (ERA_BAR_HEIGHT + small.ascent() - small.descent()) / 2
             painter.drawText(QtCore.QPointF(width - 10 - small.horizontalAdvance(text), baseline),
                              text)
 
@@ -72,15 +88,15 @@ class LaneHeader(pg.GraphicsWidget):
             two_lines = height >= metrics.height() + small.height() + 6
             block = metrics.height() + (small.height() if two_lines else 0)
             y = top + (height - block) / 2
-            left = 12.0
+            left = self._LEFT
             if lane.colour:
                 painter.setPen(QtCore.Qt.PenStyle.NoPen)
                 painter.setBrush(QtGui.QColor(mark_colour(theme, lane.colour)))
                 painter.drawRoundedRect(
                     QtCore.QRectF(left, y + (metrics.height() - 9) / 2, 9, 9), 2, 2
                 )
-            text_left = left + (16 if lane.colour else 0)
-            room = width - text_left - 10
+            text_left = left + (self._SWATCH if lane.colour else 0)
+            room = width - text_left - self._RIGHT
             painter.setFont(self._font)
             painter.setPen(QtGui.QPen(QtGui.QColor(theme.text)))
             name = metrics.elidedText(lane.name, QtCore.Qt.TextElideMode.ElideRight, room)

@@ -12,11 +12,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-ERA_ROW_HEIGHT = 17.0
-ERA_GAP = 6.0
+ERA_ROW_HEIGHT = 14.0
+ERA_BAR_HEIGHT = 12.0  # the strip inside its row
+ERA_GAP = 5.0
 LANE_PAD = 3.0
 INLINE_MIN_SHARE = 0.8  # a lane this share of a text line high can still carry inline titles
 MARKER_HALF = 9.0  # half the height reserved for the largest marker and its ring
+LARGEST_MARKER_HALF = 7.5  # half the largest marker (importance 5)
+# A thin lane this much taller than a small text line puts that line above its markers, sunk
+# to the lane's bottom: only the largest markers reach into it (titles keep clear of them).
+COMPACT_ROW_CLEARANCE = 13.0
 SPAN_BAR = 5.0
 SPAN_PITCH = 7.0
 MAX_SPAN_SHARE = 0.35  # spans may take at most this share of a lane's height
@@ -39,10 +44,17 @@ class ChartLayout:
     line_height: float
     inline: tuple[bool, ...] = ()  # per lane: too thin for rows above/below; titles sit on
     # the marker line, beside their marker, in the gaps between markers
+    inline_line_height: float = 0.0  # height of the titles of thin lanes (a smaller font)
+    compact: tuple[bool, ...] = ()  # per lane: thin, so one row of smaller titles, above its
+    # markers or (`inline`) on their line
 
     @property
     def lane_count(self) -> int:
         return int(self.lane_top.shape[0])
+
+    def row_heights(self) -> list[float]:
+        """Per lane: the height of its title rows (smaller in thin lanes)."""
+        return [self.inline_line_height if thin else self.line_height for thin in self.compact]
 
     def era_row_top(self, row: int) -> float:
         return 2.0 + row * ERA_ROW_HEIGHT
@@ -66,9 +78,13 @@ def chart_layout(
     lane_tracks: np.ndarray | list[int],
     era_rows: int,
     line_height: float,
+    inline_line_height: float | None = None,
 ) -> ChartLayout:
     """Split the chart into era strips and equal lanes; inside each lane, stack from the top:
-    title rows, the marker line, the span tracks, more title rows."""
+    title rows, the marker line, the span tracks, more title rows. A lane with no room for a
+    row above or below gets one row of `inline_line_height` (default: `line_height`): above
+    its markers, sunk to the bottom with its spans on one track under them, when it has the
+    height for it, else centred on its marker line."""
     tracks = np.asarray(lane_tracks, dtype=np.int64)
     lanes = int(tracks.shape[0])
     era_height = era_rows * ERA_ROW_HEIGHT + ERA_GAP if era_rows else 0.0
@@ -80,7 +96,9 @@ def chart_layout(
     span_tracks = np.zeros(lanes, dtype=np.int64)
     label_rows: list[tuple[float, ...]] = []
     inline: list[bool] = []
+    thin: list[bool] = []
     line_height = max(float(line_height), 1.0)
+    compact = line_height if inline_line_height is None else max(float(inline_line_height), 1.0)
     for lane in range(lanes):
         inner = lane_height - 2 * LANE_PAD
         room_for_spans = max(inner * MAX_SPAN_SHARE, 0.0)
@@ -107,11 +125,19 @@ def chart_layout(
                 preferred.append(ups[i])
             if i < len(downs):
                 preferred.append(downs[i])
-        if not preferred and inner >= line_height * INLINE_MIN_SHARE:
-            preferred.append(line - line_height / 2)
-            inline.append(True)
-        else:
-            inline.append(False)
+        on_line = False
+        # Spans' first track runs along the bottom of the marker line, under the markers.
+        extra_tracks = max(shown - 1, 0) * SPAN_PITCH
+        if not preferred and lane_height >= compact + COMPACT_ROW_CLEARANCE + extra_tracks:
+            preferred.append(float(lane_top[lane]))
+            baseline[lane] = (float(lane_top[lane]) + lane_height - LARGEST_MARKER_HALF - 0.5
+                              - extra_tracks)
+            span_top[lane] = baseline[lane] + LARGEST_MARKER_HALF - SPAN_BAR
+        elif not preferred and inner >= compact * INLINE_MIN_SHARE:
+            preferred.append(line - compact / 2)
+            on_line = True
+        inline.append(on_line)
+        thin.append(bool(preferred) and rows == 0)
         label_rows.append(tuple(preferred))
     return ChartLayout(
         width=float(width),
@@ -126,4 +152,6 @@ def chart_layout(
         label_rows=tuple(label_rows),
         line_height=line_height,
         inline=tuple(inline),
+        inline_line_height=compact,
+        compact=tuple(thin),
     )

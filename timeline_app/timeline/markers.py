@@ -31,7 +31,6 @@ from PySide6 import QtCore, QtGui
 from timeline_app.domain.palette import FALLBACK_COLOUR, is_colour
 from timeline_app.timeline.labels import (
     FLAG_OFFSET,
-    LABEL_GAP,
     MAX_CANDIDATES,
     PlacedLabels,
     place_labels,
@@ -46,6 +45,9 @@ PIXELS_PER_EVENT = 3.0  # a lane with more events than width / this is drawn as 
 SPANS_PER_TRACK = 4  # a lane whose visible spans would pile deeper than this is density too
 MAX_LABEL_WIDTH = 260.0
 INLINE_CLEARANCE = 3.0  # pixels between a marker and its title on the same line
+LANDMARK = 5  # importance of the events whose titles matter most
+MIN_TITLE_CHARACTERS = 8  # a title cut shorter than this (plus "…") is left out instead
+MIN_ROOMY_TITLE_CHARACTERS = 18  # the same where lanes have rows to spare
 CERTAINTY_STYLES = 4
 IMPORTANCE_LEVELS = 5
 VECTOR_ENGINES = {
@@ -206,6 +208,20 @@ class Frame:
     label_text: list[QtGui.QStaticText]
 
 
+def _cover(importance: np.ndarray) -> np.ndarray:
+    """The importance of the markers a title on the marker line may run over: only a
+    landmark's (importance 5) may, and only over markers two levels less important — the
+    reader gets the headline at a glance, and the minor events beneath it come back on zoom."""
+    return np.where(importance >= LANDMARK, importance - 2, 0).astype(np.float64)
+
+
+def _static_text(text: str) -> QtGui.QStaticText:
+    static = QtGui.QStaticText(text)
+    static.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+    static.setPerformanceHint(QtGui.QStaticText.PerformanceHint.AggressiveCaching)
+    return static
+
+
 def _groups(keys: np.ndarray) -> list[np.ndarray]:
     """Indices grouped by equal key: one draw call per colour/style instead of per event."""
     if keys.size == 0:
@@ -223,7 +239,7 @@ class EventsItem(pg.GraphicsObject):
         self._canvas = canvas
         self._frame: Frame | None = None
         self._atlas = SpriteAtlas()
-        self._titles: dict[int, tuple[QtGui.QStaticText, float]] = {}
+        self._titles: dict[tuple[int, bool], tuple[QtGui.QStaticText, float, float]] = {}
         self._titles_version = -1
         self._fragments = None
         self._bracket_pens: dict[int, QtGui.QPen] = {}
@@ -251,17 +267,29 @@ class EventsItem(pg.GraphicsObject):
             self._frame = self._compute(key, lower, upper, width)
         return self._frame
 
-    def _title(self, event: int, limit: float) -> tuple[QtGui.QStaticText, float]:
-        cached = self._titles.get(event)
+    def _metrics(self, inline: bool) -> QtGui.QFontMetricsF:
+        canvas = self._canvas
+        return canvas.inline_metrics if inline else canvas.label_metrics
+
+    def _title(
+        self, event: int, limit: float, inline: bool
+    ) -> tuple[QtGui.QStaticText, float, float]:
+        """The title as drawn (cut to `limit`), its width, and the width of its shortest
+        acceptable cut (MIN_TITLE_CHARACTERS, or MIN_ROOMY_TITLE_CHARACTERS in roomy lanes,
+        and "…"); `inline` titles (in thin lanes) use the smaller font."""
+        cached = self._titles.get((event, inline))
         if cached is None:
-            metrics = self._canvas.label_metrics
+            metrics = self._metrics(inline)
             title = str(self._canvas.columns.titles[event])
             text = metrics.elidedText(title, QtCore.Qt.TextElideMode.ElideRight, limit)
-            static = QtGui.QStaticText(text)
-            static.setTextFormat(QtCore.Qt.TextFormat.PlainText)
-            static.setPerformanceHint(QtGui.QStaticText.PerformanceHint.AggressiveCaching)
-            cached = (static, metrics.horizontalAdvance(text))
-            self._titles[event] = cached
+            width = metrics.horizontalAdvance(text)
+            keep = MIN_TITLE_CHARACTERS if inline else MIN_ROOMY_TITLE_CHARACTERS
+            stem = title[:keep].rstrip()
+            shortest = (
+                min(metrics.horizontalAdvance(stem + "…"), width) if len(title) > keep else width
+            )
+            cached = (_static_text(text), width, shortest)
+            self._titles[(event, inline)] = cached
         return cached
 
     def _compute(self, key: tuple, lower: float, upper: float, width: float) -> Frame:
@@ -327,12 +355,12 @@ class EventsItem(pg.GraphicsObject):
         diameter = marker_diameter(importance).astype(np.float64)
         colour = columns.category[event].astype(np.int64)
 
-        placed = PlacedLabels.empty(layout.line_height)
+        placed = PlacedLabels.empty()
         label_event = empty_i
         label_text: list[QtGui.QStaticText] = []
         if canvas.show_labels and mark_rows.size:
             placed, label_event, label_text = self._place(
-                layout, width, event, lane_ids, is_span, x, x_start, importance
+                layout, width, event, lane_ids, is_span, x, y, x_start, importance
             )
         return Frame(
             key=key, lower=lower, upper=upper, width=width, scale=scale, layout=layout,
@@ -350,6 +378,7 @@ class EventsItem(pg.GraphicsObject):
         lane_ids: np.ndarray,
         is_span: np.ndarray,
         x: np.ndarray,
+        y: np.ndarray,
         x_start: np.ndarray,
         importance: np.ndarray,
     ) -> tuple[PlacedLabels, np.ndarray, list[QtGui.QStaticText]]:
@@ -365,49 +394,91 @@ class EventsItem(pg.GraphicsObject):
             best = np.argsort(-priority[candidates], kind="stable")[:MAX_CANDIDATES]
             candidates = np.sort(candidates[best])
         limit = min(MAX_LABEL_WIDTH, width * 0.45)
-        titles = [self._title(int(e), limit) for e in event[candidates].tolist()]
-        widths = np.asarray([w for _, w in titles], dtype=np.float64) + 4.0
-        obstacles = None
-        if any(layout.inline):
-            anchor, obstacles = self._inline_anchors(layout, lane_ids, is_span, x, anchor,
-                                                     x_start, importance)
+        thin = np.asarray(layout.compact, dtype=bool)
+        inline = thin[lane_ids[candidates]] if thin.size else np.zeros(candidates.size, bool)
+        titles = [
+            self._title(int(e), limit, bool(i))
+            for e, i in zip(event[candidates].tolist(), inline.tolist(), strict=True)
+        ]
+        widths = np.asarray([w for _, w, _ in titles], dtype=np.float64) + 4.0
+        shortest = np.asarray([s for _, _, s in titles], dtype=np.float64) + 4.0
+        obstacles = strength = None
+        ends = anchor + FLAG_OFFSET
+        if thin.any():
+            anchor, ends, obstacles, strength = self._thin_lane_anchors(
+                layout, lane_ids, is_span, x, y, anchor, x_start, importance
+            )
         placed = place_labels(
             anchor[candidates], lane_ids[candidates], priority[candidates], widths,
-            layout.label_rows, layout.line_height, width, obstacles=obstacles,
+            layout.label_rows, layout.row_heights(), width, obstacles=obstacles,
+            obstacle_strength=strength, obstacle_gap=INLINE_CLEARANCE,
+            cover=_cover(importance[candidates]), min_widths=shortest,
+            anchor_end=ends[candidates],
+            tier=importance[candidates] + selected[candidates] * 10.0,
         )
         label_event = event[candidates[placed.index]]
-        label_text = [titles[i][0] for i in placed.index.tolist()]
+        label_text: list[QtGui.QStaticText] = []
+        for i, given in zip(placed.index.tolist(), placed.width.tolist(), strict=True):
+            static, full, _ = titles[i]
+            if given < full + 4.0 - 0.5:  # cut short to the room it was given
+                metrics = self._metrics(bool(inline[i]))
+                title = str(columns.titles[int(event[candidates[i]])])
+                static = _static_text(metrics.elidedText(
+                    title, QtCore.Qt.TextElideMode.ElideRight, given - 4.0
+                ))
+            label_text.append(static)
         return placed, label_event, label_text
 
     @staticmethod
-    def _inline_anchors(
+    def _thin_lane_anchors(
         layout: ChartLayout,
         lane_ids: np.ndarray,
         is_span: np.ndarray,
         x: np.ndarray,
+        y: np.ndarray,
         anchor: np.ndarray,
         x_start: np.ndarray,
         importance: np.ndarray,
-    ) -> tuple[np.ndarray, list[list[tuple[float, float]]]]:
-        """In lanes too thin for rows above and below, a title starts just right of its
-        marker and must keep clear of the other markers on the line."""
-        inline = np.asarray(layout.inline, dtype=bool)[lane_ids]
+    ) -> tuple[np.ndarray, np.ndarray, list[list[tuple[float, float]]], list[list[float]]]:
+        """In thin lanes the one title row meets some markers: all of them when it lies on
+        the marker line, the largest ones when it lies above. Titles keep clear of those
+        (save what `_cover` lets a landmark run over), and the title of such a marker starts
+        just right of it — or of the clump of touching markers it is part of.
+
+        Returns the anchors, where titles end when they must end at their marker (near the
+        right edge), and per lane the extents and importances of the markers in the way.
+        """
+        thin = np.asarray(layout.compact, dtype=bool)[lane_ids]
+        heights = np.asarray(layout.row_heights())[lane_ids]
+        row_top = np.asarray([rows[0] if rows else 0.0 for rows in layout.label_rows])[lane_ids]
         radius = marker_diameter(importance).astype(np.float64) / 2
+        top = np.where(is_span, y, y - radius)
+        bottom = np.where(is_span, y + SPAN_BAR, y + radius)
+        # The title's halo spans its row less a pixel at each side (see _paint_labels).
+        meets = thin & (top < row_top + heights - 1) & (bottom > row_top + 1)
+        left_edge = np.where(is_span, x_start, x - radius)
+        right_edge = np.where(is_span, x_start, x + radius)
+        points = np.flatnonzero(meets & ~is_span)
+        # The right end of the clump each marker starts, walking right along its lane.
+        clump_end = right_edge.copy()
+        order = points[np.lexsort((x[points], lane_ids[points]))].tolist()
+        for here, after in zip(reversed(order[:-1]), reversed(order[1:]), strict=True):
+            if lane_ids[here] == lane_ids[after] and left_edge[after] <= right_edge[here] + 1:
+                clump_end[here] = max(clump_end[here], clump_end[after])
         shifted = anchor.copy()
-        points = inline & ~is_span
-        shifted[points] = x[points] + radius[points] + INLINE_CLEARANCE + FLAG_OFFSET
+        shifted[points] = clump_end[points] + INLINE_CLEARANCE + FLAG_OFFSET
+        ends = anchor + FLAG_OFFSET
+        ends[points] = left_edge[points] - INLINE_CLEARANCE
         obstacles: list[list[tuple[float, float]]] = [[] for _ in range(layout.lane_count)]
-        # Each marker blocks its own width; its right edge is pulled in so that its own
-        # title may start INLINE_CLEARANCE pixels after it despite the gap between titles.
-        pull = LABEL_GAP - INLINE_CLEARANCE
-        for lane, left, right in zip(
-            lane_ids[inline].tolist(),
-            (np.where(is_span, x_start, x - radius) - 1)[inline].tolist(),
-            (np.where(is_span, x_start, x + radius) - pull)[inline].tolist(),
-            strict=True,
+        strength: list[list[float]] = [[] for _ in range(layout.lane_count)]
+        marks = np.flatnonzero(meets)
+        for lane, left, right, weight in zip(
+            lane_ids[marks].tolist(), left_edge[marks].tolist(), right_edge[marks].tolist(),
+            importance[marks].tolist(), strict=True,
         ):
-            obstacles[lane].append((left, max(left, right)))
-        return shifted, obstacles
+            obstacles[lane].append((left, right))
+            strength[lane].append(float(weight))
+        return shifted, ends, obstacles, strength
 
     def _density_image(
         self, counts: np.ndarray, dense_lanes: np.ndarray
@@ -615,16 +686,23 @@ class EventsItem(pg.GraphicsObject):
         halo = QtGui.QColor(theme.halo)
         painter.setPen(QtCore.Qt.PenStyle.NoPen)
         painter.setBrush(halo)
-        rects = np.column_stack([
-            placed.left, placed.top + 1, placed.width, np.full(len(placed), placed.height - 2)
-        ])
+        rects = np.column_stack([placed.left, placed.top + 1, placed.width, placed.height - 2])
         draw_rects(painter, rects)
-        painter.setFont(self._canvas.label_font)
-        selected = self._canvas.selected
+        canvas = self._canvas
+        thin = frame.layout.compact
+        lanes = [frame.layout.lane_at(top + height / 2)
+                 for top, height in zip(placed.top.tolist(), placed.height.tolist(), strict=True)]
+        selected = canvas.selected
         text_pen = QtGui.QPen(QtGui.QColor(theme.text))
         selected_pen = QtGui.QPen(QtGui.QColor(theme.selection))
-        offset = (placed.height - self._canvas.label_metrics.height()) / 2
+        font_inline: bool | None = None
+        offset = 0.0
         for i, static in enumerate(frame.label_text):
+            inline = bool(0 <= lanes[i] < len(thin) and thin[lanes[i]])
+            if inline != font_inline:
+                font_inline = inline
+                painter.setFont(canvas.inline_font if inline else canvas.label_font)
+                offset = (placed.height[i] - self._metrics(inline).height()) / 2
             event = int(frame.label_event[i])
             is_selected = bool(selected.shape[0] and selected[event])
             painter.setPen(selected_pen if is_selected else text_pen)

@@ -109,10 +109,9 @@ class OverviewStrip(pg.GraphicsView):
         layout.setContentsMargins(0, 4, 0, 6)
         layout.setSpacing(0)
         self.setCentralItem(layout)
-        spacer = pg.GraphicsWidget()
-        spacer.setMinimumWidth(left_margin)
-        spacer.setMaximumWidth(left_margin)
-        layout.addItem(spacer, row=0, col=0)
+        self._spacer = pg.GraphicsWidget()
+        self.setLeftMargin(left_margin)
+        layout.addItem(self._spacer, row=0, col=0)
         self.box = _OverviewBox()
         layout.addItem(self.box, row=0, col=1)
         self.box.setYRange(0, 1, padding=0)
@@ -127,6 +126,11 @@ class OverviewStrip(pg.GraphicsView):
         self.box.sigResized.connect(self._box_resized)
         self._updating = False
         self.setTheme(LIGHT)
+
+    def setLeftMargin(self, width: float) -> None:
+        """Line the strip up with a chart whose lane names now take `width` pixels."""
+        self._spacer.setMinimumWidth(width)
+        self._spacer.setMaximumWidth(width)
 
     def setTheme(self, theme: Theme) -> None:
         self.theme = theme

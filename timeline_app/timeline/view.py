@@ -247,6 +247,7 @@ class TimelineWidget(QtWidgets.QWidget):
         self.setFocusProxy(self.plot)
         self.setMinimumSize(320, 200)
 
+        self.canvas.listeners.append(self._fit_header)
         self.canvas.listeners.append(self._repaint)
         self.viewbox.sigXRangeChanged.connect(self._range_changed)
         self.viewbox.sigResized.connect(self._resized)
@@ -680,6 +681,17 @@ class TimelineWidget(QtWidgets.QWidget):
         return True
 
     # -- plumbing ---------------------------------------------------------------------------
+    def _fit_header(self) -> None:
+        """Widen the lane names' column to the longest name shown (within limits)."""
+        width = self.header.fitted_width()
+        if width == self.header.maximumWidth():
+            return
+        for item in (self.header, self._legend):
+            item.setMinimumWidth(width)
+            item.setMaximumWidth(width)
+        if self.overview is not None:
+            self.overview.setLeftMargin(width)
+
     def _repaint(self) -> None:
         for item in self._items:
             item.update()
