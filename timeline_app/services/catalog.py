@@ -161,7 +161,8 @@ class Catalog:
         return int(found)
 
     def _write_event_links(self, connection: Connection, event_id: str, draft: EventDraft) -> None:
-        refs = [replace(ref, id=source_id_for(ref)) for ref in draft.sources]
+        """Links of a validated draft: `check_source` has already given every source its id."""
+        refs = draft.sources
         queries.upsert_sources(connection, refs)
         queries.write_links(
             connection,

@@ -7,7 +7,7 @@ nothing, and `undo_import` takes back exactly what an import did.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from sqlalchemy import delete, insert, select, update
 
@@ -16,7 +16,7 @@ from timeline_app.domain.errors import ImportFileError, TimelineError, Validatio
 from timeline_app.domain.model import EventDraft, EventRecord, SourceRef
 from timeline_app.domain.palette import next_colour
 from timeline_app.domain.rules import validate_event
-from timeline_app.services.catalog import Catalog, event_values, source_id_for
+from timeline_app.services.catalog import Catalog, event_values
 from timeline_app.store import queries
 
 FORMAT_NAME = "timeline-app"
@@ -204,9 +204,7 @@ def apply_import(catalog: Catalog, document: Document) -> ImportResult:
                         .values(kind=kind)
                     )
             queries.ensure_names(connection, queries.tags, document.tags)
-            sources = {
-                source_id_for(ref): replace(ref, id=source_id_for(ref)) for ref in document.sources
-            }
+            sources = {ref.id: ref for ref in document.sources}
             for item in document.events:
                 if item.id in added_ids or item.id in changed_ids:
                     for ref in item.draft.sources:

@@ -6,11 +6,10 @@ ROW in error messages is the 1-based position of the event (or era, source…) i
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from typing import Any
 
 from timeline_app.domain.errors import ImportFileError, ValidationError
-from timeline_app.domain.model import EventDraft, SourceRef, source_id_for, stable_id
+from timeline_app.domain.model import EventDraft, SourceRef, stable_id
 from timeline_app.domain.rules import check_colour, check_source, check_span
 from timeline_app.services.catalog import Catalog
 from timeline_app.services.interchange.document import (
@@ -166,7 +165,7 @@ def read_json(path: str, raw: bytes) -> Document:
             checked = check_source("sources", ref)
         except ValidationError as error:
             raise reader.fail(row, error.field, error.message) from error
-        document.sources.append(replace(checked, id=source_id_for(checked)))
+        document.sources.append(checked)  # check_source has given it its id
     for row, value in enumerate(reader.array(top.get("eras"), None, "eras"), 1):
         item = reader.object(value, row, "eras")
         name = reader.string(item.get("name"), row, "eras.name").strip()
