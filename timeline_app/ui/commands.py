@@ -72,15 +72,19 @@ class ServiceCommand(QUndoCommand):
 # ---- events --------------------------------------------------------------------------------
 
 
-class AddEventCommand(ServiceCommand):
-    def __init__(self, workspace: Workspace, draft: EventDraft) -> None:
-        super().__init__(workspace, f"Add event {_quoted(draft.title)}")
-        self.draft = draft
+class CreateEventCommand(ServiceCommand):
+    """A command that creates one event: undo deletes it, redo puts the same record back."""
+
+    def __init__(self, workspace: Workspace, text: str) -> None:
+        super().__init__(workspace, text)
         self.record: EventRecord | None = None
+
+    def create(self) -> EventRecord:
+        raise NotImplementedError
 
     def apply(self) -> list[str]:
         if self.record is None:
-            self.record = self.catalog.add_event(self.draft)
+            self.record = self.create()
         else:
             self.catalog.restore_events([self.record])
         return [self.record.id]
@@ -89,6 +93,15 @@ class AddEventCommand(ServiceCommand):
         assert self.record is not None
         self.catalog.delete_events([self.record.id])
         return [self.record.id]
+
+
+class AddEventCommand(CreateEventCommand):
+    def __init__(self, workspace: Workspace, draft: EventDraft) -> None:
+        super().__init__(workspace, f"Add event {_quoted(draft.title)}")
+        self.draft = draft
+
+    def create(self) -> EventRecord:
+        return self.catalog.add_event(self.draft)
 
 
 class EditEventCommand(ServiceCommand):
@@ -142,24 +155,15 @@ class DeleteEventsCommand(ServiceCommand):
         return [record.id for record in self.records]
 
 
-class DuplicateEventCommand(ServiceCommand):
+class DuplicateEventCommand(CreateEventCommand):
     def __init__(self, workspace: Workspace, event_id: str) -> None:
         super().__init__(workspace, "Duplicate event")
         self.event_id = event_id
-        self.record: EventRecord | None = None
 
-    def apply(self) -> list[str]:
-        if self.record is None:
-            self.record = self.catalog.duplicate_event(self.event_id)
-            self.setText(f"Duplicate event {_quoted(self.record.title)}")
-        else:
-            self.catalog.restore_events([self.record])
-        return [self.record.id]
-
-    def revert(self) -> list[str]:
-        assert self.record is not None
-        self.catalog.delete_events([self.record.id])
-        return [self.record.id]
+    def create(self) -> EventRecord:
+        record = self.catalog.duplicate_event(self.event_id)
+        self.setText(f"Duplicate event {_quoted(record.title)}")
+        return record
 
 
 class SetCategoryCommand(ServiceCommand):

@@ -49,6 +49,7 @@ from timeline_app.timeline.export import (
     render_state_image,
 )
 from timeline_app.timeline.view import TimelineState, TimelineWidget
+from timeline_app.ui.settings import APPLICATION, ORGANISATION
 
 PRESETS: tuple[tuple[str, int, int, int], ...] = (
     ("Slide 16:9 (1920 × 1080)", 1920, 1080, 150),
@@ -60,8 +61,6 @@ PRESETS: tuple[tuple[str, int, int, int], ...] = (
 PREVIEW_WIDTH = 680
 PREVIEW_RENDER_LIMIT = 1920  # previews of larger images are drawn at this width and scaled
 SETTINGS_GROUP = "export"
-ORGANISATION = "timeline-app"
-APPLICATION = "timeline-app"
 
 
 def whole_range(state: TimelineState) -> tuple[float, float]:
