@@ -47,9 +47,14 @@ def stable_id(name: str) -> str:
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
+def derived_source_id(url: str, title: str) -> str:
+    """The stable id of a source that came without one: derived from its URL and title."""
+    return stable_id(f"source:{url}\n{title}")
+
+
 def source_id_for(ref: SourceRef) -> str:
-    """A source's id: its own when it has one, else derived from URL and title (stable)."""
-    return ref.id or stable_id(f"source:{ref.url}\n{ref.title}")
+    """A source's id: its own when it has one, else derived from URL and title."""
+    return ref.id or derived_source_id(ref.url, ref.title)
 
 
 @dataclass(frozen=True, slots=True)

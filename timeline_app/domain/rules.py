@@ -6,8 +6,8 @@ file import can report `FILE:ROW: field: problem`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
-from urllib.parse import urlsplit
 
 from timeline_app.domain.dates import DateSpan, parse_date, parse_span
 from timeline_app.domain.errors import DateError, ValidationError
@@ -17,7 +17,7 @@ from timeline_app.domain.model import (
     Certainty,
     EventDraft,
     SourceRef,
-    source_id_for,
+    derived_source_id,
 )
 from timeline_app.domain.palette import is_colour
 
@@ -25,6 +25,8 @@ TITLE_MAX = 300
 NAME_MAX = 120
 DESCRIPTION_MAX = 20_000
 URL_MAX = 2_000
+_HTTP_URL = re.compile(r"(?i:https?)://[^/?#\s]+\S*\Z")
+"""An http(s) URL with a host and no whitespace (a regex: imports check one per source)."""
 
 
 def check_text(field: str, value: object, *, limit: int, required: bool = True) -> str:
@@ -46,11 +48,10 @@ def check_text(field: str, value: object, *, limit: int, required: bool = True) 
 def check_url(field: str, value: object) -> str:
     """An absolute http(s) URL: the only kind the app will open in a browser."""
     url = check_text(field, value, limit=URL_MAX)
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https"):
-        raise ValidationError(field, f"{url!r} is not an http(s) URL")
-    if not parts.netloc or " " in url:
-        raise ValidationError(field, f"{url!r} has no valid host")
+    if _HTTP_URL.match(url) is None:
+        if not url.lower().startswith(("http://", "https://")):
+            raise ValidationError(field, f"{url!r} is not an http(s) URL")
+        raise ValidationError(field, f"{url!r} has no valid host or contains a space")
     return url
 
 
@@ -87,22 +88,29 @@ def check_span(start: object, end: object) -> DateSpan:
 
 
 def check_source(field: str, source: SourceRef) -> SourceRef:
-    title = check_text(f"{field}.title", source.title, limit=TITLE_MAX)
-    url = check_url(f"{field}.url", source.url)
-    publisher = check_text(f"{field}.publisher", source.publisher, limit=NAME_MAX, required=False)
-    published = None
-    if source.published:
-        try:
-            published = parse_date(source.published).text
-        except DateError as error:
-            raise ValidationError(f"{field}.published", error.message) from error
-    note = check_text(f"{field}.note", source.note, limit=DESCRIPTION_MAX, required=False)
-    checked = SourceRef(title, url, publisher, published, note, source.id)
-    return (
-        checked
-        if source.id
-        else SourceRef(title, url, publisher, published, note, source_id_for(checked))
-    )
+    """A cleaned source with its id; errors name `field`.title, `field`.url and so on."""
+    try:
+        title = check_text("title", source.title, limit=TITLE_MAX)
+        url = check_url("url", source.url)
+        publisher = check_text("publisher", source.publisher, limit=NAME_MAX, required=False)
+        published = None
+        if source.published:
+            try:
+                published = parse_date(source.published).text
+            except DateError as error:
+                raise ValidationError("published", error.message) from error
+        note = check_text("note", source.note, limit=DESCRIPTION_MAX, required=False)
+    except ValidationError as error:
+        raise ValidationError(f"{field}.{error.field}", error.message) from error
+    source_id = source.id or derived_source_id(url, title)
+    return SourceRef(title, url, publisher, published, note, source_id)
+
+
+_SOURCE_FIELDS = tuple(f"sources[{index}]" for index in range(32))
+
+
+def _source_field(index: int) -> str:
+    return _SOURCE_FIELDS[index] if index < len(_SOURCE_FIELDS) else f"sources[{index}]"
 
 
 def check_names(field: str, names: object) -> tuple[str, ...]:
@@ -134,7 +142,7 @@ def validate_event(
     actors = check_names("actors", draft.actors)
     tags = check_names("tags", draft.tags)
     sources = tuple(
-        check_source(f"sources[{index}]", source) for index, source in enumerate(draft.sources)
+        check_source(_source_field(index), source) for index, source in enumerate(draft.sources)
     )
     cleaned = EventDraft(
         title=title,

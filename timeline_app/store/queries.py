@@ -399,25 +399,34 @@ def _actor_tuples(connection: Connection, ids: Sequence[str]) -> tuple[tuple[str
 
 
 def bulk_insert(connection: Connection, table: object, rows: list[dict]) -> None:
+    """Insert many rows given as dicts (every row with the same keys); see `insert_tuples`."""
+    if not rows:
+        return
+    columns = tuple(rows[0])
+    values = operator.itemgetter(*columns)
+    if len(columns) == 1:
+        insert_tuples(connection, table, columns, [(values(row),) for row in rows])
+    else:
+        insert_tuples(connection, table, columns, [values(row) for row in rows])
+
+
+def insert_tuples(
+    connection: Connection, table: object, columns: Sequence[str], rows: list[tuple]
+) -> None:
     """Insert many rows through the driver's executemany, skipping per-row SQL compilation.
 
-    Every row must have the same keys. Ten times faster than Core `insert()` with dicts
-    at 100,000 rows, which matters for imports.
+    Ten times faster than Core `insert()` with dicts at 100,000 rows, which matters for
+    imports; rows are tuples in the order of `columns`.
     """
     if not rows:
         return
-    columns = list(rows[0])
     marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     quote = connection.dialect.identifier_preparer.quote
     sql = (
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "  # type: ignore[attr-defined]
         f"VALUES ({', '.join([marker] * len(columns))})"
     )
-    values = operator.itemgetter(*columns)
-    if len(columns) == 1:
-        connection.exec_driver_sql(sql, [(values(row),) for row in rows])
-    else:
-        connection.exec_driver_sql(sql, [values(row) for row in rows])
+    connection.exec_driver_sql(sql, rows)
 
 
 def ensure_names(connection: Connection, table: object, wanted: Iterable[str]) -> dict[str, int]:
@@ -475,30 +484,26 @@ def write_links(
         connection, actors, (n for ns in event_actor_names.values() for n in ns)
     )
     tag_ids = ensure_names(connection, tags, (n for ns in event_tag_names.values() for n in ns))
-    actor_rows = [
-        {"event_id": event_id, "actor_id": actor_ids[name], "position": position}
+    actor_rows = sorted(
+        (event_id, actor_ids[name], position)
         for event_id, names_ in event_actor_names.items()
         for position, name in enumerate(names_)
-    ]
-    tag_rows = [
-        {"event_id": event_id, "tag_id": tag_ids[name], "position": position}
+    )
+    tag_rows = sorted(
+        (event_id, tag_ids[name], position)
         for event_id, names_ in event_tag_names.items()
         for position, name in enumerate(names_)
-    ]
-    source_rows = [
-        {"event_id": event_id, "source_id": source_id, "position": position, "note": note}
+    )
+    source_rows = sorted(
+        (event_id, source_id, position, note)
         for event_id, refs in event_source_refs.items()
         for position, (source_id, note) in enumerate(refs)
-    ]
-    actor_rows.sort(key=operator.itemgetter("event_id", "actor_id"))
-    tag_rows.sort(key=operator.itemgetter("event_id", "tag_id"))
-    source_rows.sort(key=operator.itemgetter("event_id", "source_id"))
-    if actor_rows:
-        bulk_insert(connection, event_actors, actor_rows)
-    if tag_rows:
-        bulk_insert(connection, event_tags, tag_rows)
-    if source_rows:
-        bulk_insert(connection, event_sources, source_rows)
+    )
+    insert_tuples(connection, event_actors, ("event_id", "actor_id", "position"), actor_rows)
+    insert_tuples(connection, event_tags, ("event_id", "tag_id", "position"), tag_rows)
+    insert_tuples(
+        connection, event_sources, ("event_id", "source_id", "position", "note"), source_rows
+    )
 
 
 def upsert_sources(connection: Connection, refs: Iterable[SourceRef]) -> None:
@@ -535,15 +540,7 @@ def upsert_sources(connection: Connection, refs: Iterable[SourceRef]) -> None:
     for source_id, ref in wanted.items():
         values = (ref.title, ref.url, ref.publisher, ref.published)
         if source_id not in existing:
-            new_rows.append(
-                {
-                    "id": source_id,
-                    "title": ref.title,
-                    "url": ref.url,
-                    "publisher": ref.publisher,
-                    "published": ref.published,
-                }
-            )
+            new_rows.append((source_id, *values))
         elif existing[source_id] != values:
             connection.execute(
                 update(sources)
@@ -552,9 +549,8 @@ def upsert_sources(connection: Connection, refs: Iterable[SourceRef]) -> None:
                     title=ref.title, url=ref.url, publisher=ref.publisher, published=ref.published
                 )
             )
-    if new_rows:
-        new_rows.sort(key=operator.itemgetter("id"))
-        bulk_insert(connection, sources, new_rows)
+    new_rows.sort()
+    insert_tuples(connection, sources, ("id", "title", "url", "publisher", "published"), new_rows)
 
 
 FTS_INSERT_TRIGGER = (

@@ -16,6 +16,7 @@ from timeline_app.services.interchange.document import (
     ImportPlan,
     ImportResult,
     apply_import,
+    collector_paused,
     plan_import,
     undo_import,
 )
@@ -63,7 +64,8 @@ def read_file(path: str | Path, fmt: str | None = None) -> Document:
         raise ImportFileError(name, None, "file", "is a folder") from None
     except OSError as error:
         raise ImportFileError(name, None, "file", error.strerror or str(error)) from error
-    return read_json(name, raw) if chosen == "json" else read_csv(name, raw)
+    with collector_paused():
+        return read_json(name, raw) if chosen == "json" else read_csv(name, raw)
 
 
 def import_file(catalog: Catalog, path: str | Path, fmt: str | None = None) -> ImportResult:

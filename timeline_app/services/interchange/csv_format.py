@@ -95,7 +95,23 @@ def read_csv(path: str, raw: bytes) -> Document:
     if len(set(header)) != len(header):
         raise ImportFileError(path, 1, "header", "names a column twice")
     document = Document(path=path)
-    categories: list[str] = []
+    categories: dict[str, None] = {}
+    width = len(header)
+    position = {name: header.index(name) if name in header else width for name in HEADER}
+    # Columns the file lacks read as "" from the padding cell after the row's own cells.
+    (
+        id_at,
+        title_at,
+        start_at,
+        end_at,
+        category_at,
+        importance_at,
+        certainty_at,
+        actors_at,
+        tags_at,
+        sources_at,
+        description_at,
+    ) = (position[name] for name in HEADER)
     while True:
         try:
             values = next(reader)
@@ -104,41 +120,44 @@ def read_csv(path: str, raw: bytes) -> Document:
         except csv.Error as error:
             raise ImportFileError(path, reader.line_num, "row", str(error)) from error
         row = reader.line_num
-        if not any(value.strip() for value in values):
-            continue
-        if len(values) != len(header):
-            raise ImportFileError(
-                path, row, "row", f"has {len(values)} fields; the header has {len(header)}"
-            )
-        cells = dict(zip(header, values, strict=True))
-        importance_text = cells.get("importance", "").strip() or "3"
+        if not values[title_at].strip() if len(values) == width else True:
+            if not any(value.strip() for value in values):
+                continue  # a blank line
+            if len(values) != width:
+                raise ImportFileError(
+                    path, row, "row", f"has {len(values)} fields; the header has {width}"
+                )
+        values.append("")
+        importance_text = values[importance_at].strip() or "3"
         try:
             importance: int | str = int(importance_text)
         except ValueError:
             raise ImportFileError(
                 path, row, "importance", f"{importance_text!r} is not a whole number"
             ) from None
-        event_id = cells.get("id", "").strip() or stable_id(
-            f"event:{cells['title'].strip()}\n{cells['start'].strip()}"
+        event_id = values[id_at].strip() or stable_id(
+            f"event:{values[title_at].strip()}\n{values[start_at].strip()}"
         )
         if len(event_id) > 36:
             raise ImportFileError(path, row, "id", "is longer than 36 characters")
+        actors = values[actors_at]
+        tags = values[tags_at]
+        sources = values[sources_at]
         draft = EventDraft(
-            title=cells["title"],
-            start=cells["start"],
-            end=cells.get("end", "").strip() or None,
-            category=cells["category"],
+            title=values[title_at],
+            start=values[start_at],
+            end=values[end_at].strip() or None,
+            category=values[category_at],
             importance=importance,  # type: ignore[arg-type]
-            certainty=cells.get("certainty", "").strip() or "confirmed",
-            description=cells.get("description", ""),
-            actors=_split(cells.get("actors", "")),
-            tags=_split(cells.get("tags", "")),
-            sources=_sources(path, row, cells.get("sources", "")),
+            certainty=values[certainty_at].strip() or "confirmed",
+            description=values[description_at],
+            actors=_split(actors) if actors else (),
+            tags=_split(tags) if tags else (),
+            sources=_sources(path, row, sources) if sources else (),
         )
         item = check_event(path, row, event_id, draft)
         document.events.append(item)
-        if item.draft.category not in categories:
-            categories.append(item.draft.category)
+        categories[item.draft.category] = None
     check_unique_ids(document)
     document.categories = [CategoryItem(name) for name in categories]
     return document

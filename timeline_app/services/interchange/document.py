@@ -7,11 +7,14 @@ nothing, and `undo_import` takes back exactly what an import did.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, insert, select, update
 
-from timeline_app.domain.dates import parse_span
+from timeline_app.domain.dates import DateSpan, parse_span
 from timeline_app.domain.errors import ImportFileError, TimelineError, ValidationError
 from timeline_app.domain.model import EventDraft, EventRecord, SourceRef
 from timeline_app.domain.palette import next_colour
@@ -44,11 +47,12 @@ class EraItem:
 
 @dataclass(frozen=True, slots=True)
 class EventItem:
-    """One event of a file, validated, with the row it came from (for messages)."""
+    """One event of a file, validated, with its derived dates and its row (for messages)."""
 
     id: str
     draft: EventDraft
     row: int
+    span: DateSpan
 
 
 @dataclass(slots=True)
@@ -87,13 +91,30 @@ class ImportResult:
         return len(self.added_ids) + len(self.replaced)
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a file's worth of objects is built or written.
+
+    Reading 100,000 rows allocates millions of objects and none of them form cycles, yet
+    each allocation burst sets off a collection that walks them all again: a third of the
+    time of a large import. The collector is resumed (if it was running) whatever happens.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def check_event(path: str, row: int, event_id: str, draft: EventDraft) -> EventItem:
     """Validate one event of a file, turning a field error into `FILE:ROW: field: problem`."""
     try:
-        cleaned, _span = validate_event(draft)
+        cleaned, span = validate_event(draft)
     except ValidationError as error:
         raise ImportFileError(path, row, error.field, error.message) from error
-    return EventItem(event_id, cleaned, row)
+    return EventItem(event_id, cleaned, row, span)
 
 
 def check_unique_ids(document: Document) -> None:
@@ -156,6 +177,11 @@ def plan_import(catalog: Catalog, document: Document) -> ImportPlan:
 
 def apply_import(catalog: Catalog, document: Document) -> ImportResult:
     """Write the document in one transaction: everything or, on any error, nothing."""
+    with collector_paused():
+        return _apply_import(catalog, document)
+
+
+def _apply_import(catalog: Catalog, document: Document) -> ImportResult:
     plan = plan_import(catalog, document)
     changed_ids = {event_id for event_id, _ in plan.changed}
     added_ids = {event_id for event_id, _ in plan.added}
@@ -232,11 +258,10 @@ def apply_import(catalog: Catalog, document: Document) -> ImportResult:
                 connection.execute(insert(queries.eras), new_eras)
             to_write = added_ids | changed_ids
             writes = [item for item in document.events if item.id in to_write]
-            rows = []
-            for item in writes:
-                span = parse_span(item.draft.start, item.draft.end)
-                row = event_values(item.id, item.draft, span, ids[item.draft.category], stamp)
-                rows.append(row)
+            rows = [
+                event_values(item.id, item.draft, item.span, ids[item.draft.category], stamp)
+                for item in writes
+            ]
             previous_versions = {record.id: record for record in replaced}
             for row in rows:
                 if row["id"] in previous_versions:
