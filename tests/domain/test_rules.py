@@ -22,6 +22,16 @@ GOOD = EventDraft(title="Treaty signed", start="2025-01-17", category="Diplomacy
         ({"sources": (SourceRef("Page", "ftp://example.org/x"),)}, "sources[0].url", "http(s)"),
         ({"sources": (SourceRef("", "https://example.org"),)}, "sources[0].title", "empty"),
         ({"title": "x" * 301}, "title", "limit is 300"),
+        (
+            {"sources": (SourceRef("A", "https://a.org"), SourceRef("B", "https://b .org"))},
+            "sources[1].url",
+            "space",
+        ),
+        (
+            {"sources": (SourceRef("Page", "https://example.org", published="2025-02-30"),)},
+            "sources[0].published",
+            "2025-02-30",
+        ),
     ],
 )
 def test_each_rule_names_its_field(change, field, words):
@@ -52,8 +62,31 @@ def test_valid_draft_is_cleaned_and_spans_derived():
 
 
 @pytest.mark.parametrize(
-    "url", ["javascript:alert(1)", "file:///etc/passwd", "https://", "www.x.org"]
+    "url",
+    [
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        "https://",
+        "https:///path",
+        "www.x.org",
+        "https://exa mple.org",
+        "https://example.org/a\tb",
+        "http:example.org",
+    ],
 )
 def test_only_http_urls_are_accepted(url):
     with pytest.raises(ValidationError):
         check_url("url", url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.org",
+        "HTTP://Example.org/path?q=1#part",
+        "https://[2001:db8::1]:8443/x",
+        "https://user@example.org/a(b)",
+    ],
+)
+def test_http_urls_with_a_host_pass_unchanged(url):
+    assert check_url("url", f"  {url} ") == url

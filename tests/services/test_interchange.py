@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from dataclasses import replace
 
@@ -149,6 +150,8 @@ BAD_FILES = {
     ),
     "bad-importance.csv": (b"title,start,category,importance\nx,2001,C,high\n", ":2: importance:"),
     "short-row.csv": (b"title,start,category\nx,2001\n", ":2: row:"),
+    "long-row.csv": (b"title,start,category\nx,2001,C\n\ny,2002,C,extra\n", ":4: row: has 4"),
+    "blank-title.csv": (b"title,start,category\n ,2001,C\n", ":2: title: must not be empty"),
     "bad-url.csv": (
         b"title,start,category,sources\nx,2001,C,Title <ftp://x.org/a>\n",
         ":2: sources[0].url:",
@@ -177,6 +180,35 @@ def test_utf8_byte_order_mark_is_accepted(catalog, tmp_path):
     path.write_bytes("\ufefftitle,start,category\nTreaty,2001-03-12,Energy\n".encode())
     import_file(catalog, path)
     assert catalog.events()[0].title == "Treaty"
+
+
+def test_blank_csv_lines_are_skipped(catalog, tmp_path):
+    path = tmp_path / "gaps.csv"
+    path.write_bytes(b"title,start,category\n\nTreaty,2001,Energy\n,,\n , , \nPact,2002,Energy\n")
+    document = read_file(path)
+    assert [(item.draft.title, item.row) for item in document.events] == [
+        ("Treaty", 3),
+        ("Pact", 6),
+    ]
+
+
+def test_reading_a_file_leaves_the_cycle_collector_as_it_was(tmp_path):
+    good = tmp_path / "good.csv"
+    good.write_bytes(b"title,start,category\nTreaty,2001,Energy\n")
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"title,start,category\nTreaty,2001-13,Energy\n")
+    assert gc.isenabled()
+    read_file(good)
+    assert gc.isenabled()
+    with pytest.raises(ImportFileError):
+        read_file(bad)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        read_file(good)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_bulk_import_is_one_transaction(catalog, tmp_path):
