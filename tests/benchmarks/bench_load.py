@@ -63,7 +63,7 @@ def build(path: Path, count: int) -> None:
         for i in range(count)
     ]
     with catalog.engine.begin() as connection:
-        queries.insert_event_rows(connection, rows)
+        queries.insert_event_rows(connection, [tuple(row.values()) for row in rows])
         queries.write_links(
             connection,
             {row["id"]: ("Russia", "Iran") for row in rows},

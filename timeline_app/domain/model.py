@@ -38,13 +38,16 @@ class SourceRef:
     id: str | None = None
 
 
+_VARIANT_DIGIT = {digit: "89ab"[int(digit, 16) & 0x3] for digit in "0123456789abcdef"}
+
+
 def stable_id(name: str) -> str:
-    """uuid5(NAMESPACE, name) as text, computed directly: imports derive one per row."""
-    digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + name.encode()).digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x50
-    digest[8] = (digest[8] & 0x3F) | 0x80
-    text = digest.hex()
-    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    """uuid5(NAMESPACE, name) as text, computed on the hex digest: imports derive one per row."""
+    digest = hashlib.sha1(_NAMESPACE_BYTES + name.encode()).hexdigest()
+    return (
+        f"{digest[:8]}-{digest[8:12]}-5{digest[13:16]}-"
+        f"{_VARIANT_DIGIT[digest[16]]}{digest[17:20]}-{digest[20:32]}"
+    )
 
 
 def derived_source_id(url: str, title: str) -> str:

@@ -7,7 +7,7 @@ file import can report `FILE:ROW: field: problem`.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from timeline_app.domain.dates import DateSpan, parse_date, parse_span
 from timeline_app.domain.errors import DateError, ValidationError
@@ -31,13 +31,19 @@ _HTTP_URL = re.compile(r"(?i:https?)://[^/?#\s]+\S*\Z")
 
 def check_text(field: str, value: object, *, limit: int, required: bool = True) -> str:
     """A stripped string within `limit` characters; empty only when not required."""
-    if value is None and not required:
+    if value.__class__ is str:  # the common case first: an import checks millions
+        text = value.strip()  # type: ignore[attr-defined]
+        if text and len(text) <= limit and "\x00" not in text:
+            return text
+    elif value is None and not required:
         return ""
-    if not isinstance(value, str):
+    elif not isinstance(value, str):
         raise ValidationError(field, f"must be text, not {type(value).__name__}")
     text = value.strip()
-    if required and not text:
-        raise ValidationError(field, "must not be empty")
+    if not text:
+        if required:
+            raise ValidationError(field, "must not be empty")
+        return text
     if len(text) > limit:
         raise ValidationError(field, f"is {len(text)} characters long; the limit is {limit}")
     if "\x00" in text:
@@ -65,12 +71,15 @@ def check_importance(value: object) -> int:
     return value
 
 
+_CERTAINTIES = {certainty.value: certainty for certainty in Certainty}
+
+
 def check_certainty(value: object) -> Certainty:
-    try:
-        return Certainty(value)
-    except ValueError:
-        allowed = ", ".join(c.value for c in Certainty)
-        raise ValidationError("certainty", f"{value!r} is not one of {allowed}") from None
+    found = _CERTAINTIES.get(value) if isinstance(value, str) else None
+    if found is None:
+        allowed = ", ".join(_CERTAINTIES)
+        raise ValidationError("certainty", f"{value!r} is not one of {allowed}")
+    return found
 
 
 def check_colour(field: str, value: object) -> str:
@@ -116,11 +125,9 @@ def _source_field(index: int) -> str:
 def check_names(field: str, names: object) -> tuple[str, ...]:
     if isinstance(names, str) or not isinstance(names, (list, tuple, set, frozenset)):
         raise ValidationError(field, f"must be a list of names, not {names!r}")
-    cleaned: list[str] = []
-    for name in names:
-        text = check_text(field, name, limit=NAME_MAX)
-        if text not in cleaned:
-            cleaned.append(text)
+    if not names:
+        return ()
+    cleaned = dict.fromkeys(check_text(field, name, limit=NAME_MAX) for name in names)
     return tuple(cleaned)
 
 
@@ -128,33 +135,54 @@ def validate_event(
     draft: EventDraft, known_categories: Collection[str] | None = None
 ) -> tuple[EventDraft, DateSpan]:
     """Check every field of a draft; return the cleaned draft and its derived date span."""
-    title = check_text("title", draft.title, limit=TITLE_MAX)
-    span = check_span(draft.start, draft.end)
-    category = check_text("category", draft.category, limit=NAME_MAX)
-    if known_categories is not None and category not in known_categories:
-        raise ValidationError("category", f"{category!r} is not a known category")
-    importance = check_importance(draft.importance)
-    certainty = check_certainty(draft.certainty)
-    description = check_text(
-        "description", draft.description, limit=DESCRIPTION_MAX, required=False
+    return validate_event_fields(
+        draft.title,
+        draft.start,
+        draft.end,
+        draft.category,
+        draft.importance,
+        draft.certainty,
+        draft.description,
+        draft.location,
+        draft.actors,
+        draft.tags,
+        draft.sources,
+        known_categories,
     )
-    location = check_text("location", draft.location, limit=NAME_MAX, required=False) or None
-    actors = check_names("actors", draft.actors)
-    tags = check_names("tags", draft.tags)
-    sources = tuple(
-        check_source(_source_field(index), source) for index, source in enumerate(draft.sources)
-    )
+
+
+def validate_event_fields(
+    title: object,
+    start: object,
+    end: object,
+    category: object,
+    importance: object,
+    certainty: object,
+    description: object,
+    location: object,
+    actors: object,
+    tags: object,
+    sources: Sequence[SourceRef],
+    known_categories: Collection[str] | None = None,
+) -> tuple[EventDraft, DateSpan]:
+    """`validate_event` on separate values, in EventDraft's field order: a file reader
+    validates 100,000 rows without building a draft of the raw values first."""
+    clean_title = check_text("title", title, limit=TITLE_MAX)
+    span = check_span(start, end)
+    clean_category = check_text("category", category, limit=NAME_MAX)
+    if known_categories is not None and clean_category not in known_categories:
+        raise ValidationError("category", f"{clean_category!r} is not a known category")
     cleaned = EventDraft(
-        title=title,
-        start=span.start.text,
-        end=span.end.text if span.end is not None else None,
-        category=category,
-        importance=importance,
-        certainty=certainty,
-        description=description,
-        location=location,
-        actors=actors,
-        tags=tags,
-        sources=sources,
+        clean_title,
+        span.start.text,
+        span.end.text if span.end is not None else None,
+        clean_category,
+        check_importance(importance),
+        check_certainty(certainty),
+        check_text("description", description, limit=DESCRIPTION_MAX, required=False),
+        check_text("location", location, limit=NAME_MAX, required=False) or None,
+        check_names("actors", actors),
+        check_names("tags", tags),
+        tuple(check_source(_source_field(index), ref) for index, ref in enumerate(sources)),
     )
     return cleaned, span

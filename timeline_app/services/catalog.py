@@ -30,29 +30,45 @@ from timeline_app.store import queries
 from timeline_app.store.database import Database
 
 
+def event_row(
+    event_id: str,
+    draft: EventDraft,
+    span: DateSpan,
+    category_id: int,
+    created_at: str,
+    updated_at: str | None = None,
+    version: int = 1,
+) -> tuple:
+    """The events-table row of a validated draft, derived bounds included, in EVENT_COLUMNS
+    order (a tuple: imports build 100,000 of them)."""
+    end = span.end
+    return (
+        event_id,
+        draft.title,
+        draft.description,
+        draft.start,
+        draft.end,
+        span.start.lower,
+        span.start.upper,
+        end.lower if end is not None else None,
+        span.upper,
+        span.start.precision.value,
+        category_id,
+        draft.importance,
+        str(draft.certainty),
+        draft.location,
+        created_at,
+        updated_at or created_at,
+        version,
+    )
+
+
 def event_values(
     event_id: str, draft: EventDraft, span: DateSpan, category_id: int, stamp: str
 ) -> dict:
-    """The events-table row of a validated draft, derived bounds included."""
-    return {
-        "id": event_id,
-        "title": draft.title,
-        "description": draft.description,
-        "start": draft.start,
-        "end": draft.end,
-        "start_lo": span.start.lower,
-        "start_hi": span.start.upper,
-        "end_lo": span.end.lower if span.end is not None else None,
-        "end_hi": span.upper,
-        "precision": span.start.precision.value,
-        "category_id": category_id,
-        "importance": draft.importance,
-        "certainty": str(draft.certainty),
-        "location": draft.location,
-        "created_at": stamp,
-        "updated_at": stamp,
-        "version": 1,
-    }
+    """The same row as a dict by column name, for updates."""
+    row = event_row(event_id, draft, span, category_id, stamp)
+    return dict(zip(queries.EVENT_COLUMNS, row, strict=True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +193,7 @@ class Catalog:
         new_id = event_id or str(uuid.uuid4())
         with self.engine.begin() as connection:
             category_id = self._category_id(connection, cleaned.category)
-            row = event_values(new_id, cleaned, span, category_id, queries.now_text())
+            row = event_row(new_id, cleaned, span, category_id, queries.now_text())
             queries.insert_event_rows(connection, [row])
             self._write_event_links(connection, new_id, cleaned)
         return self.event(new_id)
@@ -216,16 +232,17 @@ class Catalog:
             span = parse_span(record.start, record.end)
             if record.category not in category_ids:
                 raise ValidationError("category", f"{record.category!r} no longer exists")
-            row = event_values(
-                record.id,
-                record.to_draft(),
-                span,
-                category_ids[record.category],
-                record.created_at or queries.now_text(),
+            rows.append(
+                event_row(
+                    record.id,
+                    record.to_draft(),
+                    span,
+                    category_ids[record.category],
+                    record.created_at or queries.now_text(),
+                    record.updated_at or None,
+                    record.version,
+                )
             )
-            row["updated_at"] = record.updated_at or row["updated_at"]
-            row["version"] = record.version
-            rows.append(row)
         queries.insert_event_rows(connection, rows)
         refs = {}
         for record in records:

@@ -561,8 +561,30 @@ FTS_INSERT_TRIGGER = (
 BULK_FTS_THRESHOLD = 2_000
 
 
-def insert_event_rows(connection: Connection, rows: list[dict]) -> None:
-    """Bulk insert of prepared event rows (one executemany, not one ORM object per row).
+EVENT_COLUMNS = (
+    "id",
+    "title",
+    "description",
+    "start",
+    "end",
+    "start_lo",
+    "start_hi",
+    "end_lo",
+    "end_hi",
+    "precision",
+    "category_id",
+    "importance",
+    "certainty",
+    "location",
+    "created_at",
+    "updated_at",
+    "version",
+)
+"""The order of the tuples `insert_event_rows` takes."""
+
+
+def insert_event_rows(connection: Connection, rows: list[tuple]) -> None:
+    """Bulk insert of event rows, tuples in EVENT_COLUMNS order (one executemany).
 
     On SQLite a large batch bypasses the per-row full-text trigger and indexes the new rows
     in one statement afterwards: four times faster, and still inside the caller's transaction.
@@ -570,11 +592,11 @@ def insert_event_rows(connection: Connection, rows: list[dict]) -> None:
     if not rows:
         return
     if connection.dialect.name != "sqlite" or len(rows) < BULK_FTS_THRESHOLD:
-        bulk_insert(connection, events, rows)
+        insert_tuples(connection, events, EVENT_COLUMNS, rows)
         return
     last = connection.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM events").scalar()
     connection.exec_driver_sql("DROP TRIGGER events_fts_insert")
-    bulk_insert(connection, events, rows)
+    insert_tuples(connection, events, EVENT_COLUMNS, rows)
     connection.exec_driver_sql(
         "INSERT INTO events_fts (rowid, title, description) "
         "SELECT rowid, title, description FROM events WHERE rowid > ?",

@@ -13,12 +13,12 @@ import io
 import re
 
 from timeline_app.domain.errors import ImportFileError
-from timeline_app.domain.model import EventDraft, SourceRef, stable_id
+from timeline_app.domain.model import SourceRef, stable_id
 from timeline_app.services.catalog import Catalog
 from timeline_app.services.interchange.document import (
     CategoryItem,
     Document,
-    check_event,
+    check_event_fields,
     check_unique_ids,
 )
 from timeline_app.services.interchange.text_file import decode_text
@@ -52,25 +52,20 @@ def _split(value: str) -> tuple[str, ...]:
 
 def _sources(path: str, row: int, value: str) -> tuple[SourceRef, ...]:
     refs = []
-    for index, part in enumerate(p.strip() for p in value.split("|")):
-        if not part:
+    for index, part in enumerate(value.split("|") if "|" in value else (value,)):
+        text = part.strip()
+        if not text:
             continue
-        match = _SOURCE.match(part)
+        match = _SOURCE.match(text)
         if match is None:
             raise ImportFileError(
                 path,
                 row,
                 f"sources[{index}]",
-                f"{part[:60]!r} is not 'Publisher: Title (date) <URL>'",
+                f"{text[:60]!r} is not 'Publisher: Title (date) <URL>'",
             )
-        refs.append(
-            SourceRef(
-                title=match.group("title").strip() or match.group("url"),
-                url=match.group("url"),
-                publisher=(match.group("publisher") or "").strip(),
-                published=match.group("published"),
-            )
-        )
+        publisher, title, published, url = match.group("publisher", "title", "published", "url")
+        refs.append(SourceRef(title.strip() or url, url, (publisher or "").strip(), published))
     return tuple(refs)
 
 
@@ -143,19 +138,22 @@ def read_csv(path: str, raw: bytes) -> Document:
         actors = values[actors_at]
         tags = values[tags_at]
         sources = values[sources_at]
-        draft = EventDraft(
-            title=values[title_at],
-            start=values[start_at],
-            end=values[end_at].strip() or None,
-            category=values[category_at],
-            importance=importance,  # type: ignore[arg-type]
-            certainty=values[certainty_at].strip() or "confirmed",
-            description=values[description_at],
-            actors=_split(actors) if actors else (),
-            tags=_split(tags) if tags else (),
-            sources=_sources(path, row, sources) if sources else (),
+        item = check_event_fields(
+            path,
+            row,
+            event_id,
+            values[title_at],
+            values[start_at],
+            values[end_at].strip() or None,
+            values[category_at],
+            importance,
+            values[certainty_at].strip() or "confirmed",
+            values[description_at],
+            None,
+            _split(actors) if actors else (),
+            _split(tags) if tags else (),
+            _sources(path, row, sources) if sources else (),
         )
-        item = check_event(path, row, event_id, draft)
         document.events.append(item)
         categories[item.draft.category] = None
     check_unique_ids(document)

@@ -18,8 +18,8 @@ from timeline_app.domain.dates import DateSpan, parse_span
 from timeline_app.domain.errors import ImportFileError, TimelineError, ValidationError
 from timeline_app.domain.model import EventDraft, EventRecord, SourceRef
 from timeline_app.domain.palette import next_colour
-from timeline_app.domain.rules import validate_event
-from timeline_app.services.catalog import Catalog, event_values
+from timeline_app.domain.rules import validate_event, validate_event_fields
+from timeline_app.services.catalog import Catalog, event_row
 from timeline_app.store import queries
 
 FORMAT_NAME = "timeline-app"
@@ -112,6 +112,15 @@ def check_event(path: str, row: int, event_id: str, draft: EventDraft) -> EventI
     """Validate one event of a file, turning a field error into `FILE:ROW: field: problem`."""
     try:
         cleaned, span = validate_event(draft)
+    except ValidationError as error:
+        raise ImportFileError(path, row, error.field, error.message) from error
+    return EventItem(event_id, cleaned, row, span)
+
+
+def check_event_fields(path: str, row: int, event_id: str, *values: object) -> EventItem:
+    """`check_event` on the values of a draft in field order (see `validate_event_fields`)."""
+    try:
+        cleaned, span = validate_event_fields(*values)  # type: ignore[arg-type]
     except ValidationError as error:
         raise ImportFileError(path, row, error.field, error.message) from error
     return EventItem(event_id, cleaned, row, span)
@@ -258,17 +267,27 @@ def _apply_import(catalog: Catalog, document: Document) -> ImportResult:
                 connection.execute(insert(queries.eras), new_eras)
             to_write = added_ids | changed_ids
             writes = [item for item in document.events if item.id in to_write]
-            rows = [
-                event_values(item.id, item.draft, item.span, ids[item.draft.category], stamp)
-                for item in writes
-            ]
             previous_versions = {record.id: record for record in replaced}
-            for row in rows:
-                if row["id"] in previous_versions:
-                    row["version"] = previous_versions[row["id"]].version + 1
-                    row["created_at"] = previous_versions[row["id"]].created_at
+            rows = []
+            for item in writes:
+                previous = previous_versions.get(item.id)
+                category_id = ids[item.draft.category]
+                if previous is None:
+                    rows.append(event_row(item.id, item.draft, item.span, category_id, stamp))
+                else:
+                    rows.append(
+                        event_row(
+                            item.id,
+                            item.draft,
+                            item.span,
+                            category_id,
+                            previous.created_at,
+                            stamp,
+                            previous.version + 1,
+                        )
+                    )
             queries.delete_event_rows(connection, sorted(changed_ids))
-            rows.sort(key=lambda row: row["id"])
+            rows.sort()
             queries.insert_event_rows(connection, rows)
             queries.write_links(
                 connection,
