@@ -127,8 +127,7 @@ def check_names(field: str, names: object) -> tuple[str, ...]:
         raise ValidationError(field, f"must be a list of names, not {names!r}")
     if not names:
         return ()
-    cleaned = dict.fromkeys(check_text(field, name, limit=NAME_MAX) for name in names)
-    return tuple(cleaned)
+    return tuple(dict.fromkeys([check_text(field, name, limit=NAME_MAX) for name in names]))
 
 
 def validate_event(
@@ -183,6 +182,8 @@ def validate_event_fields(
         check_text("location", location, limit=NAME_MAX, required=False) or None,
         check_names("actors", actors),
         check_names("tags", tags),
-        tuple(check_source(_source_field(index), ref) for index, ref in enumerate(sources)),
+        (check_source("sources[0]", sources[0]),)
+        if len(sources) == 1
+        else tuple(check_source(_source_field(index), ref) for index, ref in enumerate(sources)),
     )
     return cleaned, span

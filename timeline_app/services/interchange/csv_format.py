@@ -47,7 +47,7 @@ csv.field_size_limit(1 << 24)
 
 
 def _split(value: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in value.split(";") if part.strip())
+    return tuple(filter(None, map(str.strip, value.split(";"))))
 
 
 def _sources(path: str, row: int, value: str) -> tuple[SourceRef, ...]:

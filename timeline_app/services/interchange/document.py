@@ -163,9 +163,9 @@ def _same(record: EventRecord, draft: EventDraft) -> bool:
 def plan_import(catalog: Catalog, document: Document) -> ImportPlan:
     """Compare a document with the database; raise ImportFileError for unknown categories."""
     known = set(catalog.category_names())
-    declared = {item.name for item in document.categories}
+    available = known | {item.name for item in document.categories}
     for item in document.events:
-        if item.draft.category not in known | declared:
+        if item.draft.category not in available:
             raise ImportFileError(
                 document.path,
                 item.row,
