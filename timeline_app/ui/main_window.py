@@ -32,6 +32,7 @@ from timeline_app.domain.model import EventFilter
 from timeline_app.services.catalog import Catalog
 from timeline_app.services.interchange import export_file
 from timeline_app.store.database import open_database
+from timeline_app.timeline.view import TimelineWidget
 from timeline_app.ui.category_manager import CategoryManager
 from timeline_app.ui.commands import DeleteEventsCommand, DuplicateEventCommand, SetCategoryCommand
 from timeline_app.ui.dialogs.export_image import ExportActions, install_export_actions
@@ -51,17 +52,6 @@ LANE_LABELS = (
     ("actor", "Lanes by &Actor"),
     ("single", "&Single Lane"),
 )
-
-
-def _make_timeline(parent: QWidget) -> QWidget | None:
-    """The timeline widget, or None while this installation has none."""
-    try:
-        from timeline_app.timeline.view import TimelineWidget
-    except ModuleNotFoundError as error:
-        if error.name in ("timeline_app.timeline.view", "timeline_app.timeline"):
-            return None
-        raise
-    return TimelineWidget(parent)
 
 
 def _day_text(seconds: float) -> str:
@@ -107,8 +97,7 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self._update_title()
         self.reload_all()
-        if self.timeline is not None:
-            self.timeline.fitAll()
+        self.timeline.fitAll()
 
     # ---- construction --------------------------------------------------------------------
 
@@ -122,16 +111,14 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Vertical, central)
         self.splitter.setObjectName("MainSplitter")
         self.splitter.setChildrenCollapsible(False)
-        self.timeline = _make_timeline(self.splitter)
-        if self.timeline is not None:
-            self.timeline.setToolTip("")
-            self.splitter.addWidget(self.timeline)
+        self.timeline = TimelineWidget(self.splitter)
+        self.timeline.setToolTip("")
+        self.splitter.addWidget(self.timeline)
         self.table = EventTableView(self.splitter)
         self.splitter.addWidget(self.table)
-        if self.timeline is not None:
-            self.splitter.setStretchFactor(0, 3)
-            self.splitter.setStretchFactor(1, 2)
-            self.splitter.setSizes([600, 260])
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([600, 260])
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
@@ -268,7 +255,6 @@ class MainWindow(QMainWindow):
         self.fit_action = self._action(
             "&Fit All", "Zoom the timeline to show every event", self._fit_all, "Ctrl+0"
         )
-        self.fit_action.setEnabled(self.timeline is not None)
         self.about_action = self._action(
             "&About timeline_app", "About this application", self.show_about
         )
@@ -298,17 +284,15 @@ class MainWindow(QMainWindow):
         menu.addAction(self.history_action)
         menu.addSeparator()
         # File ▸ Export image… (Ctrl+E) and Edit ▸ Copy view as image (Ctrl+Shift+C).
-        self.image_actions: ExportActions | None = None
-        if self.timeline is not None:
-            self.image_actions = install_export_actions(
-                self,
-                self.file_menu,
-                self.timeline,
-                lambda: self.workspace.catalog,
-                edit_menu=self.edit_menu,
-                before=self.quit_action,
-                settings=self.settings.store,
-            )
+        self.image_actions: ExportActions = install_export_actions(
+            self,
+            self.file_menu,
+            self.timeline,
+            lambda: self.workspace.catalog,
+            edit_menu=self.edit_menu,
+            before=self.quit_action,
+            settings=self.settings.store,
+        )
 
         self.view_menu = bar.addMenu("&View")
         for action in self.lane_actions.values():
@@ -348,13 +332,11 @@ class MainWindow(QMainWindow):
         self.filter_bar.filterChanged.connect(self.set_filter)
         self.table.eventsSelected.connect(lambda ids: self._select(ids, self.table))
         self.table.editRequested.connect(self._edit_requested)
-        if self.timeline is not None:
-            timeline = self.timeline
-            timeline.selectionChanged.connect(lambda ids: self._select(ids, timeline))
-            timeline.editRequested.connect(self._edit_requested)
-            timeline.newEventRequested.connect(self._new_event_at)
-            if hasattr(timeline, "setDetailProvider"):
-                timeline.setDetailProvider(self._detail_text)
+        timeline = self.timeline
+        timeline.selectionChanged.connect(lambda ids: self._select(ids, timeline))
+        timeline.editRequested.connect(self._edit_requested)
+        timeline.newEventRequested.connect(self._new_event_at)
+        timeline.setDetailProvider(self._detail_text)
         self.inspector.saved.connect(self._on_saved)
         self.workspace.eventsChanged.connect(self._on_events_changed)
         self.workspace.categoriesChanged.connect(self._on_categories_changed)
@@ -399,15 +381,13 @@ class MainWindow(QMainWindow):
         self._syncing = True
         try:
             self.table.set_rows(rows, categories)
-            if self.timeline is not None:
-                # Actors are read only when lanes are by actor: half the load at a million.
-                with_actors = self.settings.lane_mode() == "actor"
-                self.timeline.setEvents(catalog.event_columns(with_actors=with_actors))
-                self.timeline.setEras(catalog.eras())
-                self.timeline.setFilter(None if where is None else [row.id for row in rows])
+            # Actors are read only when lanes are by actor: half the load at a million.
+            with_actors = self.settings.lane_mode() == "actor"
+            self.timeline.setEvents(catalog.event_columns(with_actors=with_actors))
+            self.timeline.setEras(catalog.eras())
+            self.timeline.setFilter(None if where is None else [row.id for row in rows])
             self._selected = self.table.selected_ids()
-            if self.timeline is not None:
-                self.timeline.setSelection(self._selected)
+            self.timeline.setSelection(self._selected)
         finally:
             self._syncing = False
         self._update_count()
@@ -421,11 +401,9 @@ class MainWindow(QMainWindow):
         self._syncing = True
         try:
             self.table.set_rows(rows, catalog.categories())
-            if self.timeline is not None:
-                self.timeline.setFilter(None if where.is_empty else [row.id for row in rows])
+            self.timeline.setFilter(None if where.is_empty else [row.id for row in rows])
             self._selected = self.table.selected_ids()
-            if self.timeline is not None:
-                self.timeline.setSelection(self._selected)
+            self.timeline.setSelection(self._selected)
         finally:
             self._syncing = False
         self._update_count()
@@ -478,7 +456,7 @@ class MainWindow(QMainWindow):
         try:
             if skip is not self.table:
                 self.table.select_ids(ids)
-            if self.timeline is not None and skip is not self.timeline:
+            if skip is not self.timeline:
                 self.timeline.setSelection(ids)
         finally:
             self._syncing = False
@@ -653,8 +631,7 @@ class MainWindow(QMainWindow):
         self.inspector.show_event(None)
         self._update_title()
         self.reload_all()
-        if self.timeline is not None:
-            self.timeline.fitAll()
+        self.timeline.fitAll()
         self.statusBar().showMessage(f"Opened {database.location}", 5000)
         return True
 
@@ -730,23 +707,20 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             apply_theme(app, theme)
-        if self.timeline is not None and hasattr(self.timeline, "setTheme"):
-            self.timeline.setTheme(theme)
+        self.timeline.setTheme(theme)
         self.theme_actions[theme].setChecked(True)
         self.settings.set_theme(theme)
 
     def _set_lane_mode(self, mode: str) -> None:
         self.settings.set_lane_mode(mode)
-        if self.timeline is not None:
-            columns = self.timeline.canvas.columns
-            if mode == "actor" and len(columns) and not columns.actors:
-                self.reload_events()  # the columns were read without actors
-            self.timeline.setLaneMode(mode)
+        columns = self.timeline.canvas.columns
+        if mode == "actor" and len(columns) and not columns.actors:
+            self.reload_events()  # the columns were read without actors
+        self.timeline.setLaneMode(mode)
         self.lane_actions[mode].setChecked(True)
 
     def _fit_all(self) -> None:
-        if self.timeline is not None:
-            self.timeline.fitAll()
+        self.timeline.fitAll()
 
     def show_about(self) -> None:
         QMessageBox.about(
