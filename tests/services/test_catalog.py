@@ -139,3 +139,48 @@ def test_rename_recolour_reorder(catalog):
     names = catalog.category_names()
     assert names[0] == "Oil & gas"
     assert catalog.categories()[0].colour == "#112233"
+
+
+def test_event_columns_match_the_rows_under_every_filter(catalog):
+    catalog.add_event(TREATY)
+    catalog.add_event(
+        EventDraft(
+            title="Fuel delivered to Bushehr",
+            start="2007-12",
+            end="2008-01",
+            category="Nuclear file",
+            importance=4,
+            certainty=Certainty.ALLEGED,
+            actors=("Rosatom",),
+            tags=("fuel",),
+        )
+    )
+    catalog.add_event(EventDraft(title="Gas talks", start="2001~", category="Energy", importance=2))
+    filters = [
+        None,
+        EventFilter(categories=frozenset({"Nuclear file", "Energy"})),
+        EventFilter(actors=frozenset({"Rosatom"})),
+        EventFilter(tags=frozenset({"treaty", "fuel"})),
+        EventFilter(certainties=frozenset({Certainty.ALLEGED})),
+        EventFilter(text="bushehr"),
+        EventFilter(min_importance=3),
+        EventFilter(lower=978_307_200.0, upper=1_230_768_000.0),  # 2001 to 2009
+    ]
+    for where in filters:
+        columns = catalog.event_columns(where)
+        rows = catalog.event_rows(where)
+        assert sorted(columns.ids.tolist()) == sorted(row.id for row in rows), where
+    columns = catalog.event_columns()
+    assert columns.titles.tolist() == ["Gas talks", "Fuel delivered to Bushehr", TREATY.title]
+    assert columns.precision.tolist() == [3, 1, 0]  # year, month, day
+    assert columns.certainty.tolist() == [0, 2, 0]  # confirmed, alleged, confirmed
+    assert columns.is_span.tolist() == [False, True, False]
+    assert columns.importance.tolist() == [2, 4, 5]
+    assert [columns.category_names[i] for i in columns.category] == [
+        "Energy",
+        "Nuclear file",
+        "Diplomacy & treaties",
+    ]
+    assert columns.ids.dtype == object and columns.start.flags["C_CONTIGUOUS"]
+    empty = catalog.event_columns(EventFilter(text="nothing-matches-this"))
+    assert len(empty) == 0 and empty.titles.dtype == object
