@@ -26,6 +26,7 @@ from timeline_app.domain.model import (
 )
 from timeline_app.domain.palette import next_colour
 from timeline_app.domain.rules import NAME_MAX, check_colour, check_text, validate_event
+from timeline_app.services.bulk import collector_paused
 from timeline_app.store import queries
 from timeline_app.store.database import Database
 
@@ -108,7 +109,7 @@ class Catalog:
             return queries.event_records(connection, ids)
 
     def event_rows(self, where: EventFilter | None = None) -> list[queries.EventRow]:
-        with self.engine.connect() as connection:
+        with collector_paused(), self.engine.connect() as connection:
             return queries.event_rows(connection, where)
 
     def event_ids(self, where: EventFilter | None = None) -> list[str]:
@@ -119,7 +120,7 @@ class Catalog:
         self, where: EventFilter | None = None, *, with_actors: bool = True
     ) -> EventColumns:
         """Columns for drawing; actors (needed only for lanes by actor) cost a second query."""
-        with self.engine.connect() as connection:
+        with collector_paused(), self.engine.connect() as connection:
             return queries.event_columns(connection, where, with_actors=with_actors)
 
     def search(self, words: str) -> list[str]:

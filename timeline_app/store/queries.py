@@ -11,7 +11,7 @@ import operator
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from sqlalchemy import Connection, and_, case, delete, func, or_, select, text, update
@@ -59,9 +59,9 @@ def chunks(items: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
         yield items[start : start + size]
 
 
-@dataclass(frozen=True, slots=True)
-class EventRow:
-    """One line of the event table: enough to show and sort, nothing more."""
+class EventRow(NamedTuple):
+    """One line of the event table: enough to show and sort, nothing more (a named tuple:
+    the table of a million events builds a million of them)."""
 
     id: str
     title: str
@@ -295,7 +295,7 @@ def event_rows(connection: Connection, where: EventFilter | None = None) -> list
         .where(*_filter_conditions(connection, where))
         .order_by(events.c.start_lo, events.c.title)
     )
-    return [EventRow(*row) for row in connection.execute(query)]
+    return list(map(EventRow._make, driver_rows(connection, query)))
 
 
 def event_ids(connection: Connection, where: EventFilter | None = None) -> list[str]:

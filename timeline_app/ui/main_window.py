@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from timeline_app import __version__, paths
 from timeline_app.domain.errors import NotFoundError, TimelineError
 from timeline_app.domain.model import EventFilter
+from timeline_app.services.bulk import collector_paused
 from timeline_app.services.catalog import Catalog
 from timeline_app.services.interchange import export_file
 from timeline_app.store.database import open_database
@@ -372,6 +373,10 @@ class MainWindow(QMainWindow):
 
     def reload_events(self) -> None:
         """Read the events again (after an edit or a filter change) into both views."""
+        with collector_paused():  # a million rows: see collector_paused
+            self._reload_events()
+
+    def _reload_events(self) -> None:
         catalog = self.workspace.catalog
         categories = catalog.categories()
         where = None if self.filter.is_empty else self.filter

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from timeline_app.domain.errors import ImportFileError, TimelineError
+from timeline_app.services.bulk import collector_paused
 from timeline_app.services.catalog import Catalog
 from timeline_app.services.interchange.csv_format import dump_csv, read_csv
 from timeline_app.services.interchange.document import (
@@ -16,7 +17,6 @@ from timeline_app.services.interchange.document import (
     ImportPlan,
     ImportResult,
     apply_import,
-    collector_paused,
     plan_import,
     undo_import,
 )

@@ -7,9 +7,6 @@ nothing, and `undo_import` takes back exactly what an import did.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, insert, select, update
@@ -19,6 +16,7 @@ from timeline_app.domain.errors import ImportFileError, TimelineError, Validatio
 from timeline_app.domain.model import EventDraft, EventRecord, SourceRef
 from timeline_app.domain.palette import next_colour
 from timeline_app.domain.rules import validate_event, validate_event_fields
+from timeline_app.services.bulk import collector_paused
 from timeline_app.services.catalog import Catalog, event_row
 from timeline_app.store import queries
 
@@ -89,23 +87,6 @@ class ImportResult:
     @property
     def changed_count(self) -> int:
         return len(self.added_ids) + len(self.replaced)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a file's worth of objects is built or written.
-
-    Reading 100,000 rows allocates millions of objects and none of them form cycles, yet
-    each allocation burst sets off a collection that walks them all again: a third of the
-    time of a large import. The collector is resumed (if it was running) whatever happens.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def check_event(path: str, row: int, event_id: str, draft: EventDraft) -> EventItem:
