@@ -184,3 +184,27 @@ def test_event_columns_match_the_rows_under_every_filter(catalog):
     assert columns.ids.dtype == object and columns.start.flags["C_CONTIGUOUS"]
     empty = catalog.event_columns(EventFilter(text="nothing-matches-this"))
     assert len(empty) == 0 and empty.titles.dtype == object
+
+
+def test_records_read_by_scan_equal_records_read_by_id_lists(catalog, monkeypatch):
+    """Exports read every link table in one scan; small reads use IN-lists: same records."""
+    from timeline_app.store import queries
+
+    for index in range(12):
+        catalog.add_event(
+            replace(
+                TREATY,
+                title=f"Meeting {index}",
+                start=f"2010-01-{index + 1:02d}",
+                actors=("Iran", "Russia", f"Envoy {index % 3}")[: 1 + index % 3],
+                tags=(f"round {index % 2}",) if index % 4 else (),
+                sources=TREATY.sources if index % 2 else (),
+            )
+        )
+    by_lists = catalog.events()
+    monkeypatch.setattr(queries, "LARGE_BATCH", 3)
+    by_scan = catalog.events()
+    assert by_scan == by_lists
+    some = [record.id for record in by_lists[::3]]
+    assert catalog.events(some) == [record for record in by_lists if record.id in some]
+    assert any(record.sources for record in by_scan) and any(record.tags for record in by_scan)

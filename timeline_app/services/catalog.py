@@ -105,7 +105,7 @@ class Catalog:
         return records[0]
 
     def events(self, ids: Sequence[str] | None = None) -> list[EventRecord]:
-        with self.engine.connect() as connection:
+        with collector_paused(), self.engine.connect() as connection:
             return queries.event_records(connection, ids)
 
     def event_rows(self, where: EventFilter | None = None) -> list[queries.EventRow]:

@@ -123,40 +123,64 @@ def era_records(connection: Connection) -> list[EraRecord]:
 
 
 def _links(connection: Connection, ids: Sequence[str]) -> tuple[dict, dict, dict]:
+    """Actor names, tag names and source refs of each event, in their stored order.
+
+    Up to LARGE_BATCH events are read by IN-lists; beyond that one scan of each link table
+    (kept to the wanted events here) is far cheaper: an export reads them all.
+    """
     actor_map: dict[str, list[str]] = defaultdict(list)
     tag_map: dict[str, list[str]] = defaultdict(list)
     source_map: dict[str, list[SourceRef]] = defaultdict(list)
-    for part in chunks(list(ids)):
-        for event_id, name in connection.execute(
-            select(event_actors.c.event_id, actors.c.name)
-            .join(actors, actors.c.id == event_actors.c.actor_id)
-            .where(event_actors.c.event_id.in_(part))
-            .order_by(event_actors.c.event_id, event_actors.c.position)
-        ):
-            actor_map[event_id].append(name)
-        for event_id, name in connection.execute(
-            select(event_tags.c.event_id, tags.c.name)
-            .join(tags, tags.c.id == event_tags.c.tag_id)
-            .where(event_tags.c.event_id.in_(part))
-            .order_by(event_tags.c.event_id, event_tags.c.position)
-        ):
-            tag_map[event_id].append(name)
-        for row in connection.execute(
-            select(
-                event_sources.c.event_id,
-                sources.c.title,
-                sources.c.url,
-                sources.c.publisher,
-                sources.c.published,
-                event_sources.c.note,
-                sources.c.id,
+    actor_query = (
+        select(event_actors.c.event_id, actors.c.name)
+        .join(actors, actors.c.id == event_actors.c.actor_id)
+        .order_by(event_actors.c.event_id, event_actors.c.position)
+    )
+    tag_query = (
+        select(event_tags.c.event_id, tags.c.name)
+        .join(tags, tags.c.id == event_tags.c.tag_id)
+        .order_by(event_tags.c.event_id, event_tags.c.position)
+    )
+    source_query = (
+        select(
+            event_sources.c.event_id,
+            sources.c.title,
+            sources.c.url,
+            sources.c.publisher,
+            sources.c.published,
+            event_sources.c.note,
+            sources.c.id,
+        )
+        .join(sources, sources.c.id == event_sources.c.source_id)
+        .order_by(event_sources.c.event_id, event_sources.c.position)
+    )
+    if len(ids) > LARGE_BATCH:
+        wanted = set(ids)
+        parts: Iterable[tuple[object, object, object]] = [(actor_query, tag_query, source_query)]
+    else:
+        wanted = None
+        parts = (
+            (
+                actor_query.where(event_actors.c.event_id.in_(part)),
+                tag_query.where(event_tags.c.event_id.in_(part)),
+                source_query.where(event_sources.c.event_id.in_(part)),
             )
-            .join(sources, sources.c.id == event_sources.c.source_id)
-            .where(event_sources.c.event_id.in_(part))
-            .order_by(event_sources.c.event_id, event_sources.c.position)
-        ):
-            source_map[row[0]].append(SourceRef(row[1], row[2], row[3], row[4], row[5], row[6]))
+            for part in chunks(list(ids))
+        )
+    for actor_part, tag_part, source_part in parts:
+        for event_id, name in driver_rows(connection, actor_part):
+            if wanted is None or event_id in wanted:
+                actor_map[event_id].append(name)
+        for event_id, name in driver_rows(connection, tag_part):
+            if wanted is None or event_id in wanted:
+                tag_map[event_id].append(name)
+        for row in driver_rows(connection, source_part):
+            if wanted is None or row[0] in wanted:
+                source_map[row[0]].append(SourceRef(*row[1:]))
     return actor_map, tag_map, source_map
+
+
+_CERTAINTY_OF = {certainty.value: certainty for certainty in Certainty}
 
 
 def event_records(connection: Connection, ids: Sequence[str] | None = None) -> list[EventRecord]:
@@ -182,12 +206,12 @@ def event_records(connection: Connection, ids: Sequence[str] | None = None) -> l
         .join(categories, categories.c.id == events.c.category_id)
         .order_by(events.c.start_lo, events.c.title, events.c.id)
     )
-    rows = []
+    rows: list[tuple] = []
     if ids is None:
-        rows = list(connection.execute(query))
+        rows = driver_rows(connection, query)
     else:
         for part in chunks(list(ids)):
-            rows.extend(connection.execute(query.where(events.c.id.in_(part))))
+            rows.extend(driver_rows(connection, query.where(events.c.id.in_(part))))
         rows.sort(key=lambda row: (row[9], row[1], row[0]))
     actor_map, tag_map, source_map = _links(connection, [row[0] for row in rows])
     return [
@@ -198,7 +222,7 @@ def event_records(connection: Connection, ids: Sequence[str] | None = None) -> l
             end=row[3],
             category=row[4],
             importance=row[5],
-            certainty=Certainty(row[6]),
+            certainty=_CERTAINTY_OF[row[6]],
             description=row[7],
             location=row[8],
             actors=tuple(actor_map[row[0]]),
