@@ -115,7 +115,7 @@ def read_csv(path: str, raw: bytes) -> Document:
         except csv.Error as error:
             raise ImportFileError(path, reader.line_num, "row", str(error)) from error
         row = reader.line_num
-        if not values[title_at].strip() if len(values) == width else True:
+        if len(values) != width or not values[title_at].strip():  # checked further only then
             if not any(value.strip() for value in values):
                 continue  # a blank line
             if len(values) != width:
