@@ -111,8 +111,8 @@ def render_from_arguments(args: argparse.Namespace, open_catalog: Callable[..., 
         first, last = fitted_range(columns)
         lower = first if lower is None else lower
         upper = last if upper is None else upper
-    subtitle = options.subtitle if args.subtitle is not None else describe_filter(
-        categories, actors
+    subtitle = (
+        options.subtitle if args.subtitle is not None else describe_filter(categories, actors)
     )
     options = replace(options, x_range=(lower, upper), credit=credit, subtitle=subtitle)
 

@@ -67,8 +67,9 @@ def synthetic(count: int, seed: int = 7) -> EventColumns:
         precision=precision[order],
         category=rng.integers(0, 12, count).astype(np.int32),
         importance=rng.integers(1, 6, count).astype(np.int8),
-        certainty=rng.choice(np.array([0, 1, 2, 3], dtype=np.int8), count,
-                             p=[0.6, 0.25, 0.1, 0.05]),
+        certainty=rng.choice(
+            np.array([0, 1, 2, 3], dtype=np.int8), count, p=[0.6, 0.25, 0.1, 0.05]
+        ),
         ids=ids,
         titles=titles,
         category_names=CATEGORIES,
@@ -84,8 +85,9 @@ def rss_mb() -> float:
     return float("nan")
 
 
-def frame_times(app: QtWidgets.QApplication, widget: QtWidgets.QWidget, pan: object,
-                frames: int) -> list[float]:
+def frame_times(
+    app: QtWidgets.QApplication, widget: QtWidgets.QWidget, pan: object, frames: int
+) -> list[float]:
     """Time "move the view, then paint it": the range change, the frame's layout (visible
     rows, density, labels) and one full repaint, as a reader panning would wait for."""
     times = []
@@ -131,8 +133,7 @@ def bench_timeline(app: QtWidgets.QApplication, count: int, frames: int) -> list
             widget.zoomTo(lower + shift, lower + span + shift)
 
         times = frame_times(app, widget, pan, frames)
-        results.append((f"{count:,}", name, build, statistics.median(times), p95(times),
-                        rss_mb()))
+        results.append((f"{count:,}", name, build, statistics.median(times), p95(times), rss_mb()))
     widget.close()
     widget.deleteLater()
     app.processEvents()
@@ -148,8 +149,11 @@ def bench_scatter(app: QtWidgets.QApplication, count: int, frames: int) -> tuple
     plot.show()
     began = time.perf_counter()
     scatter = pg.ScatterPlotItem(
-        x=columns.start, y=columns.category.astype(float), size=7,
-        brush=pg.mkBrush("#0072B2"), pen=None,
+        x=columns.start,
+        y=columns.category.astype(float),
+        size=7,
+        brush=pg.mkBrush("#0072B2"),
+        pen=None,
     )
     plot.addItem(scatter)
     app.processEvents()
@@ -163,8 +167,14 @@ def bench_scatter(app: QtWidgets.QApplication, count: int, frames: int) -> tuple
         plot.setXRange(float(x[0]) + shift, float(x[-1]) + shift, padding=0)
 
     times = frame_times(app, plot, pan, frames)
-    result = (f"{count:,}", "baseline: 1 ScatterPlotItem, full", build,
-              statistics.median(times), p95(times), rss_mb())
+    result = (
+        f"{count:,}",
+        "baseline: 1 ScatterPlotItem, full",
+        build,
+        statistics.median(times),
+        p95(times),
+        rss_mb(),
+    )
     plot.close()
     plot.deleteLater()
     app.processEvents()
@@ -190,12 +200,17 @@ def bench_text_items(app: QtWidgets.QApplication, count: int, frames: int) -> tu
     def pan(index: int) -> None:
         span = float(columns.start[-1] - columns.start[0])
         shift = span * 0.002 * ((index % 10) - 5)
-        plot.setXRange(float(columns.start[0]) + shift, float(columns.start[-1]) + shift,
-                       padding=0)
+        plot.setXRange(float(columns.start[0]) + shift, float(columns.start[-1]) + shift, padding=0)
 
     times = frame_times(app, plot, pan, frames)
-    result = (f"{count:,}", "baseline: 1 TextItem per event, full", build,
-              statistics.median(times), p95(times), rss_mb())
+    result = (
+        f"{count:,}",
+        "baseline: 1 TextItem per event, full",
+        build,
+        statistics.median(times),
+        p95(times),
+        rss_mb(),
+    )
     plot.clear()
     plot.close()
     plot.deleteLater()
@@ -223,8 +238,10 @@ def main() -> None:
                 frames = max(5, args.frames // (6 if count >= 1_000_000 else 2))
                 rows.append(bench_scatter(app, count, frames))
     header = ("events", "case", "build s", "p50 ms", "p95 ms", "RSS MB")
-    print(f"{header[0]:>10}  {header[1]:<38} {header[2]:>8} {header[3]:>8} {header[4]:>8} "
-          f"{header[5]:>8}")
+    print(
+        f"{header[0]:>10}  {header[1]:<38} {header[2]:>8} {header[3]:>8} {header[4]:>8} "
+        f"{header[5]:>8}"
+    )
     for events, case, build, p50, p95_value, rss in rows:
         print(f"{events:>10}  {case:<38} {build:8.2f} {p50:8.1f} {p95_value:8.1f} {rss:8.0f}")
     ours = {(r[0], r[1]): r for r in rows}
@@ -232,8 +249,10 @@ def main() -> None:
         base = next((r for r in rows if r[0] == f"{count:,}" and "Scatter" in r[1]), None)
         mine = ours.get((f"{count:,}", "full"))
         if base and mine:
-            print(f"ratio full view at {count:,}: scatter p50 / timeline p50 = "
-                  f"{base[3] / mine[3]:.1f}×")
+            print(
+                f"ratio full view at {count:,}: scatter p50 / timeline p50 = "
+                f"{base[3] / mine[3]:.1f}×"
+            )
 
 
 if __name__ == "__main__":

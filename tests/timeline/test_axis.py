@@ -34,7 +34,16 @@ def test_month_ticks_carry_the_year_underneath() -> None:
 
 
 def test_hour_ticks_carry_the_day_underneath() -> None:
-    ticks = date_ticks(utc(2015, 9, 29, ) + 20 * 3600, utc(2015, 9, 30) + 8 * 3600, 1400)
+    ticks = date_ticks(
+        utc(
+            2015,
+            9,
+            29,
+        )
+        + 20 * 3600,
+        utc(2015, 9, 30) + 8 * 3600,
+        1400,
+    )
     assert ticks.unit == "h"
     assert ticks.context[-1] == (utc(2015, 9, 30), "Wed 30 September 2015")
 

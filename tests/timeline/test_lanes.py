@@ -82,8 +82,7 @@ def test_points_sit_mid_range_and_spans_get_tracks() -> None:
 def brute_visible(rows, lane: int, lower: float, upper: float) -> set[int]:
     part = rows.lane_slice(lane)
     return {
-        i for i in range(part.start, part.stop)
-        if rows.start[i] <= upper and rows.end[i] >= lower
+        i for i in range(part.start, part.stop) if rows.start[i] <= upper and rows.end[i] >= lower
     }
 
 
@@ -100,8 +99,7 @@ def test_visible_rows_match_a_brute_force_scan(lower: float, width: float, colum
 
 @settings(max_examples=40, deadline=None)
 @given(st.floats(utc(1990), utc(2026)), st.floats(DAY, 4000 * DAY), st.integers(1, 300))
-def test_column_counts_match_a_brute_force_count(lower: float, width: float,
-                                                 pixels: int) -> None:
+def test_column_counts_match_a_brute_force_count(lower: float, width: float, pixels: int) -> None:
     data = many_events(400, seed=5, categories=3)
     rows = build_lanes(data)
     upper = lower + width

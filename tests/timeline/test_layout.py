@@ -70,8 +70,9 @@ def test_consecutive_terms_share_one_era_row() -> None:
 
 def test_a_thin_lane_puts_one_row_of_small_titles_above_its_markers() -> None:
     # 12 lanes in 330 px: 27.5 px each, too thin for a row of 15 px titles above the markers.
-    layout = chart_layout(830, 330, np.array([0, 1] * 6), era_rows=0, line_height=15,
-                          inline_line_height=13)
+    layout = chart_layout(
+        830, 330, np.array([0, 1] * 6), era_rows=0, line_height=15, inline_line_height=13
+    )
     assert all(layout.compact) and not any(layout.inline)
     assert layout.row_heights() == [13.0] * 12
     for lane in range(layout.lane_count):
@@ -84,8 +85,9 @@ def test_a_thin_lane_puts_one_row_of_small_titles_above_its_markers() -> None:
 
 
 def test_a_lane_too_thin_even_for_that_puts_its_titles_on_the_marker_line() -> None:
-    layout = chart_layout(830, 12 * 20, np.zeros(12, dtype=int), era_rows=0, line_height=15,
-                          inline_line_height=13)
+    layout = chart_layout(
+        830, 12 * 20, np.zeros(12, dtype=int), era_rows=0, line_height=15, inline_line_height=13
+    )
     assert all(layout.inline)
     for lane in range(layout.lane_count):
         (row,) = layout.label_rows[lane]
@@ -98,24 +100,27 @@ def test_the_bundled_presidencies_take_one_row_per_country() -> None:
     from timeline_app.timeline.eras import era_rows
 
     terms = {
-        "Iran": [("Rafsanjani", "1989-08-03", "1997-08-03"),
-                 ("Khatami", "1997-08-03", "2005-08-03"),
-                 ("Ahmadinejad", "2005-08-03", "2013-08-03"),
-                 ("Rouhani", "2013-08-03", "2021-08-03"),
-                 ("Raisi", "2021-08-03", "2024-05-19"),
-                 ("Mokhber (acting)", "2024-05-20", "2024-07-28"),
-                 ("Pezeshkian", "2024-07-28", "2025-12-31")],
-        "Russia": [("Yeltsin", "1991-12-25", "1999-12-31"),
-                   ("Putin (1st and 2nd terms)", "1999-12-31", "2008-05-07"),
-                   ("Medvedev", "2008-05-07", "2012-05-07"),
-                   ("Putin (3rd term onwards)", "2012-05-07", "2025-12-31")],
+        "Iran": [
+            ("Rafsanjani", "1989-08-03", "1997-08-03"),
+            ("Khatami", "1997-08-03", "2005-08-03"),
+            ("Ahmadinejad", "2005-08-03", "2013-08-03"),
+            ("Rouhani", "2013-08-03", "2021-08-03"),
+            ("Raisi", "2021-08-03", "2024-05-19"),
+            ("Mokhber (acting)", "2024-05-20", "2024-07-28"),
+            ("Pezeshkian", "2024-07-28", "2025-12-31"),
+        ],
+        "Russia": [
+            ("Yeltsin", "1991-12-25", "1999-12-31"),
+            ("Putin (1st and 2nd terms)", "1999-12-31", "2008-05-07"),
+            ("Medvedev", "2008-05-07", "2012-05-07"),
+            ("Putin (3rd term onwards)", "2012-05-07", "2025-12-31"),
+        ],
     }
     eras = []
     for group, members in terms.items():
         for name, start, end in members:
             span = parse_span(start, end)
-            eras.append(EraRecord(name, name, start, end, "#888888", group, span.lower,
-                                  span.upper))
+            eras.append(EraRecord(name, name, start, end, "#888888", group, span.lower, span.upper))
     groups = [group for group, _ in era_rows(eras).groups]
     assert groups.count("Iran") <= 1 and groups.count("Russia") <= 1
     assert ERA_ROW_HEIGHT <= 14  # compact strips: the lanes keep the height

@@ -56,15 +56,27 @@ def marker_of(timeline: TimelineWidget, event_id: str) -> tuple[float, float]:
     return float(frame.x[i]), float(frame.y[i])
 
 
-def mouse(timeline, kind, point: QtCore.QPoint, button=Qt.MouseButton.LeftButton,
-          buttons=None, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
+def mouse(
+    timeline,
+    kind,
+    point: QtCore.QPoint,
+    button=Qt.MouseButton.LeftButton,
+    buttons=None,
+    modifiers=Qt.KeyboardModifier.NoModifier,
+) -> None:
     viewport = timeline.plot.viewport()
     if buttons is None:
-        buttons = Qt.MouseButton.NoButton if kind == QtCore.QEvent.Type.MouseButtonRelease \
-            else button
-    event = QtGui.QMouseEvent(kind, QtCore.QPointF(point),
-                              QtCore.QPointF(viewport.mapToGlobal(point)), button, buttons,
-                              modifiers)
+        buttons = (
+            Qt.MouseButton.NoButton if kind == QtCore.QEvent.Type.MouseButtonRelease else button
+        )
+    event = QtGui.QMouseEvent(
+        kind,
+        QtCore.QPointF(point),
+        QtCore.QPointF(viewport.mapToGlobal(point)),
+        button,
+        buttons,
+        modifiers,
+    )
     QtWidgets.QApplication.sendEvent(viewport, event)
 
 
@@ -77,25 +89,48 @@ def click(qtbot, timeline, point, modifiers=Qt.KeyboardModifier.NoModifier, doub
     qtbot.wait(20)
 
 
-def drag(qtbot, timeline, start: QtCore.QPoint, end: QtCore.QPoint,
-         button=Qt.MouseButton.LeftButton, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
+def drag(
+    qtbot,
+    timeline,
+    start: QtCore.QPoint,
+    end: QtCore.QPoint,
+    button=Qt.MouseButton.LeftButton,
+    modifiers=Qt.KeyboardModifier.NoModifier,
+) -> None:
     mouse(timeline, QtCore.QEvent.Type.MouseButtonPress, start, button, modifiers=modifiers)
     for step in range(1, 6):
         qtbot.wait(15)  # the scene ignores moves closer together than its rate limit
         point = start + (end - start) * (step / 5)
-        mouse(timeline, QtCore.QEvent.Type.MouseMove, point, Qt.MouseButton.NoButton, button,
-              modifiers)
-    mouse(timeline, QtCore.QEvent.Type.MouseButtonRelease, end, button,
-          Qt.MouseButton.NoButton, modifiers)
+        mouse(
+            timeline,
+            QtCore.QEvent.Type.MouseMove,
+            point,
+            Qt.MouseButton.NoButton,
+            button,
+            modifiers,
+        )
+    mouse(
+        timeline,
+        QtCore.QEvent.Type.MouseButtonRelease,
+        end,
+        button,
+        Qt.MouseButton.NoButton,
+        modifiers,
+    )
     qtbot.wait(20)
 
 
 def wheel(timeline, point: QtCore.QPoint, notches: int) -> None:
     viewport = timeline.plot.viewport()
     event = QtGui.QWheelEvent(
-        QtCore.QPointF(point), QtCore.QPointF(viewport.mapToGlobal(point)), QtCore.QPoint(0, 0),
-        QtCore.QPoint(0, 120 * notches), Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
-        Qt.ScrollPhase.NoScrollPhase, False,
+        QtCore.QPointF(point),
+        QtCore.QPointF(viewport.mapToGlobal(point)),
+        QtCore.QPoint(0, 0),
+        QtCore.QPoint(0, 120 * notches),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
     )
     QtWidgets.QApplication.sendEvent(viewport, event)
 
@@ -117,8 +152,12 @@ def test_wheel_zooms_around_the_cursor(qtbot, widget) -> None:
 def test_drag_pans_horizontally(qtbot, widget) -> None:
     lower, upper = widget.visibleRange()
     width = widget.viewbox.width()
-    drag(qtbot, widget, viewport_point(widget, width * 0.6, 300),
-         viewport_point(widget, width * 0.4, 320))
+    drag(
+        qtbot,
+        widget,
+        viewport_point(widget, width * 0.6, 300),
+        viewport_point(widget, width * 0.4, 320),
+    )
     new_lower, new_upper = widget.visibleRange()
     shift = (upper - lower) * 0.2
     assert new_lower - lower == pytest.approx(shift, rel=0.1)
@@ -133,7 +172,8 @@ def test_keys_zoom_pan_and_fit(qtbot, widget) -> None:
     assert zoomed[1] - zoomed[0] == pytest.approx((upper - lower) / 1.6, rel=1e-6)
     qtbot.keyClick(widget.plot, Qt.Key.Key_Minus)
     assert widget.visibleRange()[1] - widget.visibleRange()[0] == pytest.approx(
-        upper - lower, rel=1e-6)
+        upper - lower, rel=1e-6
+    )
     qtbot.keyClick(widget.plot, Qt.Key.Key_Right)
     assert widget.visibleRange()[0] > lower
     qtbot.keyClick(widget.plot, Qt.Key.Key_Home)
@@ -165,13 +205,23 @@ def test_set_events_again_keeps_the_visible_range(widget, sample_columns) -> Non
     widget.zoomTo(utc(2015, 5), utc(2015, 8))
     before = widget.visibleRange()
     rows = [event_row("z", "Added later", utc(2015, 6, 1), category=2)]
-    edited = columns_from(rows + [
-        (str(sample_columns.ids[i]), str(sample_columns.titles[i]), sample_columns.start[i],
-         sample_columns.end[i], bool(sample_columns.is_span[i]),
-         int(sample_columns.precision[i]), int(sample_columns.category[i]),
-         int(sample_columns.importance[i]), int(sample_columns.certainty[i]))
-        for i in range(len(sample_columns))
-    ])
+    edited = columns_from(
+        rows
+        + [
+            (
+                str(sample_columns.ids[i]),
+                str(sample_columns.titles[i]),
+                sample_columns.start[i],
+                sample_columns.end[i],
+                bool(sample_columns.is_span[i]),
+                int(sample_columns.precision[i]),
+                int(sample_columns.category[i]),
+                int(sample_columns.importance[i]),
+                int(sample_columns.certainty[i]),
+            )
+            for i in range(len(sample_columns))
+        ]
+    )
     widget.setSelection(["a"])
     widget.setEvents(edited)
     assert widget.visibleRange() == pytest.approx(before)
@@ -184,12 +234,20 @@ def test_click_selects_and_ctrl_click_adds(qtbot, widget) -> None:
         click(qtbot, widget, viewport_point(widget, *marker_of(widget, "b")))
     assert blocker.args == [["b"]]
     with qtbot.waitSignal(widget.selectionChanged) as blocker:
-        click(qtbot, widget, viewport_point(widget, *marker_of(widget, "g")),
-              Qt.KeyboardModifier.ControlModifier)
+        click(
+            qtbot,
+            widget,
+            viewport_point(widget, *marker_of(widget, "g")),
+            Qt.KeyboardModifier.ControlModifier,
+        )
     assert sorted(blocker.args[0]) == ["b", "g"]
     with qtbot.waitSignal(widget.selectionChanged) as blocker:
-        click(qtbot, widget, viewport_point(widget, *marker_of(widget, "b")),
-              Qt.KeyboardModifier.ControlModifier)
+        click(
+            qtbot,
+            widget,
+            viewport_point(widget, *marker_of(widget, "b")),
+            Qt.KeyboardModifier.ControlModifier,
+        )
     assert blocker.args == [["g"]]
     with qtbot.waitSignal(widget.selectionChanged) as blocker:
         qtbot.keyClick(widget.plot, Qt.Key.Key_Escape)
@@ -248,8 +306,9 @@ def test_context_menu_offers_a_new_event_at_the_pointer(qtbot, widget) -> None:
     action = next(a for a in menu.actions() if a.text().startswith("New event"))
     with qtbot.waitSignal(widget.newEventRequested) as blocker:
         action.trigger()
-    assert blocker.args[0] == pytest.approx(expected, abs=(widget.visibleRange()[1]
-                                                            - widget.visibleRange()[0]) / 500)
+    assert blocker.args[0] == pytest.approx(
+        expected, abs=(widget.visibleRange()[1] - widget.visibleRange()[0]) / 500
+    )
 
 
 # -- hover ------------------------------------------------------------------------------------
@@ -271,8 +330,13 @@ def test_tooltip_uses_dates_as_written_and_the_detail_provider(widget) -> None:
 def test_hover_shows_a_tooltip(qtbot, widget) -> None:
     point = viewport_point(widget, *marker_of(widget, "a"))
     qtbot.wait(20)
-    mouse(widget, QtCore.QEvent.Type.MouseMove, point, Qt.MouseButton.NoButton,
-          Qt.MouseButton.NoButton)
+    mouse(
+        widget,
+        QtCore.QEvent.Type.MouseMove,
+        point,
+        Qt.MouseButton.NoButton,
+        Qt.MouseButton.NoButton,
+    )
     assert widget.events_item.hover is not None
     assert "Moscow summit" in QtWidgets.QToolTip.text()
 
@@ -316,7 +380,8 @@ def test_filter_mask_must_match_the_events(widget) -> None:
 def colour_pixels(image: QtGui.QImage, colour: str, tolerance: int = 40) -> int:
     image = image.convertToFormat(QtGui.QImage.Format.Format_RGB32)
     data = np.frombuffer(image.constBits(), dtype=np.uint8).reshape(
-        image.height(), image.bytesPerLine() // 4, 4)[:, : image.width(), :3]
+        image.height(), image.bytesPerLine() // 4, 4
+    )[:, : image.width(), :3]
     target = QtGui.QColor(colour)
     bgr = np.array([target.blue(), target.green(), target.red()])
     return int((np.abs(data.astype(int) - bgr).max(axis=2) <= tolerance).sum())
@@ -329,9 +394,10 @@ def test_screenshot_shows_every_category_colour(widget, theme) -> None:
     assert image.width() >= WIDTH - 1
     columns = widget.canvas.columns
     theme_ = widget.canvas.theme
-    counts = {name: colour_pixels(image, mark_colour(theme_, colour), 20)
-              for name, colour in zip(columns.category_names, columns.category_colours,
-                                      strict=True)}
+    counts = {
+        name: colour_pixels(image, mark_colour(theme_, colour), 20)
+        for name, colour in zip(columns.category_names, columns.category_colours, strict=True)
+    }
     assert all(count > 40 for count in counts.values()), counts
     plot = QtGui.QColor(widget.canvas.theme.plot)
     assert colour_pixels(image, plot.name(), 2) < image.width() * image.height() * 0.95
@@ -347,13 +413,16 @@ def test_labels_in_the_widget_never_overlap(qtbot) -> None:
     timeline.setEvents(columns)
     timeline.fitAll()
     middle = float(columns.start[300])
-    for lower, upper in [timeline.visibleRange(), (utc(2010), utc(2011)),
-                         (middle - 3 * DAY, middle + 4 * DAY)]:
+    for lower, upper in [
+        timeline.visibleRange(),
+        (utc(2010), utc(2011)),
+        (middle - 3 * DAY, middle + 4 * DAY),
+    ]:
         timeline.zoomTo(lower, upper)
         frame = timeline.events_item.frame()
         rects = frame.labels.rects()
         assert rects, "some titles fit at this zoom"
-        assert not any(rects_overlap(a, b) for i, a in enumerate(rects) for b in rects[i + 1:])
+        assert not any(rects_overlap(a, b) for i, a in enumerate(rects) for b in rects[i + 1 :])
         layout = frame.layout
         for (left, top, width, height), event in zip(rects, frame.label_event, strict=True):
             lane = layout.lane_at(top + height / 2)
@@ -370,14 +439,28 @@ def thin_lane_timeline(qtbot, chart_width: int, chart_height: int) -> TimelineWi
     names = ("Arms & military technology", *columns.category_names[1:])
     columns = dataclasses.replace(columns, titles=titles, category_names=names)
     eras = [
-        EraRecord("i1", "First term", "1991", None, "#117733", "Iran", int(utc(1991)),
-                  int(utc(2005))),
-        EraRecord("i2", "Second term", "2005", None, "#44AA99", "Iran", int(utc(2005)),
-                  int(utc(2026))),
-        EraRecord("r1", "Presidency", "1991", None, "#88CCEE", "Russia", int(utc(1991)),
-                  int(utc(2026))),
-        *(EraRecord(f"c{i}", f"Period {i}", "2015", None, "#882255", "Context",
-                    int(utc(2010 + 3 * i)), int(utc(2026))) for i in range(3)),
+        EraRecord(
+            "i1", "First term", "1991", None, "#117733", "Iran", int(utc(1991)), int(utc(2005))
+        ),
+        EraRecord(
+            "i2", "Second term", "2005", None, "#44AA99", "Iran", int(utc(2005)), int(utc(2026))
+        ),
+        EraRecord(
+            "r1", "Presidency", "1991", None, "#88CCEE", "Russia", int(utc(1991)), int(utc(2026))
+        ),
+        *(
+            EraRecord(
+                f"c{i}",
+                f"Period {i}",
+                "2015",
+                None,
+                "#882255",
+                "Context",
+                int(utc(2010 + 3 * i)),
+                int(utc(2026)),
+            )
+            for i in range(3)
+        ),
     ]
     timeline = TimelineWidget()
     qtbot.addWidget(timeline)
@@ -388,8 +471,10 @@ def thin_lane_timeline(qtbot, chart_width: int, chart_height: int) -> TimelineWi
     timeline.setEras(eras)
     QtWidgets.QApplication.processEvents()
     box = timeline.viewbox
-    timeline.resize(timeline.width() + chart_width - round(box.width()),
-                    timeline.height() + chart_height - round(box.height()))
+    timeline.resize(
+        timeline.width() + chart_width - round(box.width()),
+        timeline.height() + chart_height - round(box.height()),
+    )
     QtWidgets.QApplication.processEvents()
     timeline.fitAll()
     return timeline
@@ -404,7 +489,7 @@ def test_thin_lanes_show_the_important_titles_without_overlap(qtbot) -> None:
     frame = timeline.events_item.frame()
     rects = frame.labels.rects()
     assert len(rects) >= 10
-    assert not any(rects_overlap(a, b) for i, a in enumerate(rects) for b in rects[i + 1:])
+    assert not any(rects_overlap(a, b) for i, a in enumerate(rects) for b in rects[i + 1 :])
     importance = timeline.canvas.columns.importance
     assert (importance[frame.label_event] == 5).sum() >= 5  # landmarks first
     points = np.flatnonzero(~frame.is_span)
@@ -432,8 +517,10 @@ def test_the_lane_names_column_fits_the_longest_name(qtbot) -> None:
     assert header.width() <= LaneHeader.MAX_NAME_WIDTH + 40
     long_name = dataclasses.replace(
         timeline.canvas.columns,
-        category_names=("A lane name far too long to show whole in any sensible column",
-                        *timeline.canvas.columns.category_names[1:]),
+        category_names=(
+            "A lane name far too long to show whole in any sensible column",
+            *timeline.canvas.columns.category_names[1:],
+        ),
     )
     timeline.setEvents(long_name)
     QtWidgets.QApplication.processEvents()
@@ -474,17 +561,29 @@ def test_density_takes_over_at_100k_events_and_hover_counts(qtbot) -> None:
 
 
 def test_eras_are_drawn_and_named(widget) -> None:
-    widget.setEras([
-        EraRecord("p", "Second presidency", "2012", None, "#6FA8DC", "Russia",
-                  int(utc(2012)), int(utc(2018))),
-        EraRecord("r", "Rouhani", "2013", None, "#F1C232", "Iran", int(utc(2013)),
-                  int(utc(2021))),
-    ])
+    widget.setEras(
+        [
+            EraRecord(
+                "p",
+                "Second presidency",
+                "2012",
+                None,
+                "#6FA8DC",
+                "Russia",
+                int(utc(2012)),
+                int(utc(2018)),
+            ),
+            EraRecord(
+                "r", "Rouhani", "2013", None, "#F1C232", "Iran", int(utc(2013)), int(utc(2021))
+            ),
+        ]
+    )
     layout = widget.canvas.layout()
     assert layout.era_rows == 2 and layout.lanes_top > 30
     x = widget.viewbox.width() / 2
-    assert "Second presidency" in widget.toolTipAt(widget_point(widget, x, layout.era_row_top(0)
-                                                                + 5))
+    assert "Second presidency" in widget.toolTipAt(
+        widget_point(widget, x, layout.era_row_top(0) + 5)
+    )
     alpha = STRIP_ALPHA_LIGHT / 255  # the strip is the era's colour, translucent on white
     strip = QtGui.QColor(*(round(255 * (1 - alpha) + c * alpha) for c in (0xF1, 0xC2, 0x32)))
     assert colour_pixels(widget.grab().toImage(), strip.name(), 6) > 2000
@@ -496,8 +595,7 @@ def test_render_timeline_paints_any_size_with_its_own_layout(widget) -> None:
     big = QtGui.QImage(2400, 1400, QtGui.QImage.Format.Format_ARGB32_Premultiplied)
     big.fill(0)
     painter = QtGui.QPainter(big)
-    render_timeline(painter, QtCore.QRectF(0, 0, 2400, 1400), state,
-                    size=QtCore.QSizeF(1200, 700))
+    render_timeline(painter, QtCore.QRectF(0, 0, 2400, 1400), state, size=QtCore.QSizeF(1200, 700))
     painter.end()
     for colour in state.columns.category_colours:
         assert colour_pixels(big, colour, 20) > 100

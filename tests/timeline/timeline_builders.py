@@ -29,14 +29,28 @@ def event_row(
     importance: int = 3,
     certainty: int = 0,
 ) -> tuple:
-    return (event_id, title, start, end if end is not None else start + DAY, span, precision,
-            category, importance, certainty)
+    return (
+        event_id,
+        title,
+        start,
+        end if end is not None else start + DAY,
+        span,
+        precision,
+        category,
+        importance,
+        certainty,
+    )
 
 
-def columns_from(rows: list[tuple], actors: list[tuple[str, ...]] | None = None,
-                 categories: tuple[str, ...] = CATEGORIES) -> EventColumns:
+def columns_from(
+    rows: list[tuple],
+    actors: list[tuple[str, ...]] | None = None,
+    categories: tuple[str, ...] = CATEGORIES,
+) -> EventColumns:
     return EventColumns.from_rows(
-        rows, categories, CATEGORY_COLOURS[: len(categories)],
+        rows,
+        categories,
+        CATEGORY_COLOURS[: len(categories)],
         tuple(actors) if actors is not None else None,
     )
 
@@ -53,12 +67,16 @@ def many_events(count: int, seed: int = 1, categories: int = 12) -> EventColumns
     titles[:] = [f"Event {i}" for i in range(count)]
     names = tuple(f"Category {i + 1}" for i in range(categories))
     return EventColumns(
-        start=start, end=end, is_span=is_span,
+        start=start,
+        end=end,
+        is_span=is_span,
         precision=np.zeros(count, dtype=np.int8),
         category=rng.integers(0, categories, count).astype(np.int32),
         importance=rng.integers(1, 6, count).astype(np.int8),
         certainty=np.zeros(count, dtype=np.int8),
-        ids=ids, titles=titles, category_names=names,
+        ids=ids,
+        titles=titles,
+        category_names=names,
         category_colours=CATEGORY_COLOURS[:categories],
     )
 
@@ -68,19 +86,42 @@ def sample() -> EventColumns:
     rows = [
         event_row("a", "Moscow summit", utc(2015, 3, 2), category=0, importance=5),
         event_row("b", "Joint naval drill", utc(2015, 4, 10), category=1, importance=4),
-        event_row("c", "Reactor contract", utc(2015, 6, 1), utc(2015, 7, 1), precision=1,
-                  category=2, importance=3, certainty=1),
-        event_row("d", "Gas swap talks", utc(2015, 8, 20), category=3, importance=2,
-                  certainty=2),
-        event_row("e", "Air campaign", utc(2015, 9, 30), utc(2016, 3, 15), span=True,
-                  category=1, importance=5),
-        event_row("f", "S-300 delivery", utc(2016, 4, 11), category=1, importance=4,
-                  certainty=3),
+        event_row(
+            "c",
+            "Reactor contract",
+            utc(2015, 6, 1),
+            utc(2015, 7, 1),
+            precision=1,
+            category=2,
+            importance=3,
+            certainty=1,
+        ),
+        event_row("d", "Gas swap talks", utc(2015, 8, 20), category=3, importance=2, certainty=2),
+        event_row(
+            "e",
+            "Air campaign",
+            utc(2015, 9, 30),
+            utc(2016, 3, 15),
+            span=True,
+            category=1,
+            importance=5,
+        ),
+        event_row("f", "S-300 delivery", utc(2016, 4, 11), category=1, importance=4, certainty=3),
         event_row("g", "Oil-for-goods deal", utc(2016, 6, 5), category=3, importance=3),
         event_row("h", "Visit to Tehran", utc(2015, 11, 23), category=0, importance=4),
         event_row("i", "Sanctions relief", utc(2016, 1, 16), category=2, importance=5),
         event_row("j", "Trade forum", utc(2016, 9, 1), category=3, importance=1),
     ]
-    actors = [("Putin", "Khamenei"), ("Navy",), ("Rosatom",), ("Gazprom",), ("Russia",),
-              ("Russia", "Iran"), ("Iran",), ("Putin",), ("Iran",), ()]
+    actors = [
+        ("Putin", "Khamenei"),
+        ("Navy",),
+        ("Rosatom",),
+        ("Gazprom",),
+        ("Russia",),
+        ("Russia", "Iran"),
+        ("Iran",),
+        ("Putin",),
+        ("Iran",),
+        (),
+    ]
     return columns_from(rows, actors)

@@ -107,9 +107,11 @@ def _major_label(seconds: float, unit: str, step_px: float) -> str:
             return f"{calendar.day_abbr[parts.tm_wday]} {parts.tm_mday}"
         return str(parts.tm_mday)
     if unit == "M":
-        return calendar.month_name[parts.tm_mon] if step_px >= 84 else calendar.month_abbr[
-            parts.tm_mon
-        ]
+        return (
+            calendar.month_name[parts.tm_mon]
+            if step_px >= 84
+            else calendar.month_abbr[parts.tm_mon]
+        )
     return str(parts.tm_year)
 
 
@@ -148,7 +150,11 @@ def date_ticks(lower: float, upper: float, width_px: float) -> TickSet:
 
     # Minor ticks: the next finer natural unit when it is not too crowded.
     minor_unit, minor_step = {
-        "h": ("h", 1), "D": ("h", 6), "W": ("D", 1), "M": ("M", 1), "Y": ("Y", 1),
+        "h": ("h", 1),
+        "D": ("h", 6),
+        "W": ("D", 1),
+        "M": ("M", 1),
+        "Y": ("Y", 1),
     }[unit]
     minor_seconds = {"h": HOUR, "D": DAY, "M": MONTH, "Y": YEAR}[minor_unit] * minor_step
     minor: list[float] = []
@@ -339,8 +345,12 @@ class DateAxis(pg.AxisItem):
         painter.setFont(self._context_font)
         metrics = QtGui.QFontMetricsF(self._context_font)
         label = "Today"
-        box = QtCore.QRectF(px - metrics.horizontalAdvance(label) / 2 - 5, 25,
-                            metrics.horizontalAdvance(label) + 10, metrics.height() + 2)
+        box = QtCore.QRectF(
+            px - metrics.horizontalAdvance(label) / 2 - 5,
+            25,
+            metrics.horizontalAdvance(label) + 10,
+            metrics.height() + 2,
+        )
         if box.right() > width:
             box.moveRight(width)
         if box.left() < 0:

@@ -42,6 +42,7 @@ class BackdropItem(pg.GraphicsObject):
         ticks = date_ticks(lower, upper, width)
         top = layout.lanes_top
         painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, False)
+
         def vertical(xs: list[float]) -> np.ndarray:
             px = np.round((np.asarray(xs, dtype=np.float64) - lower) * scale) + 0.5
             px = px[(px >= 0) & (px <= width)]
@@ -53,9 +54,10 @@ class BackdropItem(pg.GraphicsObject):
         draw_lines(painter, vertical([x for x, _ in ticks.context]))
         painter.setPen(QtGui.QPen(QtGui.QColor(theme.lane_rule), 1))
         rules = np.round(layout.lane_top[1:]) + 0.5
-        draw_lines(painter, np.column_stack(
-            [np.zeros(rules.size), rules, np.full(rules.size, width), rules]
-        ))
+        draw_lines(
+            painter,
+            np.column_stack([np.zeros(rules.size), rules, np.full(rules.size, width), rules]),
+        )
         if layout.era_rows:
             y = round(top) - 0.5
             painter.drawLine(QtCore.QPointF(0, y), QtCore.QPointF(width, y))

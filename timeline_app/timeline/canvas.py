@@ -86,7 +86,11 @@ class Canvas:
         key = (width, height, self.version)
         if self._layout is None or self._layout_key != key:
             self._layout = chart_layout(
-                width, height, self.rows.tracks, len(self.eras.groups), self.line_height,
+                width,
+                height,
+                self.rows.tracks,
+                len(self.eras.groups),
+                self.line_height,
                 self.inline_line_height,
             )
             self._layout_key = key

@@ -351,9 +351,7 @@ def filter_mask(
     return np.isin(columns.ids, np.array(sorted(chosen), dtype=object))
 
 
-def fitted_range(
-    columns: EventColumns, mask: np.ndarray | None = None
-) -> tuple[float, float]:
+def fitted_range(columns: EventColumns, mask: np.ndarray | None = None) -> tuple[float, float]:
     """From the first event shown to the last, with 2% of air each side, so no mark sits on
     the frame; 1990–2026 when there is nothing to show."""
     start, end = columns.start, columns.end

@@ -107,11 +107,12 @@ def place_labels(
     order = np.lexsort((anchor_x, -np.asarray(priority, dtype=np.float64)))[:max_candidates]
     widths = np.asarray(widths, dtype=np.float64)
     ends = (
-        anchor_x + FLAG_OFFSET if anchor_end is None
-        else np.asarray(anchor_end, dtype=np.float64)
+        anchor_x + FLAG_OFFSET if anchor_end is None else np.asarray(anchor_end, dtype=np.float64)
     )
-    least = widths.copy() if min_widths is None else np.minimum(
-        np.asarray(min_widths, dtype=np.float64), widths
+    least = (
+        widths.copy()
+        if min_widths is None
+        else np.minimum(np.asarray(min_widths, dtype=np.float64), widths)
     )
     # Flag to the right of the anchor (cut short if it must); so near the right edge that not
     # even the shortest cut fits, end at the marker instead, whole or not at all.
@@ -134,8 +135,9 @@ def place_labels(
     # Per one-row lane and tier: sorted lefts of the titles not yet tried.
     pending: dict[int, dict[float, list[float]]] = {}
     if tier is not None:
-        for lane_index, left, level in zip(lane_array[order].tolist(), lefts[order].tolist(),
-                                           tiers[order].tolist(), strict=True):
+        for lane_index, left, level in zip(
+            lane_array[order].tolist(), lefts[order].tolist(), tiers[order].tolist(), strict=True
+        ):
             if len(lane_rows[lane_index]) == 1:
                 pending.setdefault(lane_index, {}).setdefault(level, []).append(left)
         for by_tier in pending.values():
@@ -175,8 +177,9 @@ def place_labels(
             if at < len(block_lefts):
                 free = min(free, block_lefts[at] - clearance - left)
         best: tuple[float, list, list, int, float] | None = None
-        for (row_lefts, row_rights), top in zip(rows[lane_index], lane_rows[lane_index],
-                                                strict=True):
+        for (row_lefts, row_rights), top in zip(
+            rows[lane_index], lane_rows[lane_index], strict=True
+        ):
             at = bisect_left(row_lefts, left)
             if at and row_rights[at - 1] + gap > left:
                 continue
@@ -234,8 +237,11 @@ class _Obstacles:
             if self._obstacles is not None and lane < len(self._obstacles):
                 spans = self._obstacles[lane]
                 if self._strength is not None:
-                    spans = [span for span, strength in zip(spans, self._strength[lane],
-                                                            strict=True) if strength > cover]
+                    spans = [
+                        span
+                        for span, strength in zip(spans, self._strength[lane], strict=True)
+                        if strength > cover
+                    ]
             union = merge_intervals(spans)
             merged = ([left for left, _ in union], [right for _, right in union])
             self._merged[key] = merged

@@ -40,8 +40,10 @@ class LaneHeader(pg.GraphicsWidget):
         """The width that shows the longest lane name whole, up to MAX_NAME_WIDTH."""
         metrics = QtGui.QFontMetricsF(self._font)
         longest = max(
-            (metrics.horizontalAdvance(lane.name) + (self._SWATCH if lane.colour else 0.0)
-             for lane in self._canvas.rows.lanes),
+            (
+                metrics.horizontalAdvance(lane.name) + (self._SWATCH if lane.colour else 0.0)
+                for lane in self._canvas.rows.lanes
+            ),
             default=0.0,
         )
         wanted = self._LEFT + min(longest, self.MAX_NAME_WIDTH + self._SWATCH) + self._RIGHT
@@ -78,8 +80,9 @@ class LaneHeader(pg.GraphicsWidget):
             top = layout.era_row_top(row)
             text = small.elidedText(group, QtCore.Qt.TextElideMode.ElideRight, width - 20)
             baseline = top + (ERA_BAR_HEIGHT + small.ascent() - small.descent()) / 2
-            painter.drawText(QtCore.QPointF(width - 10 - small.horizontalAdvance(text), baseline),
-                             text)
+            painter.drawText(
+                QtCore.QPointF(width - 10 - small.horizontalAdvance(text), baseline), text
+            )
 
         metrics = QtGui.QFontMetricsF(self._font)
         for lane_index, lane in enumerate(canvas.rows.lanes):

@@ -124,8 +124,10 @@ def _lanes_by_actor(
                 events.append(index)
                 lanes_of.append(lane)
     lane_array = np.asarray(lanes_of, dtype=np.int64)
-    counts = np.bincount(lane_array, minlength=none_lane + 1) if lanes_of else np.zeros(
-        none_lane + 1, dtype=np.int64
+    counts = (
+        np.bincount(lane_array, minlength=none_lane + 1)
+        if lanes_of
+        else np.zeros(none_lane + 1, dtype=np.int64)
     )
     names_by_lane = [*own, OTHER_ACTORS, NO_ACTOR]
     remap = np.full(none_lane + 1, -1, dtype=np.int64)

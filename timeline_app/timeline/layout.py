@@ -130,8 +130,9 @@ def chart_layout(
         extra_tracks = max(shown - 1, 0) * SPAN_PITCH
         if not preferred and lane_height >= compact + COMPACT_ROW_CLEARANCE + extra_tracks:
             preferred.append(float(lane_top[lane]))
-            baseline[lane] = (float(lane_top[lane]) + lane_height - LARGEST_MARKER_HALF - 0.5
-                              - extra_tracks)
+            baseline[lane] = (
+                float(lane_top[lane]) + lane_height - LARGEST_MARKER_HALF - 0.5 - extra_tracks
+            )
             span_top[lane] = baseline[lane] + LARGEST_MARKER_HALF - SPAN_BAR
         elif not preferred and inner >= compact * INLINE_MIN_SHARE:
             preferred.append(line - compact / 2)

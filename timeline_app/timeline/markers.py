@@ -159,8 +159,12 @@ class SpriteAtlas:
             col, row = index % per_row, index // per_row
             centre = QtCore.QPointF(col * cell + cell / 2, row * cell + cell / 2)
             draw_marker(
-                painter, centre, float(marker_diameter(importance + 1)),
-                _qcolour(colours[colour_index]), certainty, theme,
+                painter,
+                centre,
+                float(marker_diameter(importance + 1)),
+                _qcolour(colours[colour_index]),
+                certainty,
+                theme,
             )
             source[index] = (col * cell * dpr, row * cell * dpr, cell * dpr, cell * dpr)
         painter.end()
@@ -261,8 +265,16 @@ class EventsItem(pg.GraphicsObject):
         canvas = self._canvas
         lower, upper = canvas.x_range()
         width, height = canvas.size()
-        key = (canvas.version, canvas.selection_version, lower, upper, width, height,
-               canvas.theme.name, canvas.show_labels)
+        key = (
+            canvas.version,
+            canvas.selection_version,
+            lower,
+            upper,
+            width,
+            height,
+            canvas.theme.name,
+            canvas.show_labels,
+        )
         if self._frame is None or self._frame.key != key:
             self._frame = self._compute(key, lower, upper, width)
         return self._frame
@@ -304,10 +316,31 @@ class EventsItem(pg.GraphicsObject):
         empty_i = np.empty(0, dtype=np.int64)
         empty_f = np.empty(0)
         if lanes == 0 or upper <= lower or width <= 1:
-            return Frame(key, lower, upper, width, 1.0, layout, np.zeros(lanes, bool), None,
-                         None, {}, empty_i, empty_i, empty_i, np.empty(0, bool), empty_f,
-                         empty_f, empty_f, empty_f, empty_f, empty_i, PlacedLabels.empty(),
-                         empty_i, [])
+            return Frame(
+                key,
+                lower,
+                upper,
+                width,
+                1.0,
+                layout,
+                np.zeros(lanes, bool),
+                None,
+                None,
+                {},
+                empty_i,
+                empty_i,
+                empty_i,
+                np.empty(0, bool),
+                empty_f,
+                empty_f,
+                empty_f,
+                empty_f,
+                empty_f,
+                empty_i,
+                PlacedLabels.empty(),
+                empty_i,
+                [],
+            )
         scale = width / (upper - lower)
         margin = 10.0 / scale
         totals = lane_totals(rows, lower - margin, upper + margin)
@@ -337,9 +370,13 @@ class EventsItem(pg.GraphicsObject):
             image, image_rows = self._density_image(counts, dense_lanes)
 
         mark_rows = np.concatenate(list(parts.values())) if parts else empty_i
-        lane_ids = np.repeat(
-            np.asarray(list(parts), dtype=np.int64), [part.shape[0] for part in parts.values()]
-        ) if parts else empty_i
+        lane_ids = (
+            np.repeat(
+                np.asarray(list(parts), dtype=np.int64), [part.shape[0] for part in parts.values()]
+            )
+            if parts
+            else empty_i
+        )
         event = rows.event[mark_rows]
         is_span = rows.is_span[mark_rows]
         x_start = (rows.start[mark_rows] - lower) * scale
@@ -363,11 +400,29 @@ class EventsItem(pg.GraphicsObject):
                 layout, width, event, lane_ids, is_span, x, y, x_start, importance
             )
         return Frame(
-            key=key, lower=lower, upper=upper, width=width, scale=scale, layout=layout,
-            dense=dense, counts=counts, image=image, image_rows=image_rows, row=mark_rows,
-            event=event, lane=lane_ids, is_span=is_span, x=x, y=y, x_start=x_start,
-            x_end=x_end, diameter=diameter, colour=colour, labels=placed,
-            label_event=label_event, label_text=label_text,
+            key=key,
+            lower=lower,
+            upper=upper,
+            width=width,
+            scale=scale,
+            layout=layout,
+            dense=dense,
+            counts=counts,
+            image=image,
+            image_rows=image_rows,
+            row=mark_rows,
+            event=event,
+            lane=lane_ids,
+            is_span=is_span,
+            x=x,
+            y=y,
+            x_start=x_start,
+            x_end=x_end,
+            diameter=diameter,
+            colour=colour,
+            labels=placed,
+            label_event=label_event,
+            label_text=label_text,
         )
 
     def _place(
@@ -409,10 +464,18 @@ class EventsItem(pg.GraphicsObject):
                 layout, lane_ids, is_span, x, y, anchor, x_start, importance
             )
         placed = place_labels(
-            anchor[candidates], lane_ids[candidates], priority[candidates], widths,
-            layout.label_rows, layout.row_heights(), width, obstacles=obstacles,
-            obstacle_strength=strength, obstacle_gap=INLINE_CLEARANCE,
-            cover=_cover(importance[candidates]), min_widths=shortest,
+            anchor[candidates],
+            lane_ids[candidates],
+            priority[candidates],
+            widths,
+            layout.label_rows,
+            layout.row_heights(),
+            width,
+            obstacles=obstacles,
+            obstacle_strength=strength,
+            obstacle_gap=INLINE_CLEARANCE,
+            cover=_cover(importance[candidates]),
+            min_widths=shortest,
             anchor_end=ends[candidates],
             tier=importance[candidates] + selected[candidates] * 10.0,
         )
@@ -423,9 +486,9 @@ class EventsItem(pg.GraphicsObject):
             if given < full + 4.0 - 0.5:  # cut short to the room it was given
                 metrics = self._metrics(bool(inline[i]))
                 title = str(columns.titles[int(event[candidates[i]])])
-                static = _static_text(metrics.elidedText(
-                    title, QtCore.Qt.TextElideMode.ElideRight, given - 4.0
-                ))
+                static = _static_text(
+                    metrics.elidedText(title, QtCore.Qt.TextElideMode.ElideRight, given - 4.0)
+                )
             label_text.append(static)
         return placed, label_event, label_text
 
@@ -473,8 +536,11 @@ class EventsItem(pg.GraphicsObject):
         strength: list[list[float]] = [[] for _ in range(layout.lane_count)]
         marks = np.flatnonzero(meets)
         for lane, left, right, weight in zip(
-            lane_ids[marks].tolist(), left_edge[marks].tolist(), right_edge[marks].tolist(),
-            importance[marks].tolist(), strict=True,
+            lane_ids[marks].tolist(),
+            left_edge[marks].tolist(),
+            right_edge[marks].tolist(),
+            importance[marks].tolist(),
+            strict=True,
         ):
             obstacles[lane].append((left, right))
             strength[lane].append(float(weight))
@@ -526,7 +592,8 @@ class EventsItem(pg.GraphicsObject):
                 top = float(layout.lane_top[lane]) + 5
                 height = max(layout.lane_height - 10, 2.0)
                 painter.drawImage(
-                    QtCore.QRectF(0, top, frame.width, height), frame.image,
+                    QtCore.QRectF(0, top, frame.width, height),
+                    frame.image,
                     QtCore.QRectF(0, row, frame.image.width(), 1),
                 )
 
@@ -632,14 +699,20 @@ class EventsItem(pg.GraphicsObject):
         # Least important first, so the important markers end up on top.
         order = np.argsort(importance, kind="stable")
         points, certainty, importance, colour = (
-            points[order], certainty[order], importance[order], colour[order]
+            points[order],
+            certainty[order],
+            importance[order],
+            colour[order],
         )
         if vector or PrimitiveArray is None:
             for i, index in enumerate(points.tolist()):
                 draw_marker(
-                    painter, QtCore.QPointF(frame.x[index], frame.y[index]),
-                    float(frame.diameter[index]), qcolours[int(colour[i])],
-                    int(certainty[i]), theme,
+                    painter,
+                    QtCore.QPointF(frame.x[index], frame.y[index]),
+                    float(frame.diameter[index]),
+                    qcolours[int(colour[i])],
+                    int(certainty[i]),
+                    theme,
                 )
             return
         device = painter.device()
@@ -671,13 +744,12 @@ class EventsItem(pg.GraphicsObject):
                 x1 = min(frame.x_end[index], frame.width + 4)
                 painter.drawRoundedRect(
                     QtCore.QRectF(x0 - 2, frame.y[index] - 2, max(x1 - x0, 2) + 4, SPAN_BAR + 4),
-                    2, 2,
+                    2,
+                    2,
                 )
             else:
                 radius = frame.diameter[index] / 2 + 3
-                painter.drawEllipse(
-                    QtCore.QPointF(frame.x[index], frame.y[index]), radius, radius
-                )
+                painter.drawEllipse(QtCore.QPointF(frame.x[index], frame.y[index]), radius, radius)
 
     def _paint_labels(self, painter: QtGui.QPainter, frame: Frame, theme: Theme) -> None:
         placed = frame.labels
@@ -690,8 +762,10 @@ class EventsItem(pg.GraphicsObject):
         draw_rects(painter, rects)
         canvas = self._canvas
         thin = frame.layout.compact
-        lanes = [frame.layout.lane_at(top + height / 2)
-                 for top, height in zip(placed.top.tolist(), placed.height.tolist(), strict=True)]
+        lanes = [
+            frame.layout.lane_at(top + height / 2)
+            for top, height in zip(placed.top.tolist(), placed.height.tolist(), strict=True)
+        ]
         selected = canvas.selected
         text_pen = QtGui.QPen(QtGui.QColor(theme.text))
         selected_pen = QtGui.QPen(QtGui.QColor(theme.selection))
@@ -723,8 +797,14 @@ class EventsItem(pg.GraphicsObject):
             x0 = (hit.lower - frame.lower) * frame.scale
             top = float(layout.lane_top[hit.lane]) + 3
             painter.setPen(QtGui.QPen(colour, 1))
-            painter.drawRect(QtCore.QRectF(x0 - 1, top, max((hit.upper - hit.lower) * frame.scale,
-                                                             1) + 2, layout.lane_height - 6))
+            painter.drawRect(
+                QtCore.QRectF(
+                    x0 - 1,
+                    top,
+                    max((hit.upper - hit.lower) * frame.scale, 1) + 2,
+                    layout.lane_height - 6,
+                )
+            )
             return
         matches = np.flatnonzero((frame.event == hit.event) & (frame.lane == hit.lane))
         colour.setAlpha(200)
@@ -733,12 +813,12 @@ class EventsItem(pg.GraphicsObject):
             if frame.is_span[index]:
                 x0 = max(frame.x_start[index], -4.0)
                 x1 = min(frame.x_end[index], frame.width + 4)
-                painter.drawRect(QtCore.QRectF(x0 - 1.5, frame.y[index] - 1.5,
-                                               max(x1 - x0, 2) + 3, SPAN_BAR + 3))
+                painter.drawRect(
+                    QtCore.QRectF(x0 - 1.5, frame.y[index] - 1.5, max(x1 - x0, 2) + 3, SPAN_BAR + 3)
+                )
             else:
                 radius = frame.diameter[index] / 2 + 2
-                painter.drawEllipse(QtCore.QPointF(frame.x[index], frame.y[index]),
-                                    radius, radius)
+                painter.drawEllipse(QtCore.QPointF(frame.x[index], frame.y[index]), radius, radius)
 
     # -- questions --------------------------------------------------------------------------
     def hit(self, x: float, y: float) -> Hit | None:
@@ -766,16 +846,20 @@ class EventsItem(pg.GraphicsObject):
             spans = np.flatnonzero(in_lane & frame.is_span)
             if spans.size:
                 inside = (
-                    (frame.x_start[spans] - 2 <= x) & (x <= frame.x_end[spans] + 2)
-                    & (frame.y[spans] - 2 <= y) & (y <= frame.y[spans] + SPAN_BAR + 2)
+                    (frame.x_start[spans] - 2 <= x)
+                    & (x <= frame.x_end[spans] + 2)
+                    & (frame.y[spans] - 2 <= y)
+                    & (y <= frame.y[spans] + SPAN_BAR + 2)
                 )
                 if inside.any():
                     return Hit("event", int(frame.event[spans[inside][0]]), lane)
         placed = frame.labels
         if len(placed):
             inside = (
-                (placed.left <= x) & (x <= placed.left + placed.width)
-                & (placed.top <= y) & (y <= placed.top + placed.height)
+                (placed.left <= x)
+                & (x <= placed.left + placed.width)
+                & (placed.top <= y)
+                & (y <= placed.top + placed.height)
             )
             if inside.any():
                 return Hit("event", int(frame.label_event[np.flatnonzero(inside)[0]]), lane)
@@ -790,12 +874,16 @@ class EventsItem(pg.GraphicsObject):
         if frame.row.size:
             points = ~frame.is_span
             inside_points = points & (
-                (frame.x >= rect.left()) & (frame.x <= rect.right())
-                & (frame.y >= rect.top()) & (frame.y <= rect.bottom())
+                (frame.x >= rect.left())
+                & (frame.x <= rect.right())
+                & (frame.y >= rect.top())
+                & (frame.y <= rect.bottom())
             )
             inside_spans = frame.is_span & (
-                (frame.x_end >= rect.left()) & (frame.x_start <= rect.right())
-                & (frame.y + SPAN_BAR >= rect.top()) & (frame.y <= rect.bottom())
+                (frame.x_end >= rect.left())
+                & (frame.x_start <= rect.right())
+                & (frame.y + SPAN_BAR >= rect.top())
+                & (frame.y <= rect.bottom())
             )
             found.append(frame.event[inside_points | inside_spans])
         lower = frame.lower + rect.left() / frame.scale

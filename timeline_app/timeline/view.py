@@ -273,8 +273,9 @@ class TimelineWidget(QtWidgets.QWidget):
         if self._filter_ids is not None:
             mask = np.isin(columns.ids, list(self._filter_ids))
         self.canvas.selected = (
-            np.isin(columns.ids, list(selected_ids)) if len(selected_ids) else
-            np.zeros(len(columns), dtype=bool)
+            np.isin(columns.ids, list(selected_ids))
+            if len(selected_ids)
+            else np.zeros(len(columns), dtype=bool)
         )
         self.canvas.selection_version += 1
         self.events_item.forget_titles()
@@ -416,7 +417,9 @@ class TimelineWidget(QtWidgets.QWidget):
         lower, upper = extent if extent is not None else DEFAULT_RANGE
         pad = max((upper - lower) * 0.5, 2 * YEAR)
         self.viewbox.setLimits(
-            xMin=lower - pad, xMax=upper + pad, minXRange=MIN_RANGE,
+            xMin=lower - pad,
+            xMax=upper + pad,
+            minXRange=MIN_RANGE,
             maxXRange=(upper - lower) + 2 * pad,
         )
 
@@ -596,9 +599,11 @@ class TimelineWidget(QtWidgets.QWidget):
                 )
             else:
                 QtWidgets.QToolTip.hideText()
-        cursor = QtCore.Qt.CursorShape.PointingHandCursor if (
-            hit is not None and hit.kind == "event"
-        ) else QtCore.Qt.CursorShape.ArrowCursor
+        cursor = (
+            QtCore.Qt.CursorShape.PointingHandCursor
+            if (hit is not None and hit.kind == "event")
+            else QtCore.Qt.CursorShape.ArrowCursor
+        )
         self.plot.viewport().setCursor(cursor)
 
     # -- gestures ---------------------------------------------------------------------------
@@ -642,8 +647,11 @@ class TimelineWidget(QtWidgets.QWidget):
         to_selection.triggered.connect(self.zoomToSelection)
         menu.addAction("Fit all").triggered.connect(self.fitAll)
         lanes = menu.addMenu("Lanes")
-        for mode, label in (("category", "By category"), ("actor", "By actor"),
-                            ("single", "Single lane")):
+        for mode, label in (
+            ("category", "By category"),
+            ("actor", "By actor"),
+            ("single", "Single lane"),
+        ):
             action = lanes.addAction(label)
             action.setCheckable(True)
             action.setChecked(mode == self.canvas.lane_mode)
@@ -754,8 +762,7 @@ def render_timeline(
     widget = TimelineWidget(show_overview=False)
     try:
         widget.setAttribute(QtCore.Qt.WidgetAttribute.WA_DontShowOnScreen, True)
-        widget.resize(max(round(layout_size.width()), 320),
-                      max(round(layout_size.height()), 200))
+        widget.resize(max(round(layout_size.width()), 320), max(round(layout_size.height()), 200))
         widget.show()
         QtWidgets.QApplication.processEvents()
         widget.applyState(state)
