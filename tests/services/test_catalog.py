@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import psycopg
 import pytest
+import sqlalchemy.exc
 
 from timeline_app.domain.errors import ConflictError, ValidationError
 from timeline_app.domain.model import Certainty, EventDraft, EventFilter, SourceRef
@@ -208,3 +210,19 @@ def test_records_read_by_scan_equal_records_read_by_id_lists(catalog, monkeypatc
     some = [record.id for record in by_lists[::3]]
     assert catalog.events(some) == [record for record in by_lists if record.id in some]
     assert any(record.sources for record in by_scan) and any(record.tags for record in by_scan)
+
+
+def test_bulk_rows_are_written_whole_or_not_at_all(catalog):
+    """Large batches take the fast path (COPY on PostgreSQL); a bad row undoes the batch."""
+    from timeline_app.store import queries
+
+    count = queries.COPY_THRESHOLD + 500
+    names = [(f"Actor {index}", "") for index in range(count)]
+    with catalog.engine.begin() as connection:
+        queries.insert_tuples(connection, queries.actors, ("name", "kind"), names)
+    assert len(catalog.actor_names()) == count
+    broken = [(f"Other {index}", "") for index in range(count)] + [("Actor 7", "")]  # not unique
+    refusals = (sqlalchemy.exc.IntegrityError, psycopg.errors.UniqueViolation)
+    with pytest.raises(refusals), catalog.engine.begin() as connection:
+        queries.insert_tuples(connection, queries.actors, ("name", "kind"), broken)
+    assert len(catalog.actor_names()) == count
