@@ -266,3 +266,51 @@ def test_json_round_trip_property(tmp_path_factory, titles, start, description, 
     finally:
         source.database.dispose()
         target.database.dispose()
+
+
+def _index_sql(catalog: Catalog) -> list[tuple[str, str]]:
+    with catalog.engine.connect() as connection:
+        return connection.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+        ).all()
+
+
+def _many_rows_file(tmp_path, count: int):
+    lines = ["title,start,category,actors,sources"] + [
+        f"event {i},2001-01-{1 + i % 28:02d},Energy,Russia; Iran,Wire: Report {i} <https://x.org/{i}>"
+        for i in range(count)
+    ]
+    path = tmp_path / "many.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_large_import_rebuilds_the_indexes_it_set_aside(tmp_path):
+    catalog = Catalog(open_database(tmp_path / "big.sqlite"))
+    before = _index_sql(catalog)
+    import_file(catalog, _many_rows_file(tmp_path, 3000))
+    assert _index_sql(catalog) == before
+    assert len(catalog.events()) == 3000 and catalog.events()[0].actors == ("Russia", "Iran")
+    with catalog.engine.connect() as connection:
+        plan = connection.exec_driver_sql(
+            "EXPLAIN QUERY PLAN SELECT id FROM events WHERE start_lo > 0"
+        ).all()
+    assert "ix_events_start_lo" in str(plan)
+    catalog.database.dispose()
+
+
+def test_failed_large_import_leaves_indexes_and_rows_as_they_were(tmp_path, monkeypatch):
+    from timeline_app.store import queries
+
+    catalog = Catalog(open_database(tmp_path / "big.sqlite"))
+    before = _index_sql(catalog)
+
+    def refuse(*_args, **_kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(queries, "write_links", refuse)
+    with pytest.raises(ImportFileError, match="database: disk full"):
+        import_file(catalog, _many_rows_file(tmp_path, 3000))
+    assert catalog.count_events() == 0
+    assert _index_sql(catalog) == before
+    catalog.database.dispose()

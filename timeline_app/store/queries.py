@@ -10,7 +10,8 @@ import datetime as dt
 import operator
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import NamedTuple
 
 import numpy as np
@@ -658,6 +659,39 @@ def insert_event_rows(connection: Connection, rows: list[tuple]) -> None:
         (last,),
     )
     connection.exec_driver_sql(FTS_INSERT_TRIGGER)
+
+
+LINKED_TABLES = ("events", "event_actors", "event_tags", "event_sources")
+
+
+@contextmanager
+def indexes_set_aside(connection: Connection, rows_to_add: int) -> Iterator[None]:
+    """On SQLite, drop the secondary indexes of the event tables while a batch at least as
+    large as what is stored goes in, and build them again after it.
+
+    Building an index over the finished table (sorting with two threads) is cheaper than
+    keeping it in order through a large import; the drop and the rebuild belong to the
+    caller's transaction, so a failure brings the indexes back with the rollback. Elsewhere,
+    and for small batches, nothing changes.
+    """
+    if connection.dialect.name != "sqlite" or rows_to_add < BULK_FTS_THRESHOLD:
+        yield
+        return
+    if rows_to_add < count_events(connection):
+        yield
+        return
+    marks = ", ".join("?" * len(LINKED_TABLES))
+    indexes = connection.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        f"AND tbl_name IN ({marks}) ORDER BY name",
+        LINKED_TABLES,
+    ).all()
+    connection.exec_driver_sql("PRAGMA threads = 2")
+    for name, _sql in indexes:
+        connection.exec_driver_sql(f'DROP INDEX "{name}"')
+    yield
+    for _name, sql in indexes:
+        connection.exec_driver_sql(sql)
 
 
 def update_event_row(

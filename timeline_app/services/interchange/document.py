@@ -269,14 +269,18 @@ def _apply_import(catalog: Catalog, document: Document) -> ImportResult:
                     )
             queries.delete_event_rows(connection, sorted(changed_ids))
             rows.sort()
-            queries.insert_event_rows(connection, rows)
-            queries.write_links(
-                connection,
-                {item.id: item.draft.actors for item in writes},
-                {item.id: item.draft.tags for item in writes},
-                {item.id: [(ref.id, ref.note) for ref in item.draft.sources] for item in writes},
-                clear_existing=False,  # new rows, and changed ones were deleted with their links
-            )
+            with queries.indexes_set_aside(connection, len(rows)):
+                queries.insert_event_rows(connection, rows)
+                queries.write_links(
+                    connection,
+                    {item.id: item.draft.actors for item in writes},
+                    {item.id: item.draft.tags for item in writes},
+                    {
+                        item.id: [(ref.id, ref.note) for ref in item.draft.sources]
+                        for item in writes
+                    },
+                    clear_existing=False,  # new rows; changed ones were deleted with their links
+                )
     except TimelineError:
         raise
     except Exception as error:  # a database refusal: report it against the file, write nothing
