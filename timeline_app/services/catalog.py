@@ -108,20 +108,28 @@ class Catalog:
         with collector_paused(), self.engine.connect() as connection:
             return queries.event_records(connection, ids)
 
-    def event_rows(self, where: EventFilter | None = None) -> list[queries.EventRow]:
+    def event_rows(
+        self, where: EventFilter | None = None, ids: Sequence[str] | None = None
+    ) -> list[queries.EventRow]:
+        """Table rows of the (filtered) events; `ids` narrows them to those events."""
         with collector_paused(), self.engine.connect() as connection:
-            return queries.event_rows(connection, where)
+            return queries.event_rows(connection, where, ids)
 
     def event_ids(self, where: EventFilter | None = None) -> list[str]:
         with self.engine.connect() as connection:
             return queries.event_ids(connection, where)
 
     def event_columns(
-        self, where: EventFilter | None = None, *, with_actors: bool = True
+        self,
+        where: EventFilter | None = None,
+        *,
+        with_actors: bool = True,
+        ids: Sequence[str] | None = None,
     ) -> EventColumns:
-        """Columns for drawing; actors (needed only for lanes by actor) cost a second query."""
+        """Columns for drawing; actors (needed only for lanes by actor) cost a second query;
+        `ids` narrows them to those events."""
         with collector_paused(), self.engine.connect() as connection:
-            return queries.event_columns(connection, where, with_actors=with_actors)
+            return queries.event_columns(connection, where, with_actors=with_actors, ids=ids)
 
     def search(self, words: str) -> list[str]:
         """Ids of events whose title or description contain every word (prefixes match)."""

@@ -303,7 +303,10 @@ def _filter_conditions(connection: Connection, where: EventFilter | None) -> lis
     return conditions
 
 
-def event_rows(connection: Connection, where: EventFilter | None = None) -> list[EventRow]:
+def event_rows(
+    connection: Connection, where: EventFilter | None = None, ids: Sequence[str] | None = None
+) -> list[EventRow]:
+    """Table rows of the (filtered) events by start, title; `ids` narrows them to those."""
     query = (
         select(
             events.c.id,
@@ -320,7 +323,15 @@ def event_rows(connection: Connection, where: EventFilter | None = None) -> list
         .where(*_filter_conditions(connection, where))
         .order_by(events.c.start_lo, events.c.title)
     )
-    return list(map(EventRow._make, driver_rows(connection, query)))
+    if ids is None:
+        return list(map(EventRow._make, driver_rows(connection, query)))
+    rows = [
+        EventRow._make(row)
+        for part in chunks(list(ids))
+        for row in driver_rows(connection, query.where(events.c.id.in_(part)))
+    ]
+    rows.sort(key=lambda row: (row.lower, row.title))
+    return rows
 
 
 def event_ids(connection: Connection, where: EventFilter | None = None) -> list[str]:
@@ -374,9 +385,14 @@ def driver_rows(connection: Connection, query: object) -> list[tuple]:
 
 
 def event_columns(
-    connection: Connection, where: EventFilter | None = None, *, with_actors: bool = True
+    connection: Connection,
+    where: EventFilter | None = None,
+    *,
+    with_actors: bool = True,
+    ids: Sequence[str] | None = None,
 ) -> EventColumns:
-    """All (or the filtered) events as EventColumns, from one query plus one for actors.
+    """All (or the filtered) events as EventColumns, from one query plus one for actors;
+    `ids` narrows them to those events (to patch columns already drawn).
 
     Rows arrive sorted by the indexed start bound, with precision and certainty already
     coded by the database, and numpy converts the whole fetch in one call: a million events
@@ -403,7 +419,16 @@ def event_columns(
         .where(*_filter_conditions(connection, where))
         .order_by(events.c.start_lo, events.c.id)
     )
-    table = np.array(driver_rows(connection, query), dtype=_COLUMN_ROW)
+    if ids is None:
+        fetched = driver_rows(connection, query)
+    else:
+        fetched = [
+            row
+            for part in chunks(list(ids))
+            for row in driver_rows(connection, query.where(events.c.id.in_(part)))
+        ]
+        fetched.sort(key=operator.itemgetter(2, 0))
+    table = np.array(fetched, dtype=_COLUMN_ROW)
     lookup = np.zeros(max((row[0] for row in category_list), default=0) + 1, dtype=np.int32)
     for index, row in enumerate(category_list):
         lookup[row[0]] = index
@@ -428,12 +453,18 @@ def event_columns(
 
 
 def _actor_tuples(connection: Connection, ids: Sequence[str]) -> tuple[tuple[str, ...], ...]:
-    """Each event's actor names, in the events' order (one query, no join)."""
+    """Each event's actor names, in the events' order (one scan, or IN-lists for a few)."""
     names_by_id = dict(connection.execute(select(actors.c.id, actors.c.name)).all())
     by_event: dict[str, list[str]] = defaultdict(list)
-    links = connection.execute(
-        select(event_actors.c.event_id, event_actors.c.actor_id, event_actors.c.position)
-    ).all()
+    query = select(event_actors.c.event_id, event_actors.c.actor_id, event_actors.c.position)
+    if len(ids) > LARGE_BATCH:
+        links = driver_rows(connection, query)
+    else:
+        links = [
+            row
+            for part in chunks(list(ids))
+            for row in driver_rows(connection, query.where(event_actors.c.event_id.in_(part)))
+        ]
     links.sort(key=operator.itemgetter(0, 2))
     for event_id, actor_id, _position in links:
         by_event[event_id].append(names_by_id[actor_id])

@@ -6,7 +6,8 @@ the date reading of a row is computed when first shown and cached.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from bisect import insort
+from collections.abc import Callable, Collection, Sequence
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -79,6 +80,24 @@ class EventTableModel(QAbstractTableModel):
         self._icons = {}
         self._dates = {}
         self._sort_rows(*self._sort)
+        self.endResetModel()
+
+    def replace_rows(self, removed: Collection[str], rows: Sequence[EventRow]) -> None:
+        """Take out the rows of `removed` ids and put `rows` in at their sorted places:
+        an edit among a million rows without sorting them all again."""
+        gone = set(removed)
+        self.beginResetModel()
+        self._rows = [item for item in self._rows if item.id not in gone]
+        for event_id in gone:
+            self._dates.pop(event_id, None)
+        column, order = self._sort
+        if order == Qt.SortOrder.AscendingOrder:
+            key = self._sort_key(column)
+            for item in rows:
+                insort(self._rows, item, key=key)
+        else:
+            self._rows.extend(rows)
+            self._sort_rows(column, order)
         self.endResetModel()
 
     def row_of(self, event_id: str) -> int | None:
@@ -155,18 +174,19 @@ class EventTableModel(QAbstractTableModel):
 
     # ---- helpers -------------------------------------------------------------------------
 
-    def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
-        self._sort = (column, order)
-        keys = {
+    def _sort_key(self, column: int) -> Callable[[EventRow], tuple]:
+        keys: dict[int, Callable[[EventRow], tuple]] = {
             DATE: lambda r: (r.lower, r.upper, r.title.casefold()),
             TITLE: lambda r: (r.title.casefold(), r.lower),
             CATEGORY: lambda r: (self._category_rank.get(r.category, 1 << 30), r.lower),
             IMPORTANCE: lambda r: (r.importance, r.lower),
             CERTAINTY: lambda r: (_CERTAINTY_RANK.get(r.certainty, 99), r.lower),
         }
-        self._rows.sort(
-            key=keys.get(column, keys[DATE]), reverse=order == Qt.SortOrder.DescendingOrder
-        )
+        return keys.get(column, keys[DATE])
+
+    def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
+        self._sort = (column, order)
+        self._rows.sort(key=self._sort_key(column), reverse=order == Qt.SortOrder.DescendingOrder)
 
     def _date_text(self, item: EventRow) -> str:
         text = self._dates.get(item.id)
@@ -224,6 +244,16 @@ class EventTableView(QTableView):
         self._quiet = True
         try:
             self.table_model.set_rows(rows, categories)
+            self._select_rows(self.table_model.rows_of(keep), scroll=False)
+        finally:
+            self._quiet = False
+
+    def replace_rows(self, removed: Collection[str], rows: Sequence[EventRow]) -> None:
+        """`EventTableModel.replace_rows`, keeping the selected ids selected."""
+        keep = self.selected_ids()
+        self._quiet = True
+        try:
+            self.table_model.replace_rows(removed, rows)
             self._select_rows(self.table_model.rows_of(keep), scroll=False)
         finally:
             self._quiet = False

@@ -7,6 +7,7 @@ it pushes is never reported back). Every edit goes through the workspace's undo 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
@@ -47,6 +48,10 @@ from timeline_app.ui.theme import apply_theme
 from timeline_app.ui.worker import Job
 from timeline_app.ui.workspace import Workspace
 
+PATCH_FROM = 20_000
+"""Drawn events from which an edit patches the views instead of reloading them."""
+PATCH_AT_MOST = 1_000
+"""Changed events beyond which a full reload is simpler and no slower."""
 INTERCHANGE_FILES = "Timeline JSON (*.json);;Spreadsheet CSV (*.csv)"
 LANE_LABELS = (
     ("category", "Lanes by &Category"),
@@ -345,8 +350,12 @@ class MainWindow(QMainWindow):
         self.workspace.undo_stack.indexChanged.connect(self._on_stack_moved)
 
     # The workspace outlives the widgets while the window is torn down: stay quiet then.
-    def _on_events_changed(self, _ids: list[str]) -> None:
-        if not self._closed:
+    def _on_events_changed(self, ids: list[str]) -> None:
+        if self._closed:
+            return
+        if 0 < len(ids) <= PATCH_AT_MOST and len(self.timeline.canvas.columns) >= PATCH_FROM:
+            self.patch_events(ids)
+        else:
             self.reload_events()
 
     def _on_categories_changed(self) -> None:
@@ -395,6 +404,41 @@ class MainWindow(QMainWindow):
             self.timeline.setSelection(self._selected)
         finally:
             self._syncing = False
+        self._update_count()
+        self._update_actions()
+
+    def patch_events(self, ids: Sequence[str]) -> None:
+        """Bring a few changed events into both views without reading the others again.
+
+        Reading a million events takes seconds; an edit touches one. Falls back to a full
+        reload when the categories or the lane mode no longer match what is drawn.
+        """
+        with collector_paused():
+            catalog = self.workspace.catalog
+            drawn = self.timeline.canvas.columns
+            with_actors = self.settings.lane_mode() == "actor"
+            added = catalog.event_columns(with_actors=with_actors, ids=ids)
+            if (
+                added.category_names != drawn.category_names
+                or added.category_colours != drawn.category_colours
+                or with_actors != bool(drawn.actors)
+            ):
+                self.reload_events()
+                return
+            where = None if self.filter.is_empty else self.filter
+            rows = catalog.event_rows(where, ids=ids)
+            self.total_count = catalog.count_events()
+            self._syncing = True
+            try:
+                self.table.replace_rows(ids, rows)
+                self.shown_count = self.table.table_model.rowCount()
+                self.timeline.setEvents(drawn.patched(ids, added))
+                if where is not None:
+                    self.timeline.setFilter(self.table.table_model.ids())
+                self._selected = self.table.selected_ids()
+                self.timeline.setSelection(self._selected)
+            finally:
+                self._syncing = False
         self._update_count()
         self._update_actions()
 
