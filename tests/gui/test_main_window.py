@@ -84,3 +84,23 @@ def test_lanes_by_actor_read_the_actors_when_chosen(window):
     assert timeline.canvas.columns.actors
     assert "Russia" in timeline.laneNames()
     window.lane_actions["category"].trigger()
+
+
+def test_undoing_an_edit_after_undoing_a_later_move_is_no_conflict(window, messages) -> None:
+    from dataclasses import replace
+
+    from timeline_app.ui.commands import EditEventCommand, SetCategoryCommand
+
+    workspace = window.workspace
+    record = next(r for r in workspace.catalog.events() if r.title == "Gas swap talks")
+    edited = replace(record.to_draft(), title="Gas swap agreed")
+    workspace.run(EditEventCommand(workspace, record.id, edited, record.version))
+    workspace.run(SetCategoryCommand(workspace, [record.id], "Nuclear file"))
+    failures: list[str] = []
+    workspace.commandFailed.connect(failures.append)
+    workspace.undo_stack.undo()  # back to Energy: the version moves on
+    workspace.undo_stack.undo()  # the edit's undo must still apply
+    assert failures == []
+    assert workspace.catalog.event(record.id).title == "Gas swap talks"
+    workspace.undo_stack.redo()
+    assert workspace.catalog.event(record.id).title == "Gas swap agreed"

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoCommand
 
-from timeline_app.domain.errors import TimelineError
+from timeline_app.domain.errors import NotFoundError, TimelineError
 from timeline_app.domain.model import CategoryRecord, EventDraft, EventRecord
 from timeline_app.services.catalog import Catalog, MergeResult
 from timeline_app.services.interchange import Document, ImportResult, apply_import, undo_import
@@ -125,16 +125,29 @@ class EditEventCommand(ServiceCommand):
         else:
             assert self.before is not None
             self.after = self.catalog.update_event(
-                self.event_id, self.after.to_draft(), self.before.version
+                self.event_id, self.after.to_draft(), self._version_holding(self.before)
             )
         return [self.event_id]
 
     def revert(self) -> list[str]:
         assert self.before is not None and self.after is not None
         self.before = self.catalog.update_event(
-            self.event_id, self.before.to_draft(), self.after.version
+            self.event_id, self.before.to_draft(), self._version_holding(self.after)
         )
         return [self.event_id]
+
+    def _version_holding(self, expected: EventRecord) -> int:
+        """The version to overwrite: the stored one when it still holds `expected`'s content.
+
+        Later commands that were undone (a move to another category and back) leave the
+        content as this command left it but the version moved on; that is no conflict.
+        Content someone else changed keeps `expected.version`, so the save is refused.
+        """
+        try:
+            stored = self.catalog.event(self.event_id)
+        except NotFoundError:
+            return expected.version
+        return stored.version if stored.to_draft() == expected.to_draft() else expected.version
 
 
 class DeleteEventsCommand(ServiceCommand):
