@@ -475,18 +475,6 @@ def _actor_tuples(connection: Connection, ids: Sequence[str]) -> tuple[tuple[str
 # ---- writing -------------------------------------------------------------------------------
 
 
-def bulk_insert(connection: Connection, table: object, rows: list[dict]) -> None:
-    """Insert many rows given as dicts (every row with the same keys); see `insert_tuples`."""
-    if not rows:
-        return
-    columns = tuple(rows[0])
-    values = operator.itemgetter(*columns)
-    if len(columns) == 1:
-        insert_tuples(connection, table, columns, [(values(row),) for row in rows])
-    else:
-        insert_tuples(connection, table, columns, [values(row) for row in rows])
-
-
 COPY_THRESHOLD = 1_000
 """From this many rows on, PostgreSQL takes them through COPY: five times faster."""
 
@@ -530,10 +518,10 @@ def ensure_names(connection: Connection, table: object, wanted: Iterable[str]) -
         )
     missing = [name for name in wanted_list if name not in found]
     if missing:
-        values = [{"name": name} for name in missing]
         if table is actors:
-            values = [{"name": name, "kind": ""} for name in missing]
-        bulk_insert(connection, table, values)
+            insert_tuples(connection, table, ("name", "kind"), [(name, "") for name in missing])
+        else:
+            insert_tuples(connection, table, ("name",), [(name,) for name in missing])
         for part in chunks(missing):
             found.update(
                 dict(
