@@ -155,29 +155,19 @@ def _links(connection: Connection, ids: Sequence[str]) -> tuple[dict, dict, dict
         .join(sources, sources.c.id == event_sources.c.source_id)
         .order_by(event_sources.c.event_id, event_sources.c.position)
     )
-    if len(ids) > LARGE_BATCH:
+
+    def read(query: object, column: object) -> list[tuple]:
+        if len(ids) <= LARGE_BATCH:
+            return rows_for_ids(connection, query, column, ids)
         wanted = set(ids)
-        parts: Iterable[tuple[object, object, object]] = [(actor_query, tag_query, source_query)]
-    else:
-        wanted = None
-        parts = (
-            (
-                actor_query.where(event_actors.c.event_id.in_(part)),
-                tag_query.where(event_tags.c.event_id.in_(part)),
-                source_query.where(event_sources.c.event_id.in_(part)),
-            )
-            for part in chunks(list(ids))
-        )
-    for actor_part, tag_part, source_part in parts:
-        for event_id, name in driver_rows(connection, actor_part):
-            if wanted is None or event_id in wanted:
-                actor_map[event_id].append(name)
-        for event_id, name in driver_rows(connection, tag_part):
-            if wanted is None or event_id in wanted:
-                tag_map[event_id].append(name)
-        for row in driver_rows(connection, source_part):
-            if wanted is None or row[0] in wanted:
-                source_map[row[0]].append(SourceRef(*row[1:]))
+        return [row for row in driver_rows(connection, query) if row[0] in wanted]
+
+    for event_id, name in read(actor_query, event_actors.c.event_id):
+        actor_map[event_id].append(name)
+    for event_id, name in read(tag_query, event_tags.c.event_id):
+        tag_map[event_id].append(name)
+    for row in read(source_query, event_sources.c.event_id):
+        source_map[row[0]].append(SourceRef(*row[1:]))
     return actor_map, tag_map, source_map
 
 
@@ -211,8 +201,7 @@ def event_records(connection: Connection, ids: Sequence[str] | None = None) -> l
     if ids is None:
         rows = driver_rows(connection, query)
     else:
-        for part in chunks(list(ids)):
-            rows.extend(driver_rows(connection, query.where(events.c.id.in_(part))))
+        rows = rows_for_ids(connection, query, events.c.id, ids)
         rows.sort(key=lambda row: (row[9], row[1], row[0]))
     actor_map, tag_map, source_map = _links(connection, [row[0] for row in rows])
     return [
@@ -325,11 +314,7 @@ def event_rows(
     )
     if ids is None:
         return list(map(EventRow._make, driver_rows(connection, query)))
-    rows = [
-        EventRow._make(row)
-        for part in chunks(list(ids))
-        for row in driver_rows(connection, query.where(events.c.id.in_(part)))
-    ]
+    rows = list(map(EventRow._make, rows_for_ids(connection, query, events.c.id, ids)))
     rows.sort(key=lambda row: (row.lower, row.title))
     return rows
 
@@ -384,6 +369,17 @@ def driver_rows(connection: Connection, query: object) -> list[tuple]:
         cursor.close()
 
 
+def rows_for_ids(
+    connection: Connection, query: object, column: object, ids: Iterable[str]
+) -> list[tuple]:
+    """`driver_rows` of `query` narrowed to `column IN ids`, a chunk of ids at a time."""
+    return [
+        row
+        for part in chunks(list(ids))
+        for row in driver_rows(connection, query.where(column.in_(part)))  # type: ignore[attr-defined]
+    ]
+
+
 def event_columns(
     connection: Connection,
     where: EventFilter | None = None,
@@ -422,11 +418,7 @@ def event_columns(
     if ids is None:
         fetched = driver_rows(connection, query)
     else:
-        fetched = [
-            row
-            for part in chunks(list(ids))
-            for row in driver_rows(connection, query.where(events.c.id.in_(part)))
-        ]
+        fetched = rows_for_ids(connection, query, events.c.id, ids)
         fetched.sort(key=operator.itemgetter(2, 0))
     table = np.array(fetched, dtype=_COLUMN_ROW)
     lookup = np.zeros(max((row[0] for row in category_list), default=0) + 1, dtype=np.int32)
@@ -460,11 +452,7 @@ def _actor_tuples(connection: Connection, ids: Sequence[str]) -> tuple[tuple[str
     if len(ids) > LARGE_BATCH:
         links = driver_rows(connection, query)
     else:
-        links = [
-            row
-            for part in chunks(list(ids))
-            for row in driver_rows(connection, query.where(event_actors.c.event_id.in_(part)))
-        ]
+        links = rows_for_ids(connection, query, event_actors.c.event_id, ids)
     links.sort(key=operator.itemgetter(0, 2))
     for event_id, actor_id, _position in links:
         by_event[event_id].append(names_by_id[actor_id])
