@@ -4,7 +4,8 @@ Builds the file with the bulk insert path (synthetic events, 12 categories, two 
 each), then times: reading EventColumns as the window does for lanes by category (actors
 are read only for lanes by actor), handing them to the widget, and the first paint at
 1600×900. The baseline, measured in the same run, reads the same rows as ORM objects,
-which is what a naive loader would do.
+which is what a naive loader would do. Then the whole window: opening it on the file, one
+edit reaching both views (patched), and a full reload of both views for comparison.
 Run: python tests/benchmarks/bench_load.py [N]
 """
 
@@ -92,6 +93,42 @@ def first_paint(path: Path, app: QtWidgets.QApplication) -> tuple[float, float, 
     return loaded - began, painted - loaded, painted - began
 
 
+def window_times(path: Path, app: QtWidgets.QApplication) -> tuple[float, float, float]:
+    """Open the window, save one edit (patched into both views), then reload everything."""
+    from dataclasses import replace
+
+    from PySide6.QtCore import QSettings
+
+    from timeline_app.ui.commands import EditEventCommand
+    from timeline_app.ui.main_window import MainWindow
+
+    began = time.perf_counter()
+    catalog = Catalog(open_database(path))
+    settings = QSettings(str(path.with_suffix(".ini")), QSettings.Format.IniFormat)
+    window = MainWindow(catalog, settings=settings)
+    window.resize(1500, 950)
+    window.show()
+    app.processEvents()
+    window.grab()
+    opened = time.perf_counter() - began
+    middle = window.table.table_model.event_id(window.table.table_model.rowCount() // 2)
+    record = catalog.event(middle)
+    draft = replace(record.to_draft(), title="Edited in the benchmark", start="1999")
+    began = time.perf_counter()
+    window.workspace.run(EditEventCommand(window.workspace, middle, draft, record.version))
+    app.processEvents()
+    window.grab()
+    edited = time.perf_counter() - began
+    began = time.perf_counter()
+    window.reload_events()
+    app.processEvents()
+    window.grab()
+    reloaded = time.perf_counter() - began
+    window.close()
+    catalog.database.dispose()
+    return opened, edited, reloaded
+
+
 def orm_read(path: Path) -> float:
     database = open_database(path)
     began = time.perf_counter()
@@ -114,11 +151,15 @@ def main() -> None:
         read, paint, total = first_paint(path, app)
         rss = rss_mb()
         baseline = orm_read(path)
+        opened, edited, reloaded = window_times(path, app)
     print(f"{'case':<44}{'seconds':>9}")
     print(f"{'read EventColumns (lanes by category)':<44}{read:>9.2f}")
     print(f"{'hand to widget and first paint 1600×900':<44}{paint:>9.2f}")
     print(f"{'file to first paint':<44}{total:>9.2f}")
     print(f"{'baseline: ORM objects, read only':<44}{baseline:>9.2f}")
+    print(f"{'window: open and first paint':<44}{opened:>9.2f}")
+    print(f"{'window: one edit into both views':<44}{edited:>9.2f}")
+    print(f"{'window: full reload of both views':<44}{reloaded:>9.2f}")
     print(f"RSS after first paint: {rss:.0f} MB")
 
 
