@@ -96,6 +96,47 @@ def run(target: str | None) -> int:
 
     from timeline_app.ui.main_window import MainWindow
 
+    splash = opening_splash(catalog.count_events())
     window = MainWindow(catalog)
     window.show()
+    if splash is not None:
+        splash.finish(window)
     return app.exec()
+
+
+SPLASH_FROM = 100_000
+"""Events from which opening takes long enough (a second and more) to say so."""
+
+
+def opening_splash(event_count: int):  # -> QSplashScreen | None
+    """A small window saying what is being opened, shown while a large database loads."""
+    if event_count < SPLASH_FROM:
+        return None
+    from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+    from PySide6.QtWidgets import QApplication, QSplashScreen
+
+    from timeline_app import paths
+
+    pixmap = QPixmap(440, 120)
+    pixmap.fill(QColor("#FFFFFF"))
+    painter = QPainter(pixmap)
+    painter.setPen(QColor("#C8C8C8"))
+    painter.drawRect(0, 0, pixmap.width() - 1, pixmap.height() - 1)
+    QIcon(str(paths.icon_path())).paint(painter, 24, 28, 64, 64)
+    font = painter.font()
+    base_size = font.pointSizeF()
+    font.setPointSizeF(base_size * 1.3)
+    font.setBold(True)
+    painter.setFont(font)
+    painter.setPen(QColor("#222222"))
+    painter.drawText(108, 54, "timeline_app")
+    font.setPointSizeF(base_size)
+    font.setBold(False)
+    painter.setFont(font)
+    painter.setPen(QColor("#555555"))
+    painter.drawText(108, 80, f"Opening {event_count:,} events…")
+    painter.end()
+    splash = QSplashScreen(pixmap)
+    splash.show()
+    QApplication.processEvents()
+    return splash

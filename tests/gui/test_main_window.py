@@ -104,3 +104,13 @@ def test_undoing_an_edit_after_undoing_a_later_move_is_no_conflict(window, messa
     assert workspace.catalog.event(record.id).title == "Gas swap talks"
     workspace.undo_stack.redo()
     assert workspace.catalog.event(record.id).title == "Gas swap agreed"
+
+
+def test_a_large_database_says_it_is_opening(qtbot) -> None:
+    from timeline_app.app import SPLASH_FROM, opening_splash
+
+    assert opening_splash(SPLASH_FROM - 1) is None
+    splash = opening_splash(1_000_000)
+    qtbot.addWidget(splash)
+    assert splash.isVisible() and splash.pixmap().width() == 440
+    splash.close()

@@ -226,7 +226,7 @@ class FilterBar(QToolBar):
         self.search.selectAll()
 
     def set_count(self, shown: int, total: int) -> None:
-        self.count_label.setText(f"{shown} of {total}")
+        self.count_label.setText(f"{shown:,} of {total:,}")
 
     def clear(self) -> None:
         widgets = (self.search, self.importance, self.date_from, self.date_to)

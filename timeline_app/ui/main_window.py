@@ -460,7 +460,7 @@ class MainWindow(QMainWindow):
 
     def _update_count(self) -> None:
         noun = "event" if self.total_count == 1 else "events"
-        self.count_label.setText(f"showing {self.shown_count} of {self.total_count} {noun}")
+        self.count_label.setText(f"showing {self.shown_count:,} of {self.total_count:,} {noun}")
         self.filter_bar.set_count(self.shown_count, self.total_count)
 
     def _update_title(self) -> None:
@@ -709,7 +709,7 @@ class MainWindow(QMainWindow):
         added = len(getattr(result, "added_ids", ()))
         changed = len(getattr(result, "replaced", ()))
         self.statusBar().showMessage(
-            f"Imported: {added} added, {changed} changed — Undo takes it back", 8000
+            f"Imported: {added:,} added, {changed:,} changed — Undo takes it back", 8000
         )
 
     def choose_export(self) -> None:

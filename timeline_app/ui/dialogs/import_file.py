@@ -40,7 +40,7 @@ PREVIEW_LIMIT = 500
 
 
 def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+    return f"{count} {noun}" if count == 1 else f"{count:,} {noun}s"
 
 
 class ImportDialog(QDialog):
@@ -114,8 +114,8 @@ class ImportDialog(QDialog):
         plan = self.plan
         parts = [
             f"<b>{_plural(len(plan.added), 'event')}</b> to add",
-            f"<b>{len(plan.changed)}</b> to change",
-            f"{len(plan.unchanged)} unchanged",
+            f"<b>{len(plan.changed):,}</b> to change",
+            f"{len(plan.unchanged):,} unchanged",
         ]
         text = ", ".join(parts) + "."
         if plan.new_categories:
@@ -129,11 +129,11 @@ class ImportDialog(QDialog):
         for label, items in (("To add", plan.added), ("To change", plan.changed)):
             if not items:
                 continue
-            group = QTreeWidgetItem([f"{label} ({len(items)})", ""])
+            group = QTreeWidgetItem([f"{label} ({len(items):,})", ""])
             for event_id, title in items[:PREVIEW_LIMIT]:
                 group.addChild(QTreeWidgetItem([title, event_id]))
             if len(items) > PREVIEW_LIMIT:
-                group.addChild(QTreeWidgetItem([f"… and {len(items) - PREVIEW_LIMIT} more", ""]))
+                group.addChild(QTreeWidgetItem([f"… and {len(items) - PREVIEW_LIMIT:,} more", ""]))
             self.preview.addTopLevelItem(group)
             group.setExpanded(True)
         self.preview.setVisible(self.preview.topLevelItemCount() > 0)
