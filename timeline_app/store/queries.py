@@ -124,11 +124,7 @@ def era_records(connection: Connection) -> list[EraRecord]:
 
 
 def _links(connection: Connection, ids: Sequence[str]) -> tuple[dict, dict, dict]:
-    """Actor names, tag names and source refs of each event, in their stored order.
-
-    Up to LARGE_BATCH events are read by IN-lists; beyond that one scan of each link table
-    (kept to the wanted events here) is far cheaper: an export reads them all.
-    """
+    """Actor names, tag names and source refs of each event, in their stored order."""
     actor_map: dict[str, list[str]] = defaultdict(list)
     tag_map: dict[str, list[str]] = defaultdict(list)
     source_map: dict[str, list[SourceRef]] = defaultdict(list)
@@ -155,18 +151,11 @@ def _links(connection: Connection, ids: Sequence[str]) -> tuple[dict, dict, dict
         .join(sources, sources.c.id == event_sources.c.source_id)
         .order_by(event_sources.c.event_id, event_sources.c.position)
     )
-
-    def read(query: object, column: object) -> list[tuple]:
-        if len(ids) <= LARGE_BATCH:
-            return rows_for_ids(connection, query, column, ids)
-        wanted = set(ids)
-        return [row for row in driver_rows(connection, query) if row[0] in wanted]
-
-    for event_id, name in read(actor_query, event_actors.c.event_id):
+    for event_id, name in rows_for_ids(connection, actor_query, event_actors.c.event_id, ids):
         actor_map[event_id].append(name)
-    for event_id, name in read(tag_query, event_tags.c.event_id):
+    for event_id, name in rows_for_ids(connection, tag_query, event_tags.c.event_id, ids):
         tag_map[event_id].append(name)
-    for row in read(source_query, event_sources.c.event_id):
+    for row in rows_for_ids(connection, source_query, event_sources.c.event_id, ids):
         source_map[row[0]].append(SourceRef(*row[1:]))
     return actor_map, tag_map, source_map
 
@@ -372,10 +361,18 @@ def driver_rows(connection: Connection, query: object) -> list[tuple]:
 def rows_for_ids(
     connection: Connection, query: object, column: object, ids: Iterable[str]
 ) -> list[tuple]:
-    """`driver_rows` of `query` narrowed to `column IN ids`, a chunk of ids at a time."""
+    """`driver_rows` of `query` narrowed to the rows whose `column` (its first) is in `ids`.
+
+    Up to LARGE_BATCH ids go as IN-lists, a chunk at a time; beyond that one scan, kept to
+    the wanted ids here, is far cheaper (a bulk import or an export asks for them all).
+    """
+    id_list = list(ids)
+    if len(id_list) > LARGE_BATCH:
+        wanted = set(id_list)
+        return [row for row in driver_rows(connection, query) if row[0] in wanted]
     return [
         row
-        for part in chunks(list(ids))
+        for part in chunks(id_list)
         for row in driver_rows(connection, query.where(column.in_(part)))  # type: ignore[attr-defined]
     ]
 
@@ -449,10 +446,7 @@ def _actor_tuples(connection: Connection, ids: Sequence[str]) -> tuple[tuple[str
     names_by_id = dict(connection.execute(select(actors.c.id, actors.c.name)).all())
     by_event: dict[str, list[str]] = defaultdict(list)
     query = select(event_actors.c.event_id, event_actors.c.actor_id, event_actors.c.position)
-    if len(ids) > LARGE_BATCH:
-        links = driver_rows(connection, query)
-    else:
-        links = rows_for_ids(connection, query, event_actors.c.event_id, ids)
+    links = rows_for_ids(connection, query, event_actors.c.event_id, ids)
     links.sort(key=operator.itemgetter(0, 2))
     for event_id, actor_id, _position in links:
         by_event[event_id].append(names_by_id[actor_id])
@@ -572,33 +566,12 @@ def write_links(
 def upsert_sources(connection: Connection, refs: Iterable[SourceRef]) -> None:
     """Insert new sources and update changed ones, by id (every ref must carry an id)."""
     wanted = {ref.id: ref for ref in refs if ref.id}
-    existing: dict[str, tuple] = {}
-    ids = sorted(wanted)
-    if len(ids) > LARGE_BATCH:
-        # One scan beats hundreds of IN-list queries for a bulk import.
-        for row in connection.execute(
-            select(
-                sources.c.id,
-                sources.c.title,
-                sources.c.url,
-                sources.c.publisher,
-                sources.c.published,
-            )
-        ):
-            if row[0] in wanted:
-                existing[row[0]] = tuple(row[1:])
-        ids = []
-    for part in chunks(ids):
-        for row in connection.execute(
-            select(
-                sources.c.id,
-                sources.c.title,
-                sources.c.url,
-                sources.c.publisher,
-                sources.c.published,
-            ).where(sources.c.id.in_(part))
-        ):
-            existing[row[0]] = tuple(row[1:])
+    query = select(
+        sources.c.id, sources.c.title, sources.c.url, sources.c.publisher, sources.c.published
+    )
+    existing = {
+        row[0]: tuple(row[1:]) for row in rows_for_ids(connection, query, sources.c.id, wanted)
+    }
     new_rows = []
     for source_id, ref in wanted.items():
         values = (ref.title, ref.url, ref.publisher, ref.published)
@@ -725,20 +698,6 @@ def delete_event_rows(connection: Connection, ids: Sequence[str]) -> int:
 
 
 def existing_event_versions(connection: Connection, ids: Sequence[str]) -> dict[str, int]:
-    """Versions of those of `ids` that are stored (one scan for a bulk import)."""
-    found: dict[str, int] = {}
-    if len(ids) > LARGE_BATCH:
-        wanted = set(ids)
-        for event_id, version in connection.execute(select(events.c.id, events.c.version)):
-            if event_id in wanted:
-                found[event_id] = version
-        return found
-    for part in chunks(list(ids)):
-        found.update(
-            dict(
-                connection.execute(
-                    select(events.c.id, events.c.version).where(events.c.id.in_(part))
-                ).all()
-            )
-        )
-    return found
+    """Versions of those of `ids` that are stored."""
+    query = select(events.c.id, events.c.version)
+    return dict(rows_for_ids(connection, query, events.c.id, ids))  # type: ignore[arg-type]
