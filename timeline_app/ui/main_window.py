@@ -7,7 +7,8 @@ it pushes is never reported back). Every edit goes through the workspace's undo 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
@@ -392,20 +393,13 @@ class MainWindow(QMainWindow):
         rows = catalog.event_rows(where)
         self.total_count = catalog.count_events()
         self.shown_count = len(rows)
-        self._syncing = True
-        try:
+        with self._refilling_views():
             self.table.set_rows(rows, categories)
             # Actors are read only when lanes are by actor: half the load at a million.
             with_actors = self.settings.lane_mode() == "actor"
             self.timeline.setEvents(catalog.event_columns(with_actors=with_actors))
             self.timeline.setEras(catalog.eras())
             self.timeline.setFilter(None if where is None else [row.id for row in rows])
-            self._selected = self.table.selected_ids()
-            self.timeline.setSelection(self._selected)
-        finally:
-            self._syncing = False
-        self._update_count()
-        self._update_actions()
 
     def patch_events(self, ids: Sequence[str]) -> None:
         """Bring a few changed events into both views without reading the others again.
@@ -428,29 +422,29 @@ class MainWindow(QMainWindow):
             where = None if self.filter.is_empty else self.filter
             rows = catalog.event_rows(where, ids=ids)
             self.total_count = catalog.count_events()
-            self._syncing = True
-            try:
+            with self._refilling_views():
                 self.table.replace_rows(ids, rows)
                 self.shown_count = self.table.table_model.rowCount()
                 self.timeline.setEvents(drawn.patched(ids, added))
                 if where is not None:
                     self.timeline.setFilter(self.table.table_model.ids())
-                self._selected = self.table.selected_ids()
-                self.timeline.setSelection(self._selected)
-            finally:
-                self._syncing = False
-        self._update_count()
-        self._update_actions()
 
     def set_filter(self, where: EventFilter) -> None:
         self.filter = where
         catalog = self.workspace.catalog
         rows = catalog.event_rows(None if where.is_empty else where)
         self.shown_count = len(rows)
-        self._syncing = True
-        try:
+        with self._refilling_views():
             self.table.set_rows(rows, catalog.categories())
             self.timeline.setFilter(None if where.is_empty else [row.id for row in rows])
+
+    @contextmanager
+    def _refilling_views(self) -> Iterator[None]:
+        """Refill the table and the timeline inside; their selection signals stay quiet, and
+        afterwards the table's selection is shown in the timeline and the counts updated."""
+        self._syncing = True
+        try:
+            yield
             self._selected = self.table.selected_ids()
             self.timeline.setSelection(self._selected)
         finally:
