@@ -4,7 +4,7 @@ import pytest
 
 from timeline_app.domain.errors import ValidationError
 from timeline_app.domain.model import EventDraft, SourceRef
-from timeline_app.domain.rules import check_url, validate_event
+from timeline_app.domain.rules import check_text, check_url, validate_event
 
 GOOD = EventDraft(title="Treaty signed", start="2025-01-17", category="Diplomacy & treaties")
 
@@ -90,3 +90,25 @@ def test_only_http_urls_are_accepted(url):
 )
 def test_http_urls_with_a_host_pass_unchanged(url):
     assert check_url("url", f"  {url} ") == url
+
+
+@pytest.mark.parametrize(
+    ("value", "required", "result"),
+    [
+        ("  Treaty ", True, "Treaty"),
+        (None, False, ""),
+        ("   ", False, ""),
+        (5, True, "must be text, not int"),
+        (None, True, "must be text, not NoneType"),
+        ("   ", True, "must not be empty"),
+        ("a\x00b", True, "contains a NUL character"),
+        ("x" * 11, False, "is 11 characters long; the limit is 10"),
+    ],
+)
+def test_check_text_cleans_or_names_the_problem(value, required, result):
+    if result.startswith(("must", "contains", "is ")):
+        with pytest.raises(ValidationError) as caught:
+            check_text("title", value, limit=10, required=required)
+        assert caught.value.field == "title" and caught.value.message == result
+    else:
+        assert check_text("title", value, limit=10, required=required) == result
