@@ -12,6 +12,7 @@ from collections.abc import Collection, Sequence
 from timeline_app.domain.dates import DateSpan, parse_date, parse_span
 from timeline_app.domain.errors import DateError, ValidationError
 from timeline_app.domain.model import (
+    CERTAINTY_OF_VALUE,
     IMPORTANCE_MAX,
     IMPORTANCE_MIN,
     Certainty,
@@ -68,13 +69,10 @@ def check_importance(value: object) -> int:
     return value
 
 
-_CERTAINTIES = {certainty.value: certainty for certainty in Certainty}
-
-
 def check_certainty(value: object) -> Certainty:
-    found = _CERTAINTIES.get(value) if isinstance(value, str) else None
+    found = CERTAINTY_OF_VALUE.get(value) if isinstance(value, str) else None
     if found is None:
-        allowed = ", ".join(_CERTAINTIES)
+        allowed = ", ".join(CERTAINTY_OF_VALUE)
         raise ValidationError("certainty", f"{value!r} is not one of {allowed}")
     return found
 

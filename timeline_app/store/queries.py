@@ -19,8 +19,8 @@ from sqlalchemy import Connection, and_, case, delete, func, or_, select, text, 
 
 from timeline_app.domain.columns import CERTAINTY_CODES, PRECISION_CODES, EventColumns
 from timeline_app.domain.model import (
+    CERTAINTY_OF_VALUE,
     CategoryRecord,
-    Certainty,
     EraRecord,
     EventFilter,
     EventRecord,
@@ -160,9 +160,6 @@ def _links(connection: Connection, ids: Sequence[str]) -> tuple[dict, dict, dict
     return actor_map, tag_map, source_map
 
 
-_CERTAINTY_OF = {certainty.value: certainty for certainty in Certainty}
-
-
 def event_records(connection: Connection, ids: Sequence[str] | None = None) -> list[EventRecord]:
     """Full records, with actors, tags and sources, ordered by start (all when ids is None)."""
     query = (
@@ -201,7 +198,7 @@ def event_records(connection: Connection, ids: Sequence[str] | None = None) -> l
             end=row[3],
             category=row[4],
             importance=row[5],
-            certainty=_CERTAINTY_OF[row[6]],
+            certainty=CERTAINTY_OF_VALUE[row[6]],
             description=row[7],
             location=row[8],
             actors=tuple(actor_map[row[0]]),
@@ -654,10 +651,11 @@ def indexes_set_aside(connection: Connection, rows_to_add: int) -> Iterator[None
     caller's transaction, so a failure brings the indexes back with the rollback. Elsewhere,
     and for small batches, nothing changes.
     """
-    if connection.dialect.name != "sqlite" or rows_to_add < BULK_FTS_THRESHOLD:
-        yield
-        return
-    if rows_to_add < count_events(connection):
+    if (
+        connection.dialect.name != "sqlite"
+        or rows_to_add < BULK_FTS_THRESHOLD
+        or rows_to_add < count_events(connection)
+    ):
         yield
         return
     marks = ", ".join("?" * len(LINKED_TABLES))
