@@ -2,6 +2,21 @@
 
 from __future__ import annotations
 
+QUOTE_LIMIT = 80
+"""At most this many characters of a bad value are quoted in a message: a 4 KB cell or a
+100,000-character line must not become the error line."""
+
+
+def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """`repr(value)` for an error message, cut to about `limit` characters with an ellipsis.
+
+    Lone surrogates and control characters come out escaped, so the line can always be printed.
+    """
+    if isinstance(value, str) and len(value) > limit:
+        return repr(value[:limit]) + "…"
+    text = repr(value)
+    return text if len(text) <= limit + 2 else text[:limit] + "…"
+
 
 class TimelineError(Exception):
     """Base of every error the app reports to a user as one clear line."""
