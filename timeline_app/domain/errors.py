@@ -14,7 +14,10 @@ def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
     """
     if isinstance(value, str) and len(value) > limit:
         return repr(value[:limit]) + "…"
-    text = repr(value)
+    try:
+        text = repr(value)
+    except ValueError:  # an integer past Python's 4,300-digit conversion limit
+        return f"a number of more than {limit} digits"
     return text if len(text) <= limit + 2 else text[:limit] + "…"
 
 
