@@ -8,7 +8,7 @@ from timeline_app.ui.main_window import MainWindow
 
 
 def test_opens_with_title_menus_and_count(window, db_path) -> None:
-    assert window.windowTitle() == f"timeline_app — {db_path.resolve()}"
+    assert window.windowTitle() == str(db_path.resolve())
     menus = [action.text().replace("&", "") for action in window.menuBar().actions()]
     assert menus == ["File", "Edit", "View", "Help"]
     file_items = [a.text().replace("&", "") for a in window.file_menu.actions() if a.text()]
@@ -114,3 +114,14 @@ def test_a_large_database_says_it_is_opening(qtbot) -> None:
     qtbot.addWidget(splash)
     assert splash.isVisible() and splash.pixmap().width() == 440
     splash.close()
+
+
+def test_the_title_a_user_sees_names_the_app_once(window, qapp) -> None:
+    """Qt appends the display name that the app sets at start to every window title."""
+    previous = qapp.applicationDisplayName()
+    qapp.setApplicationDisplayName("timeline_app")
+    try:
+        shown = f"{window.windowTitle()} — {qapp.applicationDisplayName()}"
+        assert shown.count("timeline_app") == 1, shown
+    finally:
+        qapp.setApplicationDisplayName(previous)

@@ -458,7 +458,8 @@ class MainWindow(QMainWindow):
         self.filter_bar.set_count(self.shown_count, self.total_count)
 
     def _update_title(self) -> None:
-        self.setWindowTitle(f"timeline_app — {self.workspace.catalog.database.location}")
+        """The database shown; Qt appends the application's display name ("— timeline_app")."""
+        self.setWindowTitle(self.workspace.catalog.database.location)
 
     def _update_actions(self) -> None:
         count = len(self._selected)
