@@ -75,3 +75,11 @@ def test_a_file_that_is_not_elf_lists_no_libraries(tmp_path):
     truncated = tmp_path / "truncated.so"
     truncated.write_bytes((qt_folder() / "plugins/platforms/libqxcb.so").read_bytes()[:100])
     assert elf_needed(truncated) == []
+
+
+def test_the_readme_install_line_names_every_package_the_check_can_ask_for():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    line = next(line for line in readme.splitlines() if line.startswith("sudo apt-get install"))
+    assert set(X11_PACKAGES.values()) | {"python3-venv"} <= set(line.split()[3:])
