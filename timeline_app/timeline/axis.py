@@ -16,6 +16,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
+from timeline_app.timeline.guarded import guarded_paint
 from timeline_app.timeline.theme import LIGHT, Theme
 
 HOUR = 3600.0
@@ -273,6 +274,7 @@ class DateAxis(pg.AxisItem):
         lower, upper = self.range
         return date_ticks(float(lower), float(upper), float(self.width()))
 
+    @guarded_paint
     def paint(self, painter: QtGui.QPainter, *args: object) -> None:
         painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
         painter.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)

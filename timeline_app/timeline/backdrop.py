@@ -11,6 +11,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
 from timeline_app.timeline.axis import date_ticks, today_seconds
+from timeline_app.timeline.guarded import guarded_paint
 from timeline_app.timeline.primitives import draw_lines
 
 
@@ -26,6 +27,7 @@ class BackdropItem(pg.GraphicsObject):
         width, height = self._canvas.size()
         return QtCore.QRectF(0, 0, width, height)
 
+    @guarded_paint
     def paint(self, painter: QtGui.QPainter, *args: object) -> None:
         canvas = self._canvas
         theme = canvas.theme

@@ -15,6 +15,7 @@ from PySide6 import QtCore, QtGui
 
 from timeline_app.domain.model import EraRecord
 from timeline_app.domain.palette import is_colour
+from timeline_app.timeline.guarded import guarded_paint
 from timeline_app.timeline.layout import ERA_BAR_HEIGHT, ERA_ROW_HEIGHT
 
 BAND_ALPHA_LIGHT = 9
@@ -95,6 +96,7 @@ class ErasItem(pg.GraphicsObject):
                         return era
         return None
 
+    @guarded_paint
     def paint(self, painter: QtGui.QPainter, *args: object) -> None:
         canvas = self._canvas
         if not canvas.eras.groups:

@@ -22,6 +22,7 @@ from timeline_app.domain.columns import EventColumns
 from timeline_app.domain.errors import TimelineError
 from timeline_app.domain.model import CERTAINTY_ORDER, EraRecord
 from timeline_app.timeline.axis import format_range
+from timeline_app.timeline.guarded import paint_failures
 from timeline_app.timeline.markers import draw_marker
 from timeline_app.timeline.theme import Theme, mark_colour, theme_named
 from timeline_app.timeline.view import TimelineState, render_timeline
@@ -157,7 +158,19 @@ def paint_page(
 ) -> list[tuple[float, float, float, float]]:
     """Paint the whole page — header, chart, legend, footer — into `page`.
 
-    Returns the chart's placed title rectangles (in the chart's layout pixels)."""
+    Returns the chart's placed title rectangles (in the chart's layout pixels). A part of the
+    chart that fails to draw makes this raise TimelineError: an image with a blank part is
+    never written as if it were whole."""
+    with paint_failures() as failures:
+        labels = _paint_page(painter, page, state, options)
+    if failures:
+        raise TimelineError(f"the image could not be drawn: {failures[0]}")
+    return labels
+
+
+def _paint_page(
+    painter: QtGui.QPainter, page: QtCore.QRectF, state: TimelineState, options: ExportOptions
+) -> list[tuple[float, float, float, float]]:
     theme: Theme = theme_named(options.theme)
     scale = _scale(page.width(), page.height())
     margin = 28 * scale

@@ -7,6 +7,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
+from timeline_app.timeline.guarded import guarded_paint
 from timeline_app.timeline.layout import ERA_BAR_HEIGHT
 from timeline_app.timeline.theme import mark_colour
 
@@ -49,6 +50,7 @@ class LaneHeader(pg.GraphicsWidget):
         wanted = self._LEFT + min(longest, self.MAX_NAME_WIDTH + self._SWATCH) + self._RIGHT
         return float(max(self.WIDTH, int(np.ceil(wanted))))
 
+    @guarded_paint
     def paint(self, painter: QtGui.QPainter, *args: object) -> None:
         canvas = self._canvas
         theme = canvas.theme

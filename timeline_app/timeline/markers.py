@@ -29,6 +29,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
 from timeline_app.domain.palette import FALLBACK_COLOUR, is_colour
+from timeline_app.timeline.guarded import guarded_paint
 from timeline_app.timeline.labels import (
     FLAG_OFFSET,
     MAX_CANDIDATES,
@@ -572,6 +573,7 @@ class EventsItem(pg.GraphicsObject):
         return image, {int(lane): row for row, lane in enumerate(dense_lanes.tolist())}
 
     # -- painting ---------------------------------------------------------------------------
+    @guarded_paint
     def paint(self, painter: QtGui.QPainter, *args: object) -> None:
         canvas = self._canvas
         frame = self.frame()

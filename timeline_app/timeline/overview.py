@@ -8,6 +8,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from timeline_app.timeline.axis import date_ticks
+from timeline_app.timeline.guarded import guarded_paint
 from timeline_app.timeline.theme import LIGHT, Theme
 
 
@@ -47,6 +48,7 @@ class _HistogramItem(pg.GraphicsObject):
     def boundingRect(self) -> QtCore.QRectF:
         return QtCore.QRectF(0, 0, self._box.width(), self._box.height())
 
+    @guarded_paint
     def paint(self, painter: QtGui.QPainter, *args: object) -> None:
         strip = self._strip
         theme = strip.theme

@@ -47,6 +47,7 @@ from timeline_app.timeline.axis import YEAR, DateAxis, format_instant, format_ra
 from timeline_app.timeline.backdrop import BackdropItem
 from timeline_app.timeline.canvas import Canvas
 from timeline_app.timeline.eras import ErasItem
+from timeline_app.timeline.guarded import guarded_paint
 from timeline_app.timeline.lane_header import LaneHeader
 from timeline_app.timeline.lanes import LANE_MODES
 from timeline_app.timeline.markers import VECTOR_ENGINES, EventsItem, Hit, draw_marker
@@ -164,6 +165,7 @@ class _LegendCorner(pg.GraphicsWidget):
     def boundingRect(self) -> QtCore.QRectF:
         return QtCore.QRectF(0, 0, self.width(), self.height())
 
+    @guarded_paint
     def paint(self, painter: QtGui.QPainter, *args: object) -> None:
         theme = self._canvas.theme
         painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
