@@ -61,6 +61,8 @@ class ExportOptions:
     lane_mode: str = "category"
     credit: str = DEFAULT_CREDIT
     show_legend: bool = True
+    exported_on: dt.date | None = None
+    """The date in the footer's "Exported …" line; None is today (UTC)."""
 
     def checked(self) -> ExportOptions:
         """The same options, or TimelineError naming the first value out of range."""
@@ -222,7 +224,8 @@ def _paint_page(
     baseline = page.bottom() - margin * 0.45
     credit = metrics.elidedText(options.credit, QtCore.Qt.TextElideMode.ElideRight, width * 0.7)
     painter.drawText(QtCore.QPointF(left, baseline), credit)
-    stamp = f"Exported {dt.datetime.now(dt.UTC):%d %B %Y} · timeline_app"
+    exported_on = options.exported_on or dt.datetime.now(dt.UTC).date()
+    stamp = f"Exported {exported_on:%d %B %Y} · timeline_app"
     painter.drawText(
         QtCore.QPointF(left + width - metrics.horizontalAdvance(stamp), baseline), stamp
     )
