@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +22,33 @@ def _isolated_data_dir(
 ) -> None:
     """No test ever touches the user's real data folder."""
     monkeypatch.setenv("TIMELINE_APP_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+
+
+def _open_windows() -> list[object]:
+    """Visible top-level windows (tooltips and popup menus aside), where Qt is in use."""
+    widgets = sys.modules.get("PySide6.QtWidgets")
+    if widgets is None or widgets.QApplication.instance() is None:
+        return []
+    flags = sys.modules["PySide6.QtCore"].Qt.WindowType
+    return [
+        widget
+        for widget in widgets.QApplication.topLevelWidgets()
+        if widget.isVisible() and widget.windowType() not in (flags.ToolTip, flags.Popup)
+    ]
+
+
+@pytest.fixture(autouse=True)
+def _no_windows_left_open() -> Iterator[None]:
+    """A test that leaves a window open fails: in the app that window would be a leak, and
+    here it would leak into the next test. Torn down after pytest-qt closes its widgets."""
+    before = {id(widget) for widget in _open_windows()}
+    yield
+    left = [widget for widget in _open_windows() if id(widget) not in before]
+    for widget in left:
+        widget.close()
+    if left:
+        names = ", ".join(sorted(f"{type(w).__name__} {w.windowTitle()!r}" for w in left))
+        pytest.fail(f"the test left windows open: {names}")
 
 
 def _pg_schema_url() -> Iterator[str]:
