@@ -530,7 +530,8 @@ def _sqlite_problem(error: sqlite3.Error, subject: str) -> str:
     detail = str(error)
     if code in (_SQLITE_BUSY, _SQLITE_LOCKED):
         return (
-            f"{subject} is locked by another program (waited {BUSY_TIMEOUT_MS // 1000} s); "
+            f"{subject} is locked by another program "
+            f"(waited {_format_seconds(BUSY_TIMEOUT_MS / 1000)}); "
             "try again when it has finished"
         )
     if code == _SQLITE_READONLY:
@@ -552,6 +553,17 @@ _POSTGRES_SERVER = re.compile(
 )
 
 
+def _tables_named(statement: str | None) -> str:
+    """' for events' (or ' for categories or events') from the SQL that failed, so a lock
+    message says what it waited for; empty when the statement is not known."""
+    tables = sorted(set(_POSTGRES_TABLE.findall(statement or "")))
+    if not tables:
+        return ""
+    if len(tables) == 1:
+        return f" for {tables[0]}"
+    return f" for {', '.join(tables[:-1])} or {tables[-1]}"
+
+
 def _postgres_problem(
     error: Exception,
     *,
@@ -563,17 +575,16 @@ def _postgres_problem(
     """One line for a psycopg failure, by SQLSTATE where the server gave one."""
     sqlstate = getattr(error, "sqlstate", None)
     first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    table_match = _POSTGRES_TABLE.search(statement or "")
-    table = table_match.group(1) if table_match else "a table"
+    waited_for = _tables_named(statement)
     timeouts = postgres_timeouts()
     if sqlstate == "55P03":
         return (
             f"the database is locked by another session (waited "
-            f"{_format_seconds(timeouts.lock)} for {table}); try again"
+            f"{_format_seconds(timeouts.lock)}{waited_for}); try again"
         )
     if sqlstate == "57014" and "statement timeout" in first_line:
         return (
-            f"the database took longer than {_format_seconds(timeouts.statement)} on {table} "
+            f"the database took longer than {_format_seconds(timeouts.statement)}{waited_for} "
             "and the statement was cancelled; try again, or raise TIMELINE_PG_STATEMENT_TIMEOUT"
         )
     if sqlstate in ("40P01", "40001"):
