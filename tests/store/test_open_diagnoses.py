@@ -258,3 +258,15 @@ def test_postgresql_sessions_carry_the_lock_and_statement_timeouts(pg_target, mo
             assert connection.execute(text("SHOW search_path")).scalar().startswith("t_")
     finally:
         database.dispose()
+
+
+def test_a_line_break_in_a_path_does_not_split_the_message(tmp_path):
+    target = tmp_path / "two\nlines.sqlite"
+    with pytest.raises(MissingDatabaseError) as caught:
+        open_database(target, create=False)
+    assert "\n" not in str(caught.value) and "two\\nlines.sqlite" in str(caught.value)
+
+
+def test_unresolvable_host_is_a_connection_problem():
+    with pytest.raises(SchemaError, match=r"^cannot connect to no-such-host\.invalid:5432: "):
+        open_database(f"postgresql+psycopg://user:{PASSWORD}@no-such-host.invalid/db")

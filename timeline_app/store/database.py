@@ -139,10 +139,16 @@ class _Target:
     given: bool = True
 
 
+def _shown(location: str) -> str:
+    """A location as it goes into a one-line message: quoted when it holds a line break or
+    another character that would not print as itself."""
+    return location if location.isprintable() else quoted(location)
+
+
 def _resolve(target: str | Path | None) -> _Target:
     if target is None:
         path = paths.default_database_path()
-        return _Target(str(path), sqlite_path=path, given=False)
+        return _Target(_shown(str(path)), sqlite_path=path, given=False)
     text_target = str(target)
     if not text_target.strip():
         raise SchemaError(f"the database location is empty; use {SUPPORTED_LOCATIONS}")
@@ -154,7 +160,7 @@ def _resolve(target: str | Path | None) -> _Target:
             path = Path(text_target).expanduser().resolve()
         except RuntimeError as error:  # ~nosuchuser
             raise SchemaError(f"{quoted(text_target)}: {error}") from None
-        return _Target(str(path), sqlite_path=path)
+        return _Target(_shown(str(path)), sqlite_path=path)
     return _resolve_url(text_target)
 
 
@@ -170,13 +176,13 @@ def _resolve_url(text_target: str) -> _Target:
     backend, _, driver = url.drivername.partition("+")
     if backend in ("postgresql", "postgres") and driver in ("", "psycopg"):
         url = url.set(drivername="postgresql+psycopg")  # psycopg 3 is the driver we ship
-        return _Target(url.render_as_string(hide_password=True), url=url)
+        return _Target(_shown(url.render_as_string(hide_password=True)), url=url)
     if backend == "sqlite" and driver in ("", "pysqlite"):
         if url.database in (None, "", ":memory:"):
             return _Target("a database in memory", url=url)
         path = Path(url.database).expanduser().resolve()
-        return _Target(str(path), sqlite_path=path)
-    location = url.render_as_string(hide_password=True)
+        return _Target(_shown(str(path)), sqlite_path=path)
+    location = _shown(url.render_as_string(hide_password=True))
     if backend in ("postgresql", "postgres", "sqlite"):
         problem = f"the {driver} driver is not supported"
     else:
@@ -280,25 +286,26 @@ def _unreachable_reason(path: Path) -> str:
     """Why `path` cannot be reached: the first folder on the way that cannot be entered."""
     for folder in reversed(path.parents):
         if folder.exists() and not os.access(folder, os.X_OK):
-            return f"cannot enter the folder {folder}"
+            return f"cannot enter the folder {_shown(str(folder))}"
     return "cannot reach the file"
 
 
 def _inspect_sqlite_file(path: Path) -> _SqliteFile:
     """Read-only look at a file, leaving nothing beside it. Raises SchemaError for anything that
     is not a missing or empty file, an empty database, or one of ours this version can open."""
+    name = _shown(str(path))
     try:
         status = path.stat()
     except FileNotFoundError:
         return _SqliteFile(holds_database=False, stamped=frozenset())
     except PermissionError:
         raise SchemaError(
-            f"cannot open {path}: permission denied ({_unreachable_reason(path)})"
+            f"cannot open {name}: permission denied ({_unreachable_reason(path)})"
         ) from None
     except OSError as error:
-        raise SchemaError(f"cannot open {path}: {error.strerror}") from None
+        raise SchemaError(f"cannot open {name}: {error.strerror}") from None
     if stat.S_ISDIR(status.st_mode):
-        raise SchemaError(f"{path} is a folder, not a database file")
+        raise SchemaError(f"{name} is a folder, not a database file")
     if status.st_size == 0:
         return _SqliteFile(holds_database=False, stamped=frozenset())
     try:
@@ -306,12 +313,12 @@ def _inspect_sqlite_file(path: Path) -> _SqliteFile:
             header = handle.read(len(SQLITE_HEADER))
     except PermissionError:
         raise SchemaError(
-            f"cannot open {path}: permission denied (no read permission on the file)"
+            f"cannot open {name}: permission denied (no read permission on the file)"
         ) from None
     except OSError as error:
-        raise SchemaError(f"cannot open {path}: {error.strerror}") from None
+        raise SchemaError(f"cannot open {name}: {error.strerror}") from None
     if header != SQLITE_HEADER:
-        raise SchemaError(f"{path} is not a timeline database (not an SQLite file); left unchanged")
+        raise SchemaError(f"{name} is not a timeline database (not an SQLite file); left unchanged")
     uri = _sqlite_uri(path, immutable=not _journal_present(path))
     try:
         connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
@@ -320,11 +327,11 @@ def _inspect_sqlite_file(path: Path) -> _SqliteFile:
                 row[0]
                 for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
             }
-            stamped = _check_ours(str(path), tables, lambda sql: connection.execute(sql).fetchall())
+            stamped = _check_ours(name, tables, lambda sql: connection.execute(sql).fetchall())
         finally:
             connection.close()
     except sqlite3.Error as error:
-        raise SchemaError(f"{_sqlite_problem(error, str(path))}; left unchanged") from error
+        raise SchemaError(f"{_sqlite_problem(error, name)}; left unchanged") from error
     return _SqliteFile(holds_database=bool(tables), stamped=stamped)
 
 
@@ -340,7 +347,7 @@ def _read_only_reason(path: Path) -> str | None:
         return "no write permission on the file"
     if not os.access(folder, os.W_OK):
         return (
-            f"no write permission on its folder {folder}, "
+            f"no write permission on its folder {_shown(str(folder))}, "
             "where SQLite keeps the -wal and -shm files beside it"
         )
     return None
@@ -348,13 +355,15 @@ def _read_only_reason(path: Path) -> str | None:
 
 def _make_room(path: Path) -> None:
     """Create the folders for a new database file, or say why it cannot be created there."""
+    name = _shown(str(path))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise SchemaError(f"cannot create {path.parent}: {error.strerror}") from error
+        raise SchemaError(f"cannot create {_shown(str(path.parent))}: {error.strerror}") from error
     if not os.access(path.parent, os.W_OK):
         raise SchemaError(
-            f"cannot create {path}: permission denied (no write permission on {path.parent})"
+            f"cannot create {name}: permission denied "
+            f"(no write permission on {_shown(str(path.parent))})"
         )
 
 
@@ -394,6 +403,7 @@ def _missing(target: _Target, what: str) -> MissingDatabaseError:
 
 
 def _open_sqlite(target: _Target, path: Path, *, create: bool, write: bool) -> Database:
+    name = target.location
     found = _inspect_sqlite_file(path)
     read_only = False
     if not found.holds_database:
@@ -403,10 +413,10 @@ def _open_sqlite(target: _Target, path: Path, *, create: bool, write: bool) -> D
     else:
         reason = _read_only_reason(path)
         if reason is not None and write:
-            raise SchemaError(f"{path} is read-only ({reason}); left unchanged")
+            raise SchemaError(f"{name} is read-only ({reason}); left unchanged")
         if reason is not None and _needs_upgrade(found.stamped):
             raise SchemaError(
-                f"{path} is read-only ({reason}) and needs a schema upgrade to be read by this "
+                f"{name} is read-only ({reason}) and needs a schema upgrade to be read by this "
                 "version; open it once with write permission; left unchanged"
             )
         read_only = reason is not None
@@ -418,7 +428,7 @@ def _open_sqlite(target: _Target, path: Path, *, create: bool, write: bool) -> D
             _upgrade(engine, is_new=not found.holds_database)
     except DBAPIError as error:
         engine.dispose()
-        raise SchemaError(_describe(error, subject=str(path))) from error
+        raise SchemaError(_describe(error, subject=name)) from error
     return Database(
         engine=engine,
         location=target.location,
@@ -595,9 +605,7 @@ def _postgres_problem(
         return f"{subject} is read-only ({first_line})"
     if sqlstate == "42501":
         return f"permission denied on {subject} ({first_line})"
-    if sqlstate is None and (
-        first_line.startswith("connection") or "timeout expired" in first_line
-    ):
+    if sqlstate is None and (statement is None or first_line.startswith("connection")):
         return _connection_problem(error, first_line, url=url, connect_timeout=connect_timeout)
     return f"{subject}: {first_line}"
 
