@@ -15,7 +15,11 @@ EXIT_NO_DISPLAY = 3
 
 
 def run(target: str | None) -> int:
-    """Open the window on `target` (None = the default database) and run until it closes."""
+    """Open the window on `target` (None = the default database) and run until it closes.
+
+    Only the default database is created (with the bundled dataset) on first launch; a
+    `--db` that names nothing is refused, so a typo never leaves a new database behind.
+    """
     problem = display_problem()
     if problem:
         print(f"timeline-app: {problem}", file=sys.stderr)
@@ -37,7 +41,7 @@ def run(target: str | None) -> int:
     if paths.icon_path().exists():
         app.setWindowIcon(QIcon(str(paths.icon_path())))
     try:
-        database = open_database(target)
+        database = open_database(target, create=target is None)
         catalog = Catalog(database)
         if database.created:
             load_dataset(catalog)

@@ -96,12 +96,21 @@ def _add_render_parser(commands: argparse._SubParsersAction) -> None:
     render.add_argument("--theme", choices=("light", "dark"), default="light")
 
 
-def _open_catalog(target: str | None, *, load_dataset_if_new: bool):
+def _open_catalog(
+    target: str | None,
+    *,
+    load_dataset_if_new: bool = False,
+    create: bool = False,
+    write: bool = False,
+):
+    """Open the catalog for a command. Only `init` and a real `import` create a database;
+    reading commands open an existing one (read-only where the file cannot be written) and
+    otherwise say how to create it, leaving nothing behind."""
     from timeline_app.services.catalog import Catalog
     from timeline_app.services.dataset import load_dataset
     from timeline_app.store.database import open_database
 
-    database = open_database(target)
+    database = open_database(target, create=create, write=write)
     catalog = Catalog(database)
     if database.created and load_dataset_if_new:
         load_dataset(catalog)
@@ -112,11 +121,12 @@ def _info(args: argparse.Namespace) -> int:
     from timeline_app.services.dataset import dataset_loaded
     from timeline_app.store.database import schema_revision
 
-    catalog = _open_catalog(args.db, load_dataset_if_new=True)
+    catalog = _open_catalog(args.db)
     try:
         database = catalog.database
         print(f"database:   {database.location}")
-        print(f"backend:    {database.engine.dialect.name}")
+        access = " (opened read-only)" if database.read_only else ""
+        print(f"backend:    {database.engine.dialect.name}{access}")
         print(f"schema:     {schema_revision(database)}")
         print(f"events:     {catalog.count_events()}")
         print(f"categories: {len(catalog.categories())}")
@@ -132,7 +142,7 @@ def _info(args: argparse.Namespace) -> int:
 def _init(args: argparse.Namespace) -> int:
     from timeline_app.services.dataset import load_dataset
 
-    catalog = _open_catalog(args.db, load_dataset_if_new=False)
+    catalog = _open_catalog(args.db, create=True, write=True)
     try:
         print(f"database: {catalog.database.location}")
         if args.dataset:
@@ -148,15 +158,25 @@ def _init(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from timeline_app.services.interchange import apply_import, plan_import, read_file
+    from timeline_app.store.database import MissingDatabaseError
 
     document = read_file(args.file, args.format)
-    catalog = _open_catalog(args.db, load_dataset_if_new=False)
+    writing = not args.dry_run
+    new_database = ""
+    try:
+        catalog = _open_catalog(args.db, create=writing, write=writing)
+    except MissingDatabaseError:
+        if writing:
+            raise
+        # planned against an empty database in memory: what would go into a new one
+        catalog = _open_catalog("sqlite://", create=True, write=True)
+        new_database = " (into a new database)"
     try:
         plan = plan_import(catalog, document)
         if args.dry_run:
             print(
                 f"{args.file}: would add {len(plan.added)}, change {len(plan.changed)}, "
-                f"leave {len(plan.unchanged)} unchanged"
+                f"leave {len(plan.unchanged)} unchanged{new_database}"
             )
             return 0
         result = apply_import(catalog, document)
@@ -174,7 +194,7 @@ def _export(args: argparse.Namespace) -> int:
 
     if args.file != "-":
         guess_format(args.file, args.format)  # refuse a bad name before opening anything
-    catalog = _open_catalog(args.db, load_dataset_if_new=True)
+    catalog = _open_catalog(args.db)
     try:
         count = export_file(catalog, args.file, args.format)
     finally:
@@ -224,3 +244,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as error:  # a database failing after it was opened: locked, full, gone
+        from timeline_app.store.database import describe_database_error
+
+        message = describe_database_error(error)
+        if message is None:
+            raise
+        print(f"{PROG}: error: {message}", file=sys.stderr)
+        return EXIT_USAGE

@@ -50,6 +50,13 @@ def test_not_loaded_over_a_database_with_events(tmp_path):
 
 def test_fresh_install_exports_the_dataset(tmp_path):
     env = {**os.environ, "TIMELINE_APP_DATA_DIR": str(tmp_path / "fresh")}
+    subprocess.run(  # reading commands never create a database: init does
+        [sys.executable, "-m", "timeline_app", "init", "--dataset"],
+        capture_output=True,
+        env=env,
+        timeout=120,
+        check=True,
+    )
     result = subprocess.run(
         [sys.executable, "-m", "timeline_app", "export", "-"],
         capture_output=True,

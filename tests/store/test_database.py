@@ -87,7 +87,7 @@ def test_database_from_a_newer_version_is_refused_unchanged(tmp_path):
 
 
 def test_bad_url_is_a_clear_error():
-    with pytest.raises(SchemaError, match="not a database path or URL"):
+    with pytest.raises(SchemaError, match="nosuchdriver databases are not supported; use a SQLite"):
         open_database("nosuchdriver://x/y")
 
 

@@ -19,6 +19,7 @@ from timeline_app.domain.rules import validate_event, validate_event_fields
 from timeline_app.services.bulk import collector_paused
 from timeline_app.services.catalog import Catalog, event_row
 from timeline_app.store import queries
+from timeline_app.store.database import describe_database_error
 
 FORMAT_NAME = "timeline-app"
 FORMAT_VERSION = 1
@@ -284,9 +285,8 @@ def _apply_import(catalog: Catalog, document: Document) -> ImportResult:
     except TimelineError:
         raise
     except Exception as error:  # a database refusal: report it against the file, write nothing
-        raise ImportFileError(
-            document.path, None, "database", str(error).splitlines()[0]
-        ) from error
+        reason = describe_database_error(error) or str(error).splitlines()[0]
+        raise ImportFileError(document.path, None, "database", reason) from error
     return ImportResult(
         added_ids=tuple(event_id for event_id, _ in plan.added),
         replaced=replaced,
