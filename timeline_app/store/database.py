@@ -21,6 +21,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, S
 
 from timeline_app import paths
 from timeline_app.domain.errors import SchemaError
+from timeline_app.store.backup import backups_at_open
 from timeline_app.store.schema import APP_MARKER, Meta
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -200,6 +201,8 @@ def open_database(target: str | Path | None = None, *, create: bool = True) -> D
 
 def _upgrade(engine: Engine, is_new: bool) -> None:
     """Run migrations to head in one transaction; stamp a new database as ours."""
+    if not is_new:
+        backups_at_open(engine, known_revisions()[1])
     with engine.begin() as connection:
         command.upgrade(_alembic_config(connection), "head")
         if is_new:
