@@ -20,6 +20,7 @@ from timeline_app.services.catalog import Catalog
 from timeline_app.services.interchange import apply_import, export_file, read_file
 from timeline_app.store import backup, integrity
 from timeline_app.store.database import (
+    SQLITE_HEADER,
     Database,
     _check_sqlite_file,
     _sqlite_path,
@@ -115,6 +116,8 @@ def _check_output(out: Path, force: bool) -> None:
 
 def _existing_sqlite(path: Path) -> None:
     """Refuse a missing, empty, foreign or newer-schema SQLite file (read-only look)."""
+    if not path.exists():
+        raise TimelineError(f"{path} does not exist")
     if _check_sqlite_file(path):
         raise SchemaError(f"{path} holds no timeline database")
 
@@ -127,6 +130,10 @@ def backup_database(
     _check_output(out_path, force)
     sqlite_path = _sqlite_path(target)
     if sqlite_path is None:
+        if out_path.suffix.lower() != ".json":
+            raise TimelineError(
+                f"{out_path}: a server database is backed up as JSON; name the file .json"
+            )
         database = open_database(target, create=False)
         try:
             events = export_file(Catalog(database), out_path, "json")
@@ -217,6 +224,13 @@ def _restore_sqlite(target: Path, source: Path, force: bool) -> RestoreResult:
 
 
 def _restore_by_import(target: str | Path | None, source: Path, force: bool) -> RestoreResult:
+    with source.open("rb") as handle:
+        is_sqlite = handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    if is_sqlite:
+        raise TimelineError(
+            f"{source} is a SQLite copy; a server database is restored from a JSON backup "
+            "(export one from the copy with: timeline-app export --db COPY FILE.json)"
+        )
     document = read_file(source, "json")
     database = open_database(target)
     try:
