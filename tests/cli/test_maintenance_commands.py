@@ -139,6 +139,13 @@ def test_check_of_an_overwritten_file_reports_the_damage_in_one_line(dataset_db,
     assert all(line.endswith("not checked (the database file is damaged)") for line in lines[2:])
 
 
+def test_check_of_a_file_too_damaged_to_open_is_one_error(dataset_db, cli):
+    with dataset_db.open("r+b") as handle:
+        handle.seek(100)  # past the header: the table of tables on the first page
+        handle.write(b"\xa5" * 3996)
+    assert "is a damaged SQLite file" in one_error(cli("check", "--db", str(dataset_db)))
+
+
 def test_check_of_a_missing_database_is_one_error(tmp_path, cli):
     assert "does not exist" in one_error(cli("check", "--db", str(tmp_path / "none.sqlite")))
     assert not (tmp_path / "none.sqlite").exists()
