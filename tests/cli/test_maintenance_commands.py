@@ -213,6 +213,15 @@ def test_restore_refuses_what_is_not_a_timeline_backup(dataset_db, tmp_path, cli
     assert "does not exist" in one_error(
         cli("restore", "--db", str(dataset_db), str(tmp_path / "gone.sqlite"))
     )
+    damaged = tmp_path / "damaged.sqlite"
+    shutil.copyfile(dataset_db, damaged)
+    with damaged.open("r+b") as handle:
+        handle.seek(damaged.stat().st_size // 2 // 4096 * 4096)
+        handle.write(b"\xa5" * 4096 * 4)
+    assert "damaged.sqlite is a damaged SQLite file" in one_error(
+        cli("restore", "--db", str(dataset_db), str(damaged), "--force")
+    )
+    assert not list(tmp_path.glob(".timeline.sqlite.*"))
     assert digest(dataset_db) == before
     assert not (tmp_path / "backups").exists()
 
@@ -222,25 +231,53 @@ import sqlite3, sys, time
 connection = sqlite3.connect(sys.argv[1], isolation_level=None)
 connection.execute("BEGIN IMMEDIATE")
 connection.execute("UPDATE meta SET value = value")
-print("locked", flush=True)
+print("holding", flush=True)
+time.sleep(60)
+"""
+HOLD_OPEN_IDLE = """
+import sqlite3, sys, time
+connection = sqlite3.connect(sys.argv[1])
+connection.execute("PRAGMA journal_mode = WAL")
+connection.execute("SELECT count(*) FROM events").fetchall()
+print("holding", flush=True)
 time.sleep(60)
 """
 
 
-def test_restore_refuses_a_database_another_process_is_writing(dataset_db, tmp_path, cli):
+@pytest.mark.parametrize(
+    "holder_script", [HOLD_WRITE_LOCK, HOLD_OPEN_IDLE], ids=["writing", "idle"]
+)
+def test_restore_refuses_a_database_another_process_has_open(
+    dataset_db, tmp_path, cli, holder_script
+):
+    """A window keeps its database open between edits; replacing the file under it would
+    leave it writing to a deleted file, so an idle open connection is refused as well."""
     copy = tmp_path / "copy.sqlite"
     assert cli("backup", "--db", str(dataset_db), str(copy)).returncode == 0
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_WRITE_LOCK, str(dataset_db)], stdout=subprocess.PIPE
+        [sys.executable, "-c", holder_script, str(dataset_db)], stdout=subprocess.PIPE
     )
     try:
-        assert holder.stdout is not None and holder.stdout.readline() == b"locked\n"
+        assert holder.stdout is not None and holder.stdout.readline() == b"holding\n"
         refused = one_error(cli("restore", "--db", str(dataset_db), str(copy), "--force"))
     finally:
         holder.kill()
         holder.wait()
     assert "in use by another program" in refused and "nothing was restored" in refused
     assert not list(tmp_path.glob(".timeline.sqlite.*"))
+
+
+def test_restore_over_a_file_that_is_no_database_needs_force_and_keeps_it(
+    dataset_db, tmp_path, cli
+):
+    target = tmp_path / "notes.sqlite"
+    target.write_text("shopping list\n")
+    refused = one_error(cli("restore", "--db", str(target), str(dataset_db)))
+    assert "not an SQLite file" in refused and "give --force" in refused
+    assert cli("restore", "--db", str(target), str(dataset_db), "--force").returncode == 0
+    assert events_in(target) == 220
+    (kept,) = (tmp_path / "backups").glob("notes.sqlite.before-restore-*.sqlite")
+    assert kept.read_text() == "shopping list\n"
 
 
 def test_failed_daily_backup_warns_once_and_the_command_goes_on(dataset_db, tmp_path):

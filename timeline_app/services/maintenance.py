@@ -187,8 +187,7 @@ def _check_replaceable(target: Path, force: bool) -> None:
         if force:
             return
         raise TimelineError(
-            f"{target} cannot be read ({error}); give --force to replace it "
-            "(a copy is kept in backups/)"
+            f"{error}; give --force to replace it (a copy is kept in backups/)"
         ) from error
     if events and not force:
         raise TimelineError(
@@ -211,7 +210,7 @@ def _restore_sqlite(target: Path, source: Path, force: bool) -> RestoreResult:
         except (OSError, sqlite3.Error) as error:
             reason = error.strerror if isinstance(error, OSError) else str(error)
             raise TimelineError(f"{source}: cannot copy it beside {target} ({reason})") from error
-        backup.verify_copy(staged)
+        backup.verify_copy(staged, source)
         try:
             previous = backup.replace_database(staged, target)
         except OSError as error:

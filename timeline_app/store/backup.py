@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
-from timeline_app.domain.errors import SchemaError, TimelineError
+from timeline_app.domain.errors import SchemaError, TimelineError, quoted
 
 BACKUP_FOLDER = "backups"
 DAILY_COPIES_KEPT = 7
@@ -76,8 +76,9 @@ def _reason(error: BaseException) -> str:
 @contextmanager
 def _written_atomically(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside `target`; rename it into place only when the block ends
-    without an error, and remove it otherwise."""
-    temporary = target.with_name(f".{target.name}.partial")
+    without an error, and remove it otherwise. The name is per process, so two windows opening
+    the database at the same moment never write into one temporary file."""
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.partial")
     temporary.unlink(missing_ok=True)
     try:
         yield temporary
@@ -173,8 +174,8 @@ def _is_busy(error: sqlite3.Error) -> bool:
     return getattr(error, "sqlite_errorcode", None) in SQLITE_BUSY_CODES
 
 
-def verify_copy(path: Path) -> None:
-    """Raise SchemaError unless SQLite's quick check finds the file sound."""
+def verify_copy(path: Path, name: Path) -> None:
+    """Raise SchemaError naming `name` unless SQLite's quick check finds `path` sound."""
     try:
         connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
         try:
@@ -182,9 +183,10 @@ def verify_copy(path: Path) -> None:
         finally:
             connection.close()
     except sqlite3.Error as error:
-        raise SchemaError(f"{path} is a damaged SQLite file ({error})") from error
+        findings = [str(error)]
     if findings != ["ok"]:
-        raise SchemaError(f"{path} is a damaged SQLite file ({findings[0]})")
+        summary = " ".join(" ".join(findings).replace("*", " ").split())
+        raise SchemaError(f"{name} is a damaged SQLite file ({quoted(summary)}); not used")
 
 
 def _copy_as_is(path: Path, copy: Path) -> None:
