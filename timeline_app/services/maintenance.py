@@ -13,8 +13,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.exc import DBAPIError
-
 from timeline_app.domain.errors import SchemaError, TimelineError
 from timeline_app.services.catalog import Catalog
 from timeline_app.services.interchange import apply_import, export_file, read_file
@@ -167,14 +165,6 @@ def restore_database(
     return _restore_sqlite(sqlite_path, source, force)
 
 
-def _events_in(path: Path) -> int:
-    connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
-    try:
-        return int(connection.execute("SELECT count(*) FROM events").fetchone()[0])
-    finally:
-        connection.close()
-
-
 def _check_replaceable(target: Path, force: bool) -> None:
     """A target holding events, or one that cannot be read, is replaced only with --force."""
     if not target.exists() or target.stat().st_size == 0:
@@ -182,7 +172,7 @@ def _check_replaceable(target: Path, force: bool) -> None:
     try:
         if _check_sqlite_file(target):
             return
-        events = _events_in(target)
+        events = backup.event_count(target)
     except (SchemaError, sqlite3.Error) as error:
         if force:
             return
@@ -251,12 +241,8 @@ def _restore_by_import(target: str | Path | None, source: Path, force: bool) -> 
 
 
 def check(database: Database) -> CheckReport:
-    """Run every check on one consistent read of the database; changes nothing."""
-    with database.engine.connect() as connection:
-        try:
-            return CheckReport(tuple(integrity.check_all(connection)))
-        finally:
-            connection.rollback()
+    """Run every check; changes nothing."""
+    return CheckReport(tuple(integrity.check_database(database.engine)))
 
 
 def repair(database: Database) -> RepairReport:
@@ -265,12 +251,5 @@ def repair(database: Database) -> RepairReport:
     before = check(database)
     if not before.findings[0].ok:
         return RepairReport(None, before)
-    try:
-        with database.engine.begin() as connection:
-            repairs = integrity.repair_all(connection)
-    except DBAPIError as error:
-        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-        raise TimelineError(
-            f"{database.location}: repair failed ({reason}); nothing was changed"
-        ) from error
+    repairs = integrity.repair_database(database.engine, database.location)
     return RepairReport(repairs, check(database))

@@ -189,6 +189,15 @@ def verify_copy(path: Path, name: Path) -> None:
         raise SchemaError(f"{name} is a damaged SQLite file ({quoted(summary)}); not used")
 
 
+def event_count(path: Path) -> int:
+    """Events stored in a database file, read without writing (raises sqlite3.Error)."""
+    connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        return int(connection.execute("SELECT count(*) FROM events").fetchone()[0])
+    finally:
+        connection.close()
+
+
 def _copy_as_is(path: Path, copy: Path) -> None:
     """Byte copy of a database (and any `-wal`/`-journal` beside it) that SQLite cannot read
     or that is locked by us, so nothing in it is lost when it is replaced."""

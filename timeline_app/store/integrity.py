@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from timeline_app.domain.dates import parse_span
-from timeline_app.domain.errors import DateError, quoted
+from timeline_app.domain.errors import DateError, TimelineError, quoted
 
 EXAMPLES = 3
 """Ids quoted per kind of problem: enough to find one, never a wall of text."""
@@ -301,3 +301,23 @@ def repair_all(connection: Connection) -> Repairs:
         link_rows=delete_orphaned_links(connection),
         category_parents=clear_dangling_parents(connection),
     )
+
+
+def check_database(engine: Engine) -> list[Finding]:
+    """Every check on a connection of its own, rolled back: a check never writes."""
+    with engine.connect() as connection:
+        try:
+            return check_all(connection)
+        finally:
+            connection.rollback()
+
+
+def repair_database(engine: Engine, location: str) -> Repairs:
+    """Every derivable repair in one transaction; a database error undoes all of them."""
+    try:
+        with engine.begin() as connection:
+            return repair_all(connection)
+    except DBAPIError as error:
+        raise TimelineError(
+            f"{location}: repair failed ({_first_line(error)}); nothing was changed"
+        ) from error
