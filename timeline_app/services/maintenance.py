@@ -189,6 +189,8 @@ def _check_replaceable(target: Path, force: bool) -> None:
 def _restore_sqlite(target: Path, source: Path, force: bool) -> RestoreResult:
     if source.resolve() == target:
         raise TimelineError(f"{source} is the database itself; choose a backup file")
+    if target.is_dir():
+        raise TimelineError(f"{target} is a folder, not a database file; nothing was restored")
     _existing_sqlite(source)
     _check_replaceable(target, force)
     if not target.parent.is_dir():
