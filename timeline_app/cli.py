@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     exporter.add_argument("--format", choices=("json", "csv"), help="default: from the file name")
 
     _add_render_parser(commands)
+    _add_maintenance_parsers(commands)
     return parser
 
 
@@ -94,6 +95,36 @@ def _add_render_parser(commands: argparse._SubParsersAction) -> None:
     render.add_argument("--title", metavar="TEXT", help="title above the timeline")
     render.add_argument("--subtitle", metavar="TEXT", help="line under the title")
     render.add_argument("--theme", choices=("light", "dark"), default="light")
+
+
+def _add_maintenance_parsers(commands: argparse._SubParsersAction) -> None:
+    backup = commands.add_parser(
+        "backup", help="copy the database to a file (SQLite: a SQLite copy; server: JSON)"
+    )
+    _add_db(backup, top=False)
+    backup.add_argument("out", metavar="OUT", help="file to write (.sqlite, or .json for a server)")
+    backup.add_argument("--force", action="store_true", help="replace OUT if it exists")
+
+    restore = commands.add_parser(
+        "restore", help="replace the database with a backup (the current one is kept)"
+    )
+    _add_db(restore, top=False)
+    restore.add_argument(
+        "file", metavar="FILE", help="a backup: .sqlite copy, or JSON for a server"
+    )
+    restore.add_argument(
+        "--force", action="store_true", help="replace a database that holds events"
+    )
+
+    check = commands.add_parser(
+        "check", help="check the database for damage and drift (exit 1 when anything is wrong)"
+    )
+    _add_db(check, top=False)
+    check.add_argument(
+        "--repair",
+        action="store_true",
+        help="rebuild the full-text index and date bounds, drop orphaned links, then check again",
+    )
 
 
 def _open_catalog(
@@ -211,6 +242,60 @@ def _render(args: argparse.Namespace) -> int:
     return render_from_arguments(args, _open_catalog)
 
 
+def _backup(args: argparse.Namespace) -> int:
+    from timeline_app.services.maintenance import backup_database
+
+    result = backup_database(args.db, args.out, force=args.force)
+    what = (
+        "a SQLite copy" if result.kind == "sqlite" else f"a JSON export of {result.events} events"
+    )
+    print(f"{result.path}: wrote {what}")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from timeline_app.services.maintenance import restore_database
+
+    result = restore_database(args.db, args.file, force=args.force)
+    if result.events_added is not None:
+        print(
+            f"{result.location}: imported {args.file}: added {result.events_added}, "
+            f"replaced {result.events_replaced} events"
+        )
+        return 0
+    print(f"{result.location}: restored from {args.file}")
+    if result.previous_copy is not None:
+        print(f"the database it replaced is kept as {result.previous_copy}")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from timeline_app.services.maintenance import check, repair
+    from timeline_app.store.database import open_database
+
+    database = open_database(args.db, create=False, write=args.repair)
+    try:
+        if args.repair:
+            outcome = repair(database)
+            done = outcome.repairs
+            if done is None:
+                print("not repaired: the database file is damaged; restore a backup")
+            else:
+                print(
+                    f"repaired: full-text index rebuilt ({done.full_text_rows} events), "
+                    f"{done.date_bounds} date bounds, {done.link_rows} orphaned links deleted, "
+                    f"{done.category_parents} dangling parents cleared"
+                )
+            report = outcome.after
+        else:
+            report = check(database)
+    finally:
+        database.dispose()
+    for line in report.lines():
+        print(line)
+    return 0 if report.ok else 1
+
+
 def _gui(args: argparse.Namespace) -> int:
     from timeline_app.app import run
 
@@ -225,6 +310,9 @@ HANDLERS = {
     "import": _import,
     "export": _export,
     "render": _render,
+    "backup": _backup,
+    "restore": _restore,
+    "check": _check,
 }
 
 

@@ -33,6 +33,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
 from timeline_app import paths
 from timeline_app.domain.errors import SchemaError, quoted
+from timeline_app.store.backup import backups_at_open
 from timeline_app.store.schema import APP_MARKER, Meta
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -290,6 +291,17 @@ def _unreachable_reason(path: Path) -> str:
     return "cannot reach the file"
 
 
+def sqlite_file_of(target: str | Path | None) -> Path | None:
+    """The SQLite file a location names; None for a server URL or an in-memory database."""
+    return _resolve(target).sqlite_path
+
+
+def holds_no_database(path: Path) -> bool:
+    """Read-only look at a file: True when no database is there yet (missing, empty, or an
+    empty database); SchemaError for anything that is not one of ours this version opens."""
+    return not _inspect_sqlite_file(path).holds_database
+
+
 def _inspect_sqlite_file(path: Path) -> _SqliteFile:
     """Read-only look at a file, leaving nothing beside it. Raises SchemaError for anything that
     is not a missing or empty file, an empty database, or one of ours this version can open."""
@@ -424,6 +436,9 @@ def _open_sqlite(target: _Target, path: Path, *, create: bool, write: bool) -> D
     try:
         with engine.connect() as connection:  # runs the pragmas: a lock shows here, not later
             connection.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
+        if found.holds_database and not read_only:
+            # a copy before any migration; the daily one only for opens that may write
+            backups_at_open(engine, known_revisions()[1], daily=write)
         if not found.holds_database or _needs_upgrade(found.stamped):
             _upgrade(engine, is_new=not found.holds_database)
     except DBAPIError as error:
