@@ -41,8 +41,8 @@ def test_two_imports_at_once_keep_both_changes(shared_db, tmp_path):
         "described.csv": "id,title,start,category,description\n"
         "ev-1,Gas talks,2001,Energy,agreed\n"
         "ev-2,Swap deal,2002,Fresh,\n",
-        "located.csv": "id,title,start,category,location\n"
-        "ev-1,Gas talks,2001,Energy,Tehran\n"
+        "tagged.csv": "id,title,start,category,tags\n"
+        "ev-1,Gas talks,2001,Energy,Caspian\n"
         "ev-3,Rail link,2003,Fresh,\n",
     }
     processes = []
@@ -55,7 +55,8 @@ def test_two_imports_at_once_keep_both_changes(shared_db, tmp_path):
     catalog = Catalog(open_database(shared_db))
     try:
         stored = catalog.event("ev-1")
-        assert (stored.description, stored.location) == ("agreed", "Tehran")
+        assert (stored.description, stored.tags) == ("agreed", ("Caspian",))
+        assert stored.version == 3
         assert sorted(catalog.event_ids()) == ["ev-1", "ev-2", "ev-3"]
         assert sorted(catalog.category_names()) == ["Energy", "Fresh"]
     finally:

@@ -29,9 +29,9 @@ def test_second_import_waits_and_neither_change_is_lost(db_target, tmp_path, mon
             f"id,title,start,category,description\n{event.id},Pipeline talks,2001,Energy,new\n",
             encoding="utf-8",
         )
-        located = tmp_path / "located.csv"
-        located.write_text(
-            f"id,title,start,category,location\n{event.id},Pipeline talks,2001,Energy,Baku\n",
+        tagged = tmp_path / "tagged.csv"
+        tagged.write_text(
+            f"id,title,start,category,tags\n{event.id},Pipeline talks,2001,Energy,Gas\n",
             encoding="utf-8",
         )
         first_planned = threading.Event()
@@ -59,7 +59,7 @@ def test_second_import_waits_and_neither_change_is_lost(db_target, tmp_path, mon
 
         threads = [
             threading.Thread(target=run, args=(first, described, None), name="first"),
-            threading.Thread(target=run, args=(second, located, first_planned), name="second"),
+            threading.Thread(target=run, args=(second, tagged, first_planned), name="second"),
         ]
         for thread in threads:
             thread.start()
@@ -67,8 +67,8 @@ def test_second_import_waits_and_neither_change_is_lost(db_target, tmp_path, mon
             thread.join(30)
         assert errors == []
         stored = first.event(event.id)
-        assert (stored.description, stored.location) == ("new", "Baku")
-        assert stored.version == event.version + 2
+        assert (stored.description, stored.tags) == ("new", ("Gas",))
+        assert stored.version == event.version + 2  # two writes, neither over the other
     finally:
         first.database.dispose()
         second.database.dispose()

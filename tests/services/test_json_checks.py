@@ -42,7 +42,10 @@ BAD_JSON = {
         ":1: json: a whole number of 5,001 digits",
     ),
     "nan": (_event().replace(b'"Energy"', b'"Energy", "importance": NaN'), "json: NaN is not"),
-    "infinity": (_event().replace(b'"Energy"', b'"Energy", "importance": -Infinity'), "json:"),
+    "infinity": (
+        _event().replace(b'"Energy"', b'"Energy", "importance": -Infinity'),
+        ": json: -Infinity is not",
+    ),
     "float-overflow": (
         _event().replace(b'"Energy"', b'"Energy", "importance": 1e999'),
         ":1: importance: must be a whole number, not inf",
