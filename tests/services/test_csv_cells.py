@@ -231,3 +231,19 @@ def test_dates_are_written_as_they_are(catalog):
     catalog.add_event(EventDraft("-5 degrees", "2001-02?", "2001-03", category="Energy"))
     row = export_text(catalog, "csv").splitlines()[1].split(",")
     assert row[1:4] == ["'-5 degrees", "2001-02?", "2001-03"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    cell=st.lists(
+        st.sampled_from(["Wire", ":", " ", "<", ">", "https://x.org/", "(2011)", ")", "a", "\t"]),
+        max_size=12,
+    ).map("".join)
+)
+def test_plain_source_fast_path_reads_as_the_scanner_does(cell):
+    from timeline_app.services.interchange.csv_format import _plain_source, _SourceScanner
+
+    fast = _plain_source(cell)
+    if fast is None:
+        return
+    assert _SourceScanner("f.csv", 2, cell).refs() == (fast,)

@@ -214,8 +214,31 @@ class _SourceScanner:
         )
 
 
+def _plain_source(value: str) -> SourceRef | None:
+    """The common cell, one `Publisher: Title <URL>` without escapes, date or note, read with
+    a few string searches; None sends anything else to the scanner, which reads it the same."""
+    text = value.strip()
+    if not text.endswith(">") or "\\" in text or "[" in text or "|" in text:
+        return None
+    opening = text.rfind("<")
+    url = text[opening + 1 : -1]
+    rest = text[:opening].rstrip()
+    if opening < 0 or rest.endswith(")"):
+        return None
+    colon = rest.find(":")
+    if (
+        colon >= 0
+        and colon + 1 < len(rest)
+        and rest[colon + 1].isspace()
+        and "<" not in rest[:colon]
+    ):
+        return SourceRef(rest[colon + 1 :].strip() or url, url, rest[:colon].strip())
+    return SourceRef(rest or url, url)
+
+
 def _sources(path: str, row: int, value: str) -> tuple[SourceRef, ...]:
-    return _SourceScanner(path, row, value).refs()
+    plain = _plain_source(value)
+    return (plain,) if plain is not None else _SourceScanner(path, row, value).refs()
 
 
 def read_csv(path: str, raw: bytes) -> Document:
@@ -247,7 +270,9 @@ def read_csv(path: str, raw: bytes) -> Document:
     categories: dict[str, None] = {}
     width = len(header)
     position = {name: header.index(name) if name in header else width for name in HEADER}
-    guarded = [index for index, name in enumerate(header) if name in TEXT_COLUMNS]
+    guarded = (
+        [index for index, name in enumerate(header) if name in TEXT_COLUMNS] if "'" in text else []
+    )  # a file without a "'" has no guarded cell to read back
     # Columns the file lacks read as "" from the padding cell after the row's own cells.
     (
         id_at,
