@@ -205,10 +205,7 @@ def _import(args: argparse.Namespace) -> int:
     try:
         plan = plan_import(catalog, document)
         if args.dry_run:
-            print(
-                f"{args.file}: would add {len(plan.added)}, change {len(plan.changed)}, "
-                f"leave {len(plan.unchanged)} unchanged{new_database}"
-            )
+            print(f"{args.file}: {plan.summary()}{new_database}")
             return 0
         result = apply_import(catalog, document)
         print(

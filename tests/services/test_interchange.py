@@ -73,7 +73,7 @@ def test_csv_round_trip_and_new_categories(catalog, tmp_path):
     fill(catalog)
     text = export_text(catalog, "csv")
     assert text.splitlines()[0] == (
-        "id,title,start,end,category,importance,certainty,actors,tags,sources,description"
+        "id,title,start,end,category,importance,certainty,location,actors,tags,sources,description"
     )
     path = tmp_path / "out.csv"
     path.write_text(text, encoding="utf-8")

@@ -563,12 +563,7 @@ def write_links(
 def upsert_sources(connection: Connection, refs: Iterable[SourceRef]) -> None:
     """Insert new sources and update changed ones, by id (every ref must carry an id)."""
     wanted = {ref.id: ref for ref in refs if ref.id}
-    query = select(
-        sources.c.id, sources.c.title, sources.c.url, sources.c.publisher, sources.c.published
-    )
-    existing = {
-        row[0]: tuple(row[1:]) for row in rows_for_ids(connection, query, sources.c.id, wanted)
-    }
+    existing = source_fields(connection, wanted)
     new_rows = []
     for source_id, ref in wanted.items():
         values = (ref.title, ref.url, ref.publisher, ref.published)
@@ -695,7 +690,50 @@ def delete_event_rows(connection: Connection, ids: Sequence[str]) -> int:
     return removed
 
 
-def existing_event_versions(connection: Connection, ids: Sequence[str]) -> dict[str, int]:
-    """Versions of those of `ids` that are stored."""
+def existing_event_versions(
+    connection: Connection, ids: Sequence[str], *, lock: bool = False
+) -> dict[str, int]:
+    """Versions of those of `ids` that are stored; `lock` holds their rows (PostgreSQL
+    `FOR UPDATE`) to the end of the transaction, so no edit lands between a plan and its write."""
     query = select(events.c.id, events.c.version)
+    if lock and connection.dialect.name == "postgresql":
+        query = query.with_for_update()
     return dict(rows_for_ids(connection, query, events.c.id, ids))  # type: ignore[arg-type]
+
+
+def lock_for_import(connection: Connection) -> None:
+    """Make the caller's transaction the only import writing until it ends.
+
+    SQLite: `BEGIN IMMEDIATE` takes the write lock before anything is read, so what an import
+    plans against is what it writes over (it must be the transaction's first statement).
+    PostgreSQL: a transaction-scoped advisory lock per schema serialises imports; rows an
+    import changes are also locked as it reads them (`existing_event_versions(lock=True)`).
+    """
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    elif connection.dialect.name == "postgresql":
+        connection.execute(
+            text(
+                "SELECT pg_advisory_xact_lock(hashtext('timeline-app import ' || current_schema()))"
+            )
+        )
+
+
+def source_fields(connection: Connection, ids: Iterable[str]) -> dict[str, tuple]:
+    """Stored (title, url, publisher, published) of those of `ids` that exist."""
+    query = select(
+        sources.c.id, sources.c.title, sources.c.url, sources.c.publisher, sources.c.published
+    )
+    return {row[0]: tuple(row[1:]) for row in rows_for_ids(connection, query, sources.c.id, ids)}
+
+
+def bump_events_citing(connection: Connection, source_ids: Sequence[str], stamp: str) -> None:
+    """Raise the version of every event citing one of `source_ids`: a source it shows has
+    changed, so an editor open on the old version meets a conflict instead of overwriting."""
+    for part in chunks(list(source_ids)):
+        citing = select(event_sources.c.event_id).where(event_sources.c.source_id.in_(part))
+        connection.execute(
+            update(events)
+            .where(events.c.id.in_(citing))
+            .values(version=events.c.version + 1, updated_at=stamp)
+        )

@@ -1,25 +1,42 @@
 """CSV for spreadsheets: one event a row; categories named in rows are created if new.
 
-Header: id,title,start,end,category,importance,certainty,actors,tags,sources,description.
+Header (any order, any subset that has title, start and category):
+id,title,start,end,category,importance,certainty,location,actors,tags,sources,description.
+A file changes only the fields it carries: a column absent from the header leaves that field
+of a stored event as it is (a new event gets the default); an empty cell in a column that is
+there clears the field. ROW in error messages is the line number (the header is line 1).
+
 Actors and tags are separated by "; ". Sources are separated by " | ", each written
-`Publisher: Title (published) <URL>` with publisher and date optional. ROW in error
-messages is the line number in the file (the header is line 1).
+`Publisher: Title (published) <URL> [note: text]`: publisher, date and note are optional, and
+a source whose id is not the one derived from its URL and title adds `[id: …]`. Inside a
+sources cell a backslash makes the next character plain text: `\\|`, `\\:`, `\\<`, `\\>`,
+`\\(`, `\\)`, `\\[`, `\\]` and `\\\\` (a backslash before any other character is itself). The
+writer escapes every `|` and backslash, a publisher's colons, a title's colons when there is
+no publisher, a title's closing bracket at its end, a URL's angle brackets and a note's (or
+id's) square brackets, so any text reads back as it was written.
+
+Formulas: a text cell (id, title, category, location, actors, tags, sources, description) that
+starts with `=`, `+`, `-`, `@`, a tab, a carriage return or `'` is written with a `'` in front,
+so that a spreadsheet shows it as text instead of running it; the reader takes one leading `'`
+off those cells. Dates, importance and certainty are written as they are.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
 
-from timeline_app.domain.errors import ImportFileError
-from timeline_app.domain.model import SourceRef, stable_id
+from timeline_app.domain.errors import ImportFileError, quoted
+from timeline_app.domain.model import SourceRef, derived_source_id, stable_id
 from timeline_app.services.catalog import Catalog
 from timeline_app.services.interchange.document import (
+    DRAFT_FIELDS,
     CategoryItem,
     Document,
     check_event_fields,
+    check_id,
     check_unique_ids,
+    field_label,
 )
 from timeline_app.services.interchange.text_file import decode_text
 
@@ -31,18 +48,29 @@ HEADER = (
     "category",
     "importance",
     "certainty",
+    "location",
     "actors",
     "tags",
     "sources",
     "description",
 )
 REQUIRED = ("title", "start", "category")
+TEXT_COLUMNS = frozenset(
+    ("id", "title", "category", "location", "actors", "tags", "sources", "description")
+)
+"""Columns whose cells get the formula guard: every one that holds free text."""
 LIST_SEPARATOR = "; "
 SOURCE_SEPARATOR = " | "
-_SOURCE = re.compile(
-    r"^(?:(?P<publisher>[^:<]*?):\s+)?(?P<title>.*?)(?:\s+\((?P<published>[0-9X?~%-]+)\))?"
-    r"\s*<(?P<url>[^<>\s]+)>$"
-)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+"""First characters a spreadsheet would run as a formula (and the guard itself)."""
+ESCAPABLE = frozenset("\\|:<>()[]")
+_PUBLISHER_SPECIALS = "\\|:<"
+_TITLE_SPECIALS = "\\|"
+_LONE_TITLE_SPECIALS = "\\|:"
+_URL_SPECIALS = "\\|<>"
+_NOTE_SPECIALS = "\\|[]"
+_PUBLISHED_CHARS = frozenset("0123456789Xxu?~%-^")
+_SOURCE_SHAPE = "'Publisher: Title (date) <URL> [note: text]'"
 csv.field_size_limit(1 << 24)
 
 
@@ -50,23 +78,167 @@ def _split(value: str) -> tuple[str, ...]:
     return tuple(filter(None, map(str.strip, value.split(";"))))
 
 
+def guard_formula(text: str) -> str:
+    """The cell a spreadsheet shows as text: a `'` before a formula's first character."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _escape(text: str, specials: str) -> str:
+    if not any(char in text for char in specials):
+        return text
+    return "".join("\\" + char if char in specials else char for char in text)
+
+
+def _unescape(cell: str) -> tuple[str, bytearray | None]:
+    """The cell's text with escapes resolved, and which characters were escaped (None when
+    none were: the common case costs one search)."""
+    if "\\" not in cell:
+        return cell, None
+    out: list[str] = []
+    plain = bytearray()
+    index, length = 0, len(cell)
+    while index < length:
+        char = cell[index]
+        if char == "\\" and index + 1 < length and cell[index + 1] in ESCAPABLE:
+            out.append(cell[index + 1])
+            plain.append(1)
+            index += 2
+        else:
+            out.append(char)
+            plain.append(0)
+            index += 1
+    return "".join(out), plain
+
+
+class _SourceScanner:
+    """Reads one sources cell in time linear in its length (no backtracking regex): it splits
+    on the `|`s that are not escaped and takes each source apart from its end."""
+
+    def __init__(self, path: str, row: int, cell: str) -> None:
+        self.path = path
+        self.row = row
+        self.text, self.plain = _unescape(cell)
+
+    def _marks(self, index: int) -> bool:
+        """True when the character at `index` is syntax, not escaped text."""
+        return self.plain is None or not self.plain[index]
+
+    def _rfind(self, char: str, start: int, end: int) -> int:
+        found = self.text.rfind(char, start, end)
+        while found >= 0 and not self._marks(found):
+            found = self.text.rfind(char, start, found)
+        return found
+
+    def _find(self, char: str, start: int, end: int) -> int:
+        found = self.text.find(char, start, end)
+        while found >= 0 and not self._marks(found):
+            found = self.text.find(char, found + 1, end)
+        return found
+
+    def _strip(self, start: int, end: int) -> tuple[int, int]:
+        text = self.text
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        return start, end
+
+    def _ends_with(self, char: str, start: int, end: int) -> bool:
+        return end > start and self.text[end - 1] == char and self._marks(end - 1)
+
+    def refs(self) -> tuple[SourceRef, ...]:
+        refs = []
+        start, index, length = 0, 0, len(self.text)
+        while start <= length:
+            bar = self._find("|", start, length)
+            end = length if bar < 0 else bar
+            first, last = self._strip(start, end)
+            if first < last:
+                refs.append(self._source(index, first, last))
+                index += 1
+            if bar < 0:
+                break
+            start = bar + 1
+        return tuple(refs)
+
+    def _fail(self, index: int, start: int, end: int, problem: str) -> ImportFileError:
+        return ImportFileError(
+            self.path, self.row, f"sources[{index}]", f"{quoted(self.text[start:end])} {problem}"
+        )
+
+    def _source(self, index: int, start: int, end: int) -> SourceRef:
+        text = self.text
+        whole = (start, end)
+        notes: dict[str, str] = {}
+        while self._ends_with("]", start, end):
+            opening = self._rfind("[", start, end - 1)
+            key, separator, value = text[opening + 1 : end - 1].partition(": ")
+            if opening < 0 or not separator or key not in ("note", "id") or key in notes:
+                raise self._fail(index, *whole, f"is not {_SOURCE_SHAPE}")
+            notes[key] = value.strip()
+            start, end = self._strip(start, opening)
+        if not self._ends_with(">", start, end):
+            raise self._fail(index, *whole, f"is not {_SOURCE_SHAPE}")
+        opening = self._rfind("<", start, end - 1)
+        if opening < 0:
+            raise self._fail(index, *whole, f"is not {_SOURCE_SHAPE}")
+        url = text[opening + 1 : end - 1]
+        start, end = self._strip(start, opening)
+        published = None
+        if self._ends_with(")", start, end):
+            opening = self._rfind("(", start, end - 1)
+            candidate = text[opening + 1 : end - 1]
+            if (
+                opening > start
+                and text[opening - 1].isspace()
+                and candidate
+                and _PUBLISHED_CHARS.issuperset(candidate)
+            ):
+                published = candidate
+                start, end = self._strip(start, opening)
+        publisher = ""
+        colon = self._find(":", start, end)
+        if (
+            colon >= 0
+            and colon + 1 < end
+            and text[colon + 1].isspace()
+            and self._find("<", start, colon) < 0
+        ):
+            publisher = text[start:colon].strip()
+            start, end = self._strip(colon + 1, end)
+        source_id = notes.get("id")
+        if source_id is not None:
+            check_id(self.path, self.row, f"sources[{index}].id", source_id)
+        return SourceRef(
+            text[start:end] or url, url, publisher, published, notes.get("note", ""), source_id
+        )
+
+
+def _plain_source(value: str) -> SourceRef | None:
+    """The common cell, one `Publisher: Title <URL>` without escapes, date or note, read with
+    a few string searches; None sends anything else to the scanner, which reads it the same."""
+    text = value.strip()
+    if not text.endswith(">") or "\\" in text or "[" in text or "|" in text:
+        return None
+    opening = text.rfind("<")
+    url = text[opening + 1 : -1]
+    rest = text[:opening].rstrip()
+    if opening < 0 or rest.endswith(")"):
+        return None
+    colon = rest.find(":")
+    if (
+        colon >= 0
+        and colon + 1 < len(rest)
+        and rest[colon + 1].isspace()
+        and "<" not in rest[:colon]
+    ):
+        return SourceRef(rest[colon + 1 :].strip() or url, url, rest[:colon].strip())
+    return SourceRef(rest or url, url)
+
+
 def _sources(path: str, row: int, value: str) -> tuple[SourceRef, ...]:
-    refs = []
-    for index, part in enumerate(value.split("|") if "|" in value else (value,)):
-        text = part.strip()
-        if not text:
-            continue
-        match = _SOURCE.match(text)
-        if match is None:
-            raise ImportFileError(
-                path,
-                row,
-                f"sources[{index}]",
-                f"{text[:60]!r} is not 'Publisher: Title (date) <URL>'",
-            )
-        publisher, title, published, url = match.group("publisher", "title", "published", "url")
-        refs.append(SourceRef(title.strip() or url, url, (publisher or "").strip(), published))
-    return tuple(refs)
+    plain = _plain_source(value)
+    return (plain,) if plain is not None else _SourceScanner(path, row, value).refs()
 
 
 def read_csv(path: str, raw: bytes) -> Document:
@@ -82,17 +254,25 @@ def read_csv(path: str, raw: bytes) -> Document:
     unknown = [name for name in header if name not in HEADER]
     if unknown:
         raise ImportFileError(
-            path, 1, unknown[0], f"is not a column of this format ({', '.join(HEADER)})"
+            path,
+            1,
+            field_label(unknown[0]),
+            f"is not a column of this format ({', '.join(HEADER)})",
         )
     missing = [name for name in REQUIRED if name not in header]
     if missing:
         raise ImportFileError(path, 1, missing[0], "column is missing")
     if len(set(header)) != len(header):
         raise ImportFileError(path, 1, "header", "names a column twice")
+    carried = frozenset(name for name in header if name in DRAFT_FIELDS)
+    present = None if carried == frozenset(DRAFT_FIELDS) else carried
     document = Document(path=path)
     categories: dict[str, None] = {}
     width = len(header)
     position = {name: header.index(name) if name in header else width for name in HEADER}
+    guarded = (
+        [index for index, name in enumerate(header) if name in TEXT_COLUMNS] if "'" in text else []
+    )  # a file without a "'" has no guarded cell to read back
     # Columns the file lacks read as "" from the padding cell after the row's own cells.
     (
         id_at,
@@ -102,6 +282,7 @@ def read_csv(path: str, raw: bytes) -> Document:
         category_at,
         importance_at,
         certainty_at,
+        location_at,
         actors_at,
         tags_at,
         sources_at,
@@ -122,19 +303,22 @@ def read_csv(path: str, raw: bytes) -> Document:
                 raise ImportFileError(
                     path, row, "row", f"has {len(values)} fields; the header has {width}"
                 )
+        for index in guarded:
+            if values[index].startswith("'"):
+                values[index] = values[index][1:]
         values.append("")
         importance_text = values[importance_at].strip() or "3"
         try:
             importance: int | str = int(importance_text)
         except ValueError:
             raise ImportFileError(
-                path, row, "importance", f"{importance_text!r} is not a whole number"
+                path, row, "importance", f"{quoted(importance_text)} is not a whole number"
             ) from None
-        event_id = values[id_at].strip() or stable_id(
-            f"event:{values[title_at].strip()}\n{values[start_at].strip()}"
-        )
-        if len(event_id) > 36:
-            raise ImportFileError(path, row, "id", "is longer than 36 characters")
+        event_id = values[id_at].strip()
+        if event_id:
+            check_id(path, row, "id", event_id)
+        else:
+            event_id = stable_id(f"event:{values[title_at].strip()}\n{values[start_at].strip()}")
         actors = values[actors_at]
         tags = values[tags_at]
         sources = values[sources_at]
@@ -149,10 +333,11 @@ def read_csv(path: str, raw: bytes) -> Document:
             importance,
             values[certainty_at].strip() or "confirmed",
             values[description_at],
-            None,
+            values[location_at] or None,
             _split(actors) if actors else (),
             _split(tags) if tags else (),
             _sources(path, row, sources) if sources else (),
+            present=present,
         )
         document.events.append(item)
         categories[item.draft.category] = None
@@ -161,11 +346,21 @@ def read_csv(path: str, raw: bytes) -> Document:
     return document
 
 
-def _source_text(ref: SourceRef) -> str:
-    text = f"{ref.publisher}: {ref.title}" if ref.publisher else ref.title
+def source_text(ref: SourceRef) -> str:
+    """One source as the sources cell writes it (see the module's notation)."""
+    publisher = _escape(ref.publisher, _PUBLISHER_SPECIALS)
+    title = _escape(ref.title, _TITLE_SPECIALS if publisher else _LONE_TITLE_SPECIALS)
+    if title.endswith(")"):
+        title = title[:-1] + "\\)"
+    text = f"{publisher}: {title}" if publisher else title
     if ref.published:
         text += f" ({ref.published})"
-    return f"{text} <{ref.url}>"
+    text += f" <{_escape(ref.url, _URL_SPECIALS)}>"
+    if ref.id and ref.id != derived_source_id(ref.url, ref.title):
+        text += f" [id: {_escape(ref.id, _NOTE_SPECIALS)}]"
+    if ref.note:
+        text += f" [note: {_escape(ref.note, _NOTE_SPECIALS)}]"
+    return text
 
 
 def dump_csv(catalog: Catalog) -> str:
@@ -176,17 +371,18 @@ def dump_csv(catalog: Catalog) -> str:
     for record in catalog.events():
         writer.writerow(
             [
-                record.id,
-                record.title,
+                guard_formula(record.id),
+                guard_formula(record.title),
                 record.start,
                 record.end or "",
-                record.category,
+                guard_formula(record.category),
                 record.importance,
                 str(record.certainty),
-                LIST_SEPARATOR.join(record.actors),
-                LIST_SEPARATOR.join(record.tags),
-                SOURCE_SEPARATOR.join(_source_text(ref) for ref in record.sources),
-                record.description,
+                guard_formula(record.location or ""),
+                guard_formula(LIST_SEPARATOR.join(record.actors)),
+                guard_formula(LIST_SEPARATOR.join(record.tags)),
+                guard_formula(SOURCE_SEPARATOR.join(source_text(ref) for ref in record.sources)),
+                guard_formula(record.description),
             ]
         )
     return out.getvalue()

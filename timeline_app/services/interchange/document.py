@@ -3,16 +3,21 @@
 Every reader produces a `Document`; `plan_import` compares it with the database without
 writing (the preview a user sees), `apply_import` writes all of it in one transaction or
 nothing, and `undo_import` takes back exactly what an import did.
+
+A file changes only the fields it carries: an event's field that its file leaves out (a CSV
+column absent from the header, a key absent from a JSON event object) keeps its stored value,
+and a new event gets the field's default. The plan and the write both use that one merge.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from timeline_app.domain.dates import DateSpan, parse_span
-from timeline_app.domain.errors import ImportFileError, TimelineError, ValidationError
+from timeline_app.domain.errors import ImportFileError, TimelineError, ValidationError, quoted
 from timeline_app.domain.model import EventDraft, EventRecord, SourceRef
 from timeline_app.domain.palette import next_colour
 from timeline_app.domain.rules import validate_event, validate_event_fields
@@ -23,6 +28,22 @@ from timeline_app.store.database import describe_database_error
 
 FORMAT_NAME = "timeline-app"
 FORMAT_VERSION = 1
+DRAFT_FIELDS = (
+    "title",
+    "start",
+    "end",
+    "category",
+    "importance",
+    "certainty",
+    "description",
+    "location",
+    "actors",
+    "tags",
+    "sources",
+)
+"""An event's fields a file may carry, in EventDraft's order."""
+ID_MAX = 36
+"""The length of the id columns (events, eras, sources): a UUID's text."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +53,7 @@ class CategoryItem:
     parent: str | None = None
     sort_order: int | None = None
     description: str = ""
+    row: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,12 +68,17 @@ class EraItem:
 
 @dataclass(frozen=True, slots=True)
 class EventItem:
-    """One event of a file, validated, with its derived dates and its row (for messages)."""
+    """One event of a file, validated, with its derived dates and its row (for messages).
+
+    `present` names the fields the file carries for it (None: all of them); the others keep
+    their stored values when the event exists already.
+    """
 
     id: str
     draft: EventDraft
     row: int
     span: DateSpan
+    present: frozenset[str] | None = None
 
 
 @dataclass(slots=True)
@@ -66,6 +93,10 @@ class Document:
     title: str = ""
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
+
+
 @dataclass(frozen=True, slots=True)
 class ImportPlan:
     """What an import would do, computed without writing."""
@@ -74,6 +105,18 @@ class ImportPlan:
     changed: list[tuple[str, str]]
     unchanged: list[tuple[str, str]]
     new_categories: list[str]
+    changed_sources: list[tuple[str, str]] = field(default_factory=list)
+    """Stored sources (id, title) whose title, publisher, URL or date the file changes."""
+
+    def summary(self) -> str:
+        """The plan in one line, as a dry run reports it."""
+        text = (
+            f"would add {len(self.added)}, change {len(self.changed)}, "
+            f"leave {len(self.unchanged)} unchanged"
+        )
+        if self.changed_sources:
+            text += f", change {_count(len(self.changed_sources), 'source')}"
+        return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,28 +127,89 @@ class ImportResult:
     replaced: tuple[EventRecord, ...]
     added_categories: tuple[str, ...]
     added_era_ids: tuple[str, ...]
+    replaced_sources: tuple[SourceRef, ...] = ()
+    """Sources the import changed, as they were before it."""
 
     @property
     def changed_count(self) -> int:
         return len(self.added_ids) + len(self.replaced)
 
 
-def check_event(path: str, row: int, event_id: str, draft: EventDraft) -> EventItem:
+def field_label(name: str) -> str:
+    """A column or key name from a file as a message names it: as it is when it is short
+    and printable, quoted and cut otherwise."""
+    return name if len(name) <= 40 and name.isprintable() else quoted(name)
+
+
+def check_id(path: str, row: int | None, field_name: str, value: str) -> str:
+    """An id as the database will hold it: at most ID_MAX printable characters (no NUL, no
+    control character, no lone surrogate), refused here before any SQL sees it."""
+    if len(value) > ID_MAX:
+        raise ImportFileError(
+            path, row, field_name, f"is {len(value)} characters long; the limit is {ID_MAX}"
+        )
+    if not value.isprintable():
+        raise ImportFileError(
+            path,
+            row,
+            field_name,
+            f"{quoted(value)} contains a NUL, a control character or a lone surrogate",
+        )
+    return value
+
+
+def _check_distinct_sources(path: str, row: int, sources: tuple[SourceRef, ...]) -> None:
+    """An event cites each source once: the link table holds one row per event and source."""
+    if len(sources) < 2:
+        return
+    first_at: dict[str | None, int] = {}
+    for index, ref in enumerate(sources):
+        if ref.id in first_at:
+            raise ImportFileError(
+                path,
+                row,
+                f"sources[{index}]",
+                f"cites the same source as sources[{first_at[ref.id]}]",
+            )
+        first_at[ref.id] = index
+
+
+def check_event(
+    path: str,
+    row: int,
+    event_id: str,
+    draft: EventDraft,
+    present: frozenset[str] | None = None,
+) -> EventItem:
     """Validate one event of a file, turning a field error into `FILE:ROW: field: problem`."""
     try:
         cleaned, span = validate_event(draft)
     except ValidationError as error:
         raise ImportFileError(path, row, error.field, error.message) from error
-    return EventItem(event_id, cleaned, row, span)
+    _check_distinct_sources(path, row, cleaned.sources)
+    return EventItem(event_id, cleaned, row, span, _with_end(present, cleaned))
 
 
-def check_event_fields(path: str, row: int, event_id: str, *values: object) -> EventItem:
+def check_event_fields(
+    path: str, row: int, event_id: str, *values: object, present: frozenset[str] | None = None
+) -> EventItem:
     """`check_event` on the values of a draft in field order (see `validate_event_fields`)."""
     try:
         cleaned, span = validate_event_fields(*values)  # type: ignore[arg-type]
     except ValidationError as error:
         raise ImportFileError(path, row, error.field, error.message) from error
-    return EventItem(event_id, cleaned, row, span)
+    if len(cleaned.sources) > 1:  # the calls are skipped for the common row: 100,000 of them
+        _check_distinct_sources(path, row, cleaned.sources)
+    if present is not None:
+        present = _with_end(present, cleaned)
+    return EventItem(event_id, cleaned, row, span, present)
+
+
+def _with_end(present: frozenset[str] | None, cleaned: EventDraft) -> frozenset[str] | None:
+    """A start given as an interval `a/b` carries the end too."""
+    if present is None or cleaned.end is None or "end" in present:
+        return present
+    return present | {"end"}
 
 
 def check_unique_ids(document: Document) -> None:
@@ -116,182 +220,300 @@ def check_unique_ids(document: Document) -> None:
                 document.path,
                 item.row,
                 "id",
-                f"{item.id!r} is used again (first at row {seen[item.id]})",
+                f"{quoted(item.id)} is used again (first at row {seen[item.id]})",
             )
         seen[item.id] = item.row
 
 
+def _refs(values: tuple[SourceRef, ...]) -> tuple:
+    return tuple((s.id, s.title, s.url, s.publisher, s.published, s.note) for s in values)
+
+
 def _same(record: EventRecord, draft: EventDraft) -> bool:
-    stored = record.to_draft()
-
-    def refs(values: tuple[SourceRef, ...]) -> tuple:
-        return tuple((s.id, s.title, s.url, s.publisher, s.published, s.note) for s in values)
-
+    """True when writing `draft` (the file's fields over the stored ones) would change nothing."""
     return (
-        stored.title == draft.title
-        and stored.start == draft.start
-        and stored.end == draft.end
-        and stored.category == draft.category
-        and stored.importance == draft.importance
-        and str(stored.certainty) == str(draft.certainty)
-        and stored.description == draft.description
-        and stored.location == draft.location
-        and tuple(stored.actors) == tuple(draft.actors)
-        and tuple(stored.tags) == tuple(draft.tags)
-        and refs(stored.sources) == refs(draft.sources)
+        record.title == draft.title
+        and record.start == draft.start
+        and record.end == draft.end
+        and record.category == draft.category
+        and record.importance == draft.importance
+        and str(record.certainty) == str(draft.certainty)
+        and record.description == draft.description
+        and record.location == draft.location
+        and tuple(record.actors) == tuple(draft.actors)
+        and tuple(record.tags) == tuple(draft.tags)
+        and _refs(record.sources) == _refs(draft.sources)
     )
 
 
-def plan_import(catalog: Catalog, document: Document) -> ImportPlan:
-    """Compare a document with the database; raise ImportFileError for unknown categories."""
-    known = set(catalog.category_names())
-    available = known | {item.name for item in document.categories}
-    for item in document.events:
-        if item.draft.category not in available:
+def _overlay(path: str, record: EventRecord, item: EventItem) -> EventItem:
+    """What the import writes for a stored event: its stored fields, overlaid with those the
+    file carries, checked again as a whole (a new start must still precede the stored end)."""
+    if item.present is None:
+        return item
+    stored = record.to_draft()
+    merged = EventDraft(
+        *(getattr(item.draft if name in item.present else stored, name) for name in DRAFT_FIELDS)
+    )
+    return check_event(path, item.row, item.id, merged, item.present)
+
+
+def _source_values(ref: SourceRef) -> tuple:
+    return (ref.title, ref.url, ref.publisher, ref.published)
+
+
+@dataclass(slots=True)
+class _Planned:
+    """A plan and everything its write needs, computed in the write's own transaction."""
+
+    plan: ImportPlan
+    writes: list[EventItem]
+    replaced: tuple[EventRecord, ...]
+    sources: dict[str, SourceRef]
+    replaced_sources: tuple[SourceRef, ...]
+
+
+def _check_categories(document: Document, known: set[str]) -> None:
+    names = {item.name for item in document.categories}
+    for item in document.categories:
+        if item.parent and item.parent not in names and item.parent not in known:
             raise ImportFileError(
                 document.path,
                 item.row,
-                "category",
-                f"{item.draft.category!r} is neither in the file's categories nor in the database",
+                "categories.parent",
+                f"{quoted(item.parent)} is neither in the file's categories nor in the database",
             )
-    with catalog.engine.connect() as connection:
-        stored = queries.existing_event_versions(connection, [i.id for i in document.events])
-    existing = {record.id: record for record in catalog.events(sorted(stored))} if stored else {}
-    added, changed, unchanged = [], [], []
+    available = known | names
+    for event in document.events:
+        if event.draft.category not in available:
+            raise ImportFileError(
+                document.path,
+                event.row,
+                "category",
+                f"{quoted(event.draft.category)} is neither in the file's categories "
+                "nor in the database",
+            )
+
+
+def _sources_to_write(document: Document, writes: list[EventItem]) -> dict[str, SourceRef]:
+    """The file's sources and those cited by the events it writes, by id; one source given
+    two ways (other title, publisher or date under one id) is refused, never half taken."""
+    sources: dict[str, SourceRef] = {ref.id: ref for ref in document.sources}  # type: ignore[misc]
+    given_at: dict[str, int | None] = dict.fromkeys(sources)
+    for item in writes:
+        if item.present is not None and "sources" not in item.present:
+            continue  # it keeps the stored sources, as they are stored
+        for index, ref in enumerate(item.draft.sources):
+            known = sources.get(ref.id)
+            if known is None:
+                sources[ref.id] = ref  # type: ignore[index]
+                given_at[ref.id] = item.row  # type: ignore[index]
+            elif _source_values(known) != _source_values(ref):
+                first = given_at[ref.id]  # type: ignore[index]
+                where = "in the file's sources" if first is None else f"at row {first}"
+                raise ImportFileError(
+                    document.path,
+                    item.row,
+                    f"sources[{index}]",
+                    f"source {ref.id} is given other fields than {where}",
+                )
+    return sources
+
+
+def _make_plan(connection: Connection, document: Document, *, lock: bool = False) -> _Planned:
+    """Compare a document with the database as `connection` sees it (with `lock`, holding
+    the rows it will change); raise ImportFileError for what the database cannot take."""
+    path = document.path
+    known = {record.name for record in queries.category_records(connection)}
+    _check_categories(document, known)
+    stored = queries.existing_event_versions(
+        connection,
+        [item.id for item in document.events],
+        lock=lock,
+    )
+    existing = (
+        {record.id: record for record in queries.event_records(connection, sorted(stored))}
+        if stored
+        else {}
+    )
+    added: list[tuple[str, str]] = []
+    changed: list[tuple[str, str]] = []
+    unchanged: list[tuple[str, str]] = []
+    writes: list[EventItem] = []
+    replaced: list[EventRecord] = []
     for item in document.events:
         record = existing.get(item.id)
-        target = added if record is None else unchanged if _same(record, item.draft) else changed
-        target.append((item.id, item.draft.title))
-    new_categories = [item.name for item in document.categories if item.name not in known]
-    return ImportPlan(added, changed, unchanged, new_categories)
+        if record is None:
+            added.append((item.id, item.draft.title))
+            writes.append(item)
+            continue
+        merged = _overlay(path, record, item)
+        if _same(record, merged.draft):
+            unchanged.append((item.id, merged.draft.title))
+        else:
+            changed.append((item.id, merged.draft.title))
+            writes.append(merged)
+            replaced.append(record)
+    sources = _sources_to_write(document, writes)
+    before = queries.source_fields(connection, sources)
+    replaced_sources = tuple(
+        SourceRef(values[0], values[1], values[2], values[3], "", source_id)
+        for source_id, values in sorted(before.items())
+        if values != _source_values(sources[source_id])
+    )
+    plan = ImportPlan(
+        added,
+        changed,
+        unchanged,
+        [item.name for item in document.categories if item.name not in known],
+        [(ref.id, sources[ref.id].title) for ref in replaced_sources],  # type: ignore[index,misc]
+    )
+    return _Planned(plan, writes, tuple(replaced), sources, replaced_sources)
+
+
+def plan_import(catalog: Catalog, document: Document) -> ImportPlan:
+    """Compare a document with the database without writing (the preview, the dry run);
+    raise ImportFileError for what the database cannot take (unknown categories, …)."""
+    with collector_paused(), catalog.engine.connect() as connection:
+        return _make_plan(connection, document).plan
 
 
 def apply_import(catalog: Catalog, document: Document) -> ImportResult:
-    """Write the document in one transaction: everything or, on any error, nothing."""
+    """Write the document in one transaction: everything or, on any error, nothing.
+
+    The plan is made again inside that transaction, after taking the import lock, so what
+    it writes over is what it compared with: two imports at once run one after the other,
+    and an editor saving meanwhile meets a version conflict instead of a lost edit.
+    """
     with collector_paused():
-        return _apply_import(catalog, document)
+        try:
+            return _apply_import(catalog, document)
+        except TimelineError:
+            raise
+        except IntegrityError as error:  # a row another writer added after our plan
+            raise ImportFileError(
+                document.path,
+                None,
+                "database",
+                "changed by someone else while importing; nothing was written, import again",
+            ) from error
+        except Exception as error:  # a database refusal: report it against the file
+            reason = describe_database_error(error) or str(error).splitlines()[0]
+            raise ImportFileError(document.path, None, "database", reason) from error
+
+
+def _add_categories(connection: Connection, document: Document) -> tuple[list[str], dict[str, int]]:
+    """Create the file's categories the database lacks; their ids by name."""
+    existing_categories = queries.category_records(connection)
+    colours = [record.colour for record in existing_categories]
+    known = {record.name for record in existing_categories}
+    added_categories: list[str] = []
+    for position, item in enumerate(document.categories):
+        if item.name in known:
+            continue
+        colour = item.colour or next_colour(colours)
+        colours.append(colour)
+        order = (
+            item.sort_order if item.sort_order is not None else len(existing_categories) + position
+        )
+        connection.execute(
+            insert(queries.categories).values(
+                name=item.name, colour=colour, sort_order=order, description=item.description
+            )
+        )
+        known.add(item.name)
+        added_categories.append(item.name)
+    ids = queries.category_ids(connection)
+    for item in document.categories:
+        if item.parent and item.name in added_categories and item.parent in ids:
+            connection.execute(
+                update(queries.categories)
+                .where(queries.categories.c.id == ids[item.name])
+                .values(parent_id=ids[item.parent])
+            )
+    return added_categories, ids
 
 
 def _apply_import(catalog: Catalog, document: Document) -> ImportResult:
-    plan = plan_import(catalog, document)
-    changed_ids = {event_id for event_id, _ in plan.changed}
-    added_ids = {event_id for event_id, _ in plan.added}
-    replaced = tuple(catalog.events(sorted(changed_ids))) if changed_ids else ()
     stamp = queries.now_text()
-    try:
-        with catalog.engine.begin() as connection:
-            existing_categories = queries.category_records(connection)
-            colours = [record.colour for record in existing_categories]
-            known = {record.name for record in existing_categories}
-            added_categories: list[str] = []
-            for position, item in enumerate(document.categories):
-                if item.name in known:
-                    continue
-                colour = item.colour or next_colour(colours)
-                colours.append(colour)
-                order = (
-                    item.sort_order
-                    if item.sort_order is not None
-                    else (len(existing_categories) + position)
-                )
+    with catalog.engine.begin() as connection:
+        queries.lock_for_import(connection)
+        planned = _make_plan(connection, document, lock=True)
+        plan = planned.plan
+        added_categories, ids = _add_categories(connection, document)
+        actor_ids = queries.ensure_names(connection, queries.actors, document.actors)
+        for name, kind in document.actors.items():
+            if kind:
                 connection.execute(
-                    insert(queries.categories).values(
-                        name=item.name,
-                        colour=colour,
-                        sort_order=order,
-                        description=item.description,
+                    update(queries.actors)
+                    .where(queries.actors.c.id == actor_ids[name], queries.actors.c.kind == "")
+                    .values(kind=kind)
+                )
+        queries.ensure_names(connection, queries.tags, document.tags)
+        if planned.replaced_sources:
+            queries.bump_events_citing(
+                connection,
+                [ref.id for ref in planned.replaced_sources],  # type: ignore[misc]
+                stamp,
+            )
+        queries.upsert_sources(connection, planned.sources.values())
+        era_ids = set(connection.execute(select(queries.eras.c.id)).scalars())
+        new_eras = []
+        for era in document.eras:
+            if era.id in era_ids:
+                continue
+            span = parse_span(era.start, era.end)
+            new_eras.append(
+                {
+                    "id": era.id,
+                    "name": era.name,
+                    "start": era.start,
+                    "end": era.end,
+                    "lower": span.lower,
+                    "upper": span.upper,
+                    "colour": era.colour,
+                    "group_name": era.group,
+                }
+            )
+        if new_eras:
+            connection.execute(insert(queries.eras), new_eras)
+        writes = planned.writes
+        previous_versions = {record.id: record for record in planned.replaced}
+        rows = []
+        for item in writes:
+            previous = previous_versions.get(item.id)
+            category_id = ids[item.draft.category]
+            if previous is None:
+                rows.append(event_row(item.id, item.draft, item.span, category_id, stamp))
+            else:
+                rows.append(
+                    event_row(
+                        item.id,
+                        item.draft,
+                        item.span,
+                        category_id,
+                        previous.created_at,
+                        stamp,
+                        previous.version + 1,
                     )
                 )
-                known.add(item.name)
-                added_categories.append(item.name)
-            ids = queries.category_ids(connection)
-            for item in document.categories:
-                if item.parent and item.name in added_categories and item.parent in ids:
-                    connection.execute(
-                        update(queries.categories)
-                        .where(queries.categories.c.id == ids[item.name])
-                        .values(parent_id=ids[item.parent])
-                    )
-            actor_ids = queries.ensure_names(connection, queries.actors, document.actors)
-            for name, kind in document.actors.items():
-                if kind:
-                    connection.execute(
-                        update(queries.actors)
-                        .where(queries.actors.c.id == actor_ids[name], queries.actors.c.kind == "")
-                        .values(kind=kind)
-                    )
-            queries.ensure_names(connection, queries.tags, document.tags)
-            sources = {ref.id: ref for ref in document.sources}
-            for item in document.events:
-                if item.id in added_ids or item.id in changed_ids:
-                    for ref in item.draft.sources:
-                        sources.setdefault(ref.id, ref)  # type: ignore[arg-type]
-            queries.upsert_sources(connection, sources.values())
-            era_ids = set(connection.execute(select(queries.eras.c.id)).scalars())
-            new_eras = []
-            for era in document.eras:
-                if era.id in era_ids:
-                    continue
-                span = parse_span(era.start, era.end)
-                new_eras.append(
-                    {
-                        "id": era.id,
-                        "name": era.name,
-                        "start": era.start,
-                        "end": era.end,
-                        "lower": span.lower,
-                        "upper": span.upper,
-                        "colour": era.colour,
-                        "group_name": era.group,
-                    }
-                )
-            if new_eras:
-                connection.execute(insert(queries.eras), new_eras)
-            to_write = added_ids | changed_ids
-            writes = [item for item in document.events if item.id in to_write]
-            previous_versions = {record.id: record for record in replaced}
-            rows = []
-            for item in writes:
-                previous = previous_versions.get(item.id)
-                category_id = ids[item.draft.category]
-                if previous is None:
-                    rows.append(event_row(item.id, item.draft, item.span, category_id, stamp))
-                else:
-                    rows.append(
-                        event_row(
-                            item.id,
-                            item.draft,
-                            item.span,
-                            category_id,
-                            previous.created_at,
-                            stamp,
-                            previous.version + 1,
-                        )
-                    )
-            queries.delete_event_rows(connection, sorted(changed_ids))
-            rows.sort()
-            with queries.indexes_set_aside(connection, len(rows)):
-                queries.insert_event_rows(connection, rows)
-                queries.write_links(
-                    connection,
-                    {item.id: item.draft.actors for item in writes},
-                    {item.id: item.draft.tags for item in writes},
-                    {
-                        item.id: [(ref.id, ref.note) for ref in item.draft.sources]
-                        for item in writes
-                    },
-                    clear_existing=False,  # new rows; changed ones were deleted with their links
-                )
-    except TimelineError:
-        raise
-    except Exception as error:  # a database refusal: report it against the file, write nothing
-        reason = describe_database_error(error) or str(error).splitlines()[0]
-        raise ImportFileError(document.path, None, "database", reason) from error
+        queries.delete_event_rows(connection, sorted(previous_versions))
+        rows.sort()
+        with queries.indexes_set_aside(connection, len(rows)):
+            queries.insert_event_rows(connection, rows)
+            queries.write_links(
+                connection,
+                {item.id: item.draft.actors for item in writes},
+                {item.id: item.draft.tags for item in writes},
+                {item.id: [(ref.id, ref.note) for ref in item.draft.sources] for item in writes},
+                clear_existing=False,  # new rows; changed ones were deleted with their links
+            )
     return ImportResult(
         added_ids=tuple(event_id for event_id, _ in plan.added),
-        replaced=replaced,
+        replaced=planned.replaced,
         added_categories=tuple(added_categories),
         added_era_ids=tuple(era["id"] for era in new_eras),
+        replaced_sources=planned.replaced_sources,
     )
 
 
@@ -301,6 +523,13 @@ def undo_import(catalog: Catalog, result: ImportResult) -> None:
         queries.delete_event_rows(connection, list(result.added_ids))
         for part in queries.chunks(list(result.added_era_ids)):
             connection.execute(delete(queries.eras).where(queries.eras.c.id.in_(part)))
+        if result.replaced_sources:
+            queries.bump_events_citing(
+                connection,
+                [ref.id for ref in result.replaced_sources],  # type: ignore[misc]
+                queries.now_text(),
+            )
+            queries.upsert_sources(connection, result.replaced_sources)
     if result.replaced:
         catalog.replace_events(result.replaced)
     with catalog.engine.begin() as connection:
