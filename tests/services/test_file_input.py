@@ -136,6 +136,20 @@ def test_utf8_with_a_byte_order_mark_and_only_whitespace_is_empty(tmp_path):
         read_file(path)
 
 
+def test_a_json_number_of_thousands_of_digits_is_one_clear_error(tmp_path):
+    """Guards a crash: Python's JSON parser raises a bare ValueError past 4,300 digits."""
+    path = tmp_path / "digits.json"
+    event = json.dumps(EVENT)[:-1] + ', "importance": ' + "9" * 5000 + "}"
+    path.write_text(
+        '{"format": "timeline-app", "version": 1, "events": [' + event + "]}", encoding="utf-8"
+    )
+    with pytest.raises(ImportFileError) as caught:
+        read_file(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: json: cannot be read: Exceeds the limit (4300 digits)")
+    assert "set_int_max_str_digits" not in message and len(message) < 200 + len(str(path))
+
+
 # --- what the text holds --------------------------------------------------------------------
 
 

@@ -70,7 +70,13 @@ def read_file(path: str | Path, fmt: str | None = None) -> Document:
     chosen = guess_format(name, fmt) if name != "-" else (fmt or "json")
     raw = read_limited(name)
     with collector_paused():
-        document = read_json(name, raw) if chosen == "json" else read_csv(name, raw)
+        try:
+            document = read_json(name, raw) if chosen == "json" else read_csv(name, raw)
+        except ValueError as error:
+            # A parser's own refusal that a reader did not name, such as a JSON number of more
+            # digits than Python converts: still one line, without the parser's advice.
+            problem = str(error).split(";")[0].strip() or type(error).__name__
+            raise ImportFileError(name, None, chosen, f"cannot be read: {problem}") from error
         check_document_text(document)
         return document
 
