@@ -50,15 +50,6 @@ def character_problem(text: str) -> str | None:
     return None
 
 
-def _encodable(text: str) -> bool:
-    """False for text with a lone surrogate (only worth asking of non-ASCII text)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def check_text(field: str, value: object, *, limit: int, required: bool = True) -> str:
     """A stripped string within `limit` characters, free of NULs and lone surrogates;
     empty only when not required."""
@@ -68,8 +59,15 @@ def check_text(field: str, value: object, *, limit: int, required: bool = True) 
         if not isinstance(value, str):
             raise ValidationError(field, f"must be text, not {type(value).__name__}")
     text = value.strip()  # type: ignore[union-attr]
-    if text and len(text) <= limit and "\x00" not in text and (text.isascii() or _encodable(text)):
-        return text  # the common case, decided first: an import checks millions
+    if text and len(text) <= limit and "\x00" not in text:
+        if text.isascii():  # O(1) in CPython: ASCII text cannot hold a surrogate
+            return text  # the common case, decided first: an import checks millions
+        try:
+            text.encode("utf-8")  # raises for a lone surrogate
+        except UnicodeEncodeError:
+            pass
+        else:
+            return text
     if not text:
         if required:
             raise ValidationError(field, "must not be empty")
