@@ -77,7 +77,10 @@ def read_file(path: str | Path, fmt: str | None = None) -> Document:
             # digits than Python converts: still one line, without the parser's advice.
             problem = str(error).split(";")[0].strip() or type(error).__name__
             raise ImportFileError(name, None, chosen, f"cannot be read: {problem}") from error
-        check_document_text(document)
+        if chosen == "json" and b"\\u" in raw:
+            # Only a JSON `\u` escape can bring a NUL or a lone surrogate into the text:
+            # decode_text refuses a raw NUL, and strict UTF-8 never yields a surrogate.
+            check_document_text(document)
         return document
 
 
@@ -87,6 +90,16 @@ def check_document_text(document: Document) -> None:
     The event fields were checked by the rules; this covers the rest (ids, the names of
     categories, actors, tags and eras), which a JSON file can fill with `\\u0000` or `\\ud800`.
     """
+    everything = [document.title, *document.actors, *document.actors.values(), *document.tags]
+    for category in document.categories:
+        everything += (category.name, category.colour or "", category.parent or "")
+        everything.append(category.description)
+    everything += [text for era in document.eras for text in (era.id, era.name, era.group)]
+    everything += [ref.id or "" for ref in document.sources]
+    everything += [item.id for item in document.events]
+    everything += [ref.id or "" for item in document.events for ref in item.draft.sources]
+    if character_problem("".join(everything)) is None:
+        return  # the common case in one pass; only a bad file is walked for row and field
 
     def check(row: int | None, field: str, text: str | None, *, show: bool = False) -> None:
         if text and ("\x00" in text or not text.isascii()):
