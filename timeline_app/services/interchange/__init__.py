@@ -179,7 +179,8 @@ def _write_replacing(name: str, target: Path, data: bytes, mode: int | None) -> 
     """
     temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.partial")
     try:
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+        descriptor = os.open(temporary, flags, 0o666)
     except OSError as error:
         raise TimelineError(f"{name}: cannot write: {reason(error)}") from error
     try:
