@@ -42,3 +42,35 @@ def test_bad_file_exits_2_with_one_line(settled_db, tmp_path, capsys, name):
     assert words in lines[0]
     assert "Traceback" not in captured.err
     assert digest(settled_db) == before
+
+
+HOSTILE_FILES = {
+    "utf32.json": ('{"format": "timeline-app"}'.encode("utf-32"), "encoding: is UTF-32"),
+    "utf16-no-mark.csv": ("title,start,category\n".encode("utf-16-le"), "encoding: is UTF-16"),
+    "big-number.json": (
+        b'{"format": "timeline-app", "version": 1, "events": [{"importance": '
+        + b"7" * 5000
+        + b"}]}",
+        "json: cannot be read: Exceeds the limit",
+    ),
+    "surrogate-tag.json": (
+        b'{"format": "timeline-app", "version": 1, "tags": ["\\udc80"]}',
+        "tags: '\\udc80' contains",
+    ),
+    "persian-date.csv": ("title,start,category\nx,۱۴۰۲,C\n".encode(), ":2: start: '۱۴۰۲'"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_FILES))
+def test_hostile_file_exits_2_with_one_short_line(settled_db, tmp_path, capsys, name):
+    """Guards crashes and misnamed encodings: each used to be a traceback or a wrong word."""
+    content, words = HOSTILE_FILES[name]
+    path = tmp_path / name
+    path.write_bytes(content)
+    before = digest(settled_db)
+    code = main(["import", str(path), "--db", str(settled_db)])
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert len(lines) == 1 and lines[0].startswith(f"timeline-app: error: {path}")
+    assert words in lines[0] and len(lines[0]) < 200 + len(str(path))
+    assert digest(settled_db) == before

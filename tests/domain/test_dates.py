@@ -122,3 +122,43 @@ def test_fast_path_agrees_with_the_edtf_library(day, unit, mark):
     assert (fast.uncertain, fast.approximate) == (slow.uncertain, slow.approximate)
     assert read_user_date(text) == text
     assert fast.lower == calendar.timegm((*day.timetuple()[:3], 0, 0, 0)) or unit != "day"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["٢٠٢٢-٠٣", "۲۰۲۲", "２０２２", "2022-٠٣", "20२2", "2022-03-1٥"],
+)
+def test_digits_of_other_scripts_are_not_a_date(text):
+    """`\\d` and `int()` accept Arabic-Indic, Persian, Devanagari and full-width digits; a date
+    nobody wrote must not come of them, in the fast path, the EDTF path or the editor's reader."""
+    with pytest.raises(DateError, match="is not one of the digits 0–9"):
+        parse_date(text)
+    with pytest.raises(DateError, match="is not one of the digits 0–9"):
+        read_user_date(text)
+
+
+@pytest.mark.parametrize("typed", ["March ٢٠٢٣", "~٢٠١٥", "١٩٩0s", "٣/٣/2022", "12 March ٢٠٢٣"])
+def test_the_lenient_reader_takes_no_digits_of_other_scripts(typed):
+    with pytest.raises(DateError, match="digits 0–9"):
+        read_user_date(typed)
+
+
+def test_a_pasted_no_break_space_is_still_a_space():
+    assert read_user_date("12\u00a0March\u00a02023") == "2023-03-12"
+
+
+@pytest.mark.parametrize("text", ["2022\ud800", "\udfff", "2022-03\x00"])
+def test_a_date_with_a_surrogate_or_nul_is_a_date_error_not_a_crash(text):
+    with pytest.raises(DateError) as caught:
+        parse_span(text)
+    assert caught.value.field == "start"
+    with pytest.raises(DateError):
+        read_user_date(text)
+
+
+@pytest.mark.parametrize("text", ["9" * 100_000, "2022-" + "x" * 100_000, "/" * 100_000])
+def test_a_huge_bad_date_gives_a_short_message(text):
+    for read in (parse_date, parse_span, read_user_date, read_user_span):
+        with pytest.raises(DateError) as caught:
+            read(text)
+        assert len(str(caught.value)) < 160, read.__name__

@@ -4,7 +4,15 @@ import pytest
 
 from timeline_app.domain.errors import ValidationError
 from timeline_app.domain.model import EventDraft, SourceRef
-from timeline_app.domain.rules import check_text, check_url, validate_event
+from timeline_app.domain.rules import (
+    check_colour,
+    check_names,
+    check_text,
+    check_url,
+    parse_importance_text,
+    validate_event,
+    validate_event_fields,
+)
 
 GOOD = EventDraft(title="Treaty signed", start="2025-01-17", category="Diplomacy & treaties")
 
@@ -102,6 +110,18 @@ def test_http_urls_with_a_host_pass_unchanged(url):
         (None, True, "must be text, not NoneType"),
         ("   ", True, "must not be empty"),
         ("a\x00b", True, "contains a NUL character"),
+        (
+            "ab\ud800",
+            True,
+            "contains '\\ud800', half of a UTF-16 surrogate pair, which is not a character",
+        ),
+        (
+            "Тегеран\udc00",
+            True,
+            "contains '\\udc00', half of a UTF-16 surrogate pair, which is not a character",
+        ),
+        ("Тегеран", True, "Тегеран"),
+        ("\U0001f91d", True, "\U0001f91d"),
         ("x" * 11, False, "is 11 characters long; the limit is 10"),
     ],
 )
@@ -112,3 +132,76 @@ def test_check_text_cleans_or_names_the_problem(value, required, result):
         assert caught.value.field == "title" and caught.value.message == result
     else:
         assert check_text("title", value, limit=10, required=required) == result
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("3", 3), (" 5 ", 5), ("+1", 1)],
+)
+def test_importance_text_reads_ascii_digits(text, value):
+    assert parse_importance_text(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("٣", "'٣' is not a whole number written with the digits 0–9"),
+        ("۳", "digits 0–9"),
+        ("３", "digits 0–9"),
+        ("1_0", "digits 0–9"),
+        ("high", "'high' is not a whole number"),
+        ("", "'' is not a whole number"),
+        ("7", "7 is out of range 1–5"),
+        ("9" * 100_000, "digits 0–9"),
+    ],
+)
+def test_importance_text_refuses_other_digits_and_names_the_field(text, words):
+    """`int("٣")` is 3: an importance must be what it looks like to every reader."""
+    with pytest.raises(ValidationError) as caught:
+        parse_importance_text(text)
+    assert caught.value.field == "importance" and words in caught.value.message
+    assert len(caught.value.message) < 200
+
+
+def test_names_urls_and_colours_refuse_hidden_characters():
+    with pytest.raises(ValidationError, match="actors: contains '\\\\ud800'"):
+        check_names("actors", ["Iran", "Rus\ud800sia"])
+    with pytest.raises(ValidationError, match="url: contains a NUL"):
+        check_url("url", "https://example.org/\x00")
+    with pytest.raises(ValidationError, match="url: contains '\\\\udfff'"):
+        check_url("url", "https://example.org/\udfff")
+    for colour in ("#11223\ud800", "#112233\n", "#1122\x0033"):
+        with pytest.raises(ValidationError, match="is not a #RRGGBB colour"):
+            check_colour("colour", colour)
+
+
+@pytest.mark.parametrize(
+    "field",
+    ["title", "start", "category", "importance", "certainty", "url", "actors"],
+)
+def test_messages_quote_at_most_about_80_characters_of_a_bad_value(field):
+    huge = "x" * 100_000
+    values = {
+        "title": "ok",
+        "start": "2001",
+        "end": None,
+        "category": "C",
+        "importance": 3,
+        "certainty": "confirmed",
+        "description": "",
+        "location": None,
+        "actors": (),
+        "tags": (),
+        "sources": (),
+    }
+    if field == "url":
+        values["sources"] = (SourceRef("Page", "https://" + huge + " x"),)
+    elif field == "actors":
+        values["actors"] = huge
+    elif field == "category":
+        values["category"] = "y" * 100
+    else:
+        values[field] = huge
+    with pytest.raises(ValidationError) as caught:
+        validate_event_fields(*values.values(), known_categories={"C"})
+    assert len(str(caught.value)) < 200, str(caught.value)[:300]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from timeline_app.domain.errors import DateError
+from timeline_app.domain.errors import DateError, quoted
 
 MIN_YEAR = 1
 MAX_YEAR = 9999
@@ -35,7 +35,11 @@ class Precision(StrEnum):
 
 PRECISION_ORDER: tuple[Precision, ...] = tuple(Precision)
 
-_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([?~%]?)$")
+DATE_TEXT_MAX = 64
+"""No EDTF date is longer; a longer text is refused before any parser sees it."""
+
+_ISO = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?([?~%]?)")
+"""Plain ISO dates, matched with `fullmatch`: `$` would also accept a trailing newline."""
 _MONTH_NAMES = {
     name.lower(): number
     for number in range(1, 13)
@@ -98,7 +102,7 @@ def _next_month(year: int, month: int) -> tuple[int, int]:
 
 def _check_year(year: int, text: str) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise DateError("date", f"{text!r}: year {year} is out of range")
+        raise DateError("date", f"{quoted(text)}: year {year} is out of range")
 
 
 def _flags(qualifier: str) -> tuple[bool, bool]:
@@ -107,7 +111,7 @@ def _flags(qualifier: str) -> tuple[bool, bool]:
 
 def _fast_iso(text: str) -> PartialDate | None:
     """Parse YYYY, YYYY-MM, YYYY-MM-DD with an optional ?, ~ or % qualifier, or None."""
-    match = _ISO.match(text)
+    match = _ISO.fullmatch(text)
     if match is None:
         return None
     year = int(match.group(1))
@@ -121,7 +125,7 @@ def _fast_iso(text: str) -> PartialDate | None:
     if 21 <= month <= 24 and match.group(3) is None:
         return None  # an EDTF season: the full parser knows its months
     if not 1 <= month <= 12:
-        raise DateError("date", f"{text!r}: month {month} does not exist")
+        raise DateError("date", f"{quoted(text)}: month {month} does not exist")
     if match.group(3) is None:
         lower = utc_seconds(year, month)
         next_year, next_month = _next_month(year, month)
@@ -129,7 +133,7 @@ def _fast_iso(text: str) -> PartialDate | None:
         return PartialDate(text, lower, upper, Precision.MONTH, uncertain, approximate)
     day = int(match.group(3))
     if not 1 <= day <= calendar.monthrange(year, month)[1]:
-        raise DateError("date", f"{text!r}: day {day} does not exist in {year}-{month:02d}")
+        raise DateError("date", f"{quoted(text)}: day {day} does not exist in {year}-{month:02d}")
     lower = utc_seconds(year, month, day)
     return PartialDate(text, lower, lower + DAY_SECONDS, Precision.DAY, uncertain, approximate)
 
@@ -141,15 +145,15 @@ def _edtf_date(text: str) -> PartialDate:
     try:
         parsed = edtf.parse_edtf(text)
     except Exception as error:  # the library raises several unrelated types
-        raise DateError("date", f"{text!r} is not a date ({error})") from error
+        raise DateError("date", f"{quoted(text)} is not a date ({error})") from error
     kind = type(parsed).__name__
     if kind not in {"Date", "UncertainOrApproximate", "Unspecified", "Season"}:
-        raise DateError("date", f"{text!r} is not a single date")
+        raise DateError("date", f"{quoted(text)} is not a single date")
     try:
         low = parsed.lower_strict()
         high = parsed.upper_strict()
     except Exception as error:
-        raise DateError("date", f"{text!r} has no usable bounds ({error})") from error
+        raise DateError("date", f"{quoted(text)} has no usable bounds ({error})") from error
     _check_year(low.tm_year, text)
     _check_year(high.tm_year, text)
     lower = utc_seconds(low.tm_year, low.tm_mon, low.tm_mday)
@@ -174,7 +178,7 @@ def _edtf_date(text: str) -> PartialDate:
 def parse_date(text: str) -> PartialDate:
     """Read one EDTF date (not an interval); raise DateError naming the text when it is not."""
     if not isinstance(text, str):
-        raise DateError("date", f"{text!r} is not text")
+        raise DateError("date", f"{quoted(text)} is not text")
     return _parse_date_text(text)
 
 
@@ -182,16 +186,31 @@ def parse_date(text: str) -> PartialDate:
 def _parse_date_text(text: str) -> PartialDate:
     """Cached: an import repeats the same few thousand dates many times over."""
     if not isinstance(text, str):
-        raise DateError("date", f"{text!r} is not text")
+        raise DateError("date", f"{quoted(text)} is not text")
     cleaned = text.strip()
     if not cleaned:
         raise DateError("date", "is empty")
+    if len(cleaned) > DATE_TEXT_MAX:
+        raise DateError("date", f"{quoted(text)} is not a date ({len(cleaned)} characters long)")
+    if not cleaned.isascii():
+        raise DateError("date", f"{quoted(text)} is not a date: {_non_ascii_problem(cleaned)}")
     if "/" in cleaned:
-        raise DateError("date", f"{text!r} is an interval; give its start and end separately")
+        raise DateError("date", f"{quoted(text)} is an interval; give its start and end separately")
     fast = _fast_iso(cleaned)
     if fast is not None:
         return fast
     return _edtf_date(cleaned)
+
+
+def _non_ascii_problem(text: str) -> str:
+    """Why a date text with a non-ASCII character is refused: EDTF is written in ASCII, and
+    digits of other scripts ("٢٠٢٢") must not silently become a date."""
+    for character in text:
+        if not character.isascii():
+            if character.isdigit():
+                return f"{quoted(character)} is not one of the digits 0–9"
+            return f"{quoted(character)} has no place in a date"
+    return "it is not ASCII text"
 
 
 def parse_span(start: str, end: str | None = None) -> DateSpan:
@@ -199,7 +218,7 @@ def parse_span(start: str, end: str | None = None) -> DateSpan:
     if end is None and isinstance(start, str) and "/" in start:
         first, _, second = start.strip().partition("/")
         if "/" in second:
-            raise DateError("start", f"{start!r} has more than one '/'")
+            raise DateError("start", f"{quoted(start)} has more than one '/'")
         start, end = first, second
     try:
         first_date = parse_date(start)
@@ -212,13 +231,22 @@ def parse_span(start: str, end: str | None = None) -> DateSpan:
     except DateError as error:
         raise DateError("end", error.message) from error
     if last_date.upper <= first_date.lower or last_date.lower < first_date.lower:
-        raise DateError("end", f"{end!r} is before the start {start!r}")
+        raise DateError("end", f"{quoted(end)} is before the start {quoted(start)}")
     return DateSpan(first_date, last_date)
 
 
 _FREE_QUALIFIER = re.compile(
-    r"^(?:(?P<approx>~|c\.|ca\.|circa|about|around)\s*)?(?P<body>.*?)(?P<mark>[?~%])?$", re.I
+    r"(?:(?P<approx>~|c\.|ca\.|circa|about|around)\s*)?(?P<body>.*?)(?P<mark>[?~%])?",
+    re.IGNORECASE | re.ASCII,
 )
+# What people type, read in ASCII only: `\d` would also take Arabic-Indic or Persian digits,
+# and `int()` would turn them into a date nobody wrote.
+_FREE_ISO = re.compile(r"[0-9]{4}(-[0-9]{2}){0,2}")
+_FREE_DECADE = re.compile(r"([0-9]{3})0'?s")
+_FREE_SLASHED = re.compile(r"([0-9]{1,2})[./]([0-9]{1,2})[./]([0-9]{4})")
+_FREE_MONTH_YEAR = re.compile(r"([a-z]+)\.? ([0-9]{4})")
+_FREE_DAY_MONTH_YEAR = re.compile(r"([0-9]{1,2}) ([a-z]+)\.?,? ([0-9]{4})")
+_FREE_MONTH_DAY_YEAR = re.compile(r"([a-z]+)\.? ([0-9]{1,2}),? ([0-9]{4})")
 
 
 def read_user_date(text: str) -> str:
@@ -226,10 +254,14 @@ def read_user_date(text: str) -> str:
 
     Raises DateError naming the text when it cannot be understood.
     """
-    raw = text.strip()
+    raw = " ".join(text.split())  # any run of spaces (a pasted no-break space too) is one
     if not raw:
         raise DateError("date", "is empty")
-    match = _FREE_QUALIFIER.match(raw)
+    if len(raw) > DATE_TEXT_MAX:
+        raise DateError("date", f"{quoted(text)} is not a date ({len(raw)} characters long)")
+    if not raw.isascii():
+        raise DateError("date", f"{quoted(text)} is not a date: {_non_ascii_problem(raw)}")
+    match = _FREE_QUALIFIER.fullmatch(raw)
     assert match is not None  # the pattern accepts any text
     body = match.group("body").strip().rstrip(",")
     approximate = bool(match.group("approx")) or match.group("mark") in ("~", "%")
@@ -250,23 +282,23 @@ def read_user_date(text: str) -> str:
 
 def _free_body(body: str) -> str | None:
     lowered = body.lower()
-    if re.fullmatch(r"\d{4}(-\d{2}){0,2}", body):
+    if _FREE_ISO.fullmatch(body):
         return body
-    decade = re.fullmatch(r"(\d{3})0'?s", lowered)
+    decade = _FREE_DECADE.fullmatch(lowered)
     if decade:
         return decade.group(1) + "X"
-    slash = re.fullmatch(r"(\d{1,2})[./](\d{1,2})[./](\d{4})", body)
+    slash = _FREE_SLASHED.fullmatch(body)
     if slash:
         day, month, year = (int(part) for part in slash.groups())
         return f"{year:04d}-{month:02d}-{day:02d}"
-    month_year = re.fullmatch(r"([a-z]+)\.?\s+(\d{4})", lowered)
+    month_year = _FREE_MONTH_YEAR.fullmatch(lowered)
     if month_year and month_year.group(1) in _MONTH_NAMES:
         return f"{month_year.group(2)}-{_MONTH_NAMES[month_year.group(1)]:02d}"
-    day_month_year = re.fullmatch(r"(\d{1,2})\s+([a-z]+)\.?,?\s+(\d{4})", lowered)
+    day_month_year = _FREE_DAY_MONTH_YEAR.fullmatch(lowered)
     if day_month_year and day_month_year.group(2) in _MONTH_NAMES:
         day = int(day_month_year.group(1))
         return f"{day_month_year.group(3)}-{_MONTH_NAMES[day_month_year.group(2)]:02d}-{day:02d}"
-    month_day_year = re.fullmatch(r"([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})", lowered)
+    month_day_year = _FREE_MONTH_DAY_YEAR.fullmatch(lowered)
     if month_day_year and month_day_year.group(1) in _MONTH_NAMES:
         day = int(month_day_year.group(2))
         return f"{month_day_year.group(3)}-{_MONTH_NAMES[month_day_year.group(1)]:02d}-{day:02d}"

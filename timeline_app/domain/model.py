@@ -44,8 +44,11 @@ _VARIANT_DIGIT = {digit: "89ab"[int(digit, 16) & 0x3] for digit in "0123456789ab
 
 
 def stable_id(name: str) -> str:
-    """uuid5(NAMESPACE, name) as text, computed on the hex digest: imports derive one per row."""
-    digest = hashlib.sha1(_NAMESPACE_BYTES + name.encode()).hexdigest()
+    """uuid5(NAMESPACE, name) as text, computed on the hex digest: imports derive one per row.
+
+    A lone surrogate in `name` is passed through, so that the rules, not the id, refuse it.
+    """
+    digest = hashlib.sha1(_NAMESPACE_BYTES + name.encode("utf-8", "surrogatepass")).hexdigest()
     return (
         f"{digest[:8]}-{digest[8:12]}-5{digest[13:16]}-"
         f"{_VARIANT_DIGIT[digest[16]]}{digest[17:20]}-{digest[20:32]}"

@@ -10,7 +10,7 @@ import re
 from collections.abc import Collection, Sequence
 
 from timeline_app.domain.dates import DateSpan, parse_date, parse_span
-from timeline_app.domain.errors import DateError, ValidationError
+from timeline_app.domain.errors import DateError, ValidationError, quoted
 from timeline_app.domain.model import (
     CERTAINTY_OF_VALUE,
     IMPORTANCE_MAX,
@@ -28,10 +28,31 @@ DESCRIPTION_MAX = 20_000
 URL_MAX = 2_000
 _HTTP_URL = re.compile(r"(?i:https?)://[^/?#\s]+\S*\Z")
 """An http(s) URL with a host and no whitespace (a regex: imports check one per source)."""
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,9}")
+"""Signed ASCII digits, short enough that `int()` never meets a huge number."""
+
+
+def character_problem(text: str) -> str | None:
+    """What makes `text` unstorable, or None: a NUL (PostgreSQL refuses it, SQLite keeps it
+    silently) or a lone surrogate (half of a UTF-16 pair, e.g. from a JSON "\\ud800" escape,
+    which no database driver can encode)."""
+    if "\x00" in text:
+        return "contains a NUL character"
+    if text.isascii():
+        return None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        return (
+            f"contains {quoted(text[error.start])}, half of a UTF-16 surrogate pair, "
+            "which is not a character"
+        )
+    return None
 
 
 def check_text(field: str, value: object, *, limit: int, required: bool = True) -> str:
-    """A stripped string within `limit` characters; empty only when not required."""
+    """A stripped string within `limit` characters, free of NULs and lone surrogates;
+    empty only when not required."""
     if value.__class__ is not str:
         if value is None and not required:
             return ""
@@ -39,14 +60,21 @@ def check_text(field: str, value: object, *, limit: int, required: bool = True) 
             raise ValidationError(field, f"must be text, not {type(value).__name__}")
     text = value.strip()  # type: ignore[union-attr]
     if text and len(text) <= limit and "\x00" not in text:
-        return text  # the common case, decided first: an import checks millions
+        if text.isascii():  # O(1) in CPython: ASCII text cannot hold a surrogate
+            return text  # the common case, decided first: an import checks millions
+        try:
+            text.encode("utf-8")  # raises for a lone surrogate
+        except UnicodeEncodeError:
+            pass
+        else:
+            return text
     if not text:
         if required:
             raise ValidationError(field, "must not be empty")
         return text
     if len(text) > limit:
         raise ValidationError(field, f"is {len(text)} characters long; the limit is {limit}")
-    raise ValidationError(field, "contains a NUL character")
+    raise ValidationError(field, character_problem(text) or "cannot be stored")
 
 
 def check_url(field: str, value: object) -> str:
@@ -54,14 +82,14 @@ def check_url(field: str, value: object) -> str:
     url = check_text(field, value, limit=URL_MAX)
     if _HTTP_URL.match(url) is None:
         if not url.lower().startswith(("http://", "https://")):
-            raise ValidationError(field, f"{url!r} is not an http(s) URL")
-        raise ValidationError(field, f"{url!r} has no valid host or contains a space")
+            raise ValidationError(field, f"{quoted(url)} is not an http(s) URL")
+        raise ValidationError(field, f"{quoted(url)} has no valid host or contains a space")
     return url
 
 
 def check_importance(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError("importance", f"must be a whole number, not {value!r}")
+        raise ValidationError("importance", f"must be a whole number, not {quoted(value)}")
     if not IMPORTANCE_MIN <= value <= IMPORTANCE_MAX:
         raise ValidationError(
             "importance", f"{value} is out of range {IMPORTANCE_MIN}–{IMPORTANCE_MAX}"
@@ -69,25 +97,39 @@ def check_importance(value: object) -> int:
     return value
 
 
+def parse_importance_text(text: str) -> int:
+    """An importance typed or read from a file as text: a whole number 1–5 in the digits 0–9.
+
+    `int()` alone would read Arabic-Indic or Persian digits ("٣") and surrounding underscores
+    ("1_0"); a file's importance must be what it looks like to every reader.
+    """
+    cleaned = text.strip()
+    if _WHOLE_NUMBER.fullmatch(cleaned) is None:
+        raise ValidationError(
+            "importance", f"{quoted(cleaned)} is not a whole number written with the digits 0–9"
+        )
+    return check_importance(int(cleaned))
+
+
 def check_certainty(value: object) -> Certainty:
     found = CERTAINTY_OF_VALUE.get(value) if isinstance(value, str) else None
     if found is None:
         allowed = ", ".join(CERTAINTY_OF_VALUE)
-        raise ValidationError("certainty", f"{value!r} is not one of {allowed}")
+        raise ValidationError("certainty", f"{quoted(value)} is not one of {allowed}")
     return found
 
 
 def check_colour(field: str, value: object) -> str:
-    if not isinstance(value, str) or not is_colour(value):
-        raise ValidationError(field, f"{value!r} is not a #RRGGBB colour")
+    if not isinstance(value, str) or len(value) != 7 or not is_colour(value):
+        raise ValidationError(field, f"{quoted(value)} is not a #RRGGBB colour")
     return value.upper()
 
 
 def check_span(start: object, end: object) -> DateSpan:
     if not isinstance(start, str):
-        raise ValidationError("start", f"must be a date text, not {start!r}")
+        raise ValidationError("start", f"must be a date text, not {quoted(start)}")
     if end is not None and not isinstance(end, str):
-        raise ValidationError("end", f"must be a date text, not {end!r}")
+        raise ValidationError("end", f"must be a date text, not {quoted(end)}")
     return parse_span(start, end or None)
 
 
@@ -119,7 +161,7 @@ def _source_field(index: int) -> str:
 
 def check_names(field: str, names: object) -> tuple[str, ...]:
     if isinstance(names, str) or not isinstance(names, (list, tuple, set, frozenset)):
-        raise ValidationError(field, f"must be a list of names, not {names!r}")
+        raise ValidationError(field, f"must be a list of names, not {quoted(names)}")
     if not names:
         return ()
     return tuple(dict.fromkeys([check_text(field, name, limit=NAME_MAX) for name in names]))
@@ -165,7 +207,7 @@ def validate_event_fields(
     span = check_span(start, end)
     clean_category = check_text("category", category, limit=NAME_MAX)
     if known_categories is not None and clean_category not in known_categories:
-        raise ValidationError("category", f"{clean_category!r} is not a known category")
+        raise ValidationError("category", f"{quoted(clean_category)} is not a known category")
     cleaned = EventDraft(
         clean_title,
         span.start.text,

@@ -5,10 +5,14 @@ Each importer reads the whole file and validates everything before anything is w
 
 from __future__ import annotations
 
+import os
+import secrets
+import stat
 import sys
 from pathlib import Path
 
-from timeline_app.domain.errors import ImportFileError, TimelineError
+from timeline_app.domain.errors import ImportFileError, TimelineError, quoted
+from timeline_app.domain.rules import character_problem
 from timeline_app.services.bulk import collector_paused
 from timeline_app.services.catalog import Catalog
 from timeline_app.services.interchange.csv_format import dump_csv, read_csv
@@ -21,6 +25,12 @@ from timeline_app.services.interchange.document import (
     undo_import,
 )
 from timeline_app.services.interchange.json_format import dump_json, read_json
+from timeline_app.services.interchange.text_file import (
+    check_file_type,
+    file_kind,
+    read_limited,
+    reason,
+)
 
 FORMATS = ("json", "csv")
 
@@ -55,17 +65,70 @@ def guess_format(path: str | Path, fmt: str | None = None) -> str:
 def read_file(path: str | Path, fmt: str | None = None) -> Document:
     """Read and validate a whole file ('-' = standard input) into a Document."""
     name = str(path)
+    if name != "-":
+        check_file_type(name)  # a folder or a device is named as such, whatever its name
     chosen = guess_format(name, fmt) if name != "-" else (fmt or "json")
-    try:
-        raw = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
-    except FileNotFoundError:
-        raise ImportFileError(name, None, "file", "does not exist") from None
-    except IsADirectoryError:
-        raise ImportFileError(name, None, "file", "is a folder") from None
-    except OSError as error:
-        raise ImportFileError(name, None, "file", error.strerror or str(error)) from error
+    raw = read_limited(name)
     with collector_paused():
-        return read_json(name, raw) if chosen == "json" else read_csv(name, raw)
+        try:
+            document = read_json(name, raw) if chosen == "json" else read_csv(name, raw)
+        except ValueError as error:
+            # A parser's own refusal that a reader did not name, such as a JSON number of more
+            # digits than Python converts: still one line, without the parser's advice.
+            problem = str(error).split(";")[0].strip() or type(error).__name__
+            raise ImportFileError(name, None, chosen, f"cannot be read: {problem}") from error
+        if chosen == "json" and b"\\u" in raw:
+            # Only a JSON `\u` escape can bring a NUL or a lone surrogate into the text:
+            # decode_text refuses a raw NUL, and strict UTF-8 never yields a surrogate.
+            check_document_text(document)
+        return document
+
+
+def check_document_text(document: Document) -> None:
+    """Refuse a NUL or a lone surrogate in any text of a document before any SQL sees it.
+
+    The event fields were checked by the rules; this covers the rest (ids, the names of
+    categories, actors, tags and eras), which a JSON file can fill with `\\u0000` or `\\ud800`.
+    """
+    everything = [document.title, *document.actors, *document.actors.values(), *document.tags]
+    for category in document.categories:
+        everything += (category.name, category.colour or "", category.parent or "")
+        everything.append(category.description)
+    everything += [text for era in document.eras for text in (era.id, era.name, era.group)]
+    everything += [ref.id or "" for ref in document.sources]
+    everything += [item.id for item in document.events]
+    everything += [ref.id or "" for item in document.events for ref in item.draft.sources]
+    if character_problem("".join(everything)) is None:
+        return  # the common case in one pass; only a bad file is walked for row and field
+
+    def check(row: int | None, field: str, text: str | None, *, show: bool = False) -> None:
+        if text and ("\x00" in text or not text.isascii()):
+            problem = character_problem(text)
+            if problem is not None:
+                message = f"{quoted(text)} {problem}" if show else problem
+                raise ImportFileError(document.path, row, field, message)
+
+    check(None, "title", document.title)
+    for row, category in enumerate(document.categories, 1):
+        check(row, "categories.name", category.name)
+        check(row, "categories.colour", category.colour)
+        check(row, "categories.parent", category.parent)
+        check(row, "categories.description", category.description)
+    for actor, kind in document.actors.items():
+        check(None, "actors.name", actor, show=True)
+        check(None, "actors.kind", kind, show=True)
+    for tag in document.tags:
+        check(None, "tags", tag, show=True)
+    for row, source in enumerate(document.sources, 1):
+        check(row, "sources.id", source.id)
+    for row, era in enumerate(document.eras, 1):
+        check(row, "eras.id", era.id)
+        check(row, "eras.name", era.name)
+        check(row, "eras.group", era.group)
+    for item in document.events:
+        check(item.row, "id", item.id)
+        for position, ref in enumerate(item.draft.sources):
+            check(item.row, f"sources[{position}].id", ref.id)
 
 
 def import_file(catalog: Catalog, path: str | Path, fmt: str | None = None) -> ImportResult:
@@ -82,21 +145,56 @@ def export_text(catalog: Catalog, fmt: str) -> str:
 def export_file(catalog: Catalog, path: str | Path, fmt: str | None = None) -> int:
     """Write every event to a file ('-' = standard output); returns the number of events.
 
-    The file is written to a temporary name and renamed, so a failure leaves no half file.
+    Only a regular file is replaced, never a link, a pipe, a device or a folder. The text goes
+    to a new temporary file that is renamed over the target, so a failure leaves no half file.
     """
     name = str(path)
     chosen = guess_format(name, fmt) if name != "-" else (fmt or "json")
-    text = export_text(catalog, chosen)
     if name == "-":
-        sys.stdout.write(text)
+        sys.stdout.write(export_text(catalog, chosen))
         sys.stdout.flush()
-    else:
-        target = Path(name)
-        temporary = target.with_name(f".{target.name}.partial")
-        try:
-            temporary.write_text(text, encoding="utf-8", newline="")
-            temporary.replace(target)
-        except OSError as error:
-            temporary.unlink(missing_ok=True)
-            raise TimelineError(f"{name}: cannot write ({error.strerror or error})") from error
+        return catalog.count_events()
+    target = Path(name)
+    try:
+        existing = os.lstat(target)
+    except FileNotFoundError:
+        existing = None
+    except (OSError, ValueError) as error:
+        raise TimelineError(f"{name}: cannot write: {reason(error)}") from error
+    if existing is not None:
+        kind = file_kind(existing.st_mode)
+        if kind is not None:
+            raise TimelineError(f"{name}: is {kind}; not replaced")
+    data = export_text(catalog, chosen).encode("utf-8")
+    mode = stat.S_IMODE(existing.st_mode) if existing is not None else None
+    _write_replacing(name, target, data, mode)
     return catalog.count_events()
+
+
+def _write_replacing(name: str, target: Path, data: bytes, mode: int | None) -> None:
+    """Write `data` to a new file beside `target` and rename it over `target`.
+
+    The temporary name is created exclusively (never following a planted link), gets the
+    replaced file's permissions, and is removed on any failure.
+    """
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.partial")
+    try:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+        descriptor = os.open(temporary, flags, 0o666)
+    except OSError as error:
+        raise TimelineError(f"{name}: cannot write: {reason(error)}") from error
+    try:
+        try:
+            if mode is not None and os.chmod in os.supports_fd:
+                os.chmod(descriptor, mode)
+            view = memoryview(data)
+            while view:
+                written = os.write(descriptor, view)
+                view = view[written:]
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+        os.replace(temporary, target)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise TimelineError(f"{name}: cannot write: {reason(error)}") from error
