@@ -205,3 +205,9 @@ def test_messages_quote_at_most_about_80_characters_of_a_bad_value(field):
     with pytest.raises(ValidationError) as caught:
         validate_event_fields(*values.values(), known_categories={"C"})
     assert len(str(caught.value)) < 200, str(caught.value)[:300]
+
+
+def test_a_colour_with_a_trailing_line_break_is_not_a_colour():
+    from timeline_app.domain.palette import is_colour
+
+    assert is_colour("#AABBCC") and not is_colour("#AABBCC\n") and not is_colour(" #AABBCC")

@@ -247,3 +247,20 @@ def test_plain_source_fast_path_reads_as_the_scanner_does(cell):
     if fast is None:
         return
     assert _SourceScanner("f.csv", 2, cell).refs() == (fast,)
+
+
+@pytest.mark.parametrize("cell", ["٣", "۳", "3.0", "1_0", "6", "0", "three"])
+def test_importance_cells_are_ascii_whole_numbers_in_range(tmp_path, cell):
+    path = tmp_path / "importance.csv"
+    path.write_text(f"title,start,category,importance\nSummit,2015-03-02,Energy,{cell}\n")
+    with pytest.raises(ImportFileError) as refused:
+        read_file(path)
+    assert refused.value.row == 2 and refused.value.field == "importance"
+
+
+def test_usual_importance_cells_are_read(tmp_path):
+    path = tmp_path / "importance.csv"
+    rows = "".join(f"Summit {n},2015-03-0{n},Energy, {n} \n" for n in range(1, 6))
+    path.write_text(f"title,start,category,importance\n{rows}Talks,2015-04-01,Energy,\n")
+    document = read_file(path)
+    assert [item.draft.importance for item in document.events] == [1, 2, 3, 4, 5, 3]

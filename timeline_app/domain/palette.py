@@ -33,7 +33,7 @@ CATEGORY_COLOURS: tuple[str, ...] = (
     "#DDCC77",
 )
 FALLBACK_COLOUR = "#888888"
-_HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
+_HEX = re.compile(r"#[0-9A-Fa-f]{6}\Z")  # \Z, not $: "#AABBCC\n" is not a colour
 
 
 def is_colour(text: str) -> bool:

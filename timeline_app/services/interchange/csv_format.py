@@ -26,8 +26,15 @@ from __future__ import annotations
 import csv
 import io
 
-from timeline_app.domain.errors import ImportFileError, quoted
-from timeline_app.domain.model import SourceRef, derived_source_id, stable_id
+from timeline_app.domain.errors import ImportFileError, ValidationError, quoted
+from timeline_app.domain.model import (
+    IMPORTANCE_MAX,
+    IMPORTANCE_MIN,
+    SourceRef,
+    derived_source_id,
+    stable_id,
+)
+from timeline_app.domain.rules import parse_importance_text
 from timeline_app.services.catalog import Catalog
 from timeline_app.services.interchange.document import (
     DRAFT_FIELDS,
@@ -71,6 +78,8 @@ _URL_SPECIALS = "\\|<>"
 _NOTE_SPECIALS = "\\|[]"
 _PUBLISHED_CHARS = frozenset("0123456789Xxu?~%-^")
 _SOURCE_SHAPE = "'Publisher: Title (date) <URL> [note: text]'"
+_IMPORTANCE_OF_TEXT = {str(value): value for value in range(IMPORTANCE_MIN, IMPORTANCE_MAX + 1)}
+"""The importance cells of nearly every row, read without a parse."""
 csv.field_size_limit(1 << 24)
 
 
@@ -308,12 +317,12 @@ def read_csv(path: str, raw: bytes) -> Document:
                 values[index] = values[index][1:]
         values.append("")
         importance_text = values[importance_at].strip() or "3"
-        try:
-            importance: int | str = int(importance_text)
-        except ValueError:
-            raise ImportFileError(
-                path, row, "importance", f"{quoted(importance_text)} is not a whole number"
-            ) from None
+        importance = _IMPORTANCE_OF_TEXT.get(importance_text)
+        if importance is None:  # not one of "1"…"5": say exactly what is wrong with it
+            try:
+                importance = parse_importance_text(importance_text)
+            except ValidationError as error:
+                raise ImportFileError(path, row, error.field, error.message) from None
         event_id = values[id_at].strip()
         if event_id:
             check_id(path, row, "id", event_id)
