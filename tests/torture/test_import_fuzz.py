@@ -30,7 +30,7 @@ FUZZ_SETTINGS = {
 }
 SQLITE_EXAMPLES = 150
 POSTGRESQL_EXAMPLES = 60
-SUBPROCESS_EXAMPLES = 8
+SUBPROCESS_EXAMPLES = 6
 LINE_BEYOND_PATH = 400
 """An error line's length past the file name: a bad value is quoted cut to about 80
 characters, so a 100,000-character cell never becomes the message."""
