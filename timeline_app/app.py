@@ -31,6 +31,7 @@ def run(target: str | None) -> int:
     from timeline_app import __version__, paths
     from timeline_app.services.catalog import Catalog
     from timeline_app.services.dataset import load_dataset
+    from timeline_app.services.maintenance import backup_warnings
     from timeline_app.store.database import open_database
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -41,7 +42,8 @@ def run(target: str | None) -> int:
     if paths.icon_path().exists():
         app.setWindowIcon(QIcon(str(paths.icon_path())))
     try:
-        database = open_database(target, create=target is None)
+        with backup_warnings() as warnings:
+            database = open_database(target, create=target is None)
         catalog = Catalog(database)
         if database.created:
             load_dataset(catalog)
@@ -57,6 +59,9 @@ def run(target: str | None) -> int:
     window.show()
     if splash is not None:
         splash.finish(window)
+    for warning in warnings:  # a failed daily backup: said where the user looks, and on stderr
+        print(warning, file=sys.stderr)
+        window.statusBar().showMessage(warning.removeprefix("timeline-app: warning: "), 30_000)
     return app.exec()
 
 

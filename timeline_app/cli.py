@@ -313,16 +313,37 @@ HANDLERS = {
 }
 
 
+def one_line(message: str) -> str:
+    """A message as one printable line: a line break that slipped into it (from a value or a
+    library's text) is shown escaped, never allowed to split the error in two."""
+    return message.replace("\r", "\\r").replace("\n", "\\n")
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    """Run a headless command; a warning of a failed automatic backup is printed only when the
+    command succeeds, so a failing command still ends in its one error line (the copy is
+    tried again at the next open)."""
+    from timeline_app.services.maintenance import backup_warnings
+
+    with backup_warnings() as warnings:
+        code = HANDLERS[args.command](args)
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+    return code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        return HANDLERS[args.command](args)
+        if args.command in (None, "gui"):
+            return HANDLERS[args.command](args)
+        return _run_command(args)
     except UsageError as error:
-        print(f"{PROG}: error: {error} (see {PROG} --help)", file=sys.stderr)
+        print(f"{PROG}: error: {one_line(str(error))} (see {PROG} --help)", file=sys.stderr)
         return EXIT_USAGE
     except TimelineError as error:
-        print(f"{PROG}: error: {error}", file=sys.stderr)
+        print(f"{PROG}: error: {one_line(str(error))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
@@ -335,5 +356,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = describe_database_error(error)
         if message is None:
             raise
-        print(f"{PROG}: error: {message}", file=sys.stderr)
+        print(f"{PROG}: error: {one_line(message)}", file=sys.stderr)
         return EXIT_USAGE

@@ -51,11 +51,11 @@ HOSTILE_FILES = {
         b'{"format": "timeline-app", "version": 1, "events": [{"importance": '
         + b"7" * 5000
         + b"}]}",
-        "json: cannot be read: Exceeds the limit",
+        "json: a whole number of 5,000 digits is longer than any field takes",
     ),
     "surrogate-tag.json": (
         b'{"format": "timeline-app", "version": 1, "tags": ["\\udc80"]}',
-        "tags: '\\udc80' contains",
+        "tags: contains '\\udc80'",
     ),
     "persian-date.csv": ("title,start,category\nx,۱۴۰۲,C\n".encode(), ":2: start: '۱۴۰۲'"),
 }

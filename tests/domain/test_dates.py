@@ -162,3 +162,11 @@ def test_a_huge_bad_date_gives_a_short_message(text):
         with pytest.raises(DateError) as caught:
             read(text)
         assert len(str(caught.value)) < 160, read.__name__
+
+
+def test_a_date_with_a_line_break_is_refused_in_one_line():
+    """Found by the import fuzzer: the date library's message repeated the raw text."""
+    with pytest.raises(DateError) as refused:
+        parse_date("a\nb")
+    assert "\n" not in refused.value.message.replace("\\n", "")
+    assert refused.value.message.startswith("'a\\nb' is not a date")

@@ -21,6 +21,7 @@ from timeline_app.services.interchange import export_text, import_file, read_fil
 from timeline_app.services.interchange.csv_format import (
     FORMULA_STARTS,
     TEXT_COLUMNS,
+    guard_formula,
     source_text,
 )
 from timeline_app.store.database import open_database
@@ -39,7 +40,9 @@ def _csv_with_sources(path: Path, cell: str) -> Path:
 
 
 def _read_sources(path: Path, refs: list[SourceRef]) -> tuple[SourceRef, ...]:
-    document = read_file(_csv_with_sources(path, " | ".join(map(source_text, refs))))
+    """The cell as the app's export writes it (formula guard included), read back."""
+    cell = guard_formula(" | ".join(map(source_text, refs)))
+    document = read_file(_csv_with_sources(path, cell))
     return document.events[0].draft.sources
 
 

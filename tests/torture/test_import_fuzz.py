@@ -11,6 +11,7 @@ survives a JSON round trip.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -28,9 +29,12 @@ FUZZ_SETTINGS = {
     "suppress_health_check": list(HealthCheck),
     "print_blob": True,
 }
-SQLITE_EXAMPLES = 150
-POSTGRESQL_EXAMPLES = 60
-SUBPROCESS_EXAMPLES = 6
+SCALE = max(int(os.environ.get("TIMELINE_FUZZ_SCALE", "1")), 1)
+"""Multiplies the cases below: the suite runs a few dozen, a soak run many more
+(TIMELINE_FUZZ_SCALE=20 python -m pytest tests/torture -s)."""
+SQLITE_EXAMPLES = 60 * SCALE
+POSTGRESQL_EXAMPLES = 25 * SCALE
+SUBPROCESS_EXAMPLES = 6 * SCALE
 LINE_BEYOND_PATH = 400
 """An error line's length past the file name: a bad value is quoted cut to about 80
 characters, so a 100,000-character cell never becomes the message."""

@@ -145,7 +145,12 @@ def _edtf_date(text: str) -> PartialDate:
     try:
         parsed = edtf.parse_edtf(text)
     except Exception as error:  # the library raises several unrelated types
-        raise DateError("date", f"{quoted(text)} is not a date ({error})") from error
+        # the library's own message repeats the raw text (line breaks and all): say it our way
+        raise DateError(
+            "date",
+            f"{quoted(text)} is not a date (write it like 2015, 2015-03, 2015-03-02, 2015-03?, "
+            "2015~ or 199X)",
+        ) from error
     kind = type(parsed).__name__
     if kind not in {"Date", "UncertainOrApproximate", "Unspecified", "Season"}:
         raise DateError("date", f"{quoted(text)} is not a single date")

@@ -7,6 +7,7 @@ single files (rollback journal, no `-wal` beside them), ready to be opened or re
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -129,6 +130,21 @@ def prune_daily_copies(database_path: Path, keep: int = DAILY_COPIES_KEPT) -> li
     return removed
 
 
+def _copy_into_backup_folder(database_path: Path, copy: Path) -> None:
+    """Copy into the backups folder, making it if needed; a failed copy takes back a folder it
+    made, so a refused or failed open leaves nothing new beside the database."""
+    folder = copy.parent
+    made = not folder.exists()
+    try:
+        folder.mkdir(exist_ok=True)
+        copy_database(database_path, copy)
+    except BaseException:
+        if made:
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+
+
 def backups_at_open(engine: Engine, head: str, *, daily: bool = True) -> OpenBackups:
     """Back up an existing SQLite database before it is migrated to `head`, and once a day
     when `daily` (opens that may write; a reading command changes nothing worth a copy).
@@ -145,8 +161,7 @@ def backups_at_open(engine: Engine, head: str, *, daily: bool = True) -> OpenBac
     if stored and stored[0] != head:
         copy = labelled_copy_path(database_path, stored[0])
         try:
-            copy.parent.mkdir(exist_ok=True)
-            copy_database(database_path, copy)
+            _copy_into_backup_folder(database_path, copy)
         except (OSError, sqlite3.Error) as error:
             raise SchemaError(
                 f"cannot back up {database_path} before migrating it from schema {stored[0]} "
@@ -159,8 +174,7 @@ def backups_at_open(engine: Engine, head: str, *, daily: bool = True) -> OpenBac
     if daily_copy.exists():
         return OpenBackups(tuple(written))
     try:
-        daily_copy.parent.mkdir(exist_ok=True)
-        copy_database(database_path, daily_copy)
+        _copy_into_backup_folder(database_path, daily_copy)
         prune_daily_copies(database_path)
     except (OSError, sqlite3.Error) as error:
         warning = (

@@ -675,9 +675,10 @@ def _is_psycopg_error(error: BaseException) -> bool:
     return psycopg is not None and isinstance(error, psycopg.Error)
 
 
-def describe_database_error(error: BaseException) -> str | None:
+def describe_database_error(error: BaseException, subject: str = "the database") -> str | None:
     """One line, password masked, for a database failure raised after opening (a lock held too
-    long, a full disk, a lost connection); None when `error` is not a database failure."""
+    long, a full disk, a lost connection), naming `subject` (the database's location, where
+    known); None when `error` is not a database failure."""
     if not isinstance(error, (SQLAlchemyError, sqlite3.Error)) and not _is_psycopg_error(error):
         return None
-    return _describe(error)
+    return _describe(error, subject=subject)

@@ -398,7 +398,8 @@ def apply_import(catalog: Catalog, document: Document) -> ImportResult:
                 "changed by someone else while importing; nothing was written, import again",
             ) from error
         except Exception as error:  # a database refusal: report it against the file
-            reason = describe_database_error(error) or str(error).splitlines()[0]
+            reason = describe_database_error(error, catalog.database.location)
+            reason = reason or str(error).splitlines()[0]
             raise ImportFileError(document.path, None, "database", reason) from error
 
 

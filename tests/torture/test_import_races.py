@@ -27,7 +27,6 @@ ROUNDS = [
     ("same field", True),
     ("different fields", True),
     ("same field", False),
-    ("different fields", False),
 ]
 CONFLICT_WORDS = re.compile(
     r"conflict|changed|version|concurrent|another|at the same time|locked|busy|try again", re.I
