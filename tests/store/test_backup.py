@@ -127,6 +127,7 @@ def later_schema(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setattr(
         database_module, "known_revisions", database_module.known_revisions.__wrapped__
     )
+    monkeypatch.setattr(database_module, "SCHEMA_HEAD", "0002_scratch")
     return "0002_scratch"
 
 

@@ -109,3 +109,29 @@ def test_foreign_postgresql_schema_is_refused(pg_target):
     engine.dispose()
     with pytest.raises(SchemaError, match="another program"):
         open_database(pg_target)
+
+
+def test_the_head_the_app_names_is_the_head_of_its_migrations():
+    """Opening a current database skips Alembic on the strength of SCHEMA_HEAD: a new
+    migration must move it too."""
+    from timeline_app.store.database import SCHEMA_HEAD
+
+    assert known_revisions()[1] == SCHEMA_HEAD
+
+
+def test_opening_a_current_database_does_not_import_alembic(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "current.sqlite"
+    open_database(path).dispose()
+    probe = (
+        "import sys\n"
+        "from timeline_app.store.database import open_database\n"
+        f"open_database({str(path)!r}, write=False).dispose()\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] == 'alembic'))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "[]"
