@@ -113,6 +113,7 @@ def test_failed_daily_copy_warns_in_one_line_and_the_database_opens(tmp_path):
     assert len(warnings) == 1 and "\n" not in warnings[0]
     assert warnings[0].startswith("timeline-app: warning: no daily backup of")
     assert str(tmp_path / "backups") in warnings[0]
+    assert "(backups is a file, not a folder)" in warnings[0]
 
 
 def later_schema(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import logging
 import os
 import re
@@ -135,6 +136,8 @@ def _copy_into_backup_folder(database_path: Path, copy: Path) -> None:
     made, so a refused or failed open leaves nothing new beside the database."""
     folder = copy.parent
     made = not folder.exists()
+    if not made and not folder.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, f"{folder.name} is a file, not a folder")
     try:
         folder.mkdir(exist_ok=True)
         copy_database(database_path, copy)
