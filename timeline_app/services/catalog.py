@@ -143,7 +143,7 @@ class Catalog:
 
     def actor_names(self) -> list[str]:
         with self.engine.connect() as connection:
-            return queries.names(connection, queries.actors)
+            return catalog_queries.actor_names(connection)
 
     def actor_kinds(self) -> dict[str, str]:
         """Actor names (sorted) with their kind: state, organisation, company, person…"""
@@ -152,7 +152,7 @@ class Catalog:
 
     def tag_names(self) -> list[str]:
         with self.engine.connect() as connection:
-            return queries.names(connection, queries.tags)
+            return catalog_queries.tag_names(connection)
 
     def eras(self) -> list[EraRecord]:
         with self.engine.connect() as connection:

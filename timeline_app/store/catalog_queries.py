@@ -6,12 +6,22 @@ none commits: the use-cases decide what one transaction holds.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from timeline_app.domain.model import SourceRef
-from timeline_app.store.queries import actors, categories, chunks, eras, events, sources
+from timeline_app.store.queries import (
+    actors,
+    categories,
+    chunks,
+    ensure_names,
+    eras,
+    events,
+    names,
+    sources,
+    tags,
+)
 from timeline_app.store.schema import Meta
 
 # ---- meta ----------------------------------------------------------------------------------
@@ -26,7 +36,25 @@ def insert_meta(connection: Connection, key: str, value: str) -> None:
     connection.execute(insert(Meta.__table__), [{"key": key, "value": value}])
 
 
-# ---- actors and sources --------------------------------------------------------------------
+# ---- actors, tags and sources --------------------------------------------------------------
+
+
+def actor_names(connection: Connection) -> list[str]:
+    return names(connection, actors)
+
+
+def tag_names(connection: Connection) -> list[str]:
+    return names(connection, tags)
+
+
+def ensure_actors(connection: Connection, wanted: Iterable[str]) -> dict[str, int]:
+    """Ids of actors by name, creating the missing ones (with no kind)."""
+    return ensure_names(connection, actors, wanted)
+
+
+def ensure_tags(connection: Connection, wanted: Iterable[str]) -> dict[str, int]:
+    """Ids of tags by name, creating the missing ones."""
+    return ensure_names(connection, tags, wanted)
 
 
 def actor_kinds(connection: Connection) -> dict[str, str]:

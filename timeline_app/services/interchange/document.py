@@ -447,11 +447,11 @@ def _apply_import(catalog: Catalog, document: Document) -> ImportResult:
         planned = _make_plan(connection, document, lock=True)
         plan = planned.plan
         added_categories, ids = _add_categories(connection, document)
-        actor_ids = queries.ensure_names(connection, queries.actors, document.actors)
+        actor_ids = catalog_queries.ensure_actors(connection, document.actors)
         for name, kind in document.actors.items():
             if kind:
                 catalog_queries.fill_actor_kind(connection, actor_ids[name], kind)
-        queries.ensure_names(connection, queries.tags, document.tags)
+        catalog_queries.ensure_tags(connection, document.tags)
         if planned.replaced_sources:
             queries.bump_events_citing(
                 connection,
