@@ -30,9 +30,9 @@ def run(target: str | None) -> int:
 
     from timeline_app import __version__, paths
     from timeline_app.services.catalog import Catalog
+    from timeline_app.services.databases import open_database
     from timeline_app.services.dataset import load_dataset
     from timeline_app.services.maintenance import backup_warnings
-    from timeline_app.store.database import open_database
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("timeline-app")

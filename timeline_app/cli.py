@@ -138,8 +138,8 @@ def _open_catalog(
     reading commands open an existing one (read-only where the file cannot be written) and
     otherwise say how to create it, leaving nothing behind."""
     from timeline_app.services.catalog import Catalog
+    from timeline_app.services.databases import open_database
     from timeline_app.services.dataset import load_dataset
-    from timeline_app.store.database import open_database
 
     database = open_database(target, create=create, write=write)
     catalog = Catalog(database)
@@ -149,8 +149,8 @@ def _open_catalog(
 
 
 def _info(args: argparse.Namespace) -> int:
+    from timeline_app.services.databases import schema_revision
     from timeline_app.services.dataset import dataset_loaded
-    from timeline_app.store.database import schema_revision
 
     catalog = _open_catalog(args.db)
     try:
@@ -188,8 +188,8 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from timeline_app.services.databases import MissingDatabaseError
     from timeline_app.services.interchange import apply_import, plan_import, read_file
-    from timeline_app.store.database import MissingDatabaseError
 
     document = read_file(args.file, args.format)
     writing = not args.dry_run
@@ -234,7 +234,7 @@ def _export(args: argparse.Namespace) -> int:
 
 def _render(args: argparse.Namespace) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from timeline_app.render_command import render_from_arguments
+    from timeline_app.timeline.render_options import render_from_arguments
 
     return render_from_arguments(args, _open_catalog)
 
@@ -267,8 +267,8 @@ def _restore(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from timeline_app.services.databases import open_database
     from timeline_app.services.maintenance import check, repair
-    from timeline_app.store.database import open_database
 
     database = open_database(args.db, create=False, write=args.repair)
     try:
@@ -351,7 +351,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as error:  # a database failing after it was opened: locked, full, gone
-        from timeline_app.store.database import describe_database_error
+        from timeline_app.services.databases import describe_database_error
 
         message = describe_database_error(error)
         if message is None:

@@ -225,7 +225,7 @@ def test_a_format_that_disagrees_with_the_extension_is_refused(dataset, tmp_path
 
 
 def test_a_filtered_render_says_so_under_the_title():
-    from timeline_app.render_command import describe_filter
+    from timeline_app.timeline.render_options import describe_filter
 
     assert describe_filter(frozenset({"Nuclear file"}), frozenset()) == "Nuclear file"
     assert describe_filter(frozenset(), frozenset({"Russia"})) == "involving Russia"

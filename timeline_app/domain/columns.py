@@ -9,6 +9,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -159,3 +160,18 @@ class EventColumns:
             category_colours=base.category_colours,
             actors=actors,
         )
+
+
+class EventRow(NamedTuple):
+    """One line of the event table: enough to show and sort, nothing more (a named tuple:
+    the table of a million events builds a million of them)."""
+
+    id: str
+    title: str
+    start: str
+    end: str | None
+    lower: float
+    upper: float
+    category: str
+    importance: int
+    certainty: str

@@ -68,3 +68,13 @@ class ConflictError(TimelineError):
 
 class NotFoundError(TimelineError):
     """A record the user referred to does not exist (any more)."""
+
+
+class DatabaseFailure(TimelineError):
+    """The database failed under a request (locked too long, full, unreachable); the message
+    says how, in one line."""
+
+
+class WriteConflict(DatabaseFailure):
+    """A write met a row another writer stored after it was planned (a key or uniqueness
+    constraint refused it); nothing of the write was kept."""

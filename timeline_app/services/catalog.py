@@ -10,9 +10,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from sqlalchemy import Connection, delete, func, insert, select, update
-
-from timeline_app.domain.columns import EventColumns
+from timeline_app.domain.columns import EventColumns, EventRow
 from timeline_app.domain.dates import DateSpan, parse_span
 from timeline_app.domain.errors import ConflictError, NotFoundError, ValidationError
 from timeline_app.domain.model import (
@@ -27,8 +25,9 @@ from timeline_app.domain.model import (
 from timeline_app.domain.palette import next_colour
 from timeline_app.domain.rules import NAME_MAX, check_colour, check_text, validate_event
 from timeline_app.services.bulk import collector_paused
-from timeline_app.store import queries
+from timeline_app.store import catalog_queries, queries
 from timeline_app.store.database import Database
+from timeline_app.store.queries import Connection
 
 
 def event_row(
@@ -110,7 +109,7 @@ class Catalog:
 
     def event_rows(
         self, where: EventFilter | None = None, ids: Sequence[str] | None = None
-    ) -> list[queries.EventRow]:
+    ) -> list[EventRow]:
         """Table rows of the (filtered) events; `ids` narrows them to those events."""
         with collector_paused(), self.engine.connect() as connection:
             return queries.event_rows(connection, where, ids)
@@ -144,19 +143,16 @@ class Catalog:
 
     def actor_names(self) -> list[str]:
         with self.engine.connect() as connection:
-            return queries.names(connection, queries.actors)
+            return catalog_queries.actor_names(connection)
 
     def actor_kinds(self) -> dict[str, str]:
         """Actor names (sorted) with their kind: state, organisation, company, person…"""
         with self.engine.connect() as connection:
-            rows = connection.execute(
-                select(queries.actors.c.name, queries.actors.c.kind).order_by(queries.actors.c.name)
-            ).all()
-        return {name: kind for name, kind in rows}
+            return catalog_queries.actor_kinds(connection)
 
     def tag_names(self) -> list[str]:
         with self.engine.connect() as connection:
-            return queries.names(connection, queries.tags)
+            return catalog_queries.tag_names(connection)
 
     def eras(self) -> list[EraRecord]:
         with self.engine.connect() as connection:
@@ -164,26 +160,15 @@ class Catalog:
 
     def sources(self) -> list[SourceRef]:
         with self.engine.connect() as connection:
-            rows = connection.execute(
-                select(
-                    queries.sources.c.title,
-                    queries.sources.c.url,
-                    queries.sources.c.publisher,
-                    queries.sources.c.published,
-                    queries.sources.c.id,
-                ).order_by(queries.sources.c.title)
-            )
-            return [SourceRef(r[0], r[1], r[2], r[3], "", r[4]) for r in rows]
+            return catalog_queries.source_refs(connection)
 
     # ---- events ----------------------------------------------------------------------------
 
     def _category_id(self, connection: Connection, name: str) -> int:
-        found = connection.execute(
-            select(queries.categories.c.id).where(queries.categories.c.name == name)
-        ).scalar()
+        found = catalog_queries.category_id(connection, name)
         if found is None:
             raise ValidationError("category", f"{name!r} is not a known category")
-        return int(found)
+        return found
 
     def _write_event_links(self, connection: Connection, event_id: str, draft: EventDraft) -> None:
         """Links of a validated draft: `check_source` has already given every source its id."""
@@ -287,27 +272,16 @@ class Catalog:
             previous = {
                 record.id: record.category for record in queries.event_records(connection, ids)
             }
-            for part in queries.chunks(list(previous)):
-                connection.execute(
-                    update(queries.events)
-                    .where(queries.events.c.id.in_(part))
-                    .values(
-                        category_id=target,
-                        version=queries.events.c.version + 1,
-                        updated_at=queries.now_text(),
-                    )
-                )
+            catalog_queries.set_events_category(
+                connection, list(previous), target, stamp=queries.now_text()
+            )
         return previous
 
     def restore_categories_of(self, previous: dict[str, str]) -> None:
         with self.engine.begin() as connection:
             ids = queries.category_ids(connection)
             for event_id, name in previous.items():
-                connection.execute(
-                    update(queries.events)
-                    .where(queries.events.c.id == event_id)
-                    .values(category_id=ids[name], version=queries.events.c.version + 1)
-                )
+                catalog_queries.set_event_category(connection, event_id, ids[name])
 
     # ---- categories ------------------------------------------------------------------------
 
@@ -338,14 +312,13 @@ class Catalog:
             )
             parent_id = self._category(connection, parent).id if parent else None
             order = sort_order if sort_order is not None else len(existing)
-            connection.execute(
-                insert(queries.categories).values(
-                    name=clean_name,
-                    colour=chosen,
-                    parent_id=parent_id,
-                    sort_order=order,
-                    description=description,
-                )
+            catalog_queries.insert_category(
+                connection,
+                name=clean_name,
+                colour=chosen,
+                parent_id=parent_id,
+                sort_order=order,
+                description=description,
             )
             return self._category(connection, clean_name)
 
@@ -378,11 +351,7 @@ class Catalog:
             if description is not None:
                 values["description"] = description
             if values:
-                connection.execute(
-                    update(queries.categories)
-                    .where(queries.categories.c.id == record.id)
-                    .values(**values)
-                )
+                catalog_queries.update_category_row(connection, record.id, values)
             return self._category(connection, values.get("name", name))
 
     def reorder_categories(self, ordered_names: Sequence[str]) -> list[str]:
@@ -395,11 +364,7 @@ class Catalog:
                 raise ValidationError("category", f"{unknown[0]!r} is not a known category")
             rest = [name for name in before if name not in ordered_names]
             for position, name in enumerate([*ordered_names, *rest]):
-                connection.execute(
-                    update(queries.categories)
-                    .where(queries.categories.c.id == ids[name])
-                    .values(sort_order=position)
-                )
+                catalog_queries.update_category_row(connection, ids[name], {"sort_order": position})
         return before
 
     def merge_categories(self, source: str, target: str) -> MergeResult:
@@ -409,26 +374,10 @@ class Catalog:
         with self.engine.begin() as connection:
             source_record = self._category(connection, source)
             target_record = self._category(connection, target)
-            moved = tuple(
-                connection.execute(
-                    select(queries.events.c.id).where(
-                        queries.events.c.category_id == source_record.id
-                    )
-                ).scalars()
-            )
-            connection.execute(
-                update(queries.events)
-                .where(queries.events.c.category_id == source_record.id)
-                .values(category_id=target_record.id, version=queries.events.c.version + 1)
-            )
-            connection.execute(
-                update(queries.categories)
-                .where(queries.categories.c.parent_id == source_record.id)
-                .values(parent_id=target_record.id)
-            )
-            connection.execute(
-                delete(queries.categories).where(queries.categories.c.id == source_record.id)
-            )
+            moved = catalog_queries.event_ids_in_category(connection, source_record.id)
+            catalog_queries.move_category_events(connection, source_record.id, target_record.id)
+            catalog_queries.reparent_categories(connection, source_record.id, target_record.id)
+            catalog_queries.delete_category_row(connection, source_record.id)
         return MergeResult(source_record, target, moved)
 
     def unmerge_categories(self, result: MergeResult) -> None:
@@ -438,22 +387,16 @@ class Catalog:
             parent_id = None
             if record.parent:
                 parent_id = queries.category_ids(connection).get(record.parent)
-            connection.execute(
-                insert(queries.categories).values(
-                    id=record.id,
-                    name=record.name,
-                    colour=record.colour,
-                    parent_id=parent_id,
-                    sort_order=record.sort_order,
-                    description=record.description,
-                )
+            catalog_queries.insert_category(
+                connection,
+                id=record.id,
+                name=record.name,
+                colour=record.colour,
+                parent_id=parent_id,
+                sort_order=record.sort_order,
+                description=record.description,
             )
-            for part in queries.chunks(list(result.moved_ids)):
-                connection.execute(
-                    update(queries.events)
-                    .where(queries.events.c.id.in_(part))
-                    .values(category_id=record.id, version=queries.events.c.version + 1)
-                )
+            catalog_queries.set_events_category(connection, result.moved_ids, record.id)
 
     def delete_category(self, name: str, *, move_to: str | None = None) -> MergeResult:
         """Delete a category; its events (if any) must be given somewhere to go."""
@@ -466,14 +409,8 @@ class Catalog:
         if move_to is not None:
             return self.merge_categories(name, move_to)
         with self.engine.begin() as connection:
-            connection.execute(
-                update(queries.categories)
-                .where(queries.categories.c.parent_id == record.id)
-                .values(parent_id=None)
-            )
-            connection.execute(
-                delete(queries.categories).where(queries.categories.c.id == record.id)
-            )
+            catalog_queries.reparent_categories(connection, record.id, None)
+            catalog_queries.delete_category_row(connection, record.id)
         return MergeResult(record, "", ())
 
     # ---- actors, tags, eras ----------------------------------------------------------------
@@ -481,14 +418,9 @@ class Catalog:
     def add_actor(self, name: str, kind: str = "") -> None:
         clean = check_text("name", name, limit=NAME_MAX)
         with self.engine.begin() as connection:
-            exists = connection.execute(
-                select(func.count())
-                .select_from(queries.actors)
-                .where(queries.actors.c.name == clean)
-            ).scalar_one()
-            if exists:
+            if catalog_queries.actor_exists(connection, clean):
                 raise ValidationError("name", f"an actor named {clean!r} already exists")
-            connection.execute(insert(queries.actors).values(name=clean, kind=kind))
+            catalog_queries.insert_actor(connection, clean, kind)
 
     def add_era(
         self,
@@ -505,17 +437,20 @@ class Catalog:
         colour_ok = check_colour("colour", colour)
         new_id = era_id or str(uuid.uuid4())
         with self.engine.begin() as connection:
-            connection.execute(
-                insert(queries.eras).values(
-                    id=new_id,
-                    name=clean,
-                    start=span.start.text,
-                    end=span.end.text if span.end else None,
-                    lower=span.lower,
-                    upper=span.upper,
-                    colour=colour_ok,
-                    group_name=group,
-                )
+            catalog_queries.insert_eras(
+                connection,
+                [
+                    {
+                        "id": new_id,
+                        "name": clean,
+                        "start": span.start.text,
+                        "end": span.end.text if span.end else None,
+                        "lower": span.lower,
+                        "upper": span.upper,
+                        "colour": colour_ok,
+                        "group_name": group,
+                    }
+                ],
             )
         return next(era for era in self.eras() if era.id == new_id)
 
@@ -524,5 +459,5 @@ class Catalog:
         if era is None:
             raise NotFoundError(f"era {era_id} does not exist")
         with self.engine.begin() as connection:
-            connection.execute(delete(queries.eras).where(queries.eras.c.id == era_id))
+            catalog_queries.delete_eras(connection, [era_id])
         return era

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select
-
 from timeline_app import paths
 from timeline_app.services.catalog import Catalog
 from timeline_app.services.interchange import apply_import, read_file
-from timeline_app.store.schema import Meta
+from timeline_app.store import catalog_queries
+from timeline_app.store.database import failures_reported
 
 DATASET_KEY = "dataset_loaded"
 
@@ -22,11 +21,10 @@ class DatasetOutcome:
 
 
 def dataset_loaded(catalog: Catalog) -> bool:
-    with catalog.engine.connect() as connection:
-        return (
-            connection.execute(select(Meta.value).where(Meta.key == DATASET_KEY)).first()
-            is not None
-        )
+    """Whether the bundled dataset was loaded into this database; DatabaseFailure when the
+    database cannot say."""
+    with failures_reported(), catalog.engine.connect() as connection:
+        return catalog_queries.meta_present(connection, DATASET_KEY)
 
 
 def load_dataset(catalog: Catalog) -> DatasetOutcome:
@@ -38,7 +36,5 @@ def load_dataset(catalog: Catalog) -> DatasetOutcome:
     document = read_file(paths.dataset_path(), "json")
     result = apply_import(catalog, document)
     with catalog.engine.begin() as connection:
-        connection.execute(
-            insert(Meta.__table__), [{"key": DATASET_KEY, "value": paths.dataset_path().name}]
-        )
+        catalog_queries.insert_meta(connection, DATASET_KEY, paths.dataset_path().name)
     return DatasetOutcome(True, len(result.added_ids), "loaded")

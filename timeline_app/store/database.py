@@ -19,17 +19,23 @@ import shlex
 import sqlite3
 import stat
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import URL, Engine, create_engine, event, inspect, select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, SQLAlchemyError
 
 from timeline_app import paths
-from timeline_app.domain.errors import SchemaError, quoted
+from timeline_app.domain.errors import (
+    DatabaseFailure,
+    SchemaError,
+    WriteConflict,
+    quoted,
+)
 from timeline_app.store.backup import backups_at_open
 from timeline_app.store.schema import APP_MARKER, Meta
 
@@ -694,3 +700,23 @@ def describe_database_error(error: BaseException, subject: str = "the database")
     if not isinstance(error, (SQLAlchemyError, sqlite3.Error)) and not _is_psycopg_error(error):
         return None
     return _describe(error, subject=subject)
+
+
+@contextmanager
+def failures_reported(subject: str = "the database") -> Iterator[None]:
+    """Turn a database failure inside the block into a DatabaseFailure saying, in one line,
+    what went wrong with `subject`: callers above the store catch the app's own errors only."""
+    try:
+        yield
+    except SQLAlchemyError as error:
+        raise DatabaseFailure(_describe(error, subject=subject)) from error
+
+
+@contextmanager
+def conflicts_reported(subject: str = "the database") -> Iterator[None]:
+    """Turn a write refused by a key or uniqueness constraint inside the block (a row another
+    writer stored meanwhile) into a WriteConflict; other failures pass unchanged."""
+    try:
+        yield
+    except IntegrityError as error:
+        raise WriteConflict(_describe(error, subject=subject)) from error

@@ -12,12 +12,11 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import NamedTuple
 
 import numpy as np
 from sqlalchemy import Connection, and_, case, delete, func, or_, select, text, update
 
-from timeline_app.domain.columns import CERTAINTY_CODES, PRECISION_CODES, EventColumns
+from timeline_app.domain.columns import CERTAINTY_CODES, PRECISION_CODES, EventColumns, EventRow
 from timeline_app.domain.model import (
     CERTAINTY_OF_VALUE,
     CategoryRecord,
@@ -58,21 +57,6 @@ def now_text() -> str:
 def chunks(items: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-class EventRow(NamedTuple):
-    """One line of the event table: enough to show and sort, nothing more (a named tuple:
-    the table of a million events builds a million of them)."""
-
-    id: str
-    title: str
-    start: str
-    end: str | None
-    lower: float
-    upper: float
-    category: str
-    importance: int
-    certainty: str
 
 
 # ---- reading -------------------------------------------------------------------------------

@@ -22,11 +22,11 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from timeline_app.domain.columns import EventRow
 from timeline_app.domain.dates import describe_span, parse_span
 from timeline_app.domain.errors import DateError
 from timeline_app.domain.model import CERTAINTY_ORDER, CategoryRecord
 from timeline_app.domain.palette import FALLBACK_COLOUR
-from timeline_app.store.queries import EventRow
 
 COLUMNS = ("Date", "Title", "Category", "Importance", "Certainty")
 DATE, TITLE, CATEGORY, IMPORTANCE, CERTAINTY = range(len(COLUMNS))

@@ -33,8 +33,8 @@ from timeline_app.domain.errors import NotFoundError, TimelineError
 from timeline_app.domain.model import EventFilter
 from timeline_app.services.bulk import collector_paused
 from timeline_app.services.catalog import Catalog
+from timeline_app.services.databases import open_database
 from timeline_app.services.interchange import export_file
-from timeline_app.store.database import open_database
 from timeline_app.timeline.view import TimelineWidget
 from timeline_app.ui.category_manager import CategoryManager
 from timeline_app.ui.commands import DeleteEventsCommand, DuplicateEventCommand, SetCategoryCommand

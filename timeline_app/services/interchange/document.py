@@ -13,18 +13,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
-
 from timeline_app.domain.dates import DateSpan, parse_span
-from timeline_app.domain.errors import ImportFileError, TimelineError, ValidationError, quoted
+from timeline_app.domain.errors import (
+    ImportFileError,
+    TimelineError,
+    ValidationError,
+    WriteConflict,
+    quoted,
+)
 from timeline_app.domain.model import EventDraft, EventRecord, SourceRef
 from timeline_app.domain.palette import next_colour
 from timeline_app.domain.rules import validate_event, validate_event_fields
 from timeline_app.services.bulk import collector_paused
 from timeline_app.services.catalog import Catalog, event_row
-from timeline_app.store import queries
-from timeline_app.store.database import describe_database_error
+from timeline_app.store import catalog_queries, queries
+from timeline_app.store.database import conflicts_reported, describe_database_error
+from timeline_app.store.queries import Connection
 
 FORMAT_NAME = "timeline-app"
 FORMAT_VERSION = 1
@@ -387,16 +391,17 @@ def apply_import(catalog: Catalog, document: Document) -> ImportResult:
     """
     with collector_paused():
         try:
-            return _apply_import(catalog, document)
-        except TimelineError:
-            raise
-        except IntegrityError as error:  # a row another writer added after our plan
+            with conflicts_reported(catalog.database.location):
+                return _apply_import(catalog, document)
+        except WriteConflict as error:  # a row another writer added after our plan
             raise ImportFileError(
                 document.path,
                 None,
                 "database",
                 "changed by someone else while importing; nothing was written, import again",
             ) from error
+        except TimelineError:
+            raise
         except Exception as error:  # a database refusal: report it against the file
             reason = describe_database_error(error, catalog.database.location)
             reason = reason or str(error).splitlines()[0]
@@ -417,20 +422,20 @@ def _add_categories(connection: Connection, document: Document) -> tuple[list[st
         order = (
             item.sort_order if item.sort_order is not None else len(existing_categories) + position
         )
-        connection.execute(
-            insert(queries.categories).values(
-                name=item.name, colour=colour, sort_order=order, description=item.description
-            )
+        catalog_queries.insert_category(
+            connection,
+            name=item.name,
+            colour=colour,
+            sort_order=order,
+            description=item.description,
         )
         known.add(item.name)
         added_categories.append(item.name)
     ids = queries.category_ids(connection)
     for item in document.categories:
         if item.parent and item.name in added_categories and item.parent in ids:
-            connection.execute(
-                update(queries.categories)
-                .where(queries.categories.c.id == ids[item.name])
-                .values(parent_id=ids[item.parent])
+            catalog_queries.update_category_row(
+                connection, ids[item.name], {"parent_id": ids[item.parent]}
             )
     return added_categories, ids
 
@@ -442,15 +447,11 @@ def _apply_import(catalog: Catalog, document: Document) -> ImportResult:
         planned = _make_plan(connection, document, lock=True)
         plan = planned.plan
         added_categories, ids = _add_categories(connection, document)
-        actor_ids = queries.ensure_names(connection, queries.actors, document.actors)
+        actor_ids = catalog_queries.ensure_actors(connection, document.actors)
         for name, kind in document.actors.items():
             if kind:
-                connection.execute(
-                    update(queries.actors)
-                    .where(queries.actors.c.id == actor_ids[name], queries.actors.c.kind == "")
-                    .values(kind=kind)
-                )
-        queries.ensure_names(connection, queries.tags, document.tags)
+                catalog_queries.fill_actor_kind(connection, actor_ids[name], kind)
+        catalog_queries.ensure_tags(connection, document.tags)
         if planned.replaced_sources:
             queries.bump_events_citing(
                 connection,
@@ -458,7 +459,7 @@ def _apply_import(catalog: Catalog, document: Document) -> ImportResult:
                 stamp,
             )
         queries.upsert_sources(connection, planned.sources.values())
-        era_ids = set(connection.execute(select(queries.eras.c.id)).scalars())
+        era_ids = catalog_queries.era_ids(connection)
         new_eras = []
         for era in document.eras:
             if era.id in era_ids:
@@ -477,7 +478,7 @@ def _apply_import(catalog: Catalog, document: Document) -> ImportResult:
                 }
             )
         if new_eras:
-            connection.execute(insert(queries.eras), new_eras)
+            catalog_queries.insert_eras(connection, new_eras)
         writes = planned.writes
         previous_versions = {record.id: record for record in planned.replaced}
         rows = []
@@ -522,8 +523,7 @@ def undo_import(catalog: Catalog, result: ImportResult) -> None:
     """Remove what an import added and put back what it changed, in one transaction."""
     with catalog.engine.begin() as connection:
         queries.delete_event_rows(connection, list(result.added_ids))
-        for part in queries.chunks(list(result.added_era_ids)):
-            connection.execute(delete(queries.eras).where(queries.eras.c.id.in_(part)))
+        catalog_queries.delete_eras(connection, result.added_era_ids)
         if result.replaced_sources:
             queries.bump_events_citing(
                 connection,
@@ -536,10 +536,7 @@ def undo_import(catalog: Catalog, result: ImportResult) -> None:
     with catalog.engine.begin() as connection:
         for name in result.added_categories:
             category_id = queries.category_ids(connection).get(name)
-            in_use = connection.execute(
-                select(queries.events.c.id).where(queries.events.c.category_id == category_id)
-            ).first()
-            if category_id is not None and in_use is None:
-                connection.execute(
-                    delete(queries.categories).where(queries.categories.c.id == category_id)
-                )
+            if category_id is not None and not catalog_queries.category_in_use(
+                connection, category_id
+            ):
+                catalog_queries.delete_category_row(connection, category_id)

@@ -32,10 +32,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
-from timeline_app.domain.errors import TimelineError
-from timeline_app.render_command import data_credit
+from timeline_app.domain.errors import DatabaseFailure, TimelineError
 from timeline_app.timeline.export import (
     DEFAULT_CREDIT,
     FORMATS,
@@ -48,6 +46,7 @@ from timeline_app.timeline.export import (
     fitted_range,
     render_state_image,
 )
+from timeline_app.timeline.render_options import data_credit
 from timeline_app.timeline.view import TimelineState, TimelineWidget
 from timeline_app.ui.settings import APPLICATION, ORGANISATION
 
@@ -77,7 +76,7 @@ def credit_of(catalog: Any | None) -> str:
         return DEFAULT_CREDIT
     try:
         return data_credit(catalog)
-    except SQLAlchemyError:  # a credit line is never worth failing an export for
+    except DatabaseFailure:  # a credit line is never worth failing an export for
         return DEFAULT_CREDIT
 
 

@@ -1,0 +1,183 @@
+"""SQL of the curation use-cases: categories, actors, eras, sources and the meta table.
+
+Like `queries`, every function takes an open Connection inside the caller's transaction and
+none commits: the use-cases decide what one transaction holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+
+from timeline_app.domain.model import SourceRef
+from timeline_app.store.queries import (
+    actors,
+    categories,
+    chunks,
+    ensure_names,
+    eras,
+    events,
+    names,
+    sources,
+    tags,
+)
+from timeline_app.store.schema import Meta
+
+# ---- meta ----------------------------------------------------------------------------------
+
+
+def meta_present(connection: Connection, key: str) -> bool:
+    """Whether the meta table holds `key` (a mark such as "the dataset was loaded")."""
+    return connection.execute(select(Meta.value).where(Meta.key == key)).first() is not None
+
+
+def insert_meta(connection: Connection, key: str, value: str) -> None:
+    connection.execute(insert(Meta.__table__), [{"key": key, "value": value}])
+
+
+# ---- actors, tags and sources --------------------------------------------------------------
+
+
+def actor_names(connection: Connection) -> list[str]:
+    return names(connection, actors)
+
+
+def tag_names(connection: Connection) -> list[str]:
+    return names(connection, tags)
+
+
+def ensure_actors(connection: Connection, wanted: Iterable[str]) -> dict[str, int]:
+    """Ids of actors by name, creating the missing ones (with no kind)."""
+    return ensure_names(connection, actors, wanted)
+
+
+def ensure_tags(connection: Connection, wanted: Iterable[str]) -> dict[str, int]:
+    """Ids of tags by name, creating the missing ones."""
+    return ensure_names(connection, tags, wanted)
+
+
+def actor_kinds(connection: Connection) -> dict[str, str]:
+    """Actor names, sorted, with their kind."""
+    rows = connection.execute(select(actors.c.name, actors.c.kind).order_by(actors.c.name)).all()
+    return {name: kind for name, kind in rows}
+
+
+def actor_exists(connection: Connection, name: str) -> bool:
+    count = connection.execute(
+        select(func.count()).select_from(actors).where(actors.c.name == name)
+    ).scalar_one()
+    return bool(count)
+
+
+def insert_actor(connection: Connection, name: str, kind: str) -> None:
+    connection.execute(insert(actors).values(name=name, kind=kind))
+
+
+def fill_actor_kind(connection: Connection, actor_id: int, kind: str) -> None:
+    """Give an actor a kind unless it already has one."""
+    connection.execute(
+        update(actors).where(actors.c.id == actor_id, actors.c.kind == "").values(kind=kind)
+    )
+
+
+def source_refs(connection: Connection) -> list[SourceRef]:
+    """Every stored source, by title (no note: a note belongs to a citation)."""
+    rows = connection.execute(
+        select(
+            sources.c.title,
+            sources.c.url,
+            sources.c.publisher,
+            sources.c.published,
+            sources.c.id,
+        ).order_by(sources.c.title)
+    )
+    return [SourceRef(r[0], r[1], r[2], r[3], "", r[4]) for r in rows]
+
+
+# ---- categories ----------------------------------------------------------------------------
+
+
+def category_id(connection: Connection, name: str) -> int | None:
+    found = connection.execute(select(categories.c.id).where(categories.c.name == name)).scalar()
+    return None if found is None else int(found)
+
+
+def insert_category(connection: Connection, **values: object) -> None:
+    """Insert one category row with the given columns (name, colour, parent_id, …); those
+    left out take their defaults."""
+    connection.execute(insert(categories).values(**values))
+
+
+def update_category_row(connection: Connection, category: int, values: dict) -> None:
+    connection.execute(update(categories).where(categories.c.id == category).values(**values))
+
+
+def delete_category_row(connection: Connection, category: int) -> None:
+    connection.execute(delete(categories).where(categories.c.id == category))
+
+
+def reparent_categories(connection: Connection, old_parent: int, new_parent: int | None) -> None:
+    """Give the children of `old_parent` the parent `new_parent` (None: top level)."""
+    connection.execute(
+        update(categories).where(categories.c.parent_id == old_parent).values(parent_id=new_parent)
+    )
+
+
+def event_ids_in_category(connection: Connection, category: int) -> tuple[str, ...]:
+    return tuple(
+        connection.execute(select(events.c.id).where(events.c.category_id == category)).scalars()
+    )
+
+
+def category_in_use(connection: Connection, category: int | None) -> bool:
+    """Whether any event is in the category."""
+    found = connection.execute(select(events.c.id).where(events.c.category_id == category)).first()
+    return found is not None
+
+
+def move_category_events(connection: Connection, old: int, new: int) -> None:
+    """Move every event of category `old` to `new`, raising their versions."""
+    connection.execute(
+        update(events)
+        .where(events.c.category_id == old)
+        .values(category_id=new, version=events.c.version + 1)
+    )
+
+
+def set_events_category(
+    connection: Connection, ids: Sequence[str], category: int, *, stamp: str | None = None
+) -> None:
+    """Put events into a category, raising their versions; `stamp` also sets updated_at
+    (an edit does, an undo does not)."""
+    values: dict = {"category_id": category, "version": events.c.version + 1}
+    if stamp is not None:
+        values["updated_at"] = stamp
+    for part in chunks(list(ids)):
+        connection.execute(update(events).where(events.c.id.in_(part)).values(**values))
+
+
+def set_event_category(connection: Connection, event_id: str, category: int) -> None:
+    """Put one event back into a category, raising its version (undo: updated_at stays)."""
+    connection.execute(
+        update(events)
+        .where(events.c.id == event_id)
+        .values(category_id=category, version=events.c.version + 1)
+    )
+
+
+# ---- eras ----------------------------------------------------------------------------------
+
+
+def era_ids(connection: Connection) -> set[str]:
+    return set(connection.execute(select(eras.c.id)).scalars())
+
+
+def insert_eras(connection: Connection, rows: list[dict]) -> None:
+    """Insert eras, one dict of column values each."""
+    connection.execute(insert(eras), rows)
+
+
+def delete_eras(connection: Connection, ids: Sequence[str]) -> None:
+    for part in chunks(list(ids)):
+        connection.execute(delete(eras).where(eras.c.id.in_(part)))
