@@ -11,8 +11,7 @@ import stat
 import sys
 from pathlib import Path
 
-from timeline_app.domain.errors import ImportFileError, TimelineError, quoted
-from timeline_app.domain.rules import character_problem
+from timeline_app.domain.errors import ImportFileError, TimelineError
 from timeline_app.services.bulk import collector_paused
 from timeline_app.services.catalog import Catalog
 from timeline_app.services.interchange.csv_format import dump_csv, read_csv
@@ -77,58 +76,7 @@ def read_file(path: str | Path, fmt: str | None = None) -> Document:
             # digits than Python converts: still one line, without the parser's advice.
             problem = str(error).split(";")[0].strip() or type(error).__name__
             raise ImportFileError(name, None, chosen, f"cannot be read: {problem}") from error
-        if chosen == "json" and b"\\u" in raw:
-            # Only a JSON `\u` escape can bring a NUL or a lone surrogate into the text:
-            # decode_text refuses a raw NUL, and strict UTF-8 never yields a surrogate.
-            check_document_text(document)
         return document
-
-
-def check_document_text(document: Document) -> None:
-    """Refuse a NUL or a lone surrogate in any text of a document before any SQL sees it.
-
-    The event fields were checked by the rules; this covers the rest (ids, the names of
-    categories, actors, tags and eras), which a JSON file can fill with `\\u0000` or `\\ud800`.
-    """
-    everything = [document.title, *document.actors, *document.actors.values(), *document.tags]
-    for category in document.categories:
-        everything += (category.name, category.colour or "", category.parent or "")
-        everything.append(category.description)
-    everything += [text for era in document.eras for text in (era.id, era.name, era.group)]
-    everything += [ref.id or "" for ref in document.sources]
-    everything += [item.id for item in document.events]
-    everything += [ref.id or "" for item in document.events for ref in item.draft.sources]
-    if character_problem("".join(everything)) is None:
-        return  # the common case in one pass; only a bad file is walked for row and field
-
-    def check(row: int | None, field: str, text: str | None, *, show: bool = False) -> None:
-        if text and ("\x00" in text or not text.isascii()):
-            problem = character_problem(text)
-            if problem is not None:
-                message = f"{quoted(text)} {problem}" if show else problem
-                raise ImportFileError(document.path, row, field, message)
-
-    check(None, "title", document.title)
-    for row, category in enumerate(document.categories, 1):
-        check(row, "categories.name", category.name)
-        check(row, "categories.colour", category.colour)
-        check(row, "categories.parent", category.parent)
-        check(row, "categories.description", category.description)
-    for actor, kind in document.actors.items():
-        check(None, "actors.name", actor, show=True)
-        check(None, "actors.kind", kind, show=True)
-    for tag in document.tags:
-        check(None, "tags", tag, show=True)
-    for row, source in enumerate(document.sources, 1):
-        check(row, "sources.id", source.id)
-    for row, era in enumerate(document.eras, 1):
-        check(row, "eras.id", era.id)
-        check(row, "eras.name", era.name)
-        check(row, "eras.group", era.group)
-    for item in document.events:
-        check(item.row, "id", item.id)
-        for position, ref in enumerate(item.draft.sources):
-            check(item.row, f"sources[{position}].id", ref.id)
 
 
 def import_file(catalog: Catalog, path: str | Path, fmt: str | None = None) -> ImportResult:

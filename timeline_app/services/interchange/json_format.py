@@ -17,6 +17,7 @@ from timeline_app.domain.model import EventDraft, SourceRef, stable_id
 from timeline_app.domain.rules import (
     DESCRIPTION_MAX,
     NAME_MAX,
+    character_problem,
     check_colour,
     check_source,
     check_span,
@@ -209,9 +210,11 @@ def read_json(path: str, raw: bytes) -> Document:
             None, "version", f"{quoted(top.get('version'))} is not supported (this app reads 1)"
         )
     reader.keys(top, TOP_KEYS, None, "")
-    document = Document(
-        path=path, title=reader.string(top.get("title"), None, "title", optional=True)
-    )
+    title = reader.string(top.get("title"), None, "title", optional=True)
+    problem = character_problem(title)
+    if problem is not None:
+        raise reader.fail(None, "title", problem)
+    document = Document(path=path, title=title)
     _read_categories(reader, document, reader.array(top.get("categories"), None, "categories"))
     _read_actors(reader, document, reader.array(top.get("actors"), None, "actors"))
     for row, value in enumerate(reader.array(top.get("tags"), None, "tags"), 1):
