@@ -112,12 +112,12 @@ def bench_timeline(app: QtWidgets.QApplication, count: int, frames: int) -> list
     widget.show()
     app.processEvents()
     began = time.perf_counter()
-    widget.setEvents(columns)
-    widget.fitAll()
+    widget.set_events(columns)
+    widget.fit_all()
     app.processEvents()
     widget.grab()
     build = time.perf_counter() - began
-    full = widget.visibleRange()
+    full = widget.visible_range()
     busiest = float(np.median(columns.start))
     views = {
         "full": full,
@@ -130,7 +130,7 @@ def bench_timeline(app: QtWidgets.QApplication, count: int, frames: int) -> list
 
         def pan(index: int, lower: float = lower, span: float = span) -> None:
             shift = span * 0.002 * ((index % 10) - 5)
-            widget.zoomTo(lower + shift, lower + span + shift)
+            widget.zoom_to(lower + shift, lower + span + shift)
 
         times = frame_times(app, widget, pan, frames)
         results.append((f"{count:,}", name, build, statistics.median(times), p95(times), rss_mb()))

@@ -34,11 +34,11 @@ def timeline(qtbot, catalog):
     widget = TimelineWidget()
     qtbot.addWidget(widget)
     widget.resize(1000, 560)
-    widget.setEvents(catalog.event_columns())
-    widget.setEras(catalog.eras())
+    widget.set_events(catalog.event_columns())
+    widget.set_eras(catalog.eras())
     widget.show()
     qtbot.waitExposed(widget)
-    widget.fitAll()
+    widget.fit_all()
     return widget
 
 

@@ -48,7 +48,7 @@ def test_new_event_with_a_month_date_is_saved_and_shown(window, qtbot) -> None:
     assert stored.start == "2023-03" and stored.actors == ("Russia", "Iran")
     if window.timeline is not None:
         assert new_id in set(window.timeline.canvas.columns.ids)
-        assert window.timeline.selectedIds() == [new_id]
+        assert window.timeline.selected_ids() == [new_id]
 
     window.undo_action.trigger()
     assert _row_of_title(window, "Sukhoi deliveries announced") is None

@@ -82,7 +82,7 @@ def test_lanes_by_actor_read_the_actors_when_chosen(window):
     assert not timeline.canvas.columns.actors  # lanes by category need no actors
     window.lane_actions["actor"].trigger()
     assert timeline.canvas.columns.actors
-    assert "Russia" in timeline.laneNames()
+    assert "Russia" in timeline.lane_names()
     window.lane_actions["category"].trigger()
 
 

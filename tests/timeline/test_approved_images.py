@@ -26,14 +26,14 @@ def timeline(qtbot, sample_columns) -> TimelineWidget:
     widget.resize(900, 500)
     widget.show()
     qtbot.waitExposed(widget)
-    widget.setEvents(sample_columns)
+    widget.set_events(sample_columns)
     return widget
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_the_timeline_over_two_years_looks_as_approved(timeline, theme, tmp_path):
-    timeline.setTheme(theme)
-    timeline.zoomTo(utc(2015), utc(2017))
+    timeline.set_theme(theme)
+    timeline.zoom_to(utc(2015), utc(2017))
     QtWidgets.QApplication.processEvents()
     assert_image_approved(timeline.grab().toImage(), f"timeline-2015-2017-{theme}", tmp_path)
 

@@ -37,8 +37,8 @@ def test_a_failing_paint_does_not_crash_the_window_and_is_logged_once(
     timeline.resize(900, 500)
     timeline.show()
     qtbot.waitExposed(timeline)
-    timeline.setEvents(sample_columns)
-    timeline.zoomTo(utc(2015), utc(2017))
+    timeline.set_events(sample_columns)
+    timeline.zoom_to(utc(2015), utc(2017))
     _break(monkeypatch, "markers broke for this test")
     with caplog.at_level(logging.ERROR, logger="timeline_app.timeline"):
         for _ in range(3):
@@ -65,7 +65,7 @@ def test_other_parts_keep_drawing_when_one_fails(qtbot, sample_columns, monkeypa
     timeline = TimelineWidget()
     qtbot.addWidget(timeline)
     timeline.resize(900, 500)
-    timeline.setEvents(sample_columns)
+    timeline.set_events(sample_columns)
     timeline.grab()
     assert drawn
 

@@ -27,8 +27,8 @@ def widget(qtbot, sample_columns) -> TimelineWidget:
     timeline.resize(WIDTH, HEIGHT)
     timeline.show()
     qtbot.waitExposed(timeline)
-    timeline.setEvents(sample_columns)
-    timeline.zoomTo(utc(2015), utc(2017))
+    timeline.set_events(sample_columns)
+    timeline.zoom_to(utc(2015), utc(2017))
     QtWidgets.QApplication.processEvents()
     return timeline
 
@@ -137,20 +137,20 @@ def wheel(timeline, point: QtCore.QPoint, notches: int) -> None:
 
 # -- navigation -------------------------------------------------------------------------------
 def test_wheel_zooms_around_the_cursor(qtbot, widget) -> None:
-    lower, upper = widget.visibleRange()
+    lower, upper = widget.visible_range()
     width = widget.viewbox.width()
     x = width * 0.25
     under_cursor = widget.canvas.to_seconds(x)
     wheel(widget, viewport_point(widget, x, 200), 2)
-    new_lower, new_upper = widget.visibleRange()
+    new_lower, new_upper = widget.visible_range()
     assert new_upper - new_lower < (upper - lower) * 0.8
     assert widget.canvas.to_seconds(x) == pytest.approx(under_cursor, abs=(upper - lower) * 1e-3)
     wheel(widget, viewport_point(widget, x, 200), -4)
-    assert widget.visibleRange()[1] - widget.visibleRange()[0] > upper - lower
+    assert widget.visible_range()[1] - widget.visible_range()[0] > upper - lower
 
 
 def test_drag_pans_horizontally(qtbot, widget) -> None:
-    lower, upper = widget.visibleRange()
+    lower, upper = widget.visible_range()
     width = widget.viewbox.width()
     drag(
         qtbot,
@@ -158,52 +158,52 @@ def test_drag_pans_horizontally(qtbot, widget) -> None:
         viewport_point(widget, width * 0.6, 300),
         viewport_point(widget, width * 0.4, 320),
     )
-    new_lower, new_upper = widget.visibleRange()
+    new_lower, new_upper = widget.visible_range()
     shift = (upper - lower) * 0.2
     assert new_lower - lower == pytest.approx(shift, rel=0.1)
     assert new_upper - new_lower == pytest.approx(upper - lower, rel=1e-6)
 
 
 def test_keys_zoom_pan_and_fit(qtbot, widget) -> None:
-    lower, upper = widget.visibleRange()
+    lower, upper = widget.visible_range()
     widget.plot.setFocus()
     qtbot.keyClick(widget.plot, Qt.Key.Key_Plus)
-    zoomed = widget.visibleRange()
+    zoomed = widget.visible_range()
     assert zoomed[1] - zoomed[0] == pytest.approx((upper - lower) / 1.6, rel=1e-6)
     qtbot.keyClick(widget.plot, Qt.Key.Key_Minus)
-    assert widget.visibleRange()[1] - widget.visibleRange()[0] == pytest.approx(
+    assert widget.visible_range()[1] - widget.visible_range()[0] == pytest.approx(
         upper - lower, rel=1e-6
     )
     qtbot.keyClick(widget.plot, Qt.Key.Key_Right)
-    assert widget.visibleRange()[0] > lower
+    assert widget.visible_range()[0] > lower
     qtbot.keyClick(widget.plot, Qt.Key.Key_Home)
     columns = widget.canvas.columns
-    fit_lower, fit_upper = widget.visibleRange()
+    fit_lower, fit_upper = widget.visible_range()
     assert fit_lower < columns.start.min() and fit_upper > columns.end.max()
     assert fit_upper - fit_lower < (columns.end.max() - columns.start.min()) * 1.2
 
 
 def test_zoom_limits(widget) -> None:
-    widget.zoomTo(utc(2015, 6, 1), utc(2015, 6, 1) + 60)
-    lower, upper = widget.visibleRange()
+    widget.zoom_to(utc(2015, 6, 1), utc(2015, 6, 1) + 60)
+    lower, upper = widget.visible_range()
     assert upper - lower >= MIN_RANGE * 0.999
-    widget.zoomTo(utc(1000), utc(3000))
-    lower, upper = widget.visibleRange()
+    widget.zoom_to(utc(1000), utc(3000))
+    lower, upper = widget.visible_range()
     assert upper - lower < 20 * 365 * DAY  # not far beyond the data's span
 
 
 def test_visible_range_signal_and_overview_follow(qtbot, widget) -> None:
     with qtbot.waitSignal(widget.visibleRangeChanged) as blocker:
-        widget.zoomTo(utc(2015, 3), utc(2015, 9))
+        widget.zoom_to(utc(2015, 3), utc(2015, 9))
     assert blocker.args == pytest.approx([utc(2015, 3), utc(2015, 9)])
     assert widget.overview.region.getRegion() == pytest.approx((utc(2015, 3), utc(2015, 9)))
     widget.overview.region.setRegion((utc(2016, 1), utc(2016, 4)))
-    assert widget.visibleRange() == pytest.approx((utc(2016, 1), utc(2016, 4)))
+    assert widget.visible_range() == pytest.approx((utc(2016, 1), utc(2016, 4)))
 
 
 def test_set_events_again_keeps_the_visible_range(widget, sample_columns) -> None:
-    widget.zoomTo(utc(2015, 5), utc(2015, 8))
-    before = widget.visibleRange()
+    widget.zoom_to(utc(2015, 5), utc(2015, 8))
+    before = widget.visible_range()
     rows = [event_row("z", "Added later", utc(2015, 6, 1), category=2)]
     edited = columns_from(
         rows
@@ -222,10 +222,10 @@ def test_set_events_again_keeps_the_visible_range(widget, sample_columns) -> Non
             for i in range(len(sample_columns))
         ]
     )
-    widget.setSelection(["a"])
-    widget.setEvents(edited)
-    assert widget.visibleRange() == pytest.approx(before)
-    assert widget.selectedIds() == ["a"]
+    widget.set_selection(["a"])
+    widget.set_events(edited)
+    assert widget.visible_range() == pytest.approx(before)
+    assert widget.selected_ids() == ["a"]
 
 
 # -- selection --------------------------------------------------------------------------------
@@ -255,7 +255,7 @@ def test_click_selects_and_ctrl_click_adds(qtbot, widget) -> None:
 
 
 def test_click_on_empty_space_clears(qtbot, widget) -> None:
-    widget.setSelection(["a", "b"])
+    widget.set_selection(["a", "b"])
     layout = widget.canvas.layout()
     with qtbot.waitSignal(widget.selectionChanged) as blocker:
         click(qtbot, widget, viewport_point(widget, 3, layout.lane_top[-1] + 2))
@@ -263,7 +263,7 @@ def test_click_on_empty_space_clears(qtbot, widget) -> None:
 
 
 def test_rubber_band_selects_what_it_covers(qtbot, widget) -> None:
-    widget.zoomTo(utc(2015), utc(2016, 12))
+    widget.zoom_to(utc(2015), utc(2016, 12))
     b = marker_of(widget, "b")
     f = marker_of(widget, "f")
     layout = widget.canvas.layout()
@@ -273,7 +273,7 @@ def test_rubber_band_selects_what_it_covers(qtbot, widget) -> None:
     with qtbot.waitSignal(widget.selectionChanged) as blocker:
         drag(qtbot, widget, start, end, Qt.MouseButton.RightButton)
     assert sorted(blocker.args[0]) == ["b", "e", "f"]
-    widget.setSelection([])
+    widget.set_selection([])
     with qtbot.waitSignal(widget.selectionChanged) as blocker:
         drag(qtbot, widget, start, end, modifiers=Qt.KeyboardModifier.ShiftModifier)
     assert sorted(blocker.args[0]) == ["b", "e", "f"]
@@ -281,8 +281,8 @@ def test_rubber_band_selects_what_it_covers(qtbot, widget) -> None:
 
 def test_set_selection_does_not_echo(qtbot, widget) -> None:
     with qtbot.assertNotEmitted(widget.selectionChanged):
-        widget.setSelection(["c", "d"])
-    assert sorted(widget.selectedIds()) == ["c", "d"]
+        widget.set_selection(["c", "d"])
+    assert sorted(widget.selected_ids()) == ["c", "d"]
 
 
 def test_double_click_asks_to_edit(qtbot, widget) -> None:
@@ -292,9 +292,9 @@ def test_double_click_asks_to_edit(qtbot, widget) -> None:
 
 
 def test_zoom_to_selection(widget) -> None:
-    widget.setSelection(["b", "f"])
-    widget.zoomToSelection()
-    lower, upper = widget.visibleRange()
+    widget.set_selection(["b", "f"])
+    widget.zoom_to_selection()
+    lower, upper = widget.visible_range()
     assert lower < utc(2015, 4, 10) and upper > utc(2016, 4, 12)
     assert upper - lower < 500 * DAY
 
@@ -302,27 +302,27 @@ def test_zoom_to_selection(widget) -> None:
 def test_context_menu_offers_a_new_event_at_the_pointer(qtbot, widget) -> None:
     x = widget.viewbox.width() / 2
     expected = widget.canvas.to_seconds(x)
-    menu = widget.contextMenuAt(widget_point(widget, x, 300))
+    menu = widget.context_menu_at(widget_point(widget, x, 300))
     action = next(a for a in menu.actions() if a.text().startswith("New event"))
     with qtbot.waitSignal(widget.newEventRequested) as blocker:
         action.trigger()
     assert blocker.args[0] == pytest.approx(
-        expected, abs=(widget.visibleRange()[1] - widget.visibleRange()[0]) / 500
+        expected, abs=(widget.visible_range()[1] - widget.visible_range()[0]) / 500
     )
 
 
 # -- hover ------------------------------------------------------------------------------------
 def test_tooltip_tells_title_date_category_and_certainty(widget) -> None:
-    text = widget.toolTipAt(widget_point(widget, *marker_of(widget, "d")))
+    text = widget.tool_tip_at(widget_point(widget, *marker_of(widget, "d")))
     assert "Gas swap talks" in text
     assert "20 August 2015" in text
     assert "Energy" in text and "alleged" in text
 
 
 def test_tooltip_uses_dates_as_written_and_the_detail_provider(widget) -> None:
-    widget.setDetails({"c": ("2015-06", "", "Rosatom press release")})
-    widget.setDetailProvider(lambda event_id: f"Notes for {event_id}")
-    text = widget.toolTipAt(widget_point(widget, *marker_of(widget, "c")))
+    widget.set_details({"c": ("2015-06", "", "Rosatom press release")})
+    widget.set_detail_provider(lambda event_id: f"Notes for {event_id}")
+    text = widget.tool_tip_at(widget_point(widget, *marker_of(widget, "c")))
     assert "2015-06" in text and "Rosatom press release" in text and "Notes for c" in text
     assert "reported" in text
 
@@ -343,37 +343,37 @@ def test_hover_shows_a_tooltip(qtbot, widget) -> None:
 
 def test_nothing_under_the_pointer_means_no_tooltip(widget) -> None:
     layout = widget.canvas.layout()
-    assert widget.toolTipAt(widget_point(widget, 2, layout.lane_top[-1] + 3)) == ""
+    assert widget.tool_tip_at(widget_point(widget, 2, layout.lane_top[-1] + 3)) == ""
 
 
 # -- lanes --------------------------------------------------------------------------------------
 def test_lanes_switch_between_category_actor_and_single(widget) -> None:
-    assert widget.laneNames() == ["Diplomacy", "Military", "Nuclear", "Energy"]
-    widget.setLaneMode("actor")
-    assert "Putin" in widget.laneNames() and "Rosatom" in widget.laneNames()
-    widget.setLaneMode("single")
-    assert widget.laneNames() == ["All events"]
-    widget.setLaneMode("category")
-    assert len(widget.laneNames()) == 4
+    assert widget.lane_names() == ["Diplomacy", "Military", "Nuclear", "Energy"]
+    widget.set_lane_mode("actor")
+    assert "Putin" in widget.lane_names() and "Rosatom" in widget.lane_names()
+    widget.set_lane_mode("single")
+    assert widget.lane_names() == ["All events"]
+    widget.set_lane_mode("category")
+    assert len(widget.lane_names()) == 4
     with pytest.raises(ValueError):
-        widget.setLaneMode("sideways")
+        widget.set_lane_mode("sideways")
 
 
 def test_filter_folds_empty_lanes(widget, sample_columns) -> None:
-    widget.setFilter(["b", "e", "g"])
-    assert widget.laneNames() == ["Military", "Energy"]
-    widget.setFilter(sample_columns.importance >= 5)
-    assert widget.laneNames() == ["Diplomacy", "Military", "Nuclear"]
-    widget.setFilter(None)
-    assert len(widget.laneNames()) == 4
-    widget.setLaneMode("actor")
-    widget.setFilter(["j"])
-    assert widget.laneNames() == ["No actor"]
+    widget.set_filter(["b", "e", "g"])
+    assert widget.lane_names() == ["Military", "Energy"]
+    widget.set_filter(sample_columns.importance >= 5)
+    assert widget.lane_names() == ["Diplomacy", "Military", "Nuclear"]
+    widget.set_filter(None)
+    assert len(widget.lane_names()) == 4
+    widget.set_lane_mode("actor")
+    widget.set_filter(["j"])
+    assert widget.lane_names() == ["No actor"]
 
 
 def test_filter_mask_must_match_the_events(widget) -> None:
     with pytest.raises(ValueError, match="mask"):
-        widget.setFilter(np.ones(3, dtype=bool))
+        widget.set_filter(np.ones(3, dtype=bool))
 
 
 # -- drawing ------------------------------------------------------------------------------------
@@ -389,7 +389,7 @@ def colour_pixels(image: QtGui.QImage, colour: str, tolerance: int = 40) -> int:
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_screenshot_shows_every_category_colour(widget, theme) -> None:
-    widget.setTheme(theme)
+    widget.set_theme(theme)
     image = widget.grab().toImage()
     assert image.width() >= WIDTH - 1
     columns = widget.canvas.columns
@@ -410,15 +410,15 @@ def test_labels_in_the_widget_never_overlap(qtbot) -> None:
     timeline.show()
     qtbot.waitExposed(timeline)
     columns = many_events(600, seed=4)
-    timeline.setEvents(columns)
-    timeline.fitAll()
+    timeline.set_events(columns)
+    timeline.fit_all()
     middle = float(columns.start[300])
     for lower, upper in [
-        timeline.visibleRange(),
+        timeline.visible_range(),
         (utc(2010), utc(2011)),
         (middle - 3 * DAY, middle + 4 * DAY),
     ]:
-        timeline.zoomTo(lower, upper)
+        timeline.zoom_to(lower, upper)
         frame = timeline.events_item.frame()
         rects = frame.labels.rects()
         assert rects, "some titles fit at this zoom"
@@ -467,8 +467,8 @@ def thin_lane_timeline(qtbot, chart_width: int, chart_height: int) -> TimelineWi
     timeline.resize(chart_width + 250, chart_height + 120)
     timeline.show()
     qtbot.waitExposed(timeline)
-    timeline.setEvents(columns)
-    timeline.setEras(eras)
+    timeline.set_events(columns)
+    timeline.set_eras(eras)
     QtWidgets.QApplication.processEvents()
     box = timeline.viewbox
     timeline.resize(
@@ -476,7 +476,7 @@ def thin_lane_timeline(qtbot, chart_width: int, chart_height: int) -> TimelineWi
         timeline.height() + chart_height - round(box.height()),
     )
     QtWidgets.QApplication.processEvents()
-    timeline.fitAll()
+    timeline.fit_all()
     return timeline
 
 
@@ -522,13 +522,13 @@ def test_the_lane_names_column_fits_the_longest_name(qtbot) -> None:
             *timeline.canvas.columns.category_names[1:],
         ),
     )
-    timeline.setEvents(long_name)
+    timeline.set_events(long_name)
     QtWidgets.QApplication.processEvents()
     assert header.width() <= LaneHeader.MAX_NAME_WIDTH + 40  # cut short beyond a maximum
 
 
 def test_month_precision_is_drawn_as_a_bracket_not_a_point(widget) -> None:
-    widget.zoomTo(utc(2015, 5), utc(2015, 8))
+    widget.zoom_to(utc(2015, 5), utc(2015, 8))
     frame = widget.events_item.frame()
     index = widget.canvas.columns.index_of("c")
     i = int(np.flatnonzero(frame.event == index)[0])
@@ -542,26 +542,26 @@ def test_density_takes_over_at_100k_events_and_hover_counts(qtbot) -> None:
     timeline.resize(WIDTH, HEIGHT)
     timeline.show()
     columns = many_events(100_000, seed=2)
-    timeline.setEvents(columns)
-    timeline.fitAll()
+    timeline.set_events(columns)
+    timeline.fit_all()
     frame = timeline.events_item.frame()
     assert frame.dense.all() and frame.image is not None
     assert frame.row.size == 0  # not one mark per event
     layout = frame.layout
     x = frame.width / 2
     y = layout.lane_top[3] + layout.lane_height / 2
-    hit = timeline.hitAt(widget_point(timeline, x, y))
+    hit = timeline.hit_at(widget_point(timeline, x, y))
     assert hit is not None and hit.kind == "density" and hit.count > 0
-    assert f"{hit.count:,} events" in timeline.toolTipAt(widget_point(timeline, x, y))
+    assert f"{hit.count:,} events" in timeline.tool_tip_at(widget_point(timeline, x, y))
     assert colour_pixels(timeline.grab().toImage(), columns.category_colours[3], 60) > 100
     # Zoomed in to a week, the same data is drawn event by event again.
-    timeline.zoomTo(utc(2010, 3, 1), utc(2010, 3, 8))
+    timeline.zoom_to(utc(2010, 3, 1), utc(2010, 3, 8))
     frame = timeline.events_item.frame()
     assert not frame.dense.any() and frame.row.size > 0
 
 
 def test_eras_are_drawn_and_named(widget) -> None:
-    widget.setEras(
+    widget.set_eras(
         [
             EraRecord(
                 "p",
@@ -581,7 +581,7 @@ def test_eras_are_drawn_and_named(widget) -> None:
     layout = widget.canvas.layout()
     assert layout.era_rows == 2 and layout.lanes_top > 30
     x = widget.viewbox.width() / 2
-    assert "Second presidency" in widget.toolTipAt(
+    assert "Second presidency" in widget.tool_tip_at(
         widget_point(widget, x, layout.era_row_top(0) + 5)
     )
     alpha = STRIP_ALPHA_LIGHT / 255  # the strip is the era's colour, translucent on white
@@ -604,7 +604,7 @@ def test_render_timeline_paints_any_size_with_its_own_layout(widget) -> None:
     render_timeline(painter, QtCore.QRectF(0, 0, 640, 360), state)
     painter.end()
     assert colour_pixels(small, state.columns.category_colours[1], 30) > 20
-    assert widget.visibleRange() == pytest.approx(state.x_range)  # the widget is untouched
+    assert widget.visible_range() == pytest.approx(state.x_range)  # the widget is untouched
 
 
 def test_render_timeline_to_svg_is_vector(widget, tmp_path) -> None:

@@ -249,7 +249,7 @@ class DateAxis(pg.AxisItem):
         self.setHeight(self.HEIGHT)
         self.setStyle(showValues=False, tickLength=0)
 
-    def setTheme(self, theme: Theme) -> None:
+    def set_theme(self, theme: Theme) -> None:
         self._theme = theme
         self.update()
 

@@ -112,7 +112,7 @@ class OverviewStrip(pg.GraphicsView):
         layout.setSpacing(0)
         self.setCentralItem(layout)
         self._spacer = pg.GraphicsWidget()
-        self.setLeftMargin(left_margin)
+        self.set_left_margin(left_margin)
         layout.addItem(self._spacer, row=0, col=0)
         self.box = _OverviewBox()
         layout.addItem(self.box, row=0, col=1)
@@ -127,14 +127,14 @@ class OverviewStrip(pg.GraphicsView):
         self.box.clicked.connect(self._recentre)
         self.box.sigResized.connect(self._box_resized)
         self._updating = False
-        self.setTheme(LIGHT)
+        self.set_theme(LIGHT)
 
-    def setLeftMargin(self, width: float) -> None:
+    def set_left_margin(self, width: float) -> None:
         """Line the strip up with a chart whose lane names now take `width` pixels."""
         self._spacer.setMinimumWidth(width)
         self._spacer.setMaximumWidth(width)
 
-    def setTheme(self, theme: Theme) -> None:
+    def set_theme(self, theme: Theme) -> None:
         self.theme = theme
         self.setBackground(QtGui.QColor(theme.background))
         window = QtGui.QColor(theme.overview_window)
@@ -149,7 +149,7 @@ class OverviewStrip(pg.GraphicsView):
             line.setHoverPen(pg.mkPen(window, width=3))
         self._histogram_item.update()
 
-    def setPositions(self, positions: np.ndarray, span: tuple[float, float]) -> None:
+    def set_positions(self, positions: np.ndarray, span: tuple[float, float]) -> None:
         """The events to summarise (their times) and the whole span to show."""
         self._positions = np.sort(np.asarray(positions, dtype=np.float64))
         self.span = span
@@ -173,7 +173,7 @@ class OverviewStrip(pg.GraphicsView):
             self._histogram_key = key
         return self._histogram
 
-    def setWindow(self, lower: float, upper: float) -> None:
+    def set_window(self, lower: float, upper: float) -> None:
         """Follow the chart's visible range without echoing it back."""
         self._updating = True
         try:

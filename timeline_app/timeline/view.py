@@ -9,11 +9,12 @@ Public API (signals, then methods):
     editRequested(str)                 the user double-clicked an event
     visibleRangeChanged(float, float)  the visible window changed (UTC seconds)
     newEventRequested(float)           "New event here…" from the context menu (UTC seconds)
-    setEvents(columns), setEras(eras), setFilter(mask_or_ids | None), setSelection(ids),
-    zoomTo(lower, upper), fitAll(), zoomToSelection(), setLaneMode("category"|"actor"|"single"),
-    setTheme("light"|"dark"), setDetails({id: (start text, end text, first source)}),
-    setDetailProvider(callable(id) -> str), visibleRange(), selectedIds(), toolTipAt(point),
-    state(), applyState(state), paintChart(painter, target).
+    set_events(columns), set_eras(eras), set_filter(mask_or_ids | None), set_selection(ids),
+    zoom_to(lower, upper), fit_all(), zoom_to_selection(),
+    set_lane_mode("category"|"actor"|"single"),
+    set_theme("light"|"dark"), set_details({id: (start text, end text, first source)}),
+    set_detail_provider(callable(id) -> str), visible_range(), selected_ids(), tool_tip_at(point),
+    state(), apply_state(state), paint_chart(painter, target).
 
 Rendering for export — the entry point is `render_timeline(painter, target, state, size=None)`:
 it lays the chart out afresh at `size` (logical pixels; the target's size by default) —
@@ -28,7 +29,7 @@ QSvgGenerator, QPdfWriter, QPrinter), scaled into `target`. Typical use:
 
 Markers, bars, brackets and text are vector shapes on SVG/PDF devices; density strips are
 images. A QApplication must exist (offscreen platform is fine). An existing widget can also
-paint its current chart with `paintChart(painter, target)`. Every time is UTC seconds.
+paint its current chart with `paint_chart(painter, target)`. Every time is UTC seconds.
 """
 
 from __future__ import annotations
@@ -244,7 +245,7 @@ class TimelineWidget(QtWidgets.QWidget):
         if show_overview:
             self.overview = OverviewStrip(LaneHeader.WIDTH, self)
             self.overview.centralWidget.setContentsMargins(0, 4, _RIGHT_MARGIN, 6)
-            self.overview.windowChanged.connect(self.zoomTo)
+            self.overview.windowChanged.connect(self.zoom_to)
             layout.addWidget(self.overview)
         self.setFocusProxy(self.plot)
         self.setMinimumSize(320, 200)
@@ -258,12 +259,12 @@ class TimelineWidget(QtWidgets.QWidget):
         self.viewbox.bandFinished.connect(self._band_finished)
         self.viewbox.menuRequested.connect(self._menu_requested)
         self.plot.scene().sigMouseMoved.connect(self._mouse_moved)
-        self.setTheme("light")
+        self.set_theme("light")
         self._apply_limits()
         self.viewbox.setXRange(*DEFAULT_RANGE, padding=0)
 
     # -- data -------------------------------------------------------------------------------
-    def setEvents(self, columns: EventColumns) -> None:
+    def set_events(self, columns: EventColumns) -> None:
         """Show these events; the visible range, lane mode and id filter are kept.
 
         A boolean-mask filter belongs to the previous columns and is dropped; the selection
@@ -285,14 +286,14 @@ class TimelineWidget(QtWidgets.QWidget):
         self._apply_limits()
         self._update_overview()
         if not self._has_range and len(columns):
-            self.fitAll()
+            self.fit_all()
             self._has_range = True
 
-    def setEras(self, eras: Iterable[EraRecord]) -> None:
+    def set_eras(self, eras: Iterable[EraRecord]) -> None:
         self._eras = tuple(eras)
         self.canvas.set_eras(list(self._eras))
 
-    def setFilter(self, mask_or_ids: np.ndarray | Iterable[str] | None) -> None:
+    def set_filter(self, mask_or_ids: np.ndarray | Iterable[str] | None) -> None:
         """Show only some events: a boolean mask over the current columns, or their ids.
 
         None shows everything. Lanes left empty fold away.
@@ -302,7 +303,7 @@ class TimelineWidget(QtWidgets.QWidget):
             self._filter_ids = None
             mask = None
         elif isinstance(mask_or_ids, str):
-            raise TypeError("setFilter takes a boolean mask or an iterable of ids, not one id")
+            raise TypeError("set_filter takes a boolean mask or an iterable of ids, not one id")
         elif isinstance(mask_or_ids, np.ndarray) and mask_or_ids.dtype == np.bool_:
             if mask_or_ids.shape[0] != len(columns):
                 raise ValueError(
@@ -317,45 +318,45 @@ class TimelineWidget(QtWidgets.QWidget):
         self.canvas.relayout_lanes()
         self._update_overview()
 
-    def setDetails(self, details: Details) -> None:
+    def set_details(self, details: Details) -> None:
         """Per-event text for the tooltip: id → (start as written, end as written, source)."""
         self._details = dict(details)
 
-    def setDetailProvider(self, provider: Callable[[str], str] | None) -> None:
+    def set_detail_provider(self, provider: Callable[[str], str] | None) -> None:
         """A callable giving extra tooltip text for an event id (asked on hover only)."""
         self.detailProvider = provider
 
-    def setLaneMode(self, mode: str) -> None:
+    def set_lane_mode(self, mode: str) -> None:
         if mode not in LANE_MODES:
             raise ValueError(f"unknown lane mode {mode!r}; expected one of {LANE_MODES}")
         if mode != self.canvas.lane_mode:
             self.canvas.lane_mode = mode
             self.canvas.relayout_lanes()
 
-    def laneMode(self) -> str:
+    def lane_mode(self) -> str:
         return self.canvas.lane_mode
 
-    def laneNames(self) -> list[str]:
+    def lane_names(self) -> list[str]:
         """The lanes shown now, top to bottom (empty lanes are folded away)."""
         return [lane.name for lane in self.canvas.rows.lanes]
 
-    def setTheme(self, name: str) -> None:
+    def set_theme(self, name: str) -> None:
         theme = theme_named(name)
         self.canvas.theme = theme
         self.plot.setBackground(QtGui.QColor(theme.plot))
-        self.axis.setTheme(theme)
+        self.axis.set_theme(theme)
         if self.overview is not None:
-            self.overview.setTheme(theme)
+            self.overview.set_theme(theme)
         self.canvas.touch()
 
     def theme(self) -> str:
         return self.canvas.theme.name
 
-    def setLabelsVisible(self, visible: bool) -> None:
+    def set_labels_visible(self, visible: bool) -> None:
         self.canvas.show_labels = bool(visible)
         self.canvas.touch()
 
-    def setTodayVisible(self, visible: bool) -> None:
+    def set_today_visible(self, visible: bool) -> None:
         """Show or hide the "today" line (exports of a past period may not want it)."""
         self.canvas.show_today = bool(visible)
         self.axis.show_today = bool(visible)
@@ -363,10 +364,10 @@ class TimelineWidget(QtWidgets.QWidget):
         self.canvas.touch()
 
     # -- range ------------------------------------------------------------------------------
-    def visibleRange(self) -> tuple[float, float]:
+    def visible_range(self) -> tuple[float, float]:
         return self.canvas.x_range()
 
-    def zoomTo(self, lower: float, upper: float) -> None:
+    def zoom_to(self, lower: float, upper: float) -> None:
         """Show [lower, upper] (UTC seconds), within the zoom limits."""
         lower, upper = float(lower), float(upper)
         if upper < lower:
@@ -377,31 +378,31 @@ class TimelineWidget(QtWidgets.QWidget):
         self._has_range = True
         self.viewbox.setXRange(lower, upper, padding=0)
 
-    def fitAll(self) -> None:
+    def fit_all(self) -> None:
         """Show every event that passes the filter, with a little air on both sides."""
         extent = self._extent(self.canvas.mask)
         if extent is None:
-            self.zoomTo(*DEFAULT_RANGE)
+            self.zoom_to(*DEFAULT_RANGE)
             return
-        self.zoomTo(*_padded(*extent))
+        self.zoom_to(*_padded(*extent))
 
-    def zoomToSelection(self) -> None:
+    def zoom_to_selection(self) -> None:
         selected = self.canvas.selected
         if selected.shape[0] and selected.any():
             extent = self._extent(selected)
             if extent is not None:
-                self.zoomTo(*_padded(*extent))
+                self.zoom_to(*_padded(*extent))
 
-    def zoomBy(self, factor: float, centre: float | None = None) -> None:
+    def zoom_by(self, factor: float, centre: float | None = None) -> None:
         """Zoom in (factor > 1) or out around `centre` (the middle of the view by default)."""
-        lower, upper = self.visibleRange()
+        lower, upper = self.visible_range()
         centre = (lower + upper) / 2 if centre is None else centre
-        self.zoomTo(centre - (centre - lower) / factor, centre + (upper - centre) / factor)
+        self.zoom_to(centre - (centre - lower) / factor, centre + (upper - centre) / factor)
 
-    def panBy(self, fraction: float) -> None:
-        lower, upper = self.visibleRange()
+    def pan_by(self, fraction: float) -> None:
+        lower, upper = self.visible_range()
         shift = (upper - lower) * fraction
-        self.zoomTo(lower + shift, upper + shift)
+        self.zoom_to(lower + shift, upper + shift)
 
     def _extent(self, mask: np.ndarray | None) -> tuple[float, float] | None:
         columns = self.canvas.columns
@@ -426,13 +427,13 @@ class TimelineWidget(QtWidgets.QWidget):
         )
 
     # -- selection --------------------------------------------------------------------------
-    def selectedIds(self) -> list[str]:
+    def selected_ids(self) -> list[str]:
         columns = self.canvas.columns
         if not self.canvas.selected.shape[0]:
             return []
         return [str(i) for i in columns.ids[self.canvas.selected]]
 
-    def setSelection(self, ids: Iterable[str]) -> None:
+    def set_selection(self, ids: Iterable[str]) -> None:
         """Select these events (e.g. from the table); does not emit selectionChanged."""
         self._set_selected(np.isin(self.canvas.columns.ids, [str(i) for i in ids]))
 
@@ -457,39 +458,39 @@ class TimelineWidget(QtWidgets.QWidget):
         else:
             current[events] = ~current[events]
         if self._set_selected(current):
-            self.selectionChanged.emit(self.selectedIds())
+            self.selectionChanged.emit(self.selected_ids())
 
     # -- export -----------------------------------------------------------------------------
     def state(self) -> TimelineState:
         canvas = self.canvas
         return TimelineState(
             columns=canvas.columns,
-            x_range=self.visibleRange(),
+            x_range=self.visible_range(),
             eras=self._eras,
             mask=None if canvas.mask is None else canvas.mask.copy(),
             lane_mode=canvas.lane_mode,
             theme=canvas.theme.name,
-            selected_ids=tuple(self.selectedIds()),
+            selected_ids=tuple(self.selected_ids()),
             show_labels=canvas.show_labels,
             show_today=canvas.show_today,
             details=dict(self._details),
         )
 
-    def applyState(self, state: TimelineState) -> None:
+    def apply_state(self, state: TimelineState) -> None:
         self.canvas.lane_mode = state.lane_mode
         self.canvas.show_labels = state.show_labels
-        self.setTodayVisible(state.show_today)
-        self.setTheme(state.theme)
+        self.set_today_visible(state.show_today)
+        self.set_theme(state.theme)
         self._has_range = True
-        self.setEvents(state.columns)
+        self.set_events(state.columns)
         if state.mask is not None:
-            self.setFilter(state.mask)
-        self.setEras(state.eras)
-        self.setDetails(state.details)
-        self.setSelection(state.selected_ids)
-        self.zoomTo(*state.x_range)
+            self.set_filter(state.mask)
+        self.set_eras(state.eras)
+        self.set_details(state.details)
+        self.set_selection(state.selected_ids)
+        self.zoom_to(*state.x_range)
 
-    def paintChart(self, painter: QtGui.QPainter, target: QtCore.QRectF) -> None:
+    def paint_chart(self, painter: QtGui.QPainter, target: QtCore.QRectF) -> None:
         """Paint the chart (lanes, eras, events, labels, axis; no overview) into `target`."""
         source = QtCore.QRectF(self.plot.sceneRect())
         engine = painter.paintEngine()
@@ -518,13 +519,13 @@ class TimelineWidget(QtWidgets.QWidget):
         scene = self.plot.mapToScene(in_view)
         return self.viewbox.mapFromScene(scene)
 
-    def hitAt(self, widget_point: QtCore.QPoint | QtCore.QPointF) -> Hit | None:
+    def hit_at(self, widget_point: QtCore.QPoint | QtCore.QPointF) -> Hit | None:
         point = self._chart_point(widget_point)
         if not self.viewbox.rect().contains(point):
             return None
         return self.events_item.hit(point.x(), point.y())
 
-    def toolTipAt(self, widget_point: QtCore.QPoint | QtCore.QPointF) -> str:
+    def tool_tip_at(self, widget_point: QtCore.QPoint | QtCore.QPointF) -> str:
         """The hover text for a point of this widget ("" over nothing)."""
         point = self._chart_point(widget_point)
         if not self.viewbox.rect().contains(point):
@@ -592,7 +593,7 @@ class TimelineWidget(QtWidgets.QWidget):
             self.events_item.hover = hit
             self.events_item.update()
         widget_point = self.plot.viewport().mapTo(self, self.plot.mapFromScene(scene_pos))
-        text = self.toolTipAt(widget_point)
+        text = self.tool_tip_at(widget_point)
         if text != self._last_tip:
             self._last_tip = text
             if text:
@@ -636,7 +637,7 @@ class TimelineWidget(QtWidgets.QWidget):
         add = bool(modifiers & QtCore.Qt.KeyboardModifier.ControlModifier)
         self._select_by_user(events, "add" if add else "replace")
 
-    def contextMenuAt(self, widget_point: QtCore.QPoint | QtCore.QPointF) -> QtWidgets.QMenu:
+    def context_menu_at(self, widget_point: QtCore.QPoint | QtCore.QPointF) -> QtWidgets.QMenu:
         """The menu for a right click at this point of the widget (not yet shown)."""
         point = self._chart_point(widget_point)
         seconds = self.canvas.to_seconds(point.x())
@@ -646,8 +647,8 @@ class TimelineWidget(QtWidgets.QWidget):
         menu.addSeparator()
         to_selection = menu.addAction("Zoom to selection")
         to_selection.setEnabled(bool(self.canvas.selected.any()))
-        to_selection.triggered.connect(self.zoomToSelection)
-        menu.addAction("Fit all").triggered.connect(self.fitAll)
+        to_selection.triggered.connect(self.zoom_to_selection)
+        menu.addAction("Fit all").triggered.connect(self.fit_all)
         lanes = menu.addMenu("Lanes")
         for mode, label in (
             ("category", "By category"),
@@ -657,14 +658,14 @@ class TimelineWidget(QtWidgets.QWidget):
             action = lanes.addAction(label)
             action.setCheckable(True)
             action.setChecked(mode == self.canvas.lane_mode)
-            action.triggered.connect(lambda _=False, m=mode: self.setLaneMode(m))
+            action.triggered.connect(lambda _=False, m=mode: self.set_lane_mode(m))
         self._menu = menu
         return menu
 
     def _menu_requested(self, point: QtCore.QPointF, screen: QtCore.QPoint) -> None:
         scene = self.viewbox.mapToScene(point)
         widget_point = self.plot.viewport().mapTo(self, self.plot.mapFromScene(scene))
-        self.contextMenuAt(widget_point).popup(screen)
+        self.context_menu_at(widget_point).popup(screen)
 
     def _pointer_left(self) -> None:
         if self.events_item.hover is not None:
@@ -675,15 +676,15 @@ class TimelineWidget(QtWidgets.QWidget):
         key = event.key()
         keys = QtCore.Qt.Key
         if key in (keys.Key_Plus, keys.Key_Equal):
-            self.zoomBy(KEY_ZOOM)
+            self.zoom_by(KEY_ZOOM)
         elif key in (keys.Key_Minus, keys.Key_Underscore):
-            self.zoomBy(1 / KEY_ZOOM)
+            self.zoom_by(1 / KEY_ZOOM)
         elif key == keys.Key_Left:
-            self.panBy(-KEY_PAN)
+            self.pan_by(-KEY_PAN)
         elif key == keys.Key_Right:
-            self.panBy(KEY_PAN)
+            self.pan_by(KEY_PAN)
         elif key == keys.Key_Home:
-            self.fitAll()
+            self.fit_all()
         elif key == keys.Key_Escape:
             self._select_by_user(np.empty(0, dtype=np.int64), "replace")
         else:
@@ -700,7 +701,7 @@ class TimelineWidget(QtWidgets.QWidget):
             item.setMinimumWidth(width)
             item.setMaximumWidth(width)
         if self.overview is not None:
-            self.overview.setLeftMargin(width)
+            self.overview.set_left_margin(width)
 
     def _repaint(self) -> None:
         for item in self._items:
@@ -718,7 +719,7 @@ class TimelineWidget(QtWidgets.QWidget):
         for item in self._items:
             item.update()
         if self.overview is not None:
-            self.overview.setWindow(lower, upper)
+            self.overview.set_window(lower, upper)
         self.visibleRangeChanged.emit(lower, upper)
 
     def _update_overview(self) -> None:
@@ -731,8 +732,8 @@ class TimelineWidget(QtWidgets.QWidget):
             positions = positions[mask]
         extent = self._extent(None)
         span = _padded(*extent) if extent is not None else DEFAULT_RANGE
-        self.overview.setPositions(positions, span)
-        self.overview.setWindow(*self.visibleRange())
+        self.overview.set_positions(positions, span)
+        self.overview.set_window(*self.visible_range())
 
 
 def _padded(lower: float, upper: float) -> tuple[float, float]:
@@ -767,9 +768,9 @@ def render_timeline(
         widget.resize(max(round(layout_size.width()), 320), max(round(layout_size.height()), 200))
         widget.show()
         QtWidgets.QApplication.processEvents()
-        widget.applyState(state)
+        widget.apply_state(state)
         QtWidgets.QApplication.processEvents()
-        widget.paintChart(painter, QtCore.QRectF(target))
+        widget.paint_chart(painter, QtCore.QRectF(target))
         return widget.events_item.frame().labels.rects()
     finally:
         widget.close()

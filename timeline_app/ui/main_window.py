@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self._update_title()
         self.reload_all()
-        self.timeline.fitAll()
+        self.timeline.fit_all()
 
     # ---- construction --------------------------------------------------------------------
 
@@ -343,7 +343,7 @@ class MainWindow(QMainWindow):
         timeline.selectionChanged.connect(lambda ids: self._select(ids, timeline))
         timeline.editRequested.connect(self._edit_requested)
         timeline.newEventRequested.connect(self._new_event_at)
-        timeline.setDetailProvider(self._detail_text)
+        timeline.set_detail_provider(self._detail_text)
         self.inspector.saved.connect(self._on_saved)
         self.workspace.eventsChanged.connect(self._on_events_changed)
         self.workspace.categoriesChanged.connect(self._on_categories_changed)
@@ -397,9 +397,9 @@ class MainWindow(QMainWindow):
             self.table.set_rows(rows, categories)
             # Actors are read only when lanes are by actor: half the load at a million.
             with_actors = self.settings.lane_mode() == "actor"
-            self.timeline.setEvents(catalog.event_columns(with_actors=with_actors))
-            self.timeline.setEras(catalog.eras())
-            self.timeline.setFilter(None if where is None else [row.id for row in rows])
+            self.timeline.set_events(catalog.event_columns(with_actors=with_actors))
+            self.timeline.set_eras(catalog.eras())
+            self.timeline.set_filter(None if where is None else [row.id for row in rows])
 
     def patch_events(self, ids: Sequence[str]) -> None:
         """Bring a few changed events into both views without reading the others again.
@@ -425,9 +425,9 @@ class MainWindow(QMainWindow):
             with self._refilling_views():
                 self.table.replace_rows(ids, rows)
                 self.shown_count = self.table.table_model.rowCount()
-                self.timeline.setEvents(drawn.patched(ids, added))
+                self.timeline.set_events(drawn.patched(ids, added))
                 if where is not None:
-                    self.timeline.setFilter(self.table.table_model.ids())
+                    self.timeline.set_filter(self.table.table_model.ids())
 
     def set_filter(self, where: EventFilter) -> None:
         self.filter = where
@@ -436,7 +436,7 @@ class MainWindow(QMainWindow):
         self.shown_count = len(rows)
         with self._refilling_views():
             self.table.set_rows(rows, catalog.categories())
-            self.timeline.setFilter(None if where.is_empty else [row.id for row in rows])
+            self.timeline.set_filter(None if where.is_empty else [row.id for row in rows])
 
     @contextmanager
     def _refilling_views(self) -> Iterator[None]:
@@ -446,7 +446,7 @@ class MainWindow(QMainWindow):
         try:
             yield
             self._selected = self.table.selected_ids()
-            self.timeline.setSelection(self._selected)
+            self.timeline.set_selection(self._selected)
         finally:
             self._syncing = False
         self._update_count()
@@ -501,7 +501,7 @@ class MainWindow(QMainWindow):
             if skip is not self.table:
                 self.table.select_ids(ids)
             if skip is not self.timeline:
-                self.timeline.setSelection(ids)
+                self.timeline.set_selection(ids)
         finally:
             self._syncing = False
 
@@ -675,7 +675,7 @@ class MainWindow(QMainWindow):
         self.inspector.show_event(None)
         self._update_title()
         self.reload_all()
-        self.timeline.fitAll()
+        self.timeline.fit_all()
         self.statusBar().showMessage(f"Opened {database.location}", 5000)
         return True
 
@@ -751,7 +751,7 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             apply_theme(app, theme)
-        self.timeline.setTheme(theme)
+        self.timeline.set_theme(theme)
         self.theme_actions[theme].setChecked(True)
         self.settings.set_theme(theme)
 
@@ -760,11 +760,11 @@ class MainWindow(QMainWindow):
         columns = self.timeline.canvas.columns
         if mode == "actor" and len(columns) and not columns.actors:
             self.reload_events()  # the columns were read without actors
-        self.timeline.setLaneMode(mode)
+        self.timeline.set_lane_mode(mode)
         self.lane_actions[mode].setChecked(True)
 
     def _fit_all(self) -> None:
-        self.timeline.fitAll()
+        self.timeline.fit_all()
 
     def show_about(self) -> None:
         QMessageBox.about(
