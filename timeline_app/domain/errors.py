@@ -78,3 +78,12 @@ class DatabaseFailure(TimelineError):
 class WriteConflict(DatabaseFailure):
     """A write met a row another writer stored after it was planned (a key or uniqueness
     constraint refused it); nothing of the write was kept."""
+
+
+class Cancelled(TimelineError):
+    """The user stopped long work (an import, an export, a reload) before it finished;
+    whatever it was writing was rolled back, so nothing of it was kept."""
+
+    def __init__(self, what: str = "the work") -> None:
+        super().__init__(f"Cancelled {what}; nothing was changed")
+        self.what = what
