@@ -4,6 +4,9 @@ A command is applied once by `Workspace.run` (so a refused edit raises before it
 afterwards `undo`/`redo` replay it. Replays restore records with their ids, so other commands
 further down the stack still find what they refer to. Optimistic locking is kept on replay:
 an undo never overwrites an event someone else changed since — it reports and is dropped.
+A command that touches many rows says so (`runs_in_background`): the workspace then applies,
+undoes and redoes it on a worker thread, handing `apply`/`revert` a progress callback that
+can stop them.
 """
 
 from __future__ import annotations
@@ -13,8 +16,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoCommand
 
+from timeline_app.domain.changes import Changes
 from timeline_app.domain.errors import NotFoundError, TimelineError
 from timeline_app.domain.model import CategoryRecord, EventDraft, EventRecord
+from timeline_app.domain.progress import Progress, no_progress
 from timeline_app.services.catalog import Catalog, MergeResult
 from timeline_app.services.interchange import Document, ImportResult, apply_import, undo_import
 
@@ -22,12 +27,18 @@ if TYPE_CHECKING:
     from timeline_app.ui.workspace import Workspace
 
 
+BACKGROUND_THRESHOLD = 200
+"""A command over at least this many events runs off the GUI thread."""
+
+
 def _quoted(text: str, limit: int = 40) -> str:
     return f"“{text if len(text) <= limit else text[: limit - 1] + '…'}”"
 
 
 class ServiceCommand(QUndoCommand):
-    """Base: `apply` does the edit, `revert` takes it back; both return the touched ids."""
+    """Base: `apply` does the edit, `revert` takes it back; both return the touched ids.
+
+    Both may run on a worker thread (see `runs_in_background`), so they touch no widget."""
 
     touches_categories = False
 
@@ -35,27 +46,47 @@ class ServiceCommand(QUndoCommand):
         super().__init__(text)
         self.workspace = workspace
         self.catalog: Catalog = workspace.catalog
-        self._skip_redo = False
+        self._skip_step = False
 
-    def apply(self) -> list[str]:
+    @property
+    def runs_in_background(self) -> bool:
+        """Whether the next apply or revert touches so many rows that it belongs off the
+        GUI thread."""
+        return False
+
+    def apply(self, progress: Progress = no_progress) -> list[str]:
         raise NotImplementedError
 
-    def revert(self) -> list[str]:
+    def revert(self, progress: Progress = no_progress) -> list[str]:
         raise NotImplementedError
+
+    def changes_of(self, touched: list[str]) -> Changes:
+        """What an apply or revert that touched `touched` changed, for the views."""
+        if not touched:
+            return Changes(categories=self.touches_categories, names=True, everything=True)
+        return Changes.of_events(touched, categories=self.touches_categories)
 
     def apply_now(self) -> None:
         """First application, called before the push; errors propagate to the caller."""
         touched = self.apply()
-        self._skip_redo = True
+        self.skip_next_step()
         self.workspace.notify(touched, self.touches_categories)
 
+    def skip_next_step(self) -> None:
+        """The next `redo`/`undo` the stack calls was already done (first application, or
+        done on a worker thread): it only moves the stack."""
+        self._skip_step = True
+
     def redo(self) -> None:
-        if self._skip_redo:
-            self._skip_redo = False
+        if self._skip_step:
+            self._skip_step = False
             return
         self._replay(self.apply)
 
     def undo(self) -> None:
+        if self._skip_step:
+            self._skip_step = False
+            return
         self._replay(self.revert)
 
     def _replay(self, step) -> None:
@@ -82,14 +113,14 @@ class CreateEventCommand(ServiceCommand):
     def create(self) -> EventRecord:
         raise NotImplementedError
 
-    def apply(self) -> list[str]:
+    def apply(self, progress: Progress = no_progress) -> list[str]:
         if self.record is None:
             self.record = self.create()
         else:
             self.catalog.restore_events([self.record])
         return [self.record.id]
 
-    def revert(self) -> list[str]:
+    def revert(self, progress: Progress = no_progress) -> list[str]:
         assert self.record is not None
         self.catalog.delete_events([self.record.id])
         return [self.record.id]
@@ -117,7 +148,7 @@ class EditEventCommand(ServiceCommand):
         self.before: EventRecord | None = None
         self.after: EventRecord | None = None
 
-    def apply(self) -> list[str]:
+    def apply(self, progress: Progress = no_progress) -> list[str]:
         if self.after is None:
             before = self.catalog.event(self.event_id)
             self.after = self.catalog.update_event(self.event_id, self.draft, self.expected_version)
@@ -129,7 +160,7 @@ class EditEventCommand(ServiceCommand):
             )
         return [self.event_id]
 
-    def revert(self) -> list[str]:
+    def revert(self, progress: Progress = no_progress) -> list[str]:
         assert self.before is not None and self.after is not None
         self.before = self.catalog.update_event(
             self.event_id, self.before.to_draft(), self._version_holding(self.after)
@@ -157,13 +188,19 @@ class DeleteEventsCommand(ServiceCommand):
         self.ids = list(ids)
         self.records: list[EventRecord] = []
 
-    def apply(self) -> list[str]:
+    @property
+    def runs_in_background(self) -> bool:
+        return len(self.ids) >= BACKGROUND_THRESHOLD
+
+    def apply(self, progress: Progress = no_progress) -> list[str]:
+        progress(0, 0)  # the last moment a Cancel can still stop it
         self.records = self.catalog.delete_events(self.ids)
         if len(self.records) == 1:
             self.setText(f"Delete event {_quoted(self.records[0].title)}")
         return self.ids
 
-    def revert(self) -> list[str]:
+    def revert(self, progress: Progress = no_progress) -> list[str]:
+        progress(0, 0)
         self.catalog.restore_events(self.records)
         return [record.id for record in self.records]
 
@@ -188,11 +225,17 @@ class SetCategoryCommand(ServiceCommand):
         self.category = category
         self.previous: dict[str, str] = {}
 
-    def apply(self) -> list[str]:
+    @property
+    def runs_in_background(self) -> bool:
+        return len(self.ids) >= BACKGROUND_THRESHOLD
+
+    def apply(self, progress: Progress = no_progress) -> list[str]:
+        progress(0, 0)
         self.previous = self.catalog.set_category_of(self.ids, self.category)
         return self.ids
 
-    def revert(self) -> list[str]:
+    def revert(self, progress: Progress = no_progress) -> list[str]:
+        progress(0, 0)
         self.catalog.restore_categories_of(self.previous)
         return self.ids
 
@@ -230,7 +273,7 @@ class AddCategoryCommand(_CategoryCommand):
         self.name, self.colour, self.parent, self.description = name, colour, parent, description
         self.record: CategoryRecord | None = None
 
-    def apply(self) -> list[str]:
+    def apply(self, progress: Progress = no_progress) -> list[str]:
         if self.record is None:
             self.record = self.catalog.add_category(
                 self.name, self.colour, parent=self.parent, description=self.description
@@ -246,7 +289,7 @@ class AddCategoryCommand(_CategoryCommand):
             )
         return []
 
-    def revert(self) -> list[str]:
+    def revert(self, progress: Progress = no_progress) -> list[str]:
         assert self.record is not None
         self.catalog.delete_category(self.record.name)
         return []
@@ -284,7 +327,7 @@ class EditCategoryCommand(_CategoryCommand):
         self.before: CategoryRecord | None = None
         self.after: CategoryRecord | None = None
 
-    def apply(self) -> list[str]:
+    def apply(self, progress: Progress = no_progress) -> list[str]:
         if self.before is None:
             self.before = self._record(self.name)
             self.after = self.catalog.update_category(self.name, **self.changes)
@@ -293,7 +336,7 @@ class EditCategoryCommand(_CategoryCommand):
             self._set(self.before.name, self.after)
         return []
 
-    def revert(self) -> list[str]:
+    def revert(self, progress: Progress = no_progress) -> list[str]:
         assert self.before is not None and self.after is not None
         self._set(self.after.name, self.before)
         return []
@@ -314,11 +357,11 @@ class ReorderCategoriesCommand(_CategoryCommand):
         self.names = list(names)
         self.previous: list[str] = []
 
-    def apply(self) -> list[str]:
+    def apply(self, progress: Progress = no_progress) -> list[str]:
         self.previous = self.catalog.reorder_categories(self.names)
         return []
 
-    def revert(self) -> list[str]:
+    def revert(self, progress: Progress = no_progress) -> list[str]:
         self.catalog.reorder_categories(self.previous)
         return []
 
@@ -333,12 +376,12 @@ class MergeCategoriesCommand(_CategoryCommand):
         self.result: MergeResult | None = None
         self.children: list[str] = []
 
-    def apply(self) -> list[str]:
+    def apply(self, progress: Progress = no_progress) -> list[str]:
         self.children = self._children(self.source)
         self.result = self.catalog.merge_categories(self.source, self.target)
         return list(self.result.moved_ids)
 
-    def revert(self) -> list[str]:
+    def revert(self, progress: Progress = no_progress) -> list[str]:
         assert self.result is not None
         self.catalog.unmerge_categories(self.result)
         self._restore_children(self.source, self.children)
@@ -358,12 +401,12 @@ class DeleteCategoryCommand(_CategoryCommand):
         self.result: MergeResult | None = None
         self.children: list[str] = []
 
-    def apply(self) -> list[str]:
+    def apply(self, progress: Progress = no_progress) -> list[str]:
         self.children = self._children(self.name)
         self.result = self.catalog.delete_category(self.name, move_to=self.move_to)
         return list(self.result.moved_ids)
 
-    def revert(self) -> list[str]:
+    def revert(self, progress: Progress = no_progress) -> list[str]:
         assert self.result is not None
         self.catalog.unmerge_categories(self.result)
         self._restore_children(self.name, self.children)
@@ -388,15 +431,19 @@ class ImportFileCommand(ServiceCommand):
         self.result = result
         self._pre_applied = result is not None
 
-    def apply(self) -> list[str]:
+    @property
+    def runs_in_background(self) -> bool:
+        return not self._pre_applied
+
+    def apply(self, progress: Progress = no_progress) -> list[str]:
         if self._pre_applied:
             self._pre_applied = False
         else:
-            self.result = apply_import(self.catalog, self.document)
+            self.result = apply_import(self.catalog, self.document, progress=progress)
         return self._touched()
 
-    def revert(self) -> list[str]:
-        undo_import(self.catalog, self._result())
+    def revert(self, progress: Progress = no_progress) -> list[str]:
+        undo_import(self.catalog, self._result(), progress=progress)
         return self._touched()
 
     def _result(self) -> ImportResult:

@@ -1,26 +1,42 @@
 """Run one piece of long work off the GUI thread and hear back on it.
 
-The work gets no Qt objects; its result (or the exception it raised) is delivered to the
-GUI thread through a queued signal. A database session used by the work is opened and
-closed inside it, so it belongs to that thread.
+The work gets no Qt objects; its result (or the exception it raised) and the progress it
+reports are delivered to the GUI thread through queued signals. A database session used by
+the work is opened and closed inside it, so it belongs to that thread. Work that reports
+progress through `Job.progress` can be stopped: once a stop is requested, its next report
+raises `Cancelled` inside the work, which rolls its transaction back.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from timeline_app.domain.errors import Cancelled
+
+REPORT_INTERVAL = 0.05
+"""Seconds between two progress signals: work may report per row, the GUI needs far fewer."""
 
 
 class Job(QObject):
     """A handle on work running in the global thread pool."""
 
     finished = Signal(object)  # the work's return value
-    failed = Signal(object)  # the exception it raised
+    failed = Signal(object)  # the exception it raised (`Cancelled` when it was stopped)
+    progressed = Signal(int, int)  # (done, total) as last reported; total 0 while unknown
 
     def __init__(self, work: Callable[[], object], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._work = work
+        self._stop = threading.Event()
+        self._ended = threading.Event()
+        self._last_report = (0.0, -1)  # (when, total) of the last progress signal
+        self._carrier = _Carrier(self)  # owned by the job, so it lives in the GUI thread
+        self._carrier.done.connect(self._deliver)
+        self._carrier.progressed.connect(self.progressed)
         self.cancelled = False
         self.running = False
 
@@ -29,8 +45,35 @@ class Job(QObject):
         QThreadPool.globalInstance().start(_Runner(self))
 
     def cancel(self) -> None:
-        """Ignore the result when it comes (work inside one transaction cannot be stopped)."""
+        """Ignore the result when it comes; work that reports progress is also stopped."""
         self.cancelled = True
+        self._stop.set()
+
+    def request_stop(self) -> None:
+        """Make the work's next progress report raise `Cancelled`; its outcome is still
+        delivered (as `failed` with `Cancelled`, or `finished` if it ended first)."""
+        self._stop.set()
+
+    @property
+    def stop_requested(self) -> bool:
+        return self._stop.is_set()
+
+    def progress(self, done: int, total: int) -> None:
+        """The `Progress` callback to hand to the work; called on the worker thread."""
+        if self._stop.is_set():
+            raise Cancelled()
+        now = time.monotonic()
+        when, last_total = self._last_report
+        if total != last_total or done >= total or now - when >= REPORT_INTERVAL:
+            self._last_report = (now, total)
+            self._carrier.progressed.emit(done, total)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the work has returned on its thread (its outcome may still be on its
+        way to the GUI thread); False if `timeout` seconds passed first."""
+        if not self.running and not self._ended.is_set():
+            return True  # never started
+        return self._ended.wait(timeout)
 
     def _deliver(self, ok: bool, value: object) -> None:
         self.running = False
@@ -41,19 +84,21 @@ class Job(QObject):
 
 class _Carrier(QObject):
     done = Signal(bool, object)
+    progressed = Signal(int, int)
 
 
 class _Runner(QRunnable):
     def __init__(self, job: Job) -> None:
         super().__init__()
         self.job = job
-        self.carrier = _Carrier(job)  # owned by the job, so it dies in the GUI thread
-        self.carrier.done.connect(job._deliver)
 
     def run(self) -> None:
+        carrier = self.job._carrier
         try:
             value = self.job._work()
         except Exception as error:  # delivered to the GUI, which reports it
-            self.carrier.done.emit(False, error)
+            carrier.done.emit(False, error)
         else:
-            self.carrier.done.emit(True, value)
+            carrier.done.emit(True, value)
+        finally:
+            self.job._ended.set()  # last: a waiter may dispose of what the work used

@@ -2,7 +2,9 @@
 
 Nothing is written before the user has seen the preview and pressed Import; a file with any
 error is refused as a whole, with the row and field at fault. Reading and writing run off
-the GUI thread; the import lands on the undo stack like any other edit.
+the GUI thread as operations with determinate progress; Cancel stops either (a cancelled
+write rolls its one transaction back). The import lands on the undo stack like any other
+edit.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from timeline_app.domain.errors import TimelineError
+from timeline_app.domain.progress import Progress
 from timeline_app.services.interchange import (
     Document,
     ImportPlan,
@@ -32,8 +35,8 @@ from timeline_app.services.interchange import (
     read_file,
 )
 from timeline_app.ui.commands import ImportFileCommand
+from timeline_app.ui.operations import Operation
 from timeline_app.ui.theme import current_theme, error_colour
-from timeline_app.ui.worker import Job
 from timeline_app.ui.workspace import Workspace
 
 PREVIEW_LIMIT = 500
@@ -56,8 +59,11 @@ class ImportDialog(QDialog):
         self.path = str(path)
         self.document: Document | None = None
         self.plan: ImportPlan | None = None
+        self._plan_text = ""  # the preview's summary, kept above what the write says
         self.error: str = ""
-        self.job: Job | None = None
+        self.operation: Operation | None = None
+        self.writing = False
+        self._closed = False  # outcomes arriving after the dialog closed are ignored
         self.setWindowTitle(f"Import {Path(self.path).name}")
 
         layout = QVBoxLayout(self)
@@ -67,7 +73,6 @@ class ImportDialog(QDialog):
         layout.addWidget(self.summary)
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 0)
-        self.progress.setTextVisible(False)
         self.progress.setToolTip("Working…")
         layout.addWidget(self.progress)
         self.preview = QTreeWidget(self)
@@ -83,7 +88,7 @@ class ImportDialog(QDialog):
         self.import_button.setToolTip("Write these changes (one step; Undo takes it back)")
         self.import_button.setEnabled(False)
         self.cancel_button = QPushButton("Cancel", self)
-        self.cancel_button.setToolTip("Close without importing anything")
+        self.cancel_button.setToolTip("Stop reading and close without importing anything")
         self.buttons.addButton(self.import_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
         layout.addWidget(self.buttons)
@@ -98,18 +103,38 @@ class ImportDialog(QDialog):
         catalog = self.workspace.catalog
         path = self.path
 
-        def work() -> tuple[Document, ImportPlan]:
-            document = read_file(path)
-            return document, plan_import(catalog, document)
+        def work(progress: Progress) -> tuple[Document, ImportPlan]:
+            document = read_file(path, progress=progress)
+            return document, plan_import(catalog, document, progress=progress)
 
-        self.job = Job(work, self)
-        self.job.finished.connect(self._on_read)
-        self.job.failed.connect(self._on_failed)
-        self.job.start()
+        self._start(
+            self.workspace.operations.run(
+                f"Read {Path(path).name}",
+                work,
+                on_done=self._on_read,
+                on_failed=self._on_failed,
+                on_cancelled=self._on_cancelled,
+                show_progress=False,
+            )
+        )
 
-    def _on_read(self, value: object) -> None:
-        self.document, self.plan = value  # type: ignore[misc]
-        assert self.plan is not None
+    def _start(self, operation: Operation) -> None:
+        self.operation = operation
+        operation.progressed.connect(self._show_progress)
+        self.progress.setRange(0, 0)
+        self.progress.show()
+
+    def _show_progress(self, done: int, total: int) -> None:
+        if total <= 0:
+            self.progress.setRange(0, 0)
+        else:
+            self.progress.setRange(0, total)
+            self.progress.setValue(min(done, total))
+
+    def _on_read(self, value: tuple[Document, ImportPlan]) -> None:
+        if self._closed:
+            return
+        self.document, self.plan = value
         self.progress.hide()
         plan = self.plan
         parts = [
@@ -125,6 +150,7 @@ class ImportDialog(QDialog):
         else:
             text += "<br>Nothing is written until you press Import."
         self.summary.setText(text)
+        self._plan_text = text
         self.preview.clear()
         for label, items in (("To add", plan.added), ("To change", plan.changed)):
             if not items:
@@ -139,7 +165,10 @@ class ImportDialog(QDialog):
         self.preview.setVisible(self.preview.topLevelItemCount() > 0)
         self.import_button.setEnabled(bool(plan.added or plan.changed or plan.new_categories))
 
-    def _on_failed(self, error: object) -> None:
+    def _on_failed(self, error: Exception) -> None:
+        if self._closed:
+            return
+        self.writing = False
         self.progress.hide()
         self.error = str(error)
         if not isinstance(error, TimelineError):
@@ -152,37 +181,91 @@ class ImportDialog(QDialog):
         )
         self.import_button.setEnabled(False)
         self.cancel_button.setText("Close")
+        self.cancel_button.setToolTip("Close this window")
+        self.cancel_button.setEnabled(True)
+
+    def _on_cancelled(self) -> None:
+        """The read or the write stopped at the user's request; nothing was written."""
+        if self._closed:
+            return
+        was_writing, self.writing = self.writing, False
+        self.progress.hide()
+        if not was_writing:
+            self._closed = True
+            super().reject()
+            return
+        self.summary.setText(
+            self._plan_text + "<br><br><b>The import was cancelled and rolled back: nothing "
+            "was written.</b> Press Import to try again, or Close."
+        )
+        self.import_button.setEnabled(True)
+        self.cancel_button.setText("Close")
+        self.cancel_button.setToolTip("Close without importing anything")
         self.cancel_button.setEnabled(True)
 
     # ---- writing -------------------------------------------------------------------------
 
     def start_import(self) -> None:
-        if self.document is None:
+        if self.document is None or self.writing:
             return
         catalog = self.workspace.catalog
         document = self.document
+        self.writing = True
         self.import_button.setEnabled(False)
-        self.cancel_button.setEnabled(False)  # one transaction: it finishes or it fails whole
-        self.progress.show()
-        self.summary.setText(self.summary.text() + "<br><br>Importing…")
-        self.job = Job(lambda: apply_import(catalog, document), self)
-        self.job.finished.connect(self._on_imported)
-        self.job.failed.connect(self._on_failed)
-        self.job.start()
+        self.cancel_button.setText("Cancel")
+        self.cancel_button.setToolTip(
+            "Stop the import: its one transaction is rolled back and nothing is written"
+        )
+        self.summary.setText(
+            self._plan_text + "<br><br>Importing… Cancel stops it and rolls it back, so "
+            "nothing is written."
+        )
 
-    def _on_imported(self, value: object) -> None:
+        def work(progress: Progress) -> ImportResult:
+            return apply_import(catalog, document, progress=progress)
+
+        self._start(
+            self.workspace.operations.run(
+                f"Import {Path(self.path).name}",
+                work,
+                on_done=self._on_imported,
+                on_failed=self._on_failed,
+                on_cancelled=self._on_cancelled,
+                show_progress=False,
+                writes=True,
+            )
+        )
+
+    def _on_imported(self, result: ImportResult) -> None:
         assert self.document is not None
-        result: ImportResult = value  # type: ignore[assignment]
+        self.writing = False
+        # Written already: recording it on the stack must happen even if the dialog closed.
         self.workspace.run(ImportFileCommand(self.workspace, self.document, result))
+        if self._closed:
+            return
         self.imported.emit(result)
         self.accept()
 
     def reject(self) -> None:
-        if self.job is not None and self.job.running and not self.cancel_button.isEnabled():
-            return  # writing: wait for the transaction to end
-        if self.job is not None:
-            self.job.cancel()
+        """Cancel: while writing, stop and roll back (the dialog stays to say so); otherwise
+        stop reading, if it still runs, and close."""
+        operation = self.operation
+        if self.writing and operation is not None and operation.running:
+            if not operation.cancel_requested:
+                operation.cancel()
+                self.cancel_button.setEnabled(False)
+                self.summary.setText(
+                    self._plan_text + "<br><br>Cancelling: rolling the import back…"
+                )
+            return
+        if operation is not None and operation.running:
+            operation.drop()  # reading writes nothing: close now, forget its result
+        self._closed = True
         super().reject()
+
+    def accept(self) -> None:
+        self._closed = True
+        super().accept()
 
 
 def _escape(text: str) -> str:
