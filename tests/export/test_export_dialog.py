@@ -72,28 +72,21 @@ def test_dialog_previews_and_exports_with_remembered_choices(
     assert again.width_box.value() == 1080 and not again.width_box.isEnabled()
 
 
-def test_install_export_actions_adds_export_and_copy(qtbot, timeline, catalog, monkeypatch):
+def test_export_and_copy_from_a_window_say_so_in_its_status_bar(
+    qtbot, timeline, catalog, monkeypatch
+):
     from timeline_app.ui.dialogs import export_image
 
     window = QMainWindow()
     qtbot.addWidget(window)
-    file_menu = window.menuBar().addMenu("&File")
-    quit_action = file_menu.addAction("&Quit")
-    edit_menu = window.menuBar().addMenu("&Edit")
-    actions = export_image.install_export_actions(
-        window, file_menu, timeline, lambda: catalog, before=quit_action
-    )
-    assert file_menu.actions() == [actions.export_image, quit_action]
-    assert actions.copy_image in edit_menu.actions()
-    assert actions.export_image.shortcut().toString() == "Ctrl+E"
-    assert actions.copy_image.shortcut().toString() == "Ctrl+Shift+C"
-
     QGuiApplication.clipboard().clear()
-    actions.copy_image.trigger()
+    export_image.copy_view_with_message(window, timeline, catalog)
     copied = QGuiApplication.clipboard().image()
     assert (copied.width(), copied.height()) == (timeline.width(), timeline.height())
+    assert "clipboard" in window.statusBar().currentMessage()
 
     opened = []
     monkeypatch.setattr(export_image.ExportImageDialog, "open", lambda self: opened.append(self))
-    actions.export_image.trigger()
-    assert opened and opened[0].catalog is catalog
+    dialog = export_image.open_export_image_dialog(window, timeline, catalog)
+    assert opened == [dialog] and dialog.catalog is catalog
+    dialog.close()

@@ -44,7 +44,7 @@ def test_delete_needs_a_home_for_events_and_undoes(window, qtbot) -> None:
     _click(qtbot, dialog.delete_button)
     assert window.workspace.catalog.category_names() == ["Diplomacy & treaties", "Nuclear file"]
     assert _categories_of_events(window)["Gas swap talks"] == "Diplomacy & treaties"
-    window.undo_action.trigger()
+    window.actions["undo"].trigger()
     assert "Energy" in window.workspace.catalog.category_names()
     assert _categories_of_events(window)["Gas swap talks"] == "Energy"
 

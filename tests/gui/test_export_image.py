@@ -12,7 +12,7 @@ from timeline_app.ui.dialogs.export_image import ExportImageDialog
 
 
 def open_export_dialog(window) -> ExportImageDialog:
-    window.image_actions.export_image.trigger()
+    window.actions["export_image"].trigger()
     QApplication.processEvents()
     dialogs = [child for child in window.findChildren(ExportImageDialog) if child.isVisible()]
     assert dialogs, "File ▸ Export image… opens the dialog"
@@ -40,8 +40,8 @@ def test_export_dialog_previews_and_writes_png_then_pdf(window, tmp_path):
 
 def test_copy_view_puts_an_image_on_the_clipboard(window):
     QGuiApplication.clipboard().clear()
-    window.image_actions.copy_image.trigger()
+    window.actions["copy_image"].trigger()
     image = QGuiApplication.clipboard().image()
     assert not image.isNull() and image.width() >= 200
-    assert window.image_actions.copy_image in window.edit_menu.actions()
-    assert window.image_actions.export_image in window.file_menu.actions()
+    assert window.actions["copy_image"] in window.actions.menus["edit"].actions()
+    assert window.actions["export_image"] in window.actions.menus["file"].actions()

@@ -46,7 +46,7 @@ def test_a_bad_row_is_reported_and_nothing_is_written(window, qtbot, tmp_path) -
         + ",Bad event,the year of the dragon,,Energy,3,confirmed,,,,\n",
         encoding="utf-8",
     )
-    dialog = window.import_file(str(path))
+    dialog = window.files.import_file(str(path))
     qtbot.waitUntil(lambda: bool(dialog.error), timeout=5000)
     assert "events.csv:3" in dialog.error and "start" in dialog.error
     assert "Nothing has been written" in dialog.summary.text()
@@ -58,7 +58,7 @@ def test_a_bad_row_is_reported_and_nothing_is_written(window, qtbot, tmp_path) -
 def test_preview_import_and_undo(window, qtbot, tmp_path) -> None:
     path = tmp_path / "more.json"
     _good_json(path)
-    dialog = window.import_file(str(path))
+    dialog = window.files.import_file(str(path))
     qtbot.waitUntil(lambda: dialog.plan is not None, timeout=5000)
     assert "2 events</b> to add" in dialog.summary.text()
     assert "Military" in dialog.summary.text()
@@ -68,8 +68,8 @@ def test_preview_import_and_undo(window, qtbot, tmp_path) -> None:
     qtbot.waitUntil(lambda: window.count_label.text() == "showing 5 of 5 events", timeout=5000)
     assert "Military" in window.workspace.catalog.category_names()
 
-    window.undo_action.trigger()
+    window.actions["undo"].trigger()
     assert window.count_label.text() == "showing 3 of 3 events"
     assert "Military" not in window.workspace.catalog.category_names()
-    window.redo_action.trigger()
+    window.actions["redo"].trigger()
     assert window.count_label.text() == "showing 5 of 5 events"

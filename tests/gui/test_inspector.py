@@ -28,7 +28,7 @@ def _click_row(qtbot, window, row: int) -> None:
 
 
 def test_new_event_with_a_month_date_is_saved_and_shown(window, qtbot) -> None:
-    window.new_event_action.trigger()
+    window.actions["new_event"].trigger()
     inspector = window.inspector
     _type(qtbot, inspector.title_edit, "Sukhoi deliveries announced")
     _type(qtbot, inspector.start_edit, "March 2023")
@@ -50,14 +50,14 @@ def test_new_event_with_a_month_date_is_saved_and_shown(window, qtbot) -> None:
         assert new_id in set(window.timeline.canvas.columns.ids)
         assert window.timeline.selected_ids() == [new_id]
 
-    window.undo_action.trigger()
+    window.actions["undo"].trigger()
     assert _row_of_title(window, "Sukhoi deliveries announced") is None
-    window.redo_action.trigger()
+    window.actions["redo"].trigger()
     assert _row_of_title(window, "Sukhoi deliveries announced") is not None
 
 
 def test_invalid_date_is_marked_and_save_disabled(window, qtbot) -> None:
-    window.new_event_action.trigger()
+    window.actions["new_event"].trigger()
     inspector = window.inspector
     _type(qtbot, inspector.title_edit, "Something")
     _type(qtbot, inspector.start_edit, "Marhc 2023")
@@ -89,10 +89,10 @@ def test_edit_then_undo_restores_the_old_title(window, qtbot) -> None:
     assert _row_of_title(window, "Gas swap agreement") is not None
     assert window.workspace.undo_stack.undoText().startswith("Edit event")
 
-    window.undo_action.trigger()
+    window.actions["undo"].trigger()
     assert _row_of_title(window, "Gas swap talks") is not None
     assert inspector.title_edit.text() == "Gas swap talks"  # the inspector follows
-    window.redo_action.trigger()
+    window.actions["redo"].trigger()
     assert inspector.title_edit.text() == "Gas swap agreement"
 
 
@@ -123,20 +123,20 @@ def test_delete_with_the_key_and_undo(window, qtbot) -> None:
     _click_row(qtbot, window, row)
     window.activateWindow()
     window.table.setFocus()
-    window.delete_action.trigger()
+    window.actions["delete"].trigger()
     assert _row_of_title(window, "Caspian summit in Tehran") is None
     assert window.count_label.text() == "showing 2 of 3 events".replace("3 events", "2 events")
-    window.undo_action.trigger()
+    window.actions["undo"].trigger()
     assert _row_of_title(window, "Caspian summit in Tehran") is not None
     assert window.count_label.text() == "showing 3 of 3 events"
 
 
 def test_duplicate_selects_the_copy(window, qtbot) -> None:
     _click_row(qtbot, window, _row_of_title(window, "Gas swap talks"))
-    window.duplicate_action.trigger()
+    window.actions["duplicate"].trigger()
     assert _row_of_title(window, "Gas swap talks (copy)") is not None
     assert window.inspector.title_edit.text() == "Gas swap talks (copy)"
-    window.undo_action.trigger()
+    window.actions["undo"].trigger()
     assert _row_of_title(window, "Gas swap talks (copy)") is None
 
 

@@ -11,10 +11,14 @@ def test_opens_with_title_menus_and_count(window, db_path) -> None:
     assert window.windowTitle() == str(db_path.resolve())
     menus = [action.text().replace("&", "") for action in window.menuBar().actions()]
     assert menus == ["File", "Edit", "View", "Help"]
-    file_items = [a.text().replace("&", "") for a in window.file_menu.actions() if a.text()]
+    file_items = [
+        a.text().replace("&", "") for a in window.actions.menus["file"].actions() if a.text()
+    ]
     for wanted in ("New Database…", "Open Database…", "Import…", "Export…", "Quit"):
         assert wanted in file_items
-    edit_items = [a.text().replace("&", "") for a in window.edit_menu.actions() if a.text()]
+    edit_items = [
+        a.text().replace("&", "") for a in window.actions.menus["edit"].actions() if a.text()
+    ]
     for wanted in (
         "Undo",
         "Redo",
@@ -38,8 +42,8 @@ def test_layout_and_choices_are_remembered(qtbot, catalog, settings: QSettings) 
     qtbot.addWidget(first)
     first.show()
     first.resize(780, 620)
-    first.theme_actions["dark"].trigger()
-    first.lane_actions["single"].trigger()
+    first.actions["theme_dark"].trigger()
+    first.actions["lanes_single"].trigger()
     first.inspector_dock.hide()
     first.save_layout()
     assert settings.value("view/theme") == "dark"
@@ -47,22 +51,22 @@ def test_layout_and_choices_are_remembered(qtbot, catalog, settings: QSettings) 
     second = MainWindow(catalog, settings=settings)
     qtbot.addWidget(second)
     second.show()
-    assert second.theme_actions["dark"].isChecked()
-    assert second.lane_actions["single"].isChecked()
+    assert second.actions["theme_dark"].isChecked()
+    assert second.actions["lanes_single"].isChecked()
     assert (second.width(), second.height()) == (780, 620)
     assert second.inspector_dock.isHidden()
-    second.theme_actions["light"].trigger()
+    second.actions["theme_light"].trigger()
 
 
 def test_ctrl_f_focuses_search(window, qtbot) -> None:
     window.activateWindow()
-    window.find_action.trigger()
+    window.actions["find"].trigger()
     assert window.filter_bar.search.hasFocus() or window.focusWidget() is window.filter_bar.search
 
 
 def test_opening_another_database_switches_and_remembers_it(window, tmp_path) -> None:
     other = tmp_path / "other.sqlite"
-    assert window.open_database_at(str(other), create=True)
+    assert window.files.open_database_at(str(other), create=True)
     assert window.windowTitle().endswith("other.sqlite")
     assert window.count_label.text() == "showing 0 of 0 events"
     assert str(other.resolve()) in window.settings.recent_databases()
@@ -71,7 +75,7 @@ def test_opening_another_database_switches_and_remembers_it(window, tmp_path) ->
 def test_opening_a_foreign_file_shows_the_reason(window, tmp_path, messages) -> None:
     junk = tmp_path / "notes.sqlite"
     junk.write_text("just some notes, not a database\n" * 20)
-    assert not window.open_database_at(str(junk))
+    assert not window.files.open_database_at(str(junk))
     assert messages and messages[-1][0] == "critical"
     assert "notes.sqlite" in messages[-1][1]
     assert window.count_label.text() == "showing 3 of 3 events"
@@ -80,10 +84,10 @@ def test_opening_a_foreign_file_shows_the_reason(window, tmp_path, messages) -> 
 def test_lanes_by_actor_read_the_actors_when_chosen(window):
     timeline = window.timeline
     assert not timeline.canvas.columns.actors  # lanes by category need no actors
-    window.lane_actions["actor"].trigger()
+    window.actions["lanes_actor"].trigger()
     assert timeline.canvas.columns.actors
     assert "Russia" in timeline.lane_names()
-    window.lane_actions["category"].trigger()
+    window.actions["lanes_category"].trigger()
 
 
 def test_undoing_an_edit_after_undoing_a_later_move_is_no_conflict(window, messages) -> None:

@@ -57,7 +57,7 @@ def run_and_compare(window, command) -> None:
 @pytest.mark.parametrize("lanes", ["category", "actor"])
 @pytest.mark.parametrize("filtered", [False, True])
 def test_edits_patch_the_views_to_what_a_reload_shows(window, patching, lanes, filtered):
-    window._set_lane_mode(lanes)
+    window.set_lane_mode(lanes)
     if filtered:
         window.set_filter(EventFilter(min_importance=3))
     catalog = window.workspace.catalog

@@ -6,13 +6,12 @@ uses, so the file matches what `timeline-app render` would produce for the same 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPixmap
+from PySide6.QtGui import QGuiApplication, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QRadioButton,
     QSpinBox,
@@ -363,63 +361,25 @@ def copy_view_to_clipboard(timeline: TimelineWidget, catalog: Any | None = None)
     QGuiApplication.clipboard().setImage(render_state_image(state, options))
 
 
-@dataclass(frozen=True, slots=True)
-class ExportActions:
-    """The two actions `install_export_actions` adds, for enabling and for tests."""
-
-    export_image: QAction
-    copy_image: QAction
-
-
-def _edit_menu_of(window: QMainWindow) -> QMenu | None:
-    for action in window.menuBar().actions():
-        menu = action.menu()
-        if isinstance(menu, QMenu) and menu.title().replace("&", "").strip() == "Edit":
-            return menu
-    return None
-
-
-def install_export_actions(
+def open_export_image_dialog(
     window: QMainWindow,
-    file_menu: QMenu,
     timeline_widget: TimelineWidget,
-    catalog_provider: Callable[[], Any | None],
-    *,
-    edit_menu: QMenu | None = None,
-    before: QAction | None = None,
+    catalog: Any | None,
     settings: QSettings | None = None,
-) -> ExportActions:
-    """Add File ▸ Export image… (Ctrl+E) and Edit ▸ Copy view as image (Ctrl+Shift+C).
+) -> ExportImageDialog:
+    """File ▸ Export image…: the dialog, window-modal; the status bar says where it saved."""
+    dialog = ExportImageDialog(timeline_widget, catalog, window, settings=settings)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    dialog.accepted.connect(
+        lambda: window.statusBar().showMessage(f"Saved image {dialog.exported_path}", 8000)
+    )
+    dialog.open()
+    return dialog
 
-    `catalog_provider` is asked at each use, so the actions follow the window when it opens
-    another database. The Edit menu is found by its title when not given; without one the
-    copy action goes to the File menu. `before`: a File menu action to insert ahead of
-    (e.g. Quit); by default the action goes at the end. `settings`: where the dialog
-    remembers its choices (the window's own store; the user's by default)."""
 
-    def open_dialog() -> None:
-        dialog = ExportImageDialog(timeline_widget, catalog_provider(), window, settings=settings)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-        dialog.accepted.connect(
-            lambda: window.statusBar().showMessage(f"Saved image {dialog.exported_path}", 8000)
-        )
-        dialog.open()
-
-    def copy_view() -> None:
-        copy_view_to_clipboard(timeline_widget, catalog_provider())
-        window.statusBar().showMessage("Copied the timeline view to the clipboard", 5000)
-
-    export_action = QAction("Export &image…", window)
-    export_action.setShortcut(QKeySequence("Ctrl+E"))
-    export_action.setStatusTip("Save the timeline as a PNG, SVG or PDF image")
-    export_action.triggered.connect(lambda _checked=False: open_dialog())
-    copy_action = QAction("Copy view as &image", window)
-    copy_action.setShortcut(QKeySequence("Ctrl+Shift+C"))
-    copy_action.setStatusTip("Put the timeline as it is now on the clipboard")
-    copy_action.triggered.connect(lambda _checked=False: copy_view())
-    if before is not None and before in file_menu.actions():
-        file_menu.insertAction(before, export_action)
-    else:
-        file_menu.addAction(export_action)
-    (edit_menu or _edit_menu_of(window) or file_menu).addAction(copy_action)
-    return ExportActions(export_action, copy_action)
+def copy_view_with_message(
+    window: QMainWindow, timeline_widget: TimelineWidget, catalog: Any | None
+) -> None:
+    """Edit ▸ Copy view as image, confirmed in the status bar."""
+    copy_view_to_clipboard(timeline_widget, catalog)
+    window.statusBar().showMessage("Copied the timeline view to the clipboard", 5000)

@@ -1,0 +1,165 @@
+"""The File menu's work: new, open and recent databases; importing and exporting events.
+
+Kept apart from the window so the window only coordinates: these flows ask the user for a
+file or a URL, hand the work to a service, and tell the window what to show afterwards.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+
+from timeline_app.domain.errors import TimelineError
+from timeline_app.services.catalog import Catalog
+from timeline_app.services.databases import open_database
+from timeline_app.services.interchange import export_file
+from timeline_app.ui.dialogs.import_file import ImportDialog
+from timeline_app.ui.dialogs.open_database import DATABASE_FILES, OpenDatabaseDialog
+from timeline_app.ui.worker import Job
+
+if TYPE_CHECKING:
+    from timeline_app.ui.main_window import MainWindow
+
+INTERCHANGE_FILES = "Timeline JSON (*.json);;Spreadsheet CSV (*.csv)"
+
+
+class FileCommands:
+    """Database and file flows of one window (its settings remember folders and recents)."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.settings = window.settings
+        self.jobs: list[Job] = []
+
+    # ---- databases -----------------------------------------------------------------------
+
+    def new_database(self) -> None:
+        window = self.window
+        path, _ = QFileDialog.getSaveFileName(
+            window, "New database", self.settings.last_folder(), DATABASE_FILES
+        )
+        if not path:
+            return
+        target = Path(path)
+        if not target.suffix:
+            target = target.with_suffix(".sqlite")
+        if target.exists():
+            QMessageBox.warning(
+                window,
+                "New database",
+                f"{target} already exists; nothing was changed.\n\n"
+                "Use File ▸ Open Database… to open it.",
+            )
+            return
+        self.open_database_at(str(target), create=True)
+
+    def choose_database(self) -> OpenDatabaseDialog:
+        dialog = OpenDatabaseDialog(
+            self.settings.recent_databases(), self.settings.last_folder(), self.window
+        )
+        dialog.chosen.connect(lambda location: self.open_database_at(location, create=False))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def fill_recent_menu(self, menu: QMenu) -> None:
+        menu.clear()
+        recent = self.settings.recent_databases()
+        if not recent:
+            menu.addAction("No recent databases").setEnabled(False)
+        for location in recent:
+            action = menu.addAction(location)
+            action.setToolTip(f"Open {location}")
+            action.triggered.connect(
+                lambda _checked=False, loc=location: self.open_database_at(loc, create=False)
+            )
+
+    def open_database_at(self, target: str, *, create: bool = False) -> bool:
+        """Switch to another database; the current one is closed. False if it cannot open."""
+        window = self.window
+        if not window.inspector.confirm_leave():
+            return False
+        try:
+            database = open_database(target, create=create)
+        except TimelineError as error:
+            QMessageBox.critical(window, "Cannot open the database", str(error))
+            return False
+        if "://" not in target:
+            self.settings.set_last_folder(str(Path(target).expanduser().resolve().parent))
+        self.settings.add_recent_database(target if "://" in target else database.location)
+        window.show_catalog(Catalog(database))
+        window.statusBar().showMessage(f"Opened {database.location}", 5000)
+        return True
+
+    # ---- events in and out ---------------------------------------------------------------
+
+    def choose_import(self) -> ImportDialog | None:
+        path, _ = QFileDialog.getOpenFileName(
+            self.window,
+            "Import events",
+            self.settings.last_folder(),
+            "Timeline files (*.json *.csv);;" + INTERCHANGE_FILES,
+        )
+        if not path:
+            return None
+        return self.import_file(path)
+
+    def import_file(self, path: str) -> ImportDialog:
+        """Preview `path` in the import dialog; nothing is written before the user confirms."""
+        self.settings.set_last_folder(str(Path(path).resolve().parent))
+        dialog = ImportDialog(self.window.workspace, path, self.window)
+        dialog.imported.connect(self._on_imported)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        dialog.start()
+        return dialog
+
+    def _on_imported(self, result: object) -> None:
+        added = len(getattr(result, "added_ids", ()))
+        changed = len(getattr(result, "replaced", ()))
+        self.window.statusBar().showMessage(
+            f"Imported: {added:,} added, {changed:,} changed — Undo takes it back", 8000
+        )
+
+    def choose_export(self) -> None:
+        path, chosen_filter = QFileDialog.getSaveFileName(
+            self.window, "Export events", self.settings.last_folder(), INTERCHANGE_FILES
+        )
+        if not path:
+            return
+        target = Path(path)
+        if target.suffix.lower() not in (".json", ".csv"):
+            target = target.with_suffix(".csv" if "csv" in chosen_filter.lower() else ".json")
+        self.export_to(str(target))
+
+    def export_to(self, path: str) -> Job:
+        """Write every event to `path` off the GUI thread, with a progress dialog."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QProgressDialog
+
+        window = self.window
+        self.settings.set_last_folder(str(Path(path).resolve().parent))
+        progress = QProgressDialog(f"Exporting to {Path(path).name}…", "", 0, 0, window)
+        progress.setWindowTitle("Export")
+        progress.setCancelButton(None)
+        progress.setMinimumDuration(400)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        catalog = window.workspace.catalog
+        job = Job(lambda: export_file(catalog, path), window)
+        self.jobs.append(job)
+
+        def finish(value: object = None, error: object = None) -> None:
+            progress.close()
+            progress.deleteLater()
+            self.jobs.remove(job)
+            if error is not None:
+                QMessageBox.critical(window, "Export failed", str(error))
+            else:
+                window.statusBar().showMessage(f"Exported {value} events to {path}", 8000)
+
+        job.finished.connect(lambda value: finish(value=value))
+        job.failed.connect(lambda error: finish(error=error))
+        job.start()
+        return job

@@ -1,0 +1,247 @@
+"""Every command of the main window and its menus, declared in one place.
+
+Reading this file answers "what can I do, with which keys, and when": each entry names its
+text, tip, shortcuts, handler and enabling rule; `ActionSet` turns them into QActions and
+menus, and re-applies the rules whenever the selection, filter or history moves.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+
+from timeline_app.ui.actions import SEPARATOR, ActionSpec, MenuSpec, SubmenuSpec
+from timeline_app.ui.dialogs.export_image import copy_view_with_message, open_export_image_dialog
+
+if TYPE_CHECKING:
+    from timeline_app.ui.main_window import MainWindow
+
+KEY = QKeySequence.StandardKey
+LANE_MODES = (
+    ("category", "Lanes by &Category"),
+    ("actor", "Lanes by &Actor"),
+    ("single", "&Single Lane"),
+)
+THEMES = (("light", "&Light"), ("dark", "&Dark"))
+
+
+def main_actions(window: MainWindow) -> list[ActionSpec]:
+    files = window.files
+    editing = window.editing
+    workspace = window.workspace
+    stack = workspace.undo_stack
+    specs = [
+        ActionSpec(
+            "new_database",
+            "&New Database…",
+            "Create an empty database file and open it",
+            files.new_database,
+            ("Ctrl+Shift+N",),
+        ),
+        ActionSpec(
+            "open_database",
+            "&Open Database…",
+            "Open a database file or a team database URL",
+            files.choose_database,
+            (KEY.Open,),
+        ),
+        ActionSpec(
+            "import",
+            "&Import…",
+            "Add or update events from a JSON or CSV file (preview first)",
+            files.choose_import,
+            ("Ctrl+I",),
+        ),
+        ActionSpec(
+            "export",
+            "&Export…",
+            "Write every event to a JSON or CSV file",
+            files.choose_export,
+            ("Ctrl+Shift+E",),
+        ),
+        ActionSpec(
+            "export_image",
+            "Export &image…",
+            "Save the timeline as a PNG, SVG or PDF image",
+            lambda: open_export_image_dialog(
+                window, window.timeline, workspace.catalog, window.settings.store
+            ),
+            ("Ctrl+E",),
+        ),
+        ActionSpec(
+            "quit",
+            "&Quit",
+            "Close the window",
+            window.close,
+            (KEY.Quit,),
+            role=QAction.MenuRole.QuitRole,
+        ),
+        ActionSpec(
+            "undo",
+            "&Undo",
+            "Take back the last change",
+            editing.undo,
+            (KEY.Undo,),
+            enabled_when=stack.canUndo,
+        ),
+        ActionSpec(
+            "redo",
+            "&Redo",
+            "Apply again the change just taken back",
+            editing.redo,
+            (KEY.Redo, "Ctrl+Shift+Z"),
+            enabled_when=stack.canRedo,
+        ),
+        ActionSpec(
+            "new_event",
+            "&New Event",
+            "Add an event (from the timeline: at the date under the cursor)",
+            editing.new_event,
+            (KEY.New,),
+        ),
+        ActionSpec(
+            "duplicate",
+            "D&uplicate",
+            "Copy the selected event",
+            editing.duplicate_selected,
+            ("Ctrl+D",),
+            enabled_when=lambda: len(window.selected_ids()) == 1,
+        ),
+        ActionSpec(
+            "delete",
+            "&Delete",
+            "Delete the selected events (Undo brings them back)",
+            editing.delete_selected,
+            (KEY.Delete,),
+            enabled_when=lambda: bool(window.selected_ids()),
+        ),
+        ActionSpec(
+            "find",
+            "&Find…",
+            "Search titles and descriptions",
+            window.filter_bar.focus_search,
+            (KEY.Find,),
+        ),
+        ActionSpec(
+            "clear_filter",
+            "Show &All Events",
+            "Remove every filter",
+            window.filter_bar.clear,
+            enabled_when=lambda: not window.filter.is_empty,
+        ),
+        ActionSpec(
+            "categories",
+            "&Categories…",
+            "Add, rename, recolour, nest, merge and delete categories",
+            window.show_categories,
+        ),
+        ActionSpec(
+            "history",
+            "&History…",
+            "Show every change of this session; click one to go back to it",
+            window.show_history,
+        ),
+        ActionSpec(
+            "copy_image",
+            "Copy view as &image",
+            "Put the timeline as it is now on the clipboard",
+            lambda: copy_view_with_message(window, window.timeline, workspace.catalog),
+            ("Ctrl+Shift+C",),
+        ),
+        ActionSpec(
+            "fit",
+            "&Fit All",
+            "Zoom the timeline to show every event",
+            window.timeline.fit_all,
+            ("Ctrl+0",),
+        ),
+        ActionSpec(
+            "about",
+            "&About timeline_app",
+            "About this application",
+            window.show_about,
+            role=QAction.MenuRole.AboutRole,
+        ),
+    ]
+    for mode, label in LANE_MODES:
+        specs.append(
+            ActionSpec(
+                f"lanes_{mode}",
+                label,
+                f"Arrange the timeline: {label.replace('&', '').lower()}",
+                lambda m=mode: window.set_lane_mode(m),
+                group="lanes",
+            )
+        )
+    for name, label in THEMES:
+        specs.append(
+            ActionSpec(
+                f"theme_{name}",
+                label,
+                f"Use the {name} look",
+                lambda n=name: window.apply_theme(n),
+                group="theme",
+            )
+        )
+    return specs
+
+
+def main_menus(window: MainWindow) -> list[MenuSpec]:
+    editing = window.editing
+    return [
+        MenuSpec(
+            "file",
+            "&File",
+            (
+                "new_database",
+                "open_database",
+                SubmenuSpec("recent", "Open &Recent", fill=window.files.fill_recent_menu),
+                SEPARATOR,
+                "import",
+                "export",
+                "export_image",
+                SEPARATOR,
+                "quit",
+            ),
+        ),
+        MenuSpec(
+            "edit",
+            "&Edit",
+            (
+                "undo",
+                "redo",
+                SEPARATOR,
+                "new_event",
+                "duplicate",
+                "delete",
+                SubmenuSpec(
+                    "move",
+                    "&Move to Category",
+                    fill=editing.fill_move_menu,
+                    tip="Put the selected events in another category",
+                    enabled_when=lambda: bool(window.selected_ids()),
+                ),
+                SEPARATOR,
+                "find",
+                "clear_filter",
+                SEPARATOR,
+                "categories",
+                "history",
+                SEPARATOR,
+                "copy_image",
+            ),
+        ),
+        MenuSpec(
+            "view",
+            "&View",
+            (
+                *(f"lanes_{mode}" for mode, _label in LANE_MODES),
+                SEPARATOR,
+                SubmenuSpec("theme", "&Theme", tuple(f"theme_{name}" for name, _ in THEMES)),
+                "fit",
+                SEPARATOR,
+            ),
+        ),
+        MenuSpec("help", "&Help", ("about",)),
+    ]
