@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 
 from PySide6.QtCore import Qt
 
@@ -73,3 +74,110 @@ def test_preview_import_and_undo(window, qtbot, tmp_path) -> None:
     assert "Military" not in window.workspace.catalog.category_names()
     window.actions["redo"].trigger()
     assert window.count_label.text() == "showing 5 of 5 events"
+
+
+# ---- long files: progress and Cancel -------------------------------------------------------
+
+ROWS = 2000
+
+
+def _long_csv(path) -> None:
+    lines = [
+        f",Event {number},{1990 + number % 30}-01-{1 + number % 28:02d},,Energy,3,confirmed,,,,\n"
+        for number in range(ROWS)
+    ]
+    path.write_text(HEADER + "".join(lines), encoding="utf-8")
+
+
+def _content(catalog) -> tuple:
+    """Everything a user could see of the database: events, categories, names."""
+    return (
+        catalog.count_events(),
+        catalog.events(),
+        catalog.categories(),
+        catalog.actor_names(),
+        catalog.tag_names(),
+    )
+
+
+def test_a_cancelled_import_writes_nothing_and_can_be_tried_again(
+    window, qtbot, tmp_path, monkeypatch, messages
+) -> None:
+    """Cancel while the rows are being written: the transaction rolls back, the dialog says
+    so, and Import works again afterwards."""
+    from timeline_app.ui.dialogs import import_file
+
+    path = tmp_path / "long.csv"
+    _long_csv(path)
+    catalog = window.workspace.catalog
+    before = _content(catalog)
+    writing = threading.Event()
+    cancel_clicked = threading.Event()
+    real_apply = import_file.apply_import
+
+    def apply_paused_midway(catalog, document, *, progress):
+        def report(done: int, total: int) -> None:
+            if done > 0 and not writing.is_set():  # some rows are written, none committed
+                writing.set()
+                cancel_clicked.wait(10)
+            progress(done, total)
+
+        return real_apply(catalog, document, progress=report)
+
+    monkeypatch.setattr(import_file, "apply_import", apply_paused_midway)
+    dialog = window.files.import_file(str(path))
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=10_000)
+    assert f"{ROWS:,} events</b> to add" in dialog.summary.text()
+
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert dialog.cancel_button.isEnabled()  # Cancel works while writing
+    assert "rolls it back" in dialog.summary.text()
+    qtbot.waitUntil(writing.is_set, timeout=10_000)
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    cancel_clicked.set()
+    qtbot.waitUntil(lambda: "cancelled and rolled back" in dialog.summary.text(), timeout=10_000)
+
+    assert _content(catalog) == before
+    assert dialog.isVisible() and dialog.import_button.isEnabled()
+    assert dialog.cancel_button.text() == "Close"
+    assert window.workspace.undo_stack.count() == 0
+    assert messages == []
+
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)  # try again: it works
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20_000)
+    assert catalog.count_events() == before[0] + ROWS
+    assert window.workspace.undo_stack.count() == 1
+
+
+def test_reading_shows_determinate_progress_and_cancel_closes_at_once(
+    window, qtbot, tmp_path, monkeypatch
+) -> None:
+    from timeline_app.ui.dialogs import import_file
+
+    path = tmp_path / "long.csv"
+    _long_csv(path)
+    catalog = window.workspace.catalog
+    before = _content(catalog)
+    reported = threading.Event()
+    release = threading.Event()
+    real_plan = import_file.plan_import
+
+    def plan_paused(catalog, document, *, progress):
+        progress(1, 4)
+        reported.set()
+        release.wait(10)
+        return real_plan(catalog, document, progress=progress)
+
+    monkeypatch.setattr(import_file, "plan_import", plan_paused)
+    dialog = window.files.import_file(str(path))
+    qtbot.waitUntil(reported.is_set, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.progress.maximum() == 4, timeout=10_000)
+    assert dialog.progress.value() == 1
+
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    release.set()
+    operations = window.workspace.operations
+    qtbot.waitUntil(lambda: not operations.is_running(), timeout=10_000)
+    assert _content(catalog) == before
+    assert dialog.plan is None  # the late result was dropped

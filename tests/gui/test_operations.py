@@ -319,3 +319,22 @@ def test_a_cancelled_undo_leaves_the_stack_where_it_was(qtbot, workspace, messag
     assert not command.reverted
     assert (workspace.undo_stack.count(), workspace.undo_stack.index()) == (1, 1)
     assert messages == []
+
+
+class _RefusedUndoCommand(_SlowCommand):
+    def revert(self, progress: Progress = no_progress) -> list[str]:
+        raise TimelineError("event e1 was deleted")
+
+
+def test_an_undo_the_database_refuses_is_reported_and_dropped(qtbot, workspace, messages) -> None:
+    failures: list[str] = []
+    workspace.commandFailed.connect(failures.append)
+    workspace.run(_RefusedUndoCommand(workspace))
+    assert workspace.operations.wait(WAIT)
+    assert workspace.undo_stack.count() == 1
+
+    workspace.undo()
+    assert workspace.operations.wait(WAIT)
+    assert failures == ["Cannot slow edit: event e1 was deleted"]
+    assert workspace.undo_stack.count() == 0  # obsolete: gone from the history
+    assert messages == []  # the window shows `commandFailed` its own way

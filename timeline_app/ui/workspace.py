@@ -167,9 +167,10 @@ class Workspace(QObject):
             if not isinstance(error, TimelineError):
                 self.operations.report_failure(title, error)
                 return
-            command.setObsolete(True)  # the stack drops it once stepped over
+            message = f"Cannot {text.lower()}: {error}"
+            command.setObsolete(True)  # the stack deletes it once stepped over
             move_stack()
-            self.commandFailed.emit(f"Cannot {command.text().lower()}: {error}")
+            self.commandFailed.emit(message)
             self.notify([], True)
 
         return self.operations.change(title, work, on_done=move_stack, on_failed=refused)
