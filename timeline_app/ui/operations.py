@@ -274,6 +274,8 @@ class Operations(QObject):
                 self.busyChanged.emit(False)
         if operation.key is not None and self._keyed.get(operation.key) is operation:
             del self._keyed[operation.key]
+        if operation.job.wait(0.5):  # its thread is done with the Qt objects: free them
+            operation.deleteLater()
 
     def _show_dialog(self, operation: Operation[Any]) -> None:
         if not operation.running or operation._dropped or operation.dialog is not None:
