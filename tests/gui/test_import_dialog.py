@@ -117,7 +117,8 @@ def test_a_cancelled_import_writes_nothing_and_can_be_tried_again(
 
     def apply_paused_midway(catalog, document, *, progress):
         def report(done: int, total: int) -> None:
-            if done > 0 and not writing.is_set():  # some rows are written, none committed
+            # Past the comparing half: rows are written, none committed yet.
+            if done > total // 2 and not writing.is_set():
                 writing.set()
                 cancel_clicked.wait(10)
             progress(done, total)
