@@ -144,8 +144,8 @@ def test_a_cancelled_import_writes_nothing_and_can_be_tried_again(
     assert window.workspace.undo_stack.count() == 0
     assert messages == []
 
-    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)  # try again: it works
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20_000)
+    with qtbot.waitSignal(dialog.finished, timeout=20_000):  # try again: it works
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     assert catalog.count_events() == before[0] + ROWS
     assert window.workspace.undo_stack.count() == 1
 
@@ -182,3 +182,29 @@ def test_reading_shows_determinate_progress_and_cancel_closes_at_once(
     qtbot.waitUntil(lambda: not operations.is_running(), timeout=10_000)
     assert _content(catalog) == before
     assert dialog.plan is None  # the late result was dropped
+
+
+def test_undo_and_redo_of_an_import_run_off_the_gui_thread(window, qtbot, tmp_path) -> None:
+    path = tmp_path / "more.json"
+    _good_json(path)
+    dialog = window.files.import_file(str(path))
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=5000)
+    with qtbot.waitSignal(dialog.finished, timeout=10_000):
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    workspace = window.workspace
+    heard: list[object] = []
+    workspace.changed.connect(heard.append)
+
+    operation = workspace.undo()
+    assert operation is not None and operation.writes  # an import is undone in the background
+    assert workspace.operations.wait(10_000)
+    assert workspace.catalog.count_events() == 3
+    assert "Military" not in workspace.catalog.category_names()
+    assert workspace.undo_stack.index() == 0
+    assert len(heard) == 1 and heard[0].categories and len(heard[0].events) == 2
+
+    assert workspace.redo() is not None
+    assert workspace.operations.wait(10_000)
+    assert workspace.catalog.count_events() == 5
+    assert workspace.undo_stack.index() == 1
+    qtbot.waitUntil(lambda: window.count_label.text() == "showing 5 of 5 events", timeout=5000)
