@@ -338,3 +338,22 @@ def test_an_undo_the_database_refuses_is_reported_and_dropped(qtbot, workspace, 
     assert failures == ["Cannot slow edit: event e1 was deleted"]
     assert workspace.undo_stack.count() == 0  # obsolete: gone from the history
     assert messages == []  # the window shows `commandFailed` its own way
+
+
+def test_the_undo_action_goes_through_the_workspace_once(qtbot, host, workspace) -> None:
+    """The action keeps the stack's text and enabled state but takes back one step per
+    trigger, through `Workspace.undo` (a big command would go to the background)."""
+    undo = workspace.create_undo_action(host)
+    redo = workspace.create_redo_action(host)
+    workspace.run(commands.AddCategoryCommand(workspace, "Military"))
+    workspace.run(commands.AddCategoryCommand(workspace, "Sanctions"))
+    assert undo.isEnabled() and not redo.isEnabled()
+    assert "Sanctions" in undo.text()
+
+    undo.trigger()
+    assert workspace.undo_stack.index() == 1
+    assert workspace.catalog.category_names().count("Sanctions") == 0
+    assert "Military" in undo.text() and redo.isEnabled()
+    redo.trigger()
+    assert workspace.undo_stack.index() == 2
+    assert "Sanctions" in workspace.catalog.category_names()
