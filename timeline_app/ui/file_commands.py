@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 from timeline_app.domain.errors import TimelineError
 from timeline_app.services.catalog import Catalog
 from timeline_app.services.databases import open_database
-from timeline_app.services.interchange import export_file
 from timeline_app.ui.dialogs.import_file import ImportDialog
 from timeline_app.ui.dialogs.open_database import DATABASE_FILES, OpenDatabaseDialog
 from timeline_app.ui.worker import Job
@@ -138,6 +137,8 @@ class FileCommands:
         """Write every event to `path` off the GUI thread, with a progress dialog."""
         from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QProgressDialog
+
+        from timeline_app.services.interchange import export_file  # not needed at start-up
 
         window = self.window
         self.settings.set_last_folder(str(Path(path).resolve().parent))

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QKeySequence
 
 from timeline_app.ui.actions import SEPARATOR, ActionSpec, MenuSpec, SubmenuSpec
-from timeline_app.ui.dialogs.export_image import copy_view_with_message, open_export_image_dialog
 
 if TYPE_CHECKING:
     from timeline_app.ui.main_window import MainWindow
@@ -64,9 +63,7 @@ def main_actions(window: MainWindow) -> list[ActionSpec]:
             "export_image",
             "Export &image…",
             "Save the timeline as a PNG, SVG or PDF image",
-            lambda: open_export_image_dialog(
-                window, window.timeline, workspace.catalog, window.settings.store
-            ),
+            lambda: _export_image(window),
             ("Ctrl+E",),
         ),
         ActionSpec(
@@ -146,7 +143,7 @@ def main_actions(window: MainWindow) -> list[ActionSpec]:
             "copy_image",
             "Copy view as &image",
             "Put the timeline as it is now on the clipboard",
-            lambda: copy_view_with_message(window, window.timeline, workspace.catalog),
+            lambda: _copy_image(window),
             ("Ctrl+Shift+C",),
         ),
         ActionSpec(
@@ -185,6 +182,21 @@ def main_actions(window: MainWindow) -> list[ActionSpec]:
             )
         )
     return specs
+
+
+def _export_image(window: MainWindow) -> None:
+    # Imported on first use: the image export pulls in the print and SVG machinery, which
+    # the first frame does not need.
+    from timeline_app.ui.dialogs.export_image import open_export_image_dialog
+
+    catalog = window.workspace.catalog
+    open_export_image_dialog(window, window.timeline, catalog, window.settings.store)
+
+
+def _copy_image(window: MainWindow) -> None:
+    from timeline_app.ui.dialogs.export_image import copy_view_with_message
+
+    copy_view_with_message(window, window.timeline, window.workspace.catalog)
 
 
 def main_menus(window: MainWindow) -> list[MenuSpec]:

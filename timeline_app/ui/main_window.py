@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QIcon
@@ -32,7 +33,6 @@ from timeline_app.services.bulk import collector_paused
 from timeline_app.services.catalog import Catalog
 from timeline_app.timeline.view import TimelineWidget
 from timeline_app.ui.actions import ActionSet
-from timeline_app.ui.category_manager import CategoryManager
 from timeline_app.ui.event_editing import EventEditing
 from timeline_app.ui.event_table import EventTableView
 from timeline_app.ui.file_commands import FileCommands
@@ -43,6 +43,9 @@ from timeline_app.ui.selection_relay import SelectionRelay
 from timeline_app.ui.settings import WindowSettings
 from timeline_app.ui.theme import apply_theme
 from timeline_app.ui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from timeline_app.ui.category_manager import CategoryManager
 
 PATCH_FROM = 20_000
 """Drawn events from which an edit patches the views instead of reloading them."""
@@ -329,6 +332,8 @@ class MainWindow(QMainWindow):
 
     def show_categories(self) -> CategoryManager:
         if self._category_manager is None:
+            from timeline_app.ui.category_manager import CategoryManager  # not at start-up
+
             self._category_manager = CategoryManager(self.workspace, self)
         self._category_manager.show()
         self._category_manager.raise_()

@@ -9,9 +9,11 @@ import os
 import secrets
 import stat
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from timeline_app.domain.errors import ImportFileError, TimelineError
+from timeline_app.domain.progress import Progress
 from timeline_app.services.bulk import collector_paused
 from timeline_app.services.catalog import Catalog
 from timeline_app.services.interchange.csv_format import dump_csv, read_csv
@@ -24,6 +26,7 @@ from timeline_app.services.interchange.document import (
     undo_import,
 )
 from timeline_app.services.interchange.json_format import dump_json, read_json
+from timeline_app.services.interchange.stages import Stages
 from timeline_app.services.interchange.text_file import (
     check_file_type,
     file_kind,
@@ -61,8 +64,14 @@ def guess_format(path: str | Path, fmt: str | None = None) -> str:
     raise TimelineError(f"{path}: cannot tell the format from the name; give --format json|csv")
 
 
-def read_file(path: str | Path, fmt: str | None = None) -> Document:
-    """Read and validate a whole file ('-' = standard input) into a Document."""
+def read_file(
+    path: str | Path, fmt: str | None = None, *, progress: Progress | None = None
+) -> Document:
+    """Read and validate a whole file ('-' = standard input) into a Document.
+
+    `progress` hears (lines, lines of the file) for CSV, (events, events of the file) for
+    JSON (with (0, 0) before the parse); a `Cancelled` it raises stops the reading.
+    """
     name = str(path)
     if name != "-":
         check_file_type(name)  # a folder or a device is named as such, whatever its name
@@ -70,7 +79,11 @@ def read_file(path: str | Path, fmt: str | None = None) -> Document:
     raw = read_limited(name)
     with collector_paused():
         try:
-            document = read_json(name, raw) if chosen == "json" else read_csv(name, raw)
+            document = (
+                read_json(name, raw, progress=progress)
+                if chosen == "json"
+                else read_csv(name, raw, progress=progress)
+            )
         except ValueError as error:
             # A parser's own refusal that a reader did not name, such as a JSON number of more
             # digits than Python converts: still one line, without the parser's advice.
@@ -79,27 +92,53 @@ def read_file(path: str | Path, fmt: str | None = None) -> Document:
         return document
 
 
-def import_file(catalog: Catalog, path: str | Path, fmt: str | None = None) -> ImportResult:
+def import_file(
+    catalog: Catalog,
+    path: str | Path,
+    fmt: str | None = None,
+    *,
+    progress: Progress | None = None,
+) -> ImportResult:
     """Read, validate and write a whole file; the file's objects are freed before the
-    cycle collector resumes, so it never has to walk them."""
+    cycle collector resumes, so it never has to walk them.
+
+    `progress` hears one count for both: reading is the first third of it, writing the
+    rest; a `Cancelled` it raises, even at the last step, leaves the database as it was.
+    """
     with collector_paused():
-        return apply_import(catalog, read_file(path, fmt))
+        if progress is None:
+            return apply_import(catalog, read_file(path, fmt))
+        stages = Stages(progress, weight=3)
+        document = read_file(path, fmt, progress=stages.first())
+        return apply_import(catalog, document, progress=stages.rest())
 
 
-def export_text(catalog: Catalog, fmt: str) -> str:
-    return dump_json(catalog) if fmt == "json" else dump_csv(catalog)
+def export_text(catalog: Catalog, fmt: str, *, progress: Progress | None = None) -> str:
+    """Every event in the format `fmt`; `progress` hears (events laid out, events)."""
+    if fmt == "json":
+        return dump_json(catalog, progress=progress)
+    return dump_csv(catalog, progress=progress)
 
 
-def export_file(catalog: Catalog, path: str | Path, fmt: str | None = None) -> int:
+def export_file(
+    catalog: Catalog,
+    path: str | Path,
+    fmt: str | None = None,
+    *,
+    progress: Progress | None = None,
+) -> int:
     """Write every event to a file ('-' = standard output); returns the number of events.
 
     Only a regular file is replaced, never a link, a pipe, a device or a folder. The text goes
     to a new temporary file that is renamed over the target, so a failure leaves no half file.
+    `progress` hears (events laid out, events), the last time once the temporary file is
+    written and before it replaces the target: a `Cancelled` it raises leaves the target
+    as it was and no temporary file.
     """
     name = str(path)
     chosen = guess_format(name, fmt) if name != "-" else (fmt or "json")
     if name == "-":
-        sys.stdout.write(export_text(catalog, chosen))
+        sys.stdout.write(export_text(catalog, chosen, progress=progress))
         sys.stdout.flush()
         return catalog.count_events()
     target = Path(name)
@@ -113,17 +152,36 @@ def export_file(catalog: Catalog, path: str | Path, fmt: str | None = None) -> i
         kind = file_kind(existing.st_mode)
         if kind is not None:
             raise TimelineError(f"{name}: is {kind}; not replaced")
-    data = export_text(catalog, chosen).encode("utf-8")
+    last: list[tuple[int, int]] = [(0, 0)]
+
+    def laid_out(done: int, total: int) -> None:
+        last[0] = (done, total)
+        if progress is not None and done < total:
+            progress(done, total)  # the final count waits until the file is written
+
+    data = export_text(catalog, chosen, progress=laid_out).encode("utf-8")
     mode = stat.S_IMODE(existing.st_mode) if existing is not None else None
-    _write_replacing(name, target, data, mode)
+
+    def written() -> None:
+        if progress is not None:
+            progress(last[0][1], last[0][1])
+
+    _write_replacing(name, target, data, mode, written)
     return catalog.count_events()
 
 
-def _write_replacing(name: str, target: Path, data: bytes, mode: int | None) -> None:
+def _write_replacing(
+    name: str,
+    target: Path,
+    data: bytes,
+    mode: int | None,
+    before_replace: Callable[[], None] | None = None,
+) -> None:
     """Write `data` to a new file beside `target` and rename it over `target`.
 
     The temporary name is created exclusively (never following a planted link), gets the
-    replaced file's permissions, and is removed on any failure.
+    replaced file's permissions, and is removed on any failure, or when `before_replace`
+    (called once the data is on disk) raises.
     """
     temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.partial")
     try:
@@ -142,7 +200,12 @@ def _write_replacing(name: str, target: Path, data: bytes, mode: int | None) -> 
             os.fsync(descriptor)
         finally:
             os.close(descriptor)
+        if before_replace is not None:
+            before_replace()
         os.replace(temporary, target)
     except OSError as error:
         temporary.unlink(missing_ok=True)
         raise TimelineError(f"{name}: cannot write: {reason(error)}") from error
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

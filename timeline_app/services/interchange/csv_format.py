@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 
 from timeline_app.domain.errors import ImportFileError, ValidationError, quoted
 from timeline_app.domain.model import (
@@ -34,6 +35,7 @@ from timeline_app.domain.model import (
     derived_source_id,
     stable_id,
 )
+from timeline_app.domain.progress import Progress, report_every
 from timeline_app.domain.rules import parse_importance_text
 from timeline_app.services.catalog import Catalog
 from timeline_app.services.interchange.document import (
@@ -80,6 +82,8 @@ _PUBLISHED_CHARS = frozenset("0123456789Xxu?~%-^")
 _SOURCE_SHAPE = "'Publisher: Title (date) <URL> [note: text]'"
 _IMPORTANCE_OF_TEXT = {str(value): value for value in range(IMPORTANCE_MIN, IMPORTANCE_MAX + 1)}
 """The importance cells of nearly every row, read without a parse."""
+PROGRESS_STEP = 1000
+"""Rows between two progress reports."""
 csv.field_size_limit(1 << 24)
 
 
@@ -250,9 +254,16 @@ def _sources(path: str, row: int, value: str) -> tuple[SourceRef, ...]:
     return (plain,) if plain is not None else _SourceScanner(path, row, value).refs()
 
 
-def read_csv(path: str, raw: bytes) -> Document:
-    """Parse and validate a whole CSV file; raise ImportFileError at the first problem."""
+def read_csv(path: str, raw: bytes, *, progress: Progress | None = None) -> Document:
+    """Parse and validate a whole CSV file; raise ImportFileError at the first problem.
+
+    `progress` hears (line, lines) every PROGRESS_STEP rows and once at the end.
+    """
     text = decode_text(path, raw)
+    lines = text.count("\n") + (not text.endswith("\n"))
+    report_at = PROGRESS_STEP if progress is not None else sys.maxsize
+    if progress is not None:
+        progress(0, lines)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [name.strip() for name in next(reader)]
@@ -305,6 +316,9 @@ def read_csv(path: str, raw: bytes) -> Document:
         except csv.Error as error:
             raise ImportFileError(path, reader.line_num, "row", str(error)) from error
         row = reader.line_num
+        if row >= report_at:
+            progress(min(row, lines), lines)  # type: ignore[misc]
+            report_at = row + PROGRESS_STEP
         if len(values) != width or not values[title_at].strip():  # checked further only then
             if not any(value.strip() for value in values):
                 continue  # a blank line
@@ -352,6 +366,8 @@ def read_csv(path: str, raw: bytes) -> Document:
         categories[item.draft.category] = None
     check_unique_ids(document)
     document.categories = [CategoryItem(name) for name in categories]
+    if progress is not None:
+        progress(lines, lines)
     return document
 
 
@@ -372,12 +388,15 @@ def source_text(ref: SourceRef) -> str:
     return text
 
 
-def dump_csv(catalog: Catalog) -> str:
-    """Every event as CSV rows, ordered by start."""
+def dump_csv(catalog: Catalog, *, progress: Progress | None = None) -> str:
+    """Every event as CSV rows, ordered by start; `progress` hears (events, total)."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HEADER)
-    for record in catalog.events():
+    records = catalog.events()
+    tick = report_every(progress, len(records), PROGRESS_STEP)
+    tick(0)
+    for done, record in enumerate(records, 1):
         writer.writerow(
             [
                 guard_formula(record.id),
@@ -394,4 +413,5 @@ def dump_csv(catalog: Catalog) -> str:
                 guard_formula(record.description),
             ]
         )
+        tick(done)
     return out.getvalue()

@@ -11,7 +11,8 @@ and a new event gets the field's default. The plan and the write both use that o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 
 from timeline_app.domain.dates import DateSpan, parse_span
 from timeline_app.domain.errors import (
@@ -21,8 +22,9 @@ from timeline_app.domain.errors import (
     WriteConflict,
     quoted,
 )
-from timeline_app.domain.model import EventDraft, EventRecord, SourceRef
+from timeline_app.domain.model import EventDraft, EventRecord, SourceRef, source_id_for
 from timeline_app.domain.palette import next_colour
+from timeline_app.domain.progress import Progress, report_every
 from timeline_app.domain.rules import validate_event, validate_event_fields
 from timeline_app.services.bulk import collector_paused
 from timeline_app.services.catalog import Catalog, event_row
@@ -324,9 +326,16 @@ def _sources_to_write(document: Document, writes: list[EventItem]) -> dict[str, 
     return sources
 
 
-def _make_plan(connection: Connection, document: Document, *, lock: bool = False) -> _Planned:
+def _make_plan(
+    connection: Connection,
+    document: Document,
+    *,
+    lock: bool = False,
+    tick: Callable[[int], None] | None = None,
+) -> _Planned:
     """Compare a document with the database as `connection` sees it (with `lock`, holding
-    the rows it will change); raise ImportFileError for what the database cannot take."""
+    the rows it will change); raise ImportFileError for what the database cannot take.
+    `tick(events compared)` is called as `report_every` would."""
     path = document.path
     known = {record.name for record in queries.category_records(connection)}
     _check_categories(document, known)
@@ -345,7 +354,10 @@ def _make_plan(connection: Connection, document: Document, *, lock: bool = False
     unchanged: list[tuple[str, str]] = []
     writes: list[EventItem] = []
     replaced: list[EventRecord] = []
-    for item in document.events:
+    tick = tick or _no_tick
+    tick(0)
+    for done, item in enumerate(document.events, 1):
+        tick(done)
         record = existing.get(item.id)
         if record is None:
             added.append((item.id, item.draft.title))
@@ -375,24 +387,38 @@ def _make_plan(connection: Connection, document: Document, *, lock: bool = False
     return _Planned(plan, writes, tuple(replaced), sources, replaced_sources)
 
 
-def plan_import(catalog: Catalog, document: Document) -> ImportPlan:
+def _no_tick(_done: int) -> None:
+    """The per-item counter of work nobody watches."""
+
+
+def plan_import(
+    catalog: Catalog, document: Document, *, progress: Progress | None = None
+) -> ImportPlan:
     """Compare a document with the database without writing (the preview, the dry run);
-    raise ImportFileError for what the database cannot take (unknown categories, …)."""
+    raise ImportFileError for what the database cannot take (unknown categories, …).
+
+    `progress` hears (events compared, events); a `Cancelled` it raises stops the plan.
+    """
+    tick = report_every(progress, len(document.events))
     with collector_paused(), catalog.engine.connect() as connection:
-        return _make_plan(connection, document).plan
+        return _make_plan(connection, document, tick=tick).plan
 
 
-def apply_import(catalog: Catalog, document: Document) -> ImportResult:
+def apply_import(
+    catalog: Catalog, document: Document, *, progress: Progress | None = None
+) -> ImportResult:
     """Write the document in one transaction: everything or, on any error, nothing.
 
     The plan is made again inside that transaction, after taking the import lock, so what
     it writes over is what it compared with: two imports at once run one after the other,
     and an editor saving meanwhile meets a version conflict instead of a lost edit.
+    `progress` hears (steps, 2 × events): comparing, then writing, all inside the
+    transaction, so a `Cancelled` it raises (even at the last step) rolls everything back.
     """
     with collector_paused():
         try:
             with conflicts_reported(catalog.database.location):
-                return _apply_import(catalog, document)
+                return _apply_import(catalog, document, progress)
         except WriteConflict as error:  # a row another writer added after our plan
             raise ImportFileError(
                 document.path,
@@ -440,11 +466,13 @@ def _add_categories(connection: Connection, document: Document) -> tuple[list[st
     return added_categories, ids
 
 
-def _apply_import(catalog: Catalog, document: Document) -> ImportResult:
+def _apply_import(catalog: Catalog, document: Document, progress: Progress | None) -> ImportResult:
     stamp = queries.now_text()
+    count = len(document.events)
+    total = 2 * count
     with catalog.engine.begin() as connection:
         queries.lock_for_import(connection)
-        planned = _make_plan(connection, document, lock=True)
+        planned = _make_plan(connection, document, lock=True, tick=report_every(progress, total))
         plan = planned.plan
         added_categories, ids = _add_categories(connection, document)
         actor_ids = catalog_queries.ensure_actors(connection, document.actors)
@@ -501,8 +529,9 @@ def _apply_import(catalog: Catalog, document: Document) -> ImportResult:
                 )
         queries.delete_event_rows(connection, sorted(previous_versions))
         rows.sort()
+        written = _share(progress, count, count, len(rows))
         with queries.indexes_set_aside(connection, len(rows)):
-            queries.insert_event_rows(connection, rows)
+            queries.insert_event_rows(connection, rows, written=written)
             queries.write_links(
                 connection,
                 {item.id: item.draft.actors for item in writes},
@@ -510,6 +539,8 @@ def _apply_import(catalog: Catalog, document: Document) -> ImportResult:
                 {item.id: [(ref.id, ref.note) for ref in item.draft.sources] for item in writes},
                 clear_existing=False,  # new rows; changed ones were deleted with their links
             )
+        if progress is not None:
+            progress(total, total)  # still inside the transaction: the last chance to stop
     return ImportResult(
         added_ids=tuple(event_id for event_id, _ in plan.added),
         replaced=planned.replaced,
@@ -519,9 +550,34 @@ def _apply_import(catalog: Catalog, document: Document) -> ImportResult:
     )
 
 
-def undo_import(catalog: Catalog, result: ImportResult) -> None:
-    """Remove what an import added and put back what it changed, in one transaction."""
-    with catalog.engine.begin() as connection:
+def _share(
+    progress: Progress | None, offset: int, span: int, items: int
+) -> Callable[[int], None] | None:
+    """A `written(items done)` callback that reports them as steps offset…offset + span of
+    a total of offset + span."""
+    if progress is None or items == 0:
+        return None
+    callback = progress
+    total = offset + span
+
+    def written(done: int) -> None:
+        callback(offset + done * span // items, total)
+
+    return written
+
+
+def undo_import(
+    catalog: Catalog, result: ImportResult, *, progress: Progress | None = None
+) -> None:
+    """Remove what an import added and put back what it changed, in one transaction.
+
+    `progress` hears (events, events to take back or restore) inside that transaction, so
+    a `Cancelled` it raises leaves the import in place.
+    """
+    total = len(result.added_ids) + len(result.replaced)
+    with collector_paused(), catalog.engine.begin() as connection:
+        if progress is not None:
+            progress(0, total)
         queries.delete_event_rows(connection, list(result.added_ids))
         catalog_queries.delete_eras(connection, result.added_era_ids)
         if result.replaced_sources:
@@ -531,12 +587,61 @@ def undo_import(catalog: Catalog, result: ImportResult) -> None:
                 queries.now_text(),
             )
             queries.upsert_sources(connection, result.replaced_sources)
-    if result.replaced:
-        catalog.replace_events(result.replaced)
-    with catalog.engine.begin() as connection:
+        if progress is not None:
+            progress(len(result.added_ids), total)
+        if result.replaced:
+            _restore_records(
+                connection,
+                result.replaced,
+                _share(progress, len(result.added_ids), len(result.replaced), len(result.replaced)),
+            )
+        ids = queries.category_ids(connection)
         for name in result.added_categories:
-            category_id = queries.category_ids(connection).get(name)
+            category_id = ids.get(name)
             if category_id is not None and not catalog_queries.category_in_use(
                 connection, category_id
             ):
                 catalog_queries.delete_category_row(connection, category_id)
+        if progress is not None:
+            progress(total, total)
+
+
+def _restore_records(
+    connection: Connection,
+    records: Sequence[EventRecord],
+    written: Callable[[int], None] | None,
+) -> None:
+    """Overwrite events with the records an import replaced, whatever their version now."""
+    queries.delete_event_rows(connection, [record.id for record in records])
+    ids = queries.category_ids(connection)
+    rows = []
+    for record in records:
+        if record.category not in ids:
+            raise ValidationError("category", f"{record.category!r} no longer exists")
+        rows.append(
+            event_row(
+                record.id,
+                record.to_draft(),
+                parse_span(record.start, record.end),
+                ids[record.category],
+                record.created_at or queries.now_text(),
+                record.updated_at or None,
+                record.version,
+            )
+        )
+    queries.insert_event_rows(connection, rows, written=written)
+    refs = {}
+    for record in records:
+        for ref in record.sources:
+            fixed = replace(ref, id=source_id_for(ref))
+            refs[fixed.id] = fixed
+    queries.upsert_sources(connection, refs.values())
+    queries.write_links(
+        connection,
+        {record.id: record.actors for record in records},
+        {record.id: record.tags for record in records},
+        {
+            record.id: [(source_id_for(ref), ref.note) for ref in record.sources]
+            for record in records
+        },
+    )

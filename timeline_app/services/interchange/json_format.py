@@ -10,10 +10,12 @@ anything is written, so both database backends take exactly what the reader acce
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from timeline_app.domain.errors import ImportFileError, ValidationError, quoted
-from timeline_app.domain.model import EventDraft, SourceRef, stable_id
+from timeline_app.domain.model import EventDraft, EventRecord, SourceRef, stable_id
+from timeline_app.domain.progress import Progress, report_every
 from timeline_app.domain.rules import (
     DESCRIPTION_MAX,
     NAME_MAX,
@@ -197,9 +199,14 @@ def _parse(path: str, text: str) -> Any:
         raise ImportFileError(path, None, "json", str(error).splitlines()[0]) from None
 
 
-def read_json(path: str, raw: bytes) -> Document:
-    """Parse and validate a whole JSON file; raise ImportFileError at the first problem."""
+def read_json(path: str, raw: bytes, *, progress: Progress | None = None) -> Document:
+    """Parse and validate a whole JSON file; raise ImportFileError at the first problem.
+
+    `progress` hears (0, 0) before the parse, then (events read, events) as they are checked.
+    """
     reader = _Reader(path)
+    if progress is not None:
+        progress(0, 0)
     top = reader.object(_parse(path, decode_text(path, raw)), None, "file")
     if top.get("format") != FORMAT_NAME:
         raise reader.fail(
@@ -223,8 +230,12 @@ def read_json(path: str, raw: bytes) -> Document:
             document.tags.append(name)
     _read_sources(reader, document, reader.array(top.get("sources"), None, "sources"))
     _read_eras(reader, document, reader.array(top.get("eras"), None, "eras"))
-    for row, value in enumerate(reader.array(top.get("events"), None, "events"), 1):
+    values = reader.array(top.get("events"), None, "events")
+    tick = report_every(progress, len(values))
+    tick(0)
+    for row, value in enumerate(values, 1):
         document.events.append(_read_event(reader, row, value))
+        tick(row)
     check_unique_ids(document)
     for item in document.events:
         for name in item.draft.actors:
@@ -403,9 +414,12 @@ def _source_fields(ref: SourceRef) -> dict:
     }
 
 
-def export_json(catalog: Catalog) -> dict:
-    """Everything in the database as one JSON-ready dict, in a deterministic order."""
+def export_json(catalog: Catalog, *, progress: Progress | None = None) -> dict:
+    """Everything in the database as one JSON-ready dict, in a deterministic order;
+    `progress` hears (events, total) as the events are laid out."""
     records = catalog.events()
+    tick = report_every(progress, len(records))
+    tick(0)
     actor_kinds = catalog.actor_kinds()
     return {
         "format": FORMAT_NAME,
@@ -437,25 +451,28 @@ def export_json(catalog: Catalog) -> dict:
             }
             for era in catalog.eras()
         ],
-        "events": [
-            {
-                "id": record.id,
-                "title": record.title,
-                "start": record.start,
-                "end": record.end,
-                "category": record.category,
-                "importance": record.importance,
-                "certainty": str(record.certainty),
-                "description": record.description,
-                "location": record.location,
-                "tags": list(record.tags),
-                "actors": list(record.actors),
-                "sources": [{**_source_fields(ref), "note": ref.note} for ref in record.sources],
-            }
-            for record in records
-        ],
+        "events": [_event_fields(record, done, tick) for done, record in enumerate(records, 1)],
     }
 
 
-def dump_json(catalog: Catalog) -> str:
-    return json.dumps(export_json(catalog), ensure_ascii=False, indent=2) + "\n"
+def _event_fields(record: EventRecord, done: int, tick: Callable[[int], None]) -> dict:
+    fields = {
+        "id": record.id,
+        "title": record.title,
+        "start": record.start,
+        "end": record.end,
+        "category": record.category,
+        "importance": record.importance,
+        "certainty": str(record.certainty),
+        "description": record.description,
+        "location": record.location,
+        "tags": list(record.tags),
+        "actors": list(record.actors),
+        "sources": [{**_source_fields(ref), "note": ref.note} for ref in record.sources],
+    }
+    tick(done)
+    return fields
+
+
+def dump_json(catalog: Catalog, *, progress: Progress | None = None) -> str:
+    return json.dumps(export_json(catalog, progress=progress), ensure_ascii=False, indent=2) + "\n"
