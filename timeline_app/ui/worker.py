@@ -9,16 +9,13 @@ raises `Cancelled` inside the work, which rolls its transaction back.
 
 from __future__ import annotations
 
+import contextlib
 import threading
-import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from timeline_app.domain.errors import Cancelled
-
-REPORT_INTERVAL = 0.05
-"""Seconds between two progress signals: work may report per row, the GUI needs far fewer."""
 
 
 class Job(QObject):
@@ -33,10 +30,13 @@ class Job(QObject):
         self._work = work
         self._stop = threading.Event()
         self._ended = threading.Event()
-        self._last_report = (0.0, -1)  # (when, total) of the last progress signal
+        # Work may report per row: only the latest report counts, and at most one signal
+        # is on its way to the GUI thread, which reads the latest when it arrives.
+        self._latest = (0, 0)
+        self._report_queued = threading.Event()
         self._carrier = _Carrier(self)  # owned by the job, so it lives in the GUI thread
         self._carrier.done.connect(self._deliver)
-        self._carrier.progressed.connect(self.progressed)
+        self._carrier.reported.connect(self._show_latest)
         self.cancelled = False
         self.running = False
 
@@ -62,11 +62,13 @@ class Job(QObject):
         """The `Progress` callback to hand to the work; called on the worker thread."""
         if self._stop.is_set():
             raise Cancelled()
-        now = time.monotonic()
-        when, last_total = self._last_report
-        if total != last_total or done >= total or now - when >= REPORT_INTERVAL:
-            self._last_report = (now, total)
-            self._carrier.progressed.emit(done, total)
+        self._latest = (done, total)  # before the check, so no report is ever left unshown
+        if not self._report_queued.is_set():
+            self._report_queued.set()
+            try:
+                self._carrier.reported.emit()
+            except RuntimeError as error:  # the job was deleted with its window: stop
+                raise Cancelled() from error
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the work has returned on its thread (its outcome may still be on its
@@ -74,6 +76,10 @@ class Job(QObject):
         if not self.running and not self._ended.is_set():
             return True  # never started
         return self._ended.wait(timeout)
+
+    def _show_latest(self) -> None:
+        self._report_queued.clear()  # before reading, so a newer report queues a signal
+        self.progressed.emit(*self._latest)
 
     def _deliver(self, ok: bool, value: object) -> None:
         self.running = False
@@ -84,7 +90,7 @@ class Job(QObject):
 
 class _Carrier(QObject):
     done = Signal(bool, object)
-    progressed = Signal(int, int)
+    reported = Signal()
 
 
 class _Runner(QRunnable):
@@ -93,12 +99,16 @@ class _Runner(QRunnable):
         self.job = job
 
     def run(self) -> None:
-        carrier = self.job._carrier
         try:
             value = self.job._work()
         except Exception as error:  # delivered to the GUI, which reports it
-            carrier.done.emit(False, error)
+            self._deliver(False, error)
         else:
-            carrier.done.emit(True, value)
+            self._deliver(True, value)
         finally:
             self.job._ended.set()  # last: a waiter may dispose of what the work used
+
+    def _deliver(self, ok: bool, value: object) -> None:
+        # RuntimeError: the job was deleted (its window closed), so there is nobody to tell.
+        with contextlib.suppress(RuntimeError):
+            self.job._carrier.done.emit(ok, value)

@@ -34,6 +34,7 @@ from timeline_app.services.interchange import (
     plan_import,
     read_file,
 )
+from timeline_app.services.interchange.stages import Stages
 from timeline_app.ui.commands import ImportFileCommand
 from timeline_app.ui.operations import Operation
 from timeline_app.ui.theme import current_theme, error_colour
@@ -104,8 +105,9 @@ class ImportDialog(QDialog):
         path = self.path
 
         def work(progress: Progress) -> tuple[Document, ImportPlan]:
-            document = read_file(path, progress=progress)
-            return document, plan_import(catalog, document, progress=progress)
+            stages = Stages(progress, weight=2)  # one bar: reading, then comparing
+            document = read_file(path, progress=stages.first())
+            return document, plan_import(catalog, document, progress=stages.rest())
 
         self._start(
             self.workspace.operations.run(
