@@ -50,7 +50,7 @@ class Operation(QObject, Generic[T]):
         """None while running; then "done", "failed", "cancelled" or "dropped" (superseded
         by a newer operation with the same key, or abandoned by `cancel_all_and_wait`)."""
         self.writes = False
-        """Started by `Operations.change`: the catalog is being written."""
+        """The work writes the catalog (`change`, or `run(writes=True)`): one at a time."""
         self.done_count = 0
         self.total = 0
         self.dialog: ProgressDialog | None = None
