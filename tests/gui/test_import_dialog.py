@@ -69,10 +69,12 @@ def test_preview_import_and_undo(window, qtbot, tmp_path) -> None:
     qtbot.waitUntil(lambda: window.count_label.text() == "showing 5 of 5 events", timeout=5000)
     assert "Military" in window.workspace.catalog.category_names()
 
-    window.actions["undo"].trigger()
+    window.actions["undo"].trigger()  # an import is undone off the GUI thread
+    assert window.workspace.operations.wait()
     assert window.count_label.text() == "showing 3 of 3 events"
     assert "Military" not in window.workspace.catalog.category_names()
     window.actions["redo"].trigger()
+    assert window.workspace.operations.wait()
     assert window.count_label.text() == "showing 5 of 5 events"
 
 

@@ -129,3 +129,25 @@ def test_the_title_a_user_sees_names_the_app_once(window, qapp) -> None:
         assert shown.count("timeline_app") == 1, shown
     finally:
         qapp.setApplicationDisplayName(previous)
+
+
+def test_export_from_the_window_runs_in_the_background_and_writes_the_file(window, tmp_path):
+    target = tmp_path / "events.json"
+    operation = window.files.export_to(str(target))
+    assert window.workspace.operations.wait()
+    assert operation.outcome == "done"
+    assert target.read_text(encoding="utf-8").count('"title"') == 3
+    assert "Exported 3 events" in window.statusBar().currentMessage()
+
+
+def test_a_cancelled_export_leaves_the_file_that_was_there(window, tmp_path):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    target = folder / "events.csv"
+    target.write_text("kept\n", encoding="utf-8")
+    operation = window.files.export_to(str(target))
+    operation.cancel()
+    assert window.workspace.operations.wait()
+    assert operation.outcome == "cancelled"
+    assert target.read_text(encoding="utf-8") == "kept\n"
+    assert [path.name for path in folder.iterdir()] == ["events.csv"]  # no temporary file

@@ -74,10 +74,10 @@ class EventEditing:
             )
 
     def undo(self) -> None:
-        self.workspace.undo_stack.undo()
+        self.workspace.undo()
 
     def redo(self) -> None:
-        self.workspace.undo_stack.redo()
+        self.workspace.redo()
 
     def run(self, command: ServiceCommand) -> bool:
         try:

@@ -16,7 +16,7 @@ from timeline_app.services.catalog import Catalog
 from timeline_app.services.databases import open_database
 from timeline_app.ui.dialogs.import_file import ImportDialog
 from timeline_app.ui.dialogs.open_database import DATABASE_FILES, OpenDatabaseDialog
-from timeline_app.ui.worker import Job
+from timeline_app.ui.operations import Operation
 
 if TYPE_CHECKING:
     from timeline_app.ui.main_window import MainWindow
@@ -30,7 +30,6 @@ class FileCommands:
     def __init__(self, window: MainWindow) -> None:
         self.window = window
         self.settings = window.settings
-        self.jobs: list[Job] = []
 
     # ---- databases -----------------------------------------------------------------------
 
@@ -133,34 +132,18 @@ class FileCommands:
             target = target.with_suffix(".csv" if "csv" in chosen_filter.lower() else ".json")
         self.export_to(str(target))
 
-    def export_to(self, path: str) -> Job:
-        """Write every event to `path` off the GUI thread, with a progress dialog."""
-        from PySide6.QtCore import Qt
-        from PySide6.QtWidgets import QProgressDialog
-
+    def export_to(self, path: str) -> Operation[int]:
+        """Write every event to `path` off the GUI thread, with progress and Cancel (a
+        cancelled export leaves any file already at `path` as it was)."""
         from timeline_app.services.interchange import export_file  # not needed at start-up
 
         window = self.window
         self.settings.set_last_folder(str(Path(path).resolve().parent))
-        progress = QProgressDialog(f"Exporting to {Path(path).name}…", "", 0, 0, window)
-        progress.setWindowTitle("Export")
-        progress.setCancelButton(None)
-        progress.setMinimumDuration(400)
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
         catalog = window.workspace.catalog
-        job = Job(lambda: export_file(catalog, path), window)
-        self.jobs.append(job)
-
-        def finish(value: object = None, error: object = None) -> None:
-            progress.close()
-            progress.deleteLater()
-            self.jobs.remove(job)
-            if error is not None:
-                QMessageBox.critical(window, "Export failed", str(error))
-            else:
-                window.statusBar().showMessage(f"Exported {value} events to {path}", 8000)
-
-        job.finished.connect(lambda value: finish(value=value))
-        job.failed.connect(lambda error: finish(error=error))
-        job.start()
-        return job
+        return window.workspace.operations.run(
+            f"Export to {Path(path).name}",
+            lambda progress: export_file(catalog, path, progress=progress),
+            on_done=lambda count: window.statusBar().showMessage(
+                f"Exported {count:,} events to {path}", 8000
+            ),
+        )

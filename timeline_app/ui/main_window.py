@@ -169,6 +169,9 @@ class MainWindow(QMainWindow):
         self.workspace.eventsChanged.connect(self._on_events_changed)
         self.workspace.categoriesChanged.connect(self._on_categories_changed)
         self.workspace.commandFailed.connect(self.editing.warn)
+        self.workspace.operations.messagePosted.connect(
+            lambda text: self.statusBar().showMessage(text, 8000)
+        )
         stack = self.workspace.undo_stack
         stack.indexChanged.connect(lambda _index: self.update_actions())
         stack.undoTextChanged.connect(lambda text: self._name_history_action("undo", text))
@@ -389,6 +392,19 @@ class MainWindow(QMainWindow):
         if splitter is not None:
             self.splitter.restoreState(splitter)
 
+    def _confirm_stop_writing(self) -> bool:
+        """A change still being written is rolled back by closing: ask first."""
+        running = self.workspace.operations.running_change()
+        if running is None:
+            return True
+        answer = QMessageBox.question(
+            self,
+            "timeline_app",
+            f"“{running.title}” is still running.\n\n"
+            "Stop it and close? Nothing of it will be kept.",
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def save_layout(self) -> None:
         self.settings.save_layout(
             QByteArray(self.saveGeometry()),
@@ -398,11 +414,12 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.inspector.confirm_leave():
+        if not self.inspector.confirm_leave() or not self._confirm_stop_writing():
             event.ignore()
             return
         self.save_layout()
         self._closed = True
+        self.workspace.operations.cancel_all_and_wait()
         if self._category_manager is not None:
             self._category_manager.close()
         self.workspace.undo_stack.clear()
