@@ -16,8 +16,9 @@ from PySide6 import QtGui
 from timeline_app.domain.columns import EventColumns
 from timeline_app.domain.model import EraRecord
 from timeline_app.timeline.eras import EraRows, era_rows
-from timeline_app.timeline.lanes import LaneRows, build_lanes
+from timeline_app.timeline.lanes import LaneRows, TrackMemo, build_lanes
 from timeline_app.timeline.layout import ChartLayout, chart_layout
+from timeline_app.timeline.lookup import mask_of_ids
 from timeline_app.timeline.theme import LIGHT, Theme
 
 
@@ -27,9 +28,12 @@ class Canvas:
     def __init__(self, viewbox: pg.ViewBox) -> None:
         self.viewbox = viewbox
         self.columns: EventColumns = EventColumns.empty()
-        self.mask: np.ndarray | None = None
+        self._mask: np.ndarray | None = None
+        self._filter_ids: frozenset[str] | None = None  # resolved into `mask` when read
         self.lane_mode = "category"
-        self.rows: LaneRows = build_lanes(self.columns)
+        self._rows: LaneRows | None = None  # laid out when first read after a change
+        self._tracks = TrackMemo()
+        self.lane_builds = 0  # how many times the lanes were laid out (tests count them)
         self.eras: EraRows = era_rows([])
         self.theme: Theme = LIGHT
         self.selected = np.zeros(0, dtype=bool)
@@ -51,15 +55,44 @@ class Canvas:
         self.listeners: list[Callable[[], None]] = []
 
     # -- data -------------------------------------------------------------------------------
-    def set_columns(self, columns: EventColumns, mask: np.ndarray | None) -> None:
+    def set_columns(self, columns: EventColumns) -> None:
+        """New data: a filter by ids is kept (matched again when next needed), a boolean
+        mask, which belonged to the previous columns, is dropped."""
         self.columns = columns
-        self.mask = mask
+        self._mask = None
         if self.selected.shape[0] != len(columns):
             self.selected = np.zeros(len(columns), dtype=bool)
         self.relayout_lanes()
 
+    @property
+    def mask(self) -> np.ndarray | None:
+        """Which events pass the filter (None: all of them)."""
+        if self._mask is None and self._filter_ids is not None:
+            self._mask = mask_of_ids(self.columns, self._filter_ids)
+        return self._mask
+
+    @mask.setter
+    def mask(self, mask: np.ndarray | None) -> None:
+        self._mask = mask
+        self._filter_ids = None
+
+    def set_filter_ids(self, ids: frozenset[str] | None) -> None:
+        """Filter by ids, matched against the columns only when the mask is next needed (a
+        reload sets the events and then the filter: the ids are looked up once)."""
+        self._mask = None
+        self._filter_ids = ids
+
+    @property
+    def rows(self) -> LaneRows:
+        """The lanes, laid out on first use after the data, filter or lane mode changed, so
+        a burst of changes (a reload, a window opening) lays them out once."""
+        if self._rows is None:
+            self._rows = build_lanes(self.columns, self.mask, self.lane_mode, memo=self._tracks)
+            self.lane_builds += 1
+        return self._rows
+
     def relayout_lanes(self) -> None:
-        self.rows = build_lanes(self.columns, self.mask, self.lane_mode)
+        self._rows = None
         self.touch()
 
     def set_eras(self, eras: list[EraRecord]) -> None:

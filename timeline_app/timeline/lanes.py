@@ -36,17 +36,35 @@ class Lane:
     count: int
 
 
+class TrackMemo:
+    """The span tracks last worked out per lane (by lane key), kept between layouts so an
+    edit or a filter re-runs the greedy packing only from the first span that changed."""
+
+    def __init__(self) -> None:
+        self._lanes: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    def recall(self, key: str) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        return self._lanes.get(key)
+
+    def remember(self, key: str, start: np.ndarray, end: np.ndarray, track: np.ndarray) -> None:
+        self._lanes[key] = (start, end, track)
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class LaneRows:
     """Drawable rows (one per event per lane it appears in), lane-major, by start in a lane.
 
     event: index into the EventColumns; start/end: the row's extent (a span's dates, or a
     point's known range, e.g. its whole month); pos: where the point marker sits (the middle
-    of the known range; spans use start); track: a span's sub-row inside its lane so
-    overlapping spans do not hide each other; reach: running maximum of `end` within each
-    lane (so the first row that can still be visible at time t is one binary search away);
-    offsets: lane i owns rows offsets[i]:offsets[i+1]. density_lo/density_hi: per lane,
+    of the known range; spans use start); tracks: per lane, how many span tracks it needs
+    (the deepest overlap of its spans); reach: running maximum of `end` within each lane (so
+    the first row that can still be visible at time t is one binary search away); offsets:
+    lane i owns rows offsets[i]:offsets[i+1]. density_lo/density_hi: per lane,
     independently sorted lower/upper extents for counting rows per pixel column.
+
+    `track` (a span's sub-row inside its lane, so overlapping spans do not hide each other)
+    is a greedy packing that cannot be vectorised: it is worked out per lane on first use
+    (`lane_track`), only for lanes drawn one mark at a time, reusing `memo`.
     """
 
     lanes: tuple[Lane, ...]
@@ -55,12 +73,14 @@ class LaneRows:
     end: np.ndarray
     pos: np.ndarray
     is_span: np.ndarray
-    track: np.ndarray
     tracks: np.ndarray  # per lane: how many span tracks it needs
     reach: np.ndarray
     offsets: np.ndarray
     density_lo: np.ndarray
     density_hi: np.ndarray
+    _track: np.ndarray
+    _tracked: np.ndarray  # per lane: `_track` is filled in
+    memo: TrackMemo
 
     def __len__(self) -> int:
         return int(self.event.shape[0])
@@ -75,6 +95,28 @@ class LaneRows:
     def lane_of_rows(self) -> np.ndarray:
         """The lane index of every row (rows are lane-major, so a repeat of lane numbers)."""
         return np.repeat(np.arange(self.lane_count, dtype=np.int32), np.diff(self.offsets))
+
+    def lane_track(self, lane: int) -> np.ndarray:
+        """The span track of every row of `lane` (0 for points), packed on first use."""
+        part = self.lane_slice(lane)
+        if not self._tracked[lane]:
+            spans = np.flatnonzero(self.is_span[part])
+            if spans.size:
+                start = self.start[part][spans]
+                end = self.end[part][spans]
+                key = self.lanes[lane].key
+                packed = _assign_tracks(start, end, self.memo.recall(key))
+                self.memo.remember(key, start, end, packed)
+                self._track[part.start + spans] = np.minimum(packed, np.iinfo(np.int16).max)
+            self._tracked[lane] = True
+        return self._track[part]
+
+    @property
+    def track(self) -> np.ndarray:
+        """The span track of every row (packs every lane not packed yet)."""
+        for lane in range(self.lane_count):
+            self.lane_track(lane)
+        return self._track
 
 
 def _lanes_by_category(
@@ -139,23 +181,75 @@ def _lanes_by_actor(
     return lanes, np.asarray(events, dtype=np.int64), remap[lane_array] if lanes_of else lane_array
 
 
-def _assign_tracks(start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, int]:
-    """Greedy interval packing: each span takes the lowest track free at its start."""
-    tracks = np.zeros(start.shape[0], dtype=np.int16)
-    free: list[int] = []  # tracks whose last span has ended
-    busy: list[tuple[float, int]] = []  # (end, track)
-    used = 0
-    for i, (lo, hi) in enumerate(zip(start.tolist(), end.tolist(), strict=True)):
+def _assign_tracks(
+    start: np.ndarray,
+    end: np.ndarray,
+    previous: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
+    """Greedy interval packing: each span (by start) takes the lowest track free at its start.
+
+    `previous` (the starts, ends and tracks of an earlier packing of this lane) saves the
+    work up to the first span that differs: the packing of a prefix does not depend on
+    what follows, so it resumes there with the tracks still busy at that span's start.
+    """
+    count = start.shape[0]
+    tracks = np.zeros(count, dtype=np.int64)
+    same = 0
+    if previous is not None:
+        old_start, old_end, old_tracks = previous
+        common = min(count, old_start.shape[0])
+        differs = np.flatnonzero(
+            (old_start[:common] != start[:common]) | (old_end[:common] != end[:common])
+        )
+        same = int(differs[0]) if differs.size else common
+        tracks[:same] = old_tracks[:same]
+    if same == count:
+        return tracks
+    lows = start[same:].tolist()
+    highs = end[same:].tolist()
+    # The state just before span `same`: spans begun earlier and not yet over hold their
+    # tracks; every other track opened so far is free.
+    used = int(tracks[:same].max()) + 1 if same else 0
+    held = np.flatnonzero(end[:same] > lows[0]) if same else np.empty(0, dtype=np.int64)
+    busy = list(zip(end[held].tolist(), tracks[held].tolist(), strict=True))
+    heapq.heapify(busy)
+    taken = set(tracks[held].tolist())
+    free = [track for track in range(used) if track not in taken]
+    out = [0] * len(lows)
+    heappush, heappop = heapq.heappush, heapq.heappop
+    for i, lo in enumerate(lows):
         while busy and busy[0][0] <= lo:
-            heapq.heappush(free, heapq.heappop(busy)[1])
+            heappush(free, heappop(busy)[1])
         if free:
-            track = heapq.heappop(free)
+            track = heappop(free)
         else:
             track = used
             used += 1
-        tracks[i] = min(track, np.iinfo(np.int16).max)
-        heapq.heappush(busy, (hi, track))
-    return tracks, used
+        out[i] = track
+        heappush(busy, (highs[i], track))
+    tracks[same:] = out
+    return tracks
+
+
+def _track_count(start: np.ndarray, end: np.ndarray) -> int:
+    """How many tracks the greedy packing of these spans (sorted by start) opens.
+
+    A span opens a new track exactly when every open one is busy, so the count is the most
+    spans (itself included) running at any span's start, where running means begun earlier
+    in start order and ending after that start. Vectorised: no packing needed.
+    """
+    count = start.shape[0]
+    if count == 0:
+        return 0
+    over = np.searchsorted(np.sort(end), start, side="right")  # all spans over by each start
+    # Of those, the ones at or after a span in order can only be spans with no length at
+    # exactly its start (ends never precede starts): they are not over before it.
+    zero = np.cumsum(end <= start)
+    group_end = np.searchsorted(start, start, side="right")
+    before = np.concatenate([[0], zero[:-1]])
+    later = zero[group_end - 1] - before
+    running = np.arange(count) - (over - later) + 1
+    return int(running.max())
 
 
 def build_lanes(
@@ -164,8 +258,13 @@ def build_lanes(
     mode: str = "category",
     *,
     top_actors: int = DEFAULT_TOP_ACTORS,
+    memo: TrackMemo | None = None,
 ) -> LaneRows:
-    """Lay the (optionally masked) events into lanes for `mode`; empty lanes are dropped."""
+    """Lay the (optionally masked) events into lanes for `mode`; empty lanes are dropped.
+
+    Vectorised apart from span tracks, which each lane packs when first drawn one mark at a
+    time; `memo` (the previous layout's) lets that packing resume where the spans changed.
+    """
     if mode not in LANE_MODES:
         raise ValueError(f"unknown lane mode {mode!r}; expected one of {LANE_MODES}")
     count = len(columns)
@@ -178,20 +277,26 @@ def build_lanes(
         lanes = [Lane("all", "All events", None, int(visible.shape[0]))] if visible.size else []
         events, lane_of_row = visible, np.zeros(visible.shape[0], dtype=np.int64)
 
+    lane_count = len(lanes)
+    # Rows by lane, then by start: events are already sorted by start, so a stable sort on
+    # the lane keeps the start order inside each lane (a radix sort on a small integer type).
+    small = np.int16 if lane_count < np.iinfo(np.int16).max else np.int64
+    lane_of_row = lane_of_row.astype(small, copy=False)
+    order = np.argsort(lane_of_row, kind="stable")
+    events = events[order]
+    lane_of_row = lane_of_row[order]
+    del order
+    if events.shape[0] < np.iinfo(np.int32).max:
+        events = events.astype(np.int32)
     start = columns.start[events]
     end = np.maximum(columns.end[events], start)
-    # Rows by lane, then by start: events are already sorted by start, so a stable sort on
-    # the lane keeps the start order inside each lane.
-    order = np.argsort(lane_of_row, kind="stable")
-    events, lane_of_row, start, end = events[order], lane_of_row[order], start[order], end[order]
     is_span = columns.is_span[events]
     pos = np.where(is_span, start, (start + end) / 2.0)
-    lane_count = len(lanes)
     offsets = np.zeros(lane_count + 1, dtype=np.int64)
     if lane_count:
         offsets[1:] = np.cumsum(np.bincount(lane_of_row, minlength=lane_count))
+    del lane_of_row
 
-    track = np.zeros(events.shape[0], dtype=np.int16)
     tracks = np.zeros(lane_count, dtype=np.int16)
     reach = np.empty_like(end)
     density_lo = np.empty_like(start)
@@ -201,16 +306,14 @@ def build_lanes(
         if part.start == part.stop:
             continue
         reach[part] = np.maximum.accumulate(end[part])
-        spans = np.flatnonzero(is_span[part])
-        if spans.size:
-            lane_tracks, used = _assign_tracks(start[part][spans], end[part][spans])
-            track[part.start + spans] = lane_tracks
-            tracks[lane] = used
-        # Density counts a point at its marker and a span over its whole extent.
-        lo = np.where(is_span[part], start[part], pos[part])
-        hi = np.where(is_span[part], end[part], pos[part])
-        density_lo[part] = np.sort(lo)
-        density_hi[part] = np.sort(hi)
+        spans = is_span[part]
+        if spans.any():
+            used = _track_count(start[part][spans], end[part][spans])
+            tracks[lane] = min(used, np.iinfo(np.int16).max)
+        # Density counts a point at its marker and a span over its whole extent (a span's
+        # `pos` is its start).
+        density_lo[part] = np.sort(pos[part])
+        density_hi[part] = np.sort(np.where(spans, end[part], pos[part]))
     return LaneRows(
         lanes=tuple(lanes),
         event=events,
@@ -218,12 +321,14 @@ def build_lanes(
         end=end,
         pos=pos,
         is_span=is_span,
-        track=track,
         tracks=tracks,
         reach=reach,
         offsets=offsets,
         density_lo=density_lo,
         density_hi=density_hi,
+        _track=np.zeros(events.shape[0], dtype=np.int16),
+        _tracked=np.zeros(lane_count, dtype=bool),
+        memo=TrackMemo() if memo is None else memo,
     )
 
 

@@ -33,6 +33,7 @@ from timeline_app.timeline.guarded import guarded_paint
 from timeline_app.timeline.labels import (
     FLAG_OFFSET,
     MAX_CANDIDATES,
+    MAX_LABELS,
     PlacedLabels,
     place_labels,
 )
@@ -236,6 +237,63 @@ def _groups(keys: np.ndarray) -> list[np.ndarray]:
     return np.split(order, bounds)
 
 
+def _panned_from(previous: Frame | None, key: tuple) -> Frame | None:
+    """`previous` when the frame for `key` shows the same data at the same zoom and size,
+    only moved sideways (a pan); else None."""
+    if previous is None or previous.key[:2] != key[:2] or previous.key[4:] != key[4:]:
+        return None
+    span, before = key[3] - key[2], previous.upper - previous.lower
+    return previous if abs(span - before) <= 1e-9 * abs(span) else None
+
+
+def _kept_labels(
+    panned: Frame,
+    shift: float,
+    layout: ChartLayout,
+    width: float,
+    event: np.ndarray,
+    lane_ids: np.ndarray,
+    on_screen: np.ndarray,
+    was_on_screen: np.ndarray,
+) -> tuple[PlacedLabels, np.ndarray, np.ndarray, np.ndarray]:
+    """After a pan by `shift` pixels: the previous frame's titles that still hold, shifted;
+    which of them they are; their lanes; and which marks still need a try at a title —
+    those that came into view (or out of a density strip) and those whose title the pan
+    pushed against an edge."""
+    old = panned.labels
+    left = old.left + shift
+    lanes = max(layout.lane_count, 1)
+    if len(old) and layout.lane_height > 0:
+        label_lane = ((old.top + old.height / 2 - layout.lanes_top) // layout.lane_height).astype(
+            np.int64
+        )
+    else:
+        label_lane = np.zeros(len(old), dtype=np.int64)
+    mark_key = event.astype(np.int64) * lanes + lane_ids
+    label_key = panned.label_event.astype(np.int64) * lanes + label_lane
+    order = np.argsort(mark_key, kind="stable")
+    found = np.zeros(len(old), dtype=bool)
+    mark = np.zeros(len(old), dtype=np.int64)
+    if order.size and len(old):
+        at = np.minimum(np.searchsorted(mark_key[order], label_key), order.size - 1)
+        mark = order[at]
+        found = mark_key[mark] == label_key
+    keep = found & on_screen[mark] & (left >= 0) & (left + old.width <= width)
+    fresh = on_screen & ~was_on_screen
+    if panned.dense.shape[0] == layout.lane_count:
+        fresh |= on_screen & panned.dense[lane_ids]
+    fresh[mark[found & ~keep]] = True
+    kept = np.flatnonzero(keep)
+    placed = PlacedLabels(
+        index=np.arange(kept.size, dtype=np.int64),
+        left=left[kept],
+        top=old.top[kept],
+        width=old.width[kept],
+        height=old.height[kept],
+    )
+    return placed, kept, label_lane[kept], fresh
+
+
 class EventsItem(pg.GraphicsObject):
     """Draws every visible event of the chart; also answers "what is at this pixel?"."""
 
@@ -276,8 +334,9 @@ class EventsItem(pg.GraphicsObject):
             canvas.theme.name,
             canvas.show_labels,
         )
-        if self._frame is None or self._frame.key != key:
-            self._frame = self._compute(key, lower, upper, width)
+        previous = self._frame
+        if previous is None or previous.key != key:
+            self._frame = self._compute(key, lower, upper, width, _panned_from(previous, key))
         return self._frame
 
     def _metrics(self, inline: bool) -> QtGui.QFontMetricsF:
@@ -305,7 +364,11 @@ class EventsItem(pg.GraphicsObject):
             self._titles[(event, inline)] = cached
         return cached
 
-    def _compute(self, key: tuple, lower: float, upper: float, width: float) -> Frame:
+    def _compute(
+        self, key: tuple, lower: float, upper: float, width: float, panned: Frame | None = None
+    ) -> Frame:
+        """The frame for this view; `panned`: the previous one when this view is the same
+        zoom, only moved sideways (its titles are kept, shifted, instead of placed again)."""
         canvas = self._canvas
         rows = canvas.rows
         columns = canvas.columns
@@ -352,13 +415,16 @@ class EventsItem(pg.GraphicsObject):
 
         # Individual marks for the lanes that are not busy ...
         parts: dict[int, np.ndarray] = {}
+        part_tracks: list[np.ndarray] = []
         for lane in np.flatnonzero(~dense).tolist():
             found = visible_rows(rows, lane, lower - margin, upper + margin)
-            deepest = int(rows.track[found].max(initial=0))
+            track = rows.lane_track(lane)[found - int(rows.offsets[lane])]
+            deepest = int(track.max(initial=0))
             if deepest >= max(int(layout.span_tracks[lane]), 1) * SPANS_PER_TRACK:
                 dense[lane] = True  # spans piled many deep: a smear, not information
             else:
                 parts[lane] = found
+                part_tracks.append(track)
 
         # ... and density strips for the busy ones: one image row per lane.
         counts = None
@@ -386,7 +452,7 @@ class EventsItem(pg.GraphicsObject):
         x = np.where(is_span, x_start, pos)
         y = np.where(
             is_span,
-            layout.span_y(lane_ids, rows.track[mark_rows]) if lane_ids.size else empty_f,
+            layout.span_y(lane_ids, np.concatenate(part_tracks)) if lane_ids.size else empty_f,
             layout.baseline[lane_ids] if lane_ids.size else empty_f,
         )
         importance = columns.importance[event]
@@ -398,7 +464,7 @@ class EventsItem(pg.GraphicsObject):
         label_text: list[QtGui.QStaticText] = []
         if canvas.show_labels and mark_rows.size:
             placed, label_event, label_text = self._place(
-                layout, width, event, lane_ids, is_span, x, y, x_start, importance
+                layout, width, event, lane_ids, is_span, x, y, x_start, importance, panned
             )
         return Frame(
             key=key,
@@ -437,7 +503,10 @@ class EventsItem(pg.GraphicsObject):
         y: np.ndarray,
         x_start: np.ndarray,
         importance: np.ndarray,
+        panned: Frame | None = None,
     ) -> tuple[PlacedLabels, np.ndarray, list[QtGui.QStaticText]]:
+        """Place the titles of the marks; after a pure pan, keep the previous frame's titles
+        (shifted) and place only those of the marks that came into view."""
         canvas = self._canvas
         columns = canvas.columns
         anchor = np.where(is_span, np.clip(x_start, 0, width) + 3, x)
@@ -445,6 +514,21 @@ class EventsItem(pg.GraphicsObject):
         selected = canvas.selected[event] if canvas.selected.shape[0] else np.zeros_like(is_span)
         certainty = columns.certainty[event].astype(np.float64)
         priority = importance * 10.0 + (3 - certainty) + selected * 1000.0 + is_span * 2.0
+        kept = None
+        if panned is not None:
+            shift = (panned.lower - self._canvas.x_range()[0]) * panned.scale
+            was = np.where(is_span, np.clip(x_start - shift, 0, width) + 3, x - shift)
+            kept = _kept_labels(
+                panned,
+                shift,
+                layout,
+                width,
+                event,
+                lane_ids,
+                on_screen,
+                (was >= 0) & (was <= width),
+            )
+            on_screen = kept[3]
         candidates = np.flatnonzero(on_screen)
         if candidates.size > MAX_CANDIDATES:
             best = np.argsort(-priority[candidates], kind="stable")[:MAX_CANDIDATES]
@@ -479,9 +563,14 @@ class EventsItem(pg.GraphicsObject):
             min_widths=shortest,
             anchor_end=ends[candidates],
             tier=importance[candidates] + selected[candidates] * 10.0,
+            taken=None if kept is None else (kept[0], kept[2]),
+            max_labels=MAX_LABELS - (0 if kept is None else len(kept[0])),
         )
         label_event = event[candidates[placed.index]]
         label_text: list[QtGui.QStaticText] = []
+        if kept is not None:
+            label_event = np.concatenate([panned.label_event[kept[1]], label_event])
+            label_text = [panned.label_text[i] for i in kept[1].tolist()]
         for i, given in zip(placed.index.tolist(), placed.width.tolist(), strict=True):
             static, full, _ = titles[i]
             if given < full + 4.0 - 0.5:  # cut short to the room it was given
@@ -491,6 +580,8 @@ class EventsItem(pg.GraphicsObject):
                     metrics.elidedText(title, QtCore.Qt.TextElideMode.ElideRight, given - 4.0)
                 )
             label_text.append(static)
+        if kept is not None:
+            placed = kept[0].followed_by(placed)
         return placed, label_event, label_text
 
     @staticmethod

@@ -101,7 +101,10 @@ class OverviewStrip(pg.GraphicsView):
         super().__init__(parent)
         self.theme: Theme = LIGHT
         self.span: tuple[float, float] = (0.0, 1.0)
-        self._positions = np.empty(0)
+        self._start = np.empty(0)
+        self._end = np.empty(0)
+        self._mask: np.ndarray | None = None
+        self._version = 0
         self._histogram_key: tuple | None = None
         self._histogram = np.empty(0)
         self.setFixedHeight(self.HEIGHT)
@@ -149,9 +152,13 @@ class OverviewStrip(pg.GraphicsView):
             line.setHoverPen(pg.mkPen(window, width=3))
         self._histogram_item.update()
 
-    def set_positions(self, positions: np.ndarray, span: tuple[float, float]) -> None:
-        """The events to summarise (their times) and the whole span to show."""
-        self._positions = np.sort(np.asarray(positions, dtype=np.float64))
+    def set_events(
+        self, start: np.ndarray, end: np.ndarray, mask: np.ndarray | None, span: tuple[float, float]
+    ) -> None:
+        """The events to summarise (by the middle of their extents; `mask`: those shown) and
+        the whole span to show. Kept by reference: binned only when the strip is painted."""
+        self._start, self._end, self._mask = start, end, mask
+        self._version += 1
         self.span = span
         self._histogram_key = None
         self._updating = True
@@ -162,14 +169,22 @@ class OverviewStrip(pg.GraphicsView):
         self._histogram_item.update()
 
     def histogram(self, bins: int) -> np.ndarray:
-        key = (bins, self.span, self._positions.shape[0])
+        key = (bins, self.span, self._version)
         if self._histogram_key != key:
             lower, upper = self.span
             if bins <= 0 or upper <= lower:
                 self._histogram = np.empty(0)
             else:
-                edges = np.linspace(lower, upper, bins + 1)
-                self._histogram = np.diff(np.searchsorted(self._positions, edges)).astype(float)
+                start, end = self._start, self._end
+                if self._mask is not None:
+                    start, end = start[self._mask], end[self._mask]
+                where = (start + end) * 0.5
+                where -= lower
+                where *= bins / (upper - lower)
+                inside = (where >= 0) & (where < bins)
+                self._histogram = np.bincount(where[inside].astype(np.intp), minlength=bins).astype(
+                    float
+                )[:bins]
             self._histogram_key = key
         return self._histogram
 
