@@ -8,13 +8,16 @@ pans the view a little so no cache can answer it, then forces a full repaint wit
 `widget.grab()` at 1600×900 offscreen; the time covers both (range change, frame layout,
 paint). Baselines from the same run: one ScatterPlotItem of
 all events (what a plain pyqtgraph plot would do) and one TextItem per event at 1k.
-Goals: p95 ≤ 16 ms at 100k and ≤ 33 ms at 1M at every zoom; 1k with labels ≤ 10 ms;
-RSS at 1M ≤ 500 MB.
+Goals: p95 ≤ 16 ms at 100k and ≤ 33 ms at 1M at every zoom; 1k with labels ≤ 6 ms;
+RSS at 1M ≤ 500 MB. From 100k events up it also prints the data path: VmRSS of the columns
+and what the timeline adds over them, lane layouts when a window opens (1), an edit
+(`set_events(columns.patched(...))` plus the next frame, ≲ 0.1 s at 1M) and a filter.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import os
 import statistics
@@ -218,6 +221,96 @@ def bench_text_items(app: QtWidgets.QApplication, count: int, frames: int) -> tu
     return result
 
 
+def bench_data_path(app: QtWidgets.QApplication, count: int, repeats: int = 5) -> list[tuple]:
+    """What the timeline adds in memory over the columns it is handed (VmRSS), how often a
+    window opening lays the lanes out, and what an edit and a filter cost, each against the
+    full load of the same run (the baseline a patch must beat)."""
+    gc.collect()
+    before_columns = rss_mb()
+    columns = synthetic(count)
+    gc.collect()
+    with_columns = rss_mb()
+    widget = TimelineWidget()
+    widget.resize(WIDTH, HEIGHT)
+    widget.show()
+    app.processEvents()
+    empty_widget = rss_mb()
+    builds = widget.canvas.lane_builds
+    began = time.perf_counter()
+    widget.set_events(columns)  # what the window does when it opens
+    widget.set_eras([])
+    widget.set_filter(None)
+    widget.set_lane_mode("category")
+    widget.fit_all()
+    app.processEvents()
+    widget.grab()
+    opened = time.perf_counter() - began
+    layouts = widget.canvas.lane_builds - builds
+    gc.collect()
+    loaded = rss_mb()
+    rows = [
+        (f"{count:,}", "RSS: the columns (MB)", with_columns - before_columns, None),
+        (f"{count:,}", "RSS: timeline over the columns (MB)", loaded - empty_widget, None),
+        (f"{count:,}", "lane layouts on open", float(layouts), None),
+        (f"{count:,}", "open: set_events … fit_all + frame (ms)", opened * 1000, None),
+    ]
+    busiest = float(np.median(columns.start))
+    rng = np.random.default_rng(3)
+    for view, lower, upper in (
+        ("full", *widget.visible_range()),
+        ("deep", busiest - 3.5 * DAY, busiest + 3.5 * DAY),
+    ):
+        widget.zoom_to(lower, upper)
+        app.processEvents()
+        widget.grab()
+        times = []
+        for _ in range(repeats):
+            drawn = widget.canvas.columns
+            index = int(rng.integers(0, len(drawn)))
+            moved = drawn.take(np.asarray([index]))
+            moved = dataclasses.replace(moved, start=moved.start + DAY, end=moved.end + DAY)
+            widget.set_selection([str(drawn.ids[index])])
+            patched = drawn.patched([str(drawn.ids[index])], moved)
+            app.processEvents()
+            began = time.perf_counter()
+            widget.set_events(patched)
+            app.processEvents()
+            widget.grab()
+            times.append((time.perf_counter() - began) * 1000)
+        rows.append(
+            (
+                f"{count:,}",
+                f"edit: set_events(patched) + frame, {view} (ms)",
+                statistics.median(times),
+                opened * 1000,
+            )
+        )
+    mask = np.random.default_rng(5).random(len(widget.canvas.columns)) < 0.5
+    widget.fit_all()
+    times = []
+    for index in range(repeats):
+        app.processEvents()
+        began = time.perf_counter()
+        widget.set_filter(mask if index % 2 == 0 else None)
+        app.processEvents()
+        widget.grab()
+        times.append((time.perf_counter() - began) * 1000)
+    rows.append(
+        (
+            f"{count:,}",
+            "set_filter(mask | None) + frame (ms)",
+            statistics.median(times),
+            opened * 1000,
+        )
+    )
+    widget.close()
+    widget.deleteLater()
+    app.processEvents()
+    del columns
+    gc.collect()
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000,1000000")
@@ -230,6 +323,7 @@ def main() -> None:
     for count in sizes:
         rows.extend(bench_timeline(app, count, args.frames))
         print(f"  … {count:,} done", file=sys.stderr, flush=True)
+    data_rows = [row for count in sizes if count >= 100_000 for row in bench_data_path(app, count)]
     if not args.no_baselines:
         if 1000 in sizes:
             rows.append(bench_text_items(app, 1000, args.frames))
@@ -244,6 +338,17 @@ def main() -> None:
     )
     for events, case, build, p50, p95_value, rss in rows:
         print(f"{events:>10}  {case:<38} {build:8.2f} {p50:8.1f} {p95_value:8.1f} {rss:8.0f}")
+    if data_rows:
+        print(f"\n{'events':>10}  {'case':<48} {'figure':>9} {'baseline':>9} {'ratio':>7}")
+        for events, case, figure, baseline in data_rows:
+            if baseline is None:
+                print(f"{events:>10}  {case:<48} {figure:9.1f}")
+            else:
+                print(
+                    f"{events:>10}  {case:<48} {figure:9.1f} {baseline:9.1f} "
+                    f"{figure / baseline:7.2f}"
+                )
+        print("(baseline: opening the same events, in the same run)")
     ours = {(r[0], r[1]): r for r in rows}
     for count in sizes:
         base = next((r for r in rows if r[0] == f"{count:,}" and "Scatter" in r[1]), None)
