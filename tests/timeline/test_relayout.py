@@ -12,7 +12,7 @@ from timeline_builders import DAY, many_events
 from timeline_app.domain.columns import EventColumns
 from timeline_app.timeline import markers
 from timeline_app.timeline.labels import place_labels, rects_overlap
-from timeline_app.timeline.lanes import build_lanes
+from timeline_app.timeline.lanes import build_lanes, patch_lanes
 from timeline_app.timeline.lookup import mask_of_ids
 from timeline_app.timeline.view import TimelineWidget
 
@@ -175,3 +175,46 @@ def test_a_pan_keeps_the_titles_in_place_and_titles_what_comes_into_view(
             assert not rects_overlap(rects[a], rects[b])
     right = after.labels.left + after.labels.width
     assert (right > after.width * 0.95).any()  # the stretch that came into view has titles
+
+
+def test_patched_lanes_equal_a_fresh_layout_after_any_small_edit() -> None:
+    rng = np.random.default_rng(11)
+    columns = many_events(3000, seed=12, categories=5)
+    rows = build_lanes(columns)
+    patched_any = 0
+    for _ in range(40):
+        # An edit: an event changed (moved a little, maybe to another category), added or
+        # deleted; sometimes two near each other.
+        count = len(columns)
+        at = int(rng.integers(0, count - 2))
+        picked = np.arange(at, at + int(rng.integers(1, 3)))
+        kind = rng.choice(["edit", "add", "delete"])
+        gone = picked if kind != "add" else picked[:0]
+        source = columns.take(picked if kind != "delete" else picked[:0])
+        moved = rng.uniform(-30, 30, len(source)) * DAY
+        incoming = dataclasses.replace(
+            source,
+            start=source.start + moved,
+            end=source.end + moved,
+            category=rng.integers(0, 5, len(source)).astype(np.int32),
+            ids=(
+                source.ids
+                if kind == "edit"
+                else np.asarray([f"n{rng.integers(1e9)}" for _ in source.ids], dtype=object)
+            ),
+        )
+        incoming = incoming.take(np.argsort(incoming.start, kind="stable"))
+        after = columns.patched([str(i) for i in columns.ids[gone]], incoming)
+        assert rows.track.shape == rows.event.shape  # packed: the patch carries that over
+        patched = patch_lanes(rows, columns, after)
+        fresh = build_lanes(after)
+        if patched is not None:
+            patched_any += 1
+            assert [lane.key for lane in patched.lanes] == [lane.key for lane in fresh.lanes]
+            assert [lane.count for lane in patched.lanes] == [lane.count for lane in fresh.lanes]
+            for name in ("event", "start", "end", "pos", "is_span", "reach", "offsets"):
+                assert np.array_equal(getattr(patched, name), getattr(fresh, name)), name
+            for name in ("density_lo", "density_hi", "tracks", "track"):
+                assert np.array_equal(getattr(patched, name), getattr(fresh, name)), name
+        columns, rows = after, (patched if patched is not None else fresh)
+    assert patched_any > 30

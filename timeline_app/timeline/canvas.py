@@ -16,7 +16,7 @@ from PySide6 import QtGui
 from timeline_app.domain.columns import EventColumns
 from timeline_app.domain.model import EraRecord
 from timeline_app.timeline.eras import EraRows, era_rows
-from timeline_app.timeline.lanes import LaneRows, TrackMemo, build_lanes
+from timeline_app.timeline.lanes import LaneRows, TrackMemo, build_lanes, patch_lanes
 from timeline_app.timeline.layout import ChartLayout, chart_layout
 from timeline_app.timeline.lookup import mask_of_ids
 from timeline_app.timeline.theme import LIGHT, Theme
@@ -33,6 +33,7 @@ class Canvas:
         self.lane_mode = "category"
         self._rows: LaneRows | None = None  # laid out when first read after a change
         self._tracks = TrackMemo()
+        self._patch_from: tuple[LaneRows, EventColumns] | None = None
         self.lane_builds = 0  # how many times the lanes were laid out (tests count them)
         self.eras: EraRows = era_rows([])
         self.theme: Theme = LIGHT
@@ -58,11 +59,18 @@ class Canvas:
     def set_columns(self, columns: EventColumns) -> None:
         """New data: a filter by ids is kept (matched again when next needed), a boolean
         mask, which belonged to the previous columns, is dropped."""
+        # Lanes by category of every event can be patched from the current ones when the
+        # change is small (an edit); anything else is laid out afresh.
+        unfiltered = self._mask is None and self._filter_ids is None
+        if self._rows is not None and unfiltered and self.lane_mode == "category":
+            self._patch_from = (self._rows, self.columns)
+        else:
+            self._patch_from = None
         self.columns = columns
         self._mask = None
         if self.selected.shape[0] != len(columns):
             self.selected = np.zeros(len(columns), dtype=bool)
-        self.relayout_lanes()
+        self._relayout()
 
     @property
     def mask(self) -> np.ndarray | None:
@@ -87,11 +95,20 @@ class Canvas:
         """The lanes, laid out on first use after the data, filter or lane mode changed, so
         a burst of changes (a reload, a window opening) lays them out once."""
         if self._rows is None:
-            self._rows = build_lanes(self.columns, self.mask, self.lane_mode, memo=self._tracks)
+            base, self._patch_from = self._patch_from, None
+            if base is not None and self.mask is None and self.lane_mode == "category":
+                self._rows = patch_lanes(*base, self.columns, self._tracks)
+            if self._rows is None:
+                self._rows = build_lanes(self.columns, self.mask, self.lane_mode, memo=self._tracks)
             self.lane_builds += 1
         return self._rows
 
     def relayout_lanes(self) -> None:
+        """The filter or the lane mode changed: lay the lanes out afresh when next needed."""
+        self._patch_from = None
+        self._relayout()
+
+    def _relayout(self) -> None:
         self._rows = None
         self.touch()
 

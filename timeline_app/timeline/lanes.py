@@ -332,6 +332,134 @@ def build_lanes(
     )
 
 
+PATCH_AT_MOST = 0.125  # the share of the events an edit may move and still be patched in
+_LANE_FIELDS = ("event", "start", "end", "pos", "is_span", "reach", "density_lo", "density_hi")
+
+
+def patch_lanes(
+    rows: LaneRows, before: EventColumns, after: EventColumns, memo: TrackMemo | None = None
+) -> LaneRows | None:
+    """`rows` (lanes by category of every event of `before`) brought to `after`, rebuilding
+    only the lanes of the events that differ; None when a full layout is the better path
+    (lanes appear or fold away, or the change is not small).
+
+    An edit (`EventColumns.patched`) leaves a prefix and a suffix of the columns as they
+    were: the lanes of the events between are laid out again, the others keep their rows
+    with the event numbers shifted. A few vectorised passes instead of a full layout.
+    """
+    if (
+        before.category_names != after.category_names
+        or before.category_colours != after.category_colours
+        or any(not lane.key.startswith("category:") for lane in rows.lanes)
+        or len(rows) != len(before)
+    ):
+        return None
+    n, m = len(before), len(after)
+    shared = min(n, m)
+    head = _first_difference(before, after, 0, 0, shared)
+    room = shared - head
+    tail = _first_difference(before, after, n - room, m - room, room, from_end=True)
+    old_end, new_end = n - tail, m - tail
+    if (old_end - head) + (new_end - head) > max(n, m) * PATCH_AT_MOST:
+        return None
+    new_codes = after.category[head:new_end]
+    touched = set(np.unique(before.category[head:old_end]).tolist())
+    touched |= set(np.unique(new_codes).tolist())
+    lane_of_code = {int(lane.key.split(":", 1)[1]): i for i, lane in enumerate(rows.lanes)}
+    shift = m - n
+    counts = np.diff(rows.offsets)
+    pieces: dict[str, list[np.ndarray]] = {name: [] for name in _LANE_FIELDS}
+    track_pieces: list[np.ndarray] = []
+    lanes: list[Lane] = []
+    tracks = rows.tracks.copy()
+    tracked = rows._tracked.copy()
+    for code in touched - set(lane_of_code):
+        if (new_codes == code).any():
+            return None  # a new lane appears
+    for index, lane in enumerate(rows.lanes):
+        part = rows.lane_slice(index)
+        code = int(lane.key.split(":", 1)[1])
+        events = rows.event[part]
+        if code not in touched:
+            moved = events >= old_end
+            pieces["event"].append(np.where(moved, events + shift, events).astype(events.dtype))
+            for name in _LANE_FIELDS[1:]:
+                pieces[name].append(getattr(rows, name)[part])
+            track_pieces.append(rows._track[part])
+            lanes.append(lane)
+            continue
+        kept_before = events[events < head]
+        kept_after = events[events >= old_end].astype(np.int64) + shift
+        added = head + np.flatnonzero(new_codes == code)
+        events = np.concatenate([kept_before, added, kept_after]).astype(rows.event.dtype)
+        if events.size == 0:
+            return None  # the lane folds away
+        arrays = _lane_arrays(after, events)
+        for name in _LANE_FIELDS:
+            pieces[name].append(arrays[name])
+        track_pieces.append(np.zeros(events.size, dtype=np.int16))
+        tracks[index] = arrays["tracks"]
+        tracked[index] = False
+        counts[index] = events.size
+        lanes.append(Lane(lane.key, lane.name, lane.colour, int(events.size)))
+    offsets = np.zeros(len(lanes) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum(counts)
+    joined = {name: np.concatenate(parts) for name, parts in pieces.items()}
+    return LaneRows(
+        lanes=tuple(lanes),
+        tracks=tracks,
+        offsets=offsets,
+        _track=np.concatenate(track_pieces),
+        _tracked=tracked,
+        memo=rows.memo if memo is None else memo,
+        **joined,
+    )
+
+
+def _first_difference(
+    before: EventColumns,
+    after: EventColumns,
+    old_at: int,
+    new_at: int,
+    length: int,
+    *,
+    from_end: bool = False,
+) -> int:
+    """How many of `length` events, from the start (or the end) of the two stretches, lay
+    out alike (same dates, kind and category)."""
+    if length <= 0:
+        return 0
+    differs = np.zeros(length, dtype=bool)
+    for name in ("start", "end", "is_span", "category"):
+        differs |= (
+            getattr(before, name)[old_at : old_at + length]
+            != getattr(after, name)[new_at : new_at + length]
+        )
+    found = np.flatnonzero(differs)
+    if not found.size:
+        return length
+    return int(length - 1 - found[-1]) if from_end else int(found[0])
+
+
+def _lane_arrays(columns: EventColumns, events: np.ndarray) -> dict[str, np.ndarray]:
+    """The rows of one lane holding `events` (sorted by start), and its track count."""
+    start = columns.start[events]
+    end = np.maximum(columns.end[events], start)
+    is_span = columns.is_span[events]
+    pos = np.where(is_span, start, (start + end) / 2.0)
+    return {
+        "event": events,
+        "start": start,
+        "end": end,
+        "pos": pos,
+        "is_span": is_span,
+        "reach": np.maximum.accumulate(end),
+        "density_lo": np.sort(pos),
+        "density_hi": np.sort(np.where(is_span, end, pos)),
+        "tracks": np.int16(min(_track_count(start[is_span], end[is_span]), 32767)),
+    }
+
+
 def visible_rows(rows: LaneRows, lane: int, lower: float, upper: float) -> np.ndarray:
     """Indices of the rows of `lane` whose extent meets [lower, upper]."""
     part = rows.lane_slice(lane)
