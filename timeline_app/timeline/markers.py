@@ -237,6 +237,26 @@ def _groups(keys: np.ndarray) -> list[np.ndarray]:
     return np.split(order, bounds)
 
 
+def _clump_ends(
+    order: np.ndarray, lane_ids: np.ndarray, left_edge: np.ndarray, right_edge: np.ndarray
+) -> np.ndarray:
+    """For markers in `order` (by lane, then x): the right end of the run of touching
+    markers each one starts, walking right along its lane (a segmented reverse running
+    maximum, so no Python loop over the markers)."""
+    if order.size == 0:
+        return np.empty(0)
+    lane = lane_ids[order]
+    right = right_edge[order]
+    touches = (lane[:-1] == lane[1:]) & (left_edge[order][1:] <= right[:-1] + 1)
+    # Runs of touching neighbours, numbered from the right so each run's offset lifts it
+    # above every run after it: one running maximum from the right then stays in its run.
+    run = np.concatenate([[0], np.cumsum(~touches)])
+    rank = run[-1] - run
+    lift = float(np.ptp(right)) + 1.0
+    lifted = right + rank * lift
+    return np.maximum.accumulate(lifted[::-1])[::-1] - rank * lift
+
+
 def _panned_from(previous: Frame | None, key: tuple) -> Frame | None:
     """`previous` when the frame for `key` shows the same data at the same zoom and size,
     only moved sideways (a pan); else None."""
@@ -616,10 +636,8 @@ class EventsItem(pg.GraphicsObject):
         points = np.flatnonzero(meets & ~is_span)
         # The right end of the clump each marker starts, walking right along its lane.
         clump_end = right_edge.copy()
-        order = points[np.lexsort((x[points], lane_ids[points]))].tolist()
-        for here, after in zip(reversed(order[:-1]), reversed(order[1:]), strict=True):
-            if lane_ids[here] == lane_ids[after] and left_edge[after] <= right_edge[here] + 1:
-                clump_end[here] = max(clump_end[here], clump_end[after])
+        order = points[np.lexsort((x[points], lane_ids[points]))]
+        clump_end[order] = _clump_ends(order, lane_ids, left_edge, right_edge)
         shifted = anchor.copy()
         shifted[points] = clump_end[points] + INLINE_CLEARANCE + FLAG_OFFSET
         ends = anchor + FLAG_OFFSET
@@ -627,15 +645,14 @@ class EventsItem(pg.GraphicsObject):
         obstacles: list[list[tuple[float, float]]] = [[] for _ in range(layout.lane_count)]
         strength: list[list[float]] = [[] for _ in range(layout.lane_count)]
         marks = np.flatnonzero(meets)
-        for lane, left, right, weight in zip(
-            lane_ids[marks].tolist(),
-            left_edge[marks].tolist(),
-            right_edge[marks].tolist(),
-            importance[marks].tolist(),
-            strict=True,
-        ):
-            obstacles[lane].append((left, right))
-            strength[lane].append(float(weight))
+        marks = marks[np.argsort(lane_ids[marks], kind="stable")]
+        lanes_met, firsts = np.unique(lane_ids[marks], return_index=True)
+        groups = np.split(marks, firsts[1:]) if marks.size else []
+        for lane, group in zip(lanes_met.tolist(), groups, strict=True):
+            obstacles[lane] = list(
+                zip(left_edge[group].tolist(), right_edge[group].tolist(), strict=True)
+            )
+            strength[lane] = importance[group].astype(np.float64).tolist()
         return shifted, ends, obstacles, strength
 
     def _density_image(
@@ -855,27 +872,40 @@ class EventsItem(pg.GraphicsObject):
         draw_rects(painter, rects)
         canvas = self._canvas
         thin = frame.layout.compact
-        lanes = [
-            frame.layout.lane_at(top + height / 2)
-            for top, height in zip(placed.top.tolist(), placed.height.tolist(), strict=True)
-        ]
+        layout = frame.layout
+        lanes = (
+            ((placed.top + placed.height / 2 - layout.lanes_top) // max(layout.lane_height, 1e-9))
+            .astype(np.int64)
+            .tolist()
+        )
         selected = canvas.selected
-        text_pen = QtGui.QPen(QtGui.QColor(theme.text))
-        selected_pen = QtGui.QPen(QtGui.QColor(theme.selection))
+        chosen = (
+            selected[frame.label_event].tolist()
+            if selected.shape[0]
+            else [False] * len(frame.label_text)
+        )
+        pens = (QtGui.QPen(QtGui.QColor(theme.text)), QtGui.QPen(QtGui.QColor(theme.selection)))
         font_inline: bool | None = None
+        pen_chosen: bool | None = None
         offset = 0.0
-        for i, static in enumerate(frame.label_text):
-            inline = bool(0 <= lanes[i] < len(thin) and thin[lanes[i]])
+        for static, lane, left, top, height, is_selected in zip(
+            frame.label_text,
+            lanes,
+            placed.left.tolist(),
+            placed.top.tolist(),
+            placed.height.tolist(),
+            chosen,
+            strict=True,
+        ):
+            inline = bool(0 <= lane < len(thin) and thin[lane])
             if inline != font_inline:
                 font_inline = inline
                 painter.setFont(canvas.inline_font if inline else canvas.label_font)
-                offset = (placed.height[i] - self._metrics(inline).height()) / 2
-            event = int(frame.label_event[i])
-            is_selected = bool(selected.shape[0] and selected[event])
-            painter.setPen(selected_pen if is_selected else text_pen)
-            painter.drawStaticText(
-                QtCore.QPointF(placed.left[i] + 2, placed.top[i] + offset), static
-            )
+                offset = (height - self._metrics(inline).height()) / 2
+            if is_selected != pen_chosen:
+                pen_chosen = is_selected
+                painter.setPen(pens[is_selected])
+            painter.drawStaticText(QtCore.QPointF(left + 2, top + offset), static)
 
     def _paint_hover(self, painter: QtGui.QPainter, frame: Frame, theme: Theme) -> None:
         hit = self.hover
