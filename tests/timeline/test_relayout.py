@@ -196,7 +196,11 @@ def test_patched_lanes_equal_a_fresh_layout_after_any_small_edit() -> None:
             source,
             start=source.start + moved,
             end=source.end + moved,
-            category=rng.integers(0, 5, len(source)).astype(np.int32),
+            category=(
+                source.category  # most edits keep the lane: the rows are patched in place
+                if rng.random() < 0.6
+                else rng.integers(0, 5, len(source)).astype(np.int32)
+            ),
             ids=(
                 source.ids
                 if kind == "edit"

@@ -362,57 +362,90 @@ def patch_lanes(
     old_end, new_end = n - tail, m - tail
     if (old_end - head) + (new_end - head) > max(n, m) * PATCH_AT_MOST:
         return None
+    old_codes = before.category[head:old_end]
     new_codes = after.category[head:new_end]
-    touched = set(np.unique(before.category[head:old_end]).tolist())
-    touched |= set(np.unique(new_codes).tolist())
     lane_of_code = {int(lane.key.split(":", 1)[1]): i for i, lane in enumerate(rows.lanes)}
+    if set(np.unique(new_codes).tolist()) - set(lane_of_code):
+        return None  # a new lane appears
     shift = m - n
-    counts = np.diff(rows.offsets)
-    pieces: dict[str, list[np.ndarray]] = {name: [] for name in _LANE_FIELDS}
-    track_pieces: list[np.ndarray] = []
-    lanes: list[Lane] = []
-    tracks = rows.tracks.copy()
-    tracked = rows._tracked.copy()
-    for code in touched - set(lane_of_code):
-        if (new_codes == code).any():
-            return None  # a new lane appears
+    # Between the unchanged prefix and suffix, most events only moved up or down by the
+    # few added or removed: a lane whose events there are laid out alike keeps its rows
+    # (with their numbers shifted); the others are laid out again.
+    rebuilt: dict[int, dict[str, np.ndarray]] = {}
+    moved_in: dict[int, np.ndarray] = {}
     for index, lane in enumerate(rows.lanes):
-        part = rows.lane_slice(index)
         code = int(lane.key.split(":", 1)[1])
-        events = rows.event[part]
-        if code not in touched:
-            moved = events >= old_end
-            pieces["event"].append(np.where(moved, events + shift, events).astype(events.dtype))
-            for name in _LANE_FIELDS[1:]:
-                pieces[name].append(getattr(rows, name)[part])
-            track_pieces.append(rows._track[part])
-            lanes.append(lane)
+        old_window = head + np.flatnonzero(old_codes == code)
+        new_window = head + np.flatnonzero(new_codes == code)
+        if _alike(before, old_window, after, new_window):
+            moved_in[index] = new_window
             continue
-        kept_before = events[events < head]
-        kept_after = events[events >= old_end].astype(np.int64) + shift
-        added = head + np.flatnonzero(new_codes == code)
-        events = np.concatenate([kept_before, added, kept_after]).astype(rows.event.dtype)
+        events = rows.event[rows.lane_slice(index)]
+        events = np.concatenate(
+            [
+                events[events < head],
+                new_window,
+                events[events >= old_end].astype(np.int64) + shift,
+            ]
+        ).astype(rows.event.dtype)
         if events.size == 0:
             return None  # the lane folds away
-        arrays = _lane_arrays(after, events)
-        for name in _LANE_FIELDS:
-            pieces[name].append(arrays[name])
-        track_pieces.append(np.zeros(events.size, dtype=np.int16))
-        tracks[index] = arrays["tracks"]
-        tracked[index] = False
-        counts[index] = events.size
-        lanes.append(Lane(lane.key, lane.name, lane.colour, int(events.size)))
-    offsets = np.zeros(len(lanes) + 1, dtype=np.int64)
+        rebuilt[index] = _lane_arrays(after, events)
+    old_counts = np.diff(rows.offsets)
+    counts = old_counts.copy()
+    for index, arrays in rebuilt.items():
+        counts[index] = arrays["event"].size
+    offsets = np.zeros(len(rows.lanes) + 1, dtype=np.int64)
     offsets[1:] = np.cumsum(counts)
-    joined = {name: np.concatenate(parts) for name, parts in pieces.items()}
+    # An edit that keeps every lane's size (the usual one) writes into the arrays it has.
+    in_place = bool(np.array_equal(counts, old_counts))
+    if in_place:
+        target = {name: getattr(rows, name) for name in _LANE_FIELDS}
+        track = rows._track
+    else:
+        total = int(offsets[-1])
+        target = {name: np.empty(total, dtype=getattr(rows, name).dtype) for name in _LANE_FIELDS}
+        track = np.zeros(total, dtype=np.int16)
+    tracks = rows.tracks.copy()
+    tracked = rows._tracked.copy()
+    lanes = list(rows.lanes)
+    for index, lane in enumerate(rows.lanes):
+        old, new = rows.lane_slice(index), slice(int(offsets[index]), int(offsets[index + 1]))
+        arrays = rebuilt.get(index)
+        if arrays is not None:
+            for name in _LANE_FIELDS:
+                target[name][new] = arrays[name]
+            track[new] = 0
+            tracks[index] = arrays["tracks"]
+            tracked[index] = False
+            lanes[index] = Lane(lane.key, lane.name, lane.colour, int(counts[index]))
+            continue
+        if not in_place:
+            for name in _LANE_FIELDS:
+                target[name][new] = getattr(rows, name)[old]
+            track[new] = rows._track[old]
+        events = target["event"][new]
+        first = int(np.searchsorted(events, head))
+        last = int(np.searchsorted(events, old_end))
+        if shift:
+            events[last:] += shift
+        events[first:last] = moved_in[index]
     return LaneRows(
         lanes=tuple(lanes),
         tracks=tracks,
         offsets=offsets,
-        _track=np.concatenate(track_pieces),
+        _track=track,
         _tracked=tracked,
         memo=rows.memo if memo is None else memo,
-        **joined,
+        **target,
+    )
+
+
+def _alike(before: EventColumns, old: np.ndarray, after: EventColumns, new: np.ndarray) -> bool:
+    """Whether these events (indices into each) are laid out alike, in the same order."""
+    return old.shape == new.shape and all(
+        np.array_equal(getattr(before, name)[old], getattr(after, name)[new])
+        for name in ("start", "end", "is_span")
     )
 
 
