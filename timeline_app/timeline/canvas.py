@@ -63,7 +63,7 @@ class Canvas:
         # change is small (an edit); anything else is laid out afresh.
         unfiltered = self._mask is None and self._filter_ids is None
         if self._rows is not None and unfiltered and self.lane_mode == "category":
-            self._patch_from = (self._rows, self.columns)
+            self._patch_from = (self._rows, _layout_only(self.columns))
         else:
             self._patch_from = None
         self.columns = columns
@@ -155,3 +155,24 @@ class Canvas:
         lower, upper = self.x_range()
         width, _ = self.size()
         return lower + x * (upper - lower) / max(width, 1.0)
+
+
+_NO_TEXT = np.empty(0, dtype=object)
+
+
+def _layout_only(columns: EventColumns) -> EventColumns:
+    """The columns lanes are laid out from, without ids and titles: what a pending patch
+    keeps of the previous data, so the previous strings are not held until the next frame."""
+    return EventColumns(
+        start=columns.start,
+        end=columns.end,
+        is_span=columns.is_span,
+        precision=columns.precision,
+        category=columns.category,
+        importance=columns.importance,
+        certainty=columns.certainty,
+        ids=_NO_TEXT,
+        titles=_NO_TEXT,
+        category_names=columns.category_names,
+        category_colours=columns.category_colours,
+    )
