@@ -16,7 +16,14 @@ from PySide6 import QtGui
 from timeline_app.domain.columns import EventColumns
 from timeline_app.domain.model import EraRecord
 from timeline_app.timeline.eras import EraRows, era_rows
-from timeline_app.timeline.lanes import LaneRows, TrackMemo, build_lanes, patch_lanes
+from timeline_app.timeline.lanes import (
+    ActorTable,
+    LaneRows,
+    TrackMemo,
+    actor_table,
+    build_lanes,
+    patch_lanes,
+)
 from timeline_app.timeline.layout import ChartLayout, chart_layout
 from timeline_app.timeline.lookup import mask_of_ids
 from timeline_app.timeline.theme import LIGHT, Theme
@@ -34,6 +41,7 @@ class Canvas:
         self._rows: LaneRows | None = None  # laid out when first read after a change
         self._tracks = TrackMemo()
         self._patch_from: tuple[LaneRows, EventColumns] | None = None
+        self._actor_table: tuple[EventColumns, ActorTable] | None = None
         self.lane_builds = 0  # how many times the lanes were laid out (tests count them)
         self.eras: EraRows = era_rows([])
         self.theme: Theme = LIGHT
@@ -99,9 +107,21 @@ class Canvas:
             if base is not None and self.mask is None and self.lane_mode == "category":
                 self._rows = patch_lanes(*base, self.columns, self._tracks)
             if self._rows is None:
-                self._rows = build_lanes(self.columns, self.mask, self.lane_mode, memo=self._tracks)
+                self._rows = build_lanes(
+                    self.columns,
+                    self.mask,
+                    self.lane_mode,
+                    memo=self._tracks,
+                    actors=self._actors() if self.lane_mode == "actor" else None,
+                )
             self.lane_builds += 1
         return self._rows
+
+    def _actors(self) -> ActorTable:
+        """Who takes part in which event, read once per columns (filters reuse it)."""
+        if self._actor_table is None or self._actor_table[0] is not self.columns:
+            self._actor_table = (self.columns, actor_table(self.columns))
+        return self._actor_table[1]
 
     def relayout_lanes(self) -> None:
         """The filter or the lane mode changed: lay the lanes out afresh when next needed."""

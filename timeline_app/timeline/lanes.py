@@ -10,7 +10,6 @@ Lanes with no event under the current filter are folded away.
 from __future__ import annotations
 
 import heapq
-from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
@@ -138,47 +137,75 @@ def _lanes_by_category(
     return lanes, visible, lane_of_category[used]
 
 
-def _lanes_by_actor(
-    columns: EventColumns, visible: np.ndarray, top: int
-) -> tuple[list[Lane], np.ndarray, np.ndarray]:
-    actors = columns.actors if columns.actors else ((),) * len(columns)
-    tally: Counter[str] = Counter()
-    for index in visible.tolist():
-        tally.update(set(actors[index]))
-    ranked = [name for name, _ in sorted(tally.items(), key=lambda item: (-item[1], item[0]))]
-    own = ranked[:top] if len(ranked) > top + 1 else ranked
-    lane_of_actor = {name: lane for lane, name in enumerate(own)}
-    other_lane = len(own)
-    none_lane = other_lane + 1
-    events: list[int] = []
-    lanes_of: list[int] = []
-    for index in visible.tolist():
-        names = actors[index]
+@dataclass(frozen=True, slots=True, eq=False)
+class ActorTable:
+    """Who takes part in which event, as arrays: the columns' tuples of names are read once,
+    so every layout by actor after that (a filter, a fold) is vectorised.
+
+    owner: the event of each (event, actor) pair, ascending, each actor once per event;
+    actor: index into `names`.
+    """
+
+    names: tuple[str, ...]
+    owner: np.ndarray
+    actor: np.ndarray
+
+
+def actor_table(columns: EventColumns) -> ActorTable:
+    """The (event, actor) pairs of the columns (one pass over their tuples of names)."""
+    code_of: dict[str, int] = {}
+    owner: list[int] = []
+    actor: list[int] = []
+    for index, names in enumerate(columns.actors):
         if not names:
-            events.append(index)
-            lanes_of.append(none_lane)
             continue
         seen: set[int] = set()
         for name in names:
-            lane = lane_of_actor.get(name, other_lane)
-            if lane not in seen:
-                seen.add(lane)
-                events.append(index)
-                lanes_of.append(lane)
-    lane_array = np.asarray(lanes_of, dtype=np.int64)
-    counts = (
-        np.bincount(lane_array, minlength=none_lane + 1)
-        if lanes_of
-        else np.zeros(none_lane + 1, dtype=np.int64)
+            code = code_of.setdefault(name, len(code_of))
+            if code not in seen:
+                seen.add(code)
+                owner.append(index)
+                actor.append(code)
+    return ActorTable(
+        names=tuple(code_of),
+        owner=np.asarray(owner, dtype=np.int64),
+        actor=np.asarray(actor, dtype=np.int64),
     )
-    names_by_lane = [*own, OTHER_ACTORS, NO_ACTOR]
+
+
+def _lanes_by_actor(
+    columns: EventColumns, visible: np.ndarray, top: int, table: ActorTable | None = None
+) -> tuple[list[Lane], np.ndarray, np.ndarray]:
+    table = actor_table(columns) if table is None else table
+    shown = np.zeros(len(columns), dtype=bool)
+    shown[visible] = True
+    pairs = shown[table.owner]
+    owner, actor = table.owner[pairs], table.actor[pairs]
+    tally = np.bincount(actor, minlength=len(table.names))
+    ranked = sorted(
+        np.flatnonzero(tally).tolist(), key=lambda code: (-int(tally[code]), table.names[code])
+    )
+    own = ranked[:top] if len(ranked) > top + 1 else ranked
+    other_lane = len(own)
+    none_lane = other_lane + 1
+    lane_of_actor = np.full(len(table.names), other_lane, dtype=np.int64)
+    lane_of_actor[own] = np.arange(len(own))
+    # One row per event and lane (several minor actors of an event share "Other" once).
+    keys = np.unique(owner * (none_lane + 1) + lane_of_actor[actor])
+    has_actor = np.zeros(len(columns), dtype=bool)
+    has_actor[table.owner] = True
+    alone = visible[~has_actor[visible]]
+    events = np.concatenate([keys // (none_lane + 1), alone])
+    lane_array = np.concatenate([keys % (none_lane + 1), np.full(alone.size, none_lane)])
+    counts = np.bincount(lane_array, minlength=none_lane + 1)
+    names_by_lane = [*(table.names[code] for code in own), OTHER_ACTORS, NO_ACTOR]
     remap = np.full(none_lane + 1, -1, dtype=np.int64)
     lanes: list[Lane] = []
     for lane, name in enumerate(names_by_lane):
         if counts[lane]:
             remap[lane] = len(lanes)
             lanes.append(Lane(f"actor:{name}", name, None, int(counts[lane])))
-    return lanes, np.asarray(events, dtype=np.int64), remap[lane_array] if lanes_of else lane_array
+    return lanes, events, remap[lane_array]
 
 
 def _assign_tracks(
@@ -259,8 +286,11 @@ def build_lanes(
     *,
     top_actors: int = DEFAULT_TOP_ACTORS,
     memo: TrackMemo | None = None,
+    actors: ActorTable | None = None,
 ) -> LaneRows:
     """Lay the (optionally masked) events into lanes for `mode`; empty lanes are dropped.
+
+    `actors`: the columns' `actor_table`, when kept from an earlier layout by actor.
 
     Vectorised apart from span tracks, which each lane packs when first drawn one mark at a
     time; `memo` (the previous layout's) lets that packing resume where the spans changed.
@@ -272,7 +302,7 @@ def build_lanes(
     if mode == "category":
         lanes, events, lane_of_row = _lanes_by_category(columns, visible)
     elif mode == "actor":
-        lanes, events, lane_of_row = _lanes_by_actor(columns, visible, top_actors)
+        lanes, events, lane_of_row = _lanes_by_actor(columns, visible, top_actors, actors)
     else:
         lanes = [Lane("all", "All events", None, int(visible.shape[0]))] if visible.size else []
         events, lane_of_row = visible, np.zeros(visible.shape[0], dtype=np.int64)
