@@ -191,7 +191,9 @@ def _lanes_by_actor(
     lane_of_actor = np.full(len(table.names), other_lane, dtype=np.int64)
     lane_of_actor[own] = np.arange(len(own))
     # One row per event and lane (several minor actors of an event share "Other" once).
-    keys = np.unique(owner * (none_lane + 1) + lane_of_actor[actor])
+    keys = np.sort(owner * (none_lane + 1) + lane_of_actor[actor])
+    if keys.size:
+        keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])]
     has_actor = np.zeros(len(columns), dtype=bool)
     has_actor[table.owner] = True
     alone = visible[~has_actor[visible]]
