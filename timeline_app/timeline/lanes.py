@@ -54,8 +54,7 @@ class LaneRows:
     """Drawable rows (one per event per lane it appears in), lane-major, by start in a lane.
 
     event: index into the EventColumns; start/end: the row's extent (a span's dates, or a
-    point's known range, e.g. its whole month); pos: where the point marker sits (the middle
-    of the known range; spans use start); tracks: per lane, how many span tracks it needs
+    point's known range, e.g. its whole month); tracks: per lane, how many span tracks it needs
     (the deepest overlap of its spans); reach: running maximum of `end` within each lane (so
     the first row that can still be visible at time t is one binary search away); offsets:
     lane i owns rows offsets[i]:offsets[i+1]. density_lo/density_hi: per lane,
@@ -70,7 +69,6 @@ class LaneRows:
     event: np.ndarray
     start: np.ndarray
     end: np.ndarray
-    pos: np.ndarray
     is_span: np.ndarray
     tracks: np.ndarray  # per lane: how many span tracks it needs
     reach: np.ndarray
@@ -94,6 +92,17 @@ class LaneRows:
     def lane_of_rows(self) -> np.ndarray:
         """The lane index of every row (rows are lane-major, so a repeat of lane numbers)."""
         return np.repeat(np.arange(self.lane_count, dtype=np.int32), np.diff(self.offsets))
+
+    def marker_at(self, rows: np.ndarray) -> np.ndarray:
+        """Where the marks of these rows sit: a point in the middle of the range its date is
+        known to, a span at its start (worked out for the rows drawn, not kept per row)."""
+        start = self.start[rows]
+        return np.where(self.is_span[rows], start, (start + self.end[rows]) / 2.0)
+
+    @property
+    def pos(self) -> np.ndarray:
+        """`marker_at` for every row."""
+        return self.marker_at(np.arange(len(self)))
 
     def lane_track(self, lane: int) -> np.ndarray:
         """The span track of every row of `lane` (0 for points), packed on first use."""
@@ -351,7 +360,6 @@ def build_lanes(
         event=events,
         start=start,
         end=end,
-        pos=pos,
         is_span=is_span,
         tracks=tracks,
         reach=reach,
@@ -365,7 +373,7 @@ def build_lanes(
 
 
 PATCH_AT_MOST = 0.125  # the share of the events an edit may move and still be patched in
-_LANE_FIELDS = ("event", "start", "end", "pos", "is_span", "reach", "density_lo", "density_hi")
+_LANE_FIELDS = ("event", "start", "end", "is_span", "reach", "density_lo", "density_hi")
 
 
 def patch_lanes(
@@ -516,7 +524,6 @@ def _lane_arrays(columns: EventColumns, events: np.ndarray) -> dict[str, np.ndar
         "event": events,
         "start": start,
         "end": end,
-        "pos": pos,
         "is_span": is_span,
         "reach": np.maximum.accumulate(end),
         "density_lo": np.sort(pos),

@@ -468,7 +468,7 @@ class EventsItem(pg.GraphicsObject):
         is_span = rows.is_span[mark_rows]
         x_start = (rows.start[mark_rows] - lower) * scale
         x_end = (rows.end[mark_rows] - lower) * scale
-        pos = (rows.pos[mark_rows] - lower) * scale
+        pos = (rows.marker_at(mark_rows) - lower) * scale
         x = np.where(is_span, x_start, pos)
         y = np.where(
             is_span,
