@@ -132,6 +132,12 @@ def test_the_overview_counts_what_the_filter_shows(qtbot) -> None:
     timeline.set_filter(mask)
     settle(timeline)
     assert timeline.overview.histogram(300).sum() == mask.sum()
+    # By actor an event has a row per actor: the overview still counts it once.
+    timeline.set_events(dataclasses.replace(columns, actors=(("A", "B"),) * len(columns)))
+    timeline.set_lane_mode("actor")
+    settle(timeline)
+    assert len(timeline.canvas.rows) == 2 * len(columns)
+    assert timeline.overview.histogram(301).sum() == len(columns)
 
 
 def test_a_pan_keeps_the_titles_in_place_and_titles_what_comes_into_view(

@@ -14,15 +14,21 @@ import numpy as np
 from timeline_app.domain.columns import EventColumns
 
 _FEW = 32  # up to this many ids are looked for one by one (with start hints: near-free)
+_NEAR = 4096  # rows either side of where an id was, searched when its start changed
 
 
 def mask_of_ids(
-    columns: EventColumns, wanted: Iterable[str], starts: np.ndarray | None = None
+    columns: EventColumns,
+    wanted: Iterable[str],
+    starts: np.ndarray | None = None,
+    near: np.ndarray | None = None,
 ) -> np.ndarray:
     """A boolean mask over `columns` of the events whose id is in `wanted`.
 
-    `starts` (aligned with `wanted`) are where the ids were last seen: searched first, so
-    carrying a small selection into patched columns reads only a few rows.
+    `starts` and `near` (aligned with `wanted`) are where the ids were last seen — their
+    start and their row: searched first (the same start, then the rows around), so
+    carrying a small selection into patched columns reads only a few rows even when an
+    edit moved a selected event a little.
     """
     ids = columns.ids
     mask = np.zeros(ids.shape[0], dtype=bool)
@@ -35,8 +41,12 @@ def mask_of_ids(
     if starts is not None and len(starts) == len(wanted):
         lows = np.searchsorted(columns.start, starts, side="left").tolist()
         highs = np.searchsorted(columns.start, starts, side="right").tolist()
-        for event_id, low, high in zip(wanted, lows, highs, strict=True):
+        rows = near.tolist() if near is not None and len(near) == len(wanted) else None
+        for index, (event_id, low, high) in enumerate(zip(wanted, lows, highs, strict=True)):
             found = np.flatnonzero(ids[low:high] == event_id)
+            if not found.size and rows is not None:
+                low = max(rows[index] - _NEAR, 0)
+                found = np.flatnonzero(ids[low : rows[index] + _NEAR] == event_id)
             if found.size:
                 mask[low + found] = True
             else:

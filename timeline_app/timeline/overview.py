@@ -3,6 +3,8 @@ with the chart's visible window as a region the reader can drag (or click to rec
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
@@ -103,6 +105,8 @@ class OverviewStrip(pg.GraphicsView):
         self.span: tuple[float, float] = (0.0, 1.0)
         self._start = np.empty(0)
         self._end = np.empty(0)
+        self._is_span = np.empty(0, dtype=bool)
+        self._counts: Callable[[np.ndarray], np.ndarray | None] | None = None
         self._mask: np.ndarray | None = None
         self._version = 0
         self._histogram_key: tuple | None = None
@@ -153,11 +157,21 @@ class OverviewStrip(pg.GraphicsView):
         self._histogram_item.update()
 
     def set_events(
-        self, start: np.ndarray, end: np.ndarray, mask: np.ndarray | None, span: tuple[float, float]
+        self,
+        start: np.ndarray,
+        end: np.ndarray,
+        is_span: np.ndarray,
+        mask: np.ndarray | None,
+        span: tuple[float, float],
+        counts: Callable[[np.ndarray], np.ndarray | None] | None = None,
     ) -> None:
-        """The events to summarise (by the middle of their extents; `mask`: those shown) and
-        the whole span to show. Kept by reference: binned only when the strip is painted."""
-        self._start, self._end, self._mask = start, end, mask
+        """The events to summarise (each where its marker sits: a point in the middle of its
+        known range, a span at its start; `mask`: those shown) and the whole span to show.
+        Kept by reference and binned only when the strip is painted — by `counts(edges)`
+        when it answers (e.g. from the chart's sorted lanes, without a pass over every
+        event)."""
+        self._start, self._end, self._is_span, self._mask = start, end, is_span, mask
+        self._counts = counts
         self._version += 1
         self.span = span
         self._histogram_key = None
@@ -174,11 +188,13 @@ class OverviewStrip(pg.GraphicsView):
             lower, upper = self.span
             if bins <= 0 or upper <= lower:
                 self._histogram = np.empty(0)
+            elif (counted := self._marks_in(lower, upper, bins)) is not None:
+                self._histogram = counted.astype(float)
             else:
-                start, end = self._start, self._end
+                start, end, is_span = self._start, self._end, self._is_span
                 if self._mask is not None:
-                    start, end = start[self._mask], end[self._mask]
-                where = (start + end) * 0.5
+                    start, end, is_span = start[self._mask], end[self._mask], is_span[self._mask]
+                where = np.where(is_span, start, (start + end) * 0.5)
                 where -= lower
                 where *= bins / (upper - lower)
                 inside = (where >= 0) & (where < bins)
@@ -187,6 +203,11 @@ class OverviewStrip(pg.GraphicsView):
                 )[:bins]
             self._histogram_key = key
         return self._histogram
+
+    def _marks_in(self, lower: float, upper: float, bins: int) -> np.ndarray | None:
+        if self._counts is None:
+            return None
+        return self._counts(np.linspace(lower, upper, bins + 1))
 
     def set_window(self, lower: float, upper: float) -> None:
         """Follow the chart's visible range without echoing it back."""

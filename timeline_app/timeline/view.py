@@ -50,7 +50,7 @@ from timeline_app.timeline.canvas import Canvas
 from timeline_app.timeline.eras import ErasItem
 from timeline_app.timeline.guarded import guarded_paint
 from timeline_app.timeline.lane_header import LaneHeader
-from timeline_app.timeline.lanes import LANE_MODES
+from timeline_app.timeline.lanes import LANE_MODES, marker_counts
 from timeline_app.timeline.lookup import mask_of_ids
 from timeline_app.timeline.markers import VECTOR_ENGINES, EventsItem, Hit, draw_marker
 from timeline_app.timeline.overview import OverviewStrip
@@ -286,7 +286,7 @@ class TimelineWidget(QtWidgets.QWidget):
             else np.empty(0, dtype=np.int64)
         )
         canvas.selected = (
-            mask_of_ids(columns, previous.ids[chosen].tolist(), previous.start[chosen])
+            mask_of_ids(columns, previous.ids[chosen].tolist(), previous.start[chosen], chosen)
             if chosen.size
             else np.zeros(len(columns), dtype=bool)
         )
@@ -416,11 +416,14 @@ class TimelineWidget(QtWidgets.QWidget):
         if not len(columns):
             return None
         start, end = columns.start, columns.end
-        if mask is not None:
-            if not mask.any():
-                return None
-            start, end = start[mask], end[mask]
-        return float(start.min()), float(np.maximum(end, start).max())
+        if mask is None:  # starts are sorted: the first is the earliest
+            return float(start[0]), max(float(end.max()), float(start[-1]))
+        if not mask.any():
+            return None
+        first = int(np.argmax(mask))
+        last = len(mask) - 1 - int(np.argmax(mask[::-1]))
+        latest = float(np.max(end, where=mask, initial=-np.inf))
+        return float(start[first]), max(latest, float(start[last]))
 
     def _apply_limits(self) -> None:
         extent = self._extent(None)
@@ -745,8 +748,17 @@ class TimelineWidget(QtWidgets.QWidget):
         columns = self.canvas.columns
         extent = self._extent(None)
         span = _padded(*extent) if extent is not None else DEFAULT_RANGE
-        self.overview.set_events(columns.start, columns.end, self.canvas.mask, span)
+        self.overview.set_events(
+            columns.start, columns.end, columns.is_span, self.canvas.mask, span, self._marks_in
+        )
         self.overview.set_window(*self.visible_range())
+
+    def _marks_in(self, edges: np.ndarray) -> np.ndarray | None:
+        """Events per bin for the overview, from the sorted lanes; None by actor (an event
+        has a row per actor there)."""
+        if self.canvas.lane_mode == "actor":
+            return None
+        return marker_counts(self.canvas.rows, edges)
 
 
 def _padded(lower: float, upper: float) -> tuple[float, float]:
