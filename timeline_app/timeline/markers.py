@@ -22,7 +22,7 @@ nothing. Painting to a vector device (SVG, PDF) draws every marker as vector sha
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyqtgraph as pg
@@ -46,6 +46,8 @@ MAX_MARKS = 6000  # beyond this many marks in view, the busiest lanes switch to 
 PIXELS_PER_EVENT = 3.0  # a lane with more events than width / this is drawn as density
 SPANS_PER_TRACK = 4  # a lane whose visible spans would pile deeper than this is density too
 MAX_LABEL_WIDTH = 260.0
+RETRY_BAND = MAX_LABEL_WIDTH + 60.0  # after a pan, marks this near the edge it uncovers
+# get their titles tried again
 INLINE_CLEARANCE = 3.0  # pixels between a marker and its title on the same line
 LANDMARK = 5  # importance of the events whose titles matter most
 MIN_TITLE_CHARACTERS = 8  # a title cut shorter than this (plus "…") is left out instead
@@ -212,6 +214,8 @@ class Frame:
     labels: PlacedLabels
     label_event: np.ndarray  # column index of each placed label
     label_text: list[QtGui.QStaticText]
+    label_cut: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # per title:
+    # cut short to the room it had
 
 
 def _cover(importance: np.ndarray) -> np.ndarray:
@@ -275,11 +279,12 @@ def _kept_labels(
     lane_ids: np.ndarray,
     on_screen: np.ndarray,
     was_on_screen: np.ndarray,
+    entering: np.ndarray,
 ) -> tuple[PlacedLabels, np.ndarray, np.ndarray, np.ndarray]:
     """After a pan by `shift` pixels: the previous frame's titles that still hold, shifted;
     which of them they are; their lanes; and which marks still need a try at a title —
-    those that came into view (or out of a density strip) and those whose title the pan
-    pushed against an edge."""
+    those not settled before (new in view, or near the edge the view moves towards), those
+    out of a density strip, and those whose title the pan pushed against an edge."""
     old = panned.labels
     left = old.left + shift
     lanes = max(layout.lane_count, 1)
@@ -299,10 +304,13 @@ def _kept_labels(
         mark = order[at]
         found = mark_key[mark] == label_key
     keep = found & on_screen[mark] & (left >= 0) & (left + old.width <= width)
+    if panned.label_cut.shape[0] == len(old):  # near the edge, a cut title may now fit whole
+        keep &= ~(panned.label_cut & entering[mark])
     fresh = on_screen & ~was_on_screen
     if panned.dense.shape[0] == layout.lane_count:
         fresh |= on_screen & panned.dense[lane_ids]
     fresh[mark[found & ~keep]] = True
+    fresh[mark[keep]] = False  # a title kept is not placed twice
     kept = np.flatnonzero(keep)
     placed = PlacedLabels(
         index=np.arange(kept.size, dtype=np.int64),
@@ -482,8 +490,9 @@ class EventsItem(pg.GraphicsObject):
         placed = PlacedLabels.empty()
         label_event = empty_i
         label_text: list[QtGui.QStaticText] = []
+        label_cut = np.zeros(0, dtype=bool)
         if canvas.show_labels and mark_rows.size:
-            placed, label_event, label_text = self._place(
+            placed, label_event, label_text, label_cut = self._place(
                 layout, width, event, lane_ids, is_span, x, y, x_start, importance, panned
             )
         return Frame(
@@ -510,6 +519,7 @@ class EventsItem(pg.GraphicsObject):
             labels=placed,
             label_event=label_event,
             label_text=label_text,
+            label_cut=label_cut,
         )
 
     def _place(
@@ -524,7 +534,7 @@ class EventsItem(pg.GraphicsObject):
         x_start: np.ndarray,
         importance: np.ndarray,
         panned: Frame | None = None,
-    ) -> tuple[PlacedLabels, np.ndarray, list[QtGui.QStaticText]]:
+    ) -> tuple[PlacedLabels, np.ndarray, list[QtGui.QStaticText], np.ndarray]:
         """Place the titles of the marks; after a pure pan, keep the previous frame's titles
         (shifted) and place only those of the marks that came into view."""
         canvas = self._canvas
@@ -538,6 +548,10 @@ class EventsItem(pg.GraphicsObject):
         if panned is not None:
             shift = (panned.lower - self._canvas.x_range()[0]) * panned.scale
             was = np.where(is_span, np.clip(x_start - shift, 0, width) + 3, x - shift)
+            # Marks still near the edge the view moves towards get another try each frame:
+            # a title that did not fit where its mark came in may fit a little further on.
+            band = min(RETRY_BAND, width)
+            entering = anchor > width - band if shift < 0 else anchor < band
             kept = _kept_labels(
                 panned,
                 shift,
@@ -546,7 +560,8 @@ class EventsItem(pg.GraphicsObject):
                 event,
                 lane_ids,
                 on_screen,
-                (was >= 0) & (was <= width),
+                (was >= 0) & (was <= width) & ~entering,
+                entering,
             )
             on_screen = kept[3]
         candidates = np.flatnonzero(on_screen)
@@ -588,12 +603,15 @@ class EventsItem(pg.GraphicsObject):
         )
         label_event = event[candidates[placed.index]]
         label_text: list[QtGui.QStaticText] = []
+        cut: list[bool] = []
         if kept is not None:
             label_event = np.concatenate([panned.label_event[kept[1]], label_event])
             label_text = [panned.label_text[i] for i in kept[1].tolist()]
+            cut = panned.label_cut[kept[1]].tolist()
         for i, given in zip(placed.index.tolist(), placed.width.tolist(), strict=True):
             static, full, _ = titles[i]
-            if given < full + 4.0 - 0.5:  # cut short to the room it was given
+            cut.append(given < full + 4.0 - 0.5)
+            if cut[-1]:  # cut short to the room it was given
                 metrics = self._metrics(bool(inline[i]))
                 title = str(columns.titles[int(event[candidates[i]])])
                 static = _static_text(
@@ -602,7 +620,7 @@ class EventsItem(pg.GraphicsObject):
             label_text.append(static)
         if kept is not None:
             placed = kept[0].followed_by(placed)
-        return placed, label_event, label_text
+        return placed, label_event, label_text, np.asarray(cut, dtype=bool)
 
     @staticmethod
     def _thin_lane_anchors(
