@@ -228,3 +228,26 @@ def test_patched_lanes_equal_a_fresh_layout_after_any_small_edit() -> None:
                 assert np.array_equal(getattr(patched, name), getattr(fresh, name)), name
         columns, rows = after, (patched if patched is not None else fresh)
     assert patched_any > 30
+
+
+def test_a_long_pan_keeps_about_as_many_titles_as_a_fresh_placement(qtbot) -> None:
+    timeline = shown(qtbot)
+    columns = many_events(800, seed=9, categories=8)
+    titles = columns.titles.copy()
+    titles[:] = [f"Event {i}: a headline of everyday length" for i in range(len(titles))]
+    timeline.set_events(dataclasses.replace(columns, titles=titles))
+    settle(timeline)
+    whole_lower, whole_upper = timeline.visible_range()
+    span = (whole_upper - whole_lower) * 0.3
+    lower = whole_lower + span
+    for step in range(80):  # the view creeps right, titles coming in at the right edge
+        timeline.zoom_to(lower + step * span * 0.005, lower + span + step * span * 0.005)
+        timeline.events_item.frame()
+    panned = timeline.events_item.frame()
+    timeline.zoom_to(panned.lower - DAY, panned.upper)
+    fresh = timeline.events_item.frame()
+    assert len(panned.labels) >= 0.8 * len(fresh.labels)
+    right = panned.labels.left + panned.labels.width
+    assert (right > panned.width * 0.6).sum() >= 0.6 * (
+        (fresh.labels.left + fresh.labels.width > fresh.width * 0.6).sum()
+    )

@@ -47,7 +47,7 @@ PIXELS_PER_EVENT = 3.0  # a lane with more events than width / this is drawn as 
 SPANS_PER_TRACK = 4  # a lane whose visible spans would pile deeper than this is density too
 MAX_LABEL_WIDTH = 260.0
 RETRY_BAND = MAX_LABEL_WIDTH + 60.0  # after a pan, marks this near the edge it uncovers
-# get their titles tried again
+RETRY_STEP = 40.0  # get their titles tried again each time they move in this far
 INLINE_CLEARANCE = 3.0  # pixels between a marker and its title on the same line
 LANDMARK = 5  # importance of the events whose titles matter most
 MIN_TITLE_CHARACTERS = 8  # a title cut shorter than this (plus "…") is left out instead
@@ -548,10 +548,13 @@ class EventsItem(pg.GraphicsObject):
         if panned is not None:
             shift = (panned.lower - self._canvas.x_range()[0]) * panned.scale
             was = np.where(is_span, np.clip(x_start - shift, 0, width) + 3, x - shift)
-            # Marks still near the edge the view moves towards get another try each frame:
-            # a title that did not fit where its mark came in may fit a little further on.
-            band = min(RETRY_BAND, width)
-            entering = anchor > width - band if shift < 0 else anchor < band
+            # Marks still near the edge the view moves towards get another try every
+            # RETRY_STEP pixels they move in: a title that did not fit (or was cut short)
+            # where its mark came in may fit a little further on.
+            inward, before = (width - anchor, width - was) if shift < 0 else (anchor, was)
+            entering = (inward < min(RETRY_BAND, width)) & (
+                np.floor(inward / RETRY_STEP) != np.floor(before / RETRY_STEP)
+            )
             kept = _kept_labels(
                 panned,
                 shift,
