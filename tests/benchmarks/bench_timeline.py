@@ -8,18 +8,24 @@ pans the view a little so no cache can answer it, then forces a full repaint wit
 `widget.grab()` at 1600×900 offscreen; the time covers both (range change, frame layout,
 paint). Baselines from the same run: one ScatterPlotItem of
 all events (what a plain pyqtgraph plot would do) and one TextItem per event at 1k.
-Goals: p95 ≤ 16 ms at 100k and ≤ 33 ms at 1M at every zoom; 1k with labels ≤ 10 ms;
-RSS at 1M ≤ 500 MB.
+Goals: p95 ≤ 16 ms at 100k and ≤ 33 ms at 1M at every zoom; 1k with labels ≤ 6 ms;
+RSS at 1M ≤ 500 MB. From 100k events up it also prints the data path: VmRSS of the columns
+and what the timeline adds over them, lane layouts when a window opens (1), an edit
+(`set_events(columns.patched(...))` plus the next frame, ≲ 0.1 s at 1M) and a filter.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
+import dataclasses
 import gc
 import os
 import statistics
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -77,6 +83,15 @@ def synthetic(count: int, seed: int = 7) -> EventColumns:
     )
 
 
+def settled_rss_mb() -> float:
+    """VmRSS after a collection and after the C allocator hands freed pages back, so the
+    difference between two readings is what is really held, not what was freed."""
+    gc.collect()
+    with contextlib.suppress(OSError):  # not glibc: the reading is rougher
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    return rss_mb()
+
+
 def rss_mb() -> float:
     with open("/proc/self/status", encoding="ascii") as status:
         for line in status:
@@ -87,17 +102,20 @@ def rss_mb() -> float:
 
 def frame_times(
     app: QtWidgets.QApplication, widget: QtWidgets.QWidget, pan: object, frames: int
-) -> list[float]:
+) -> tuple[list[float], list[float]]:
     """Time "move the view, then paint it": the range change, the frame's layout (visible
     rows, density, labels) and one full repaint, as a reader panning would wait for."""
-    times = []
+    times: list[float] = []
+    cpu_times: list[float] = []  # the same frames in CPU time: steadier on a shared machine
     for index in range(frames):
         app.processEvents()  # untimed: flush whatever the previous frame queued
         began = time.perf_counter()
+        cpu = time.process_time()
         pan(index)
         widget.grab()
         times.append((time.perf_counter() - began) * 1000)
-    return times
+        cpu_times.append((time.process_time() - cpu) * 1000)
+    return times, cpu_times
 
 
 def p95(values: list[float]) -> float:
@@ -132,8 +150,10 @@ def bench_timeline(app: QtWidgets.QApplication, count: int, frames: int) -> list
             shift = span * 0.002 * ((index % 10) - 5)
             widget.zoom_to(lower + shift, lower + span + shift)
 
-        times = frame_times(app, widget, pan, frames)
-        results.append((f"{count:,}", name, build, statistics.median(times), p95(times), rss_mb()))
+        times, cpu = frame_times(app, widget, pan, frames)
+        results.append(
+            (f"{count:,}", name, build, statistics.median(times), p95(times), p95(cpu), rss_mb())
+        )
     widget.close()
     widget.deleteLater()
     app.processEvents()
@@ -166,13 +186,14 @@ def bench_scatter(app: QtWidgets.QApplication, count: int, frames: int) -> tuple
         shift = span * 0.002 * ((index % 10) - 5)
         plot.setXRange(float(x[0]) + shift, float(x[-1]) + shift, padding=0)
 
-    times = frame_times(app, plot, pan, frames)
+    times, cpu = frame_times(app, plot, pan, frames)
     result = (
         f"{count:,}",
         "baseline: 1 ScatterPlotItem, full",
         build,
         statistics.median(times),
         p95(times),
+        p95(cpu),
         rss_mb(),
     )
     plot.close()
@@ -202,13 +223,14 @@ def bench_text_items(app: QtWidgets.QApplication, count: int, frames: int) -> tu
         shift = span * 0.002 * ((index % 10) - 5)
         plot.setXRange(float(columns.start[0]) + shift, float(columns.start[-1]) + shift, padding=0)
 
-    times = frame_times(app, plot, pan, frames)
+    times, cpu = frame_times(app, plot, pan, frames)
     result = (
         f"{count:,}",
         "baseline: 1 TextItem per event, full",
         build,
         statistics.median(times),
         p95(times),
+        p95(cpu),
         rss_mb(),
     )
     plot.clear()
@@ -216,6 +238,98 @@ def bench_text_items(app: QtWidgets.QApplication, count: int, frames: int) -> tu
     plot.deleteLater()
     app.processEvents()
     return result
+
+
+def bench_data_path(app: QtWidgets.QApplication, count: int, repeats: int = 5) -> list[tuple]:
+    """What the timeline adds in memory over the columns it is handed (VmRSS), how often a
+    window opening lays the lanes out, and what an edit and a filter cost, each against the
+    full load of the same run (the baseline a patch must beat)."""
+    before_columns = settled_rss_mb()
+    columns = synthetic(count)
+    with_columns = settled_rss_mb()
+    widget = TimelineWidget()
+    widget.resize(WIDTH, HEIGHT)
+    widget.show()
+    app.processEvents()
+    empty_widget = settled_rss_mb()
+    builds = widget.canvas.lane_builds
+    tracemalloc.start()
+    began = time.perf_counter()
+    widget.set_events(columns)  # what the window does when it opens
+    widget.set_eras([])
+    widget.set_filter(None)
+    widget.set_lane_mode("category")
+    widget.fit_all()
+    app.processEvents()
+    widget.grab()
+    opened = time.perf_counter() - began
+    layouts = widget.canvas.lane_builds - builds
+    held, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    loaded = settled_rss_mb()
+    rows = [
+        (f"{count:,}", "VmRSS: the columns (MB)", with_columns - before_columns, None),
+        (f"{count:,}", "VmRSS: timeline over the columns (MB)", loaded - empty_widget, None),
+        (f"{count:,}", "allocations the timeline holds (MB)", held / 2**20, None),
+        (f"{count:,}", "allocations at the peak of opening (MB)", peak / 2**20, None),
+        (f"{count:,}", "lane layouts on open", float(layouts), None),
+        (f"{count:,}", "open: set_events … fit_all + frame (ms)", opened * 1000, None),
+    ]
+    busiest = float(np.median(columns.start))
+    rng = np.random.default_rng(3)
+    for view, lower, upper in (
+        ("full", *widget.visible_range()),
+        ("deep", busiest - 3.5 * DAY, busiest + 3.5 * DAY),
+    ):
+        widget.zoom_to(lower, upper)
+        app.processEvents()
+        widget.grab()
+        times = []
+        for _ in range(repeats):
+            drawn = widget.canvas.columns
+            index = int(rng.integers(0, len(drawn)))
+            moved = drawn.take(np.asarray([index]))
+            moved = dataclasses.replace(moved, start=moved.start + DAY, end=moved.end + DAY)
+            widget.set_selection([str(drawn.ids[index])])
+            patched = drawn.patched([str(drawn.ids[index])], moved)
+            app.processEvents()
+            began = time.perf_counter()
+            widget.set_events(patched)
+            app.processEvents()
+            widget.grab()
+            times.append((time.perf_counter() - began) * 1000)
+        rows.append(
+            (
+                f"{count:,}",
+                f"edit: set_events(patched) + frame, {view} (ms)",
+                statistics.median(times),
+                opened * 1000,
+            )
+        )
+    mask = np.random.default_rng(5).random(len(widget.canvas.columns)) < 0.5
+    widget.fit_all()
+    times = []
+    for index in range(repeats):
+        app.processEvents()
+        began = time.perf_counter()
+        widget.set_filter(mask if index % 2 == 0 else None)
+        app.processEvents()
+        widget.grab()
+        times.append((time.perf_counter() - began) * 1000)
+    rows.append(
+        (
+            f"{count:,}",
+            "set_filter(mask | None) + frame (ms)",
+            statistics.median(times),
+            opened * 1000,
+        )
+    )
+    widget.close()
+    widget.deleteLater()
+    app.processEvents()
+    del columns
+    gc.collect()
+    return rows
 
 
 def main() -> None:
@@ -230,6 +344,7 @@ def main() -> None:
     for count in sizes:
         rows.extend(bench_timeline(app, count, args.frames))
         print(f"  … {count:,} done", file=sys.stderr, flush=True)
+    data_rows = [row for count in sizes if count >= 100_000 for row in bench_data_path(app, count)]
     if not args.no_baselines:
         if 1000 in sizes:
             rows.append(bench_text_items(app, 1000, args.frames))
@@ -237,13 +352,27 @@ def main() -> None:
             if count >= 100_000:
                 frames = max(5, args.frames // (6 if count >= 1_000_000 else 2))
                 rows.append(bench_scatter(app, count, frames))
-    header = ("events", "case", "build s", "p50 ms", "p95 ms", "RSS MB")
+    header = ("events", "case", "build s", "p50 ms", "p95 ms", "cpu p95", "RSS MB")
     print(
         f"{header[0]:>10}  {header[1]:<38} {header[2]:>8} {header[3]:>8} {header[4]:>8} "
-        f"{header[5]:>8}"
+        f"{header[5]:>8} {header[6]:>8}"
     )
-    for events, case, build, p50, p95_value, rss in rows:
-        print(f"{events:>10}  {case:<38} {build:8.2f} {p50:8.1f} {p95_value:8.1f} {rss:8.0f}")
+    for events, case, build, p50, p95_value, cpu_p95, rss in rows:
+        print(
+            f"{events:>10}  {case:<38} {build:8.2f} {p50:8.1f} {p95_value:8.1f} {cpu_p95:8.1f} "
+            f"{rss:8.0f}"
+        )
+    if data_rows:
+        print(f"\n{'events':>10}  {'case':<48} {'figure':>9} {'baseline':>9} {'ratio':>7}")
+        for events, case, figure, baseline in data_rows:
+            if baseline is None:
+                print(f"{events:>10}  {case:<48} {figure:9.1f}")
+            else:
+                print(
+                    f"{events:>10}  {case:<48} {figure:9.1f} {baseline:9.1f} "
+                    f"{figure / baseline:7.2f}"
+                )
+        print("(baseline: opening the same events, in the same run)")
     ours = {(r[0], r[1]): r for r in rows}
     for count in sizes:
         base = next((r for r in rows if r[0] == f"{count:,}" and "Scatter" in r[1]), None)

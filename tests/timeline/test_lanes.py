@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections import Counter
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -11,6 +14,7 @@ from timeline_builders import DAY, columns_from, event_row, many_events, utc
 from timeline_app.timeline.lanes import (
     NO_ACTOR,
     OTHER_ACTORS,
+    actor_table,
     build_lanes,
     column_counts,
     lane_totals,
@@ -122,3 +126,39 @@ def test_lane_totals_and_partial_counts() -> None:
     totals = lane_totals(rows, lower, upper)
     only_two = column_counts(rows, lower, upper, 50, lanes=[2])
     assert only_two[[0, 1, 3]].sum() == 0 and only_two[2].sum() >= totals[2]
+
+
+def _actor_lanes_one_by_one(columns, mask, top):
+    """The plain reading of lanes by actor: (lane names, rows per lane as event lists)."""
+    visible = np.flatnonzero(mask)
+    tally: Counter[str] = Counter()
+    for index in visible.tolist():
+        tally.update(set(columns.actors[index]))
+    ranked = [name for name, _ in sorted(tally.items(), key=lambda item: (-item[1], item[0]))]
+    own = ranked[:top] if len(ranked) > top + 1 else ranked
+    lanes: dict[str, list[int]] = {name: [] for name in [*own, OTHER_ACTORS, NO_ACTOR]}
+    for index in visible.tolist():
+        names = columns.actors[index]
+        if not names:
+            lanes[NO_ACTOR].append(index)
+        for lane in dict.fromkeys(name if name in own else OTHER_ACTORS for name in names):
+            lanes[lane].append(index)
+    return [(name, events) for name, events in lanes.items() if events]
+
+
+def test_actor_lanes_match_a_plain_reading_under_any_filter() -> None:
+    rng = np.random.default_rng(21)
+    columns = many_events(1500, seed=21, categories=3)
+    people = [f"Actor {i}" for i in range(30)]
+    actors = tuple(
+        tuple(rng.choice(people, size=int(rng.integers(0, 4))).tolist()) for _ in range(1500)
+    )
+    columns = dataclasses.replace(columns, actors=actors)
+    table = actor_table(columns)
+    for top in (2, 5, 11, 40):
+        mask = rng.random(len(columns)) < rng.uniform(0.05, 1.0)
+        rows = build_lanes(columns, mask, "actor", top_actors=top, actors=table)
+        expected = _actor_lanes_one_by_one(columns, mask, top)
+        assert [lane.name for lane in rows.lanes] == [name for name, _ in expected]
+        for lane, (_, events) in enumerate(expected):
+            assert rows.event[rows.lane_slice(lane)].tolist() == events

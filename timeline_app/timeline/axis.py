@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pyqtgraph as pg
@@ -139,7 +140,14 @@ def choose_level(lower: float, upper: float, width_px: float) -> tuple[str, int]
 
 
 def date_ticks(lower: float, upper: float, width_px: float) -> TickSet:
-    """Ticks for the UTC range [lower, upper] drawn `width_px` wide."""
+    """Ticks for the UTC range [lower, upper] drawn `width_px` wide (remembered for the
+    last few views: the axis and the chart's grid ask for the same ones every frame; the
+    lists are shared, so callers must not change them)."""
+    return _date_ticks(float(lower), float(upper), float(width_px))
+
+
+@lru_cache(maxsize=8)
+def _date_ticks(lower: float, upper: float, width_px: float) -> TickSet:
     if not (np.isfinite(lower) and np.isfinite(upper)) or upper <= lower or width_px <= 0:
         return TickSet("Y", 1)
     unit, step = choose_level(lower, upper, width_px)

@@ -16,8 +16,16 @@ from PySide6 import QtGui
 from timeline_app.domain.columns import EventColumns
 from timeline_app.domain.model import EraRecord
 from timeline_app.timeline.eras import EraRows, era_rows
-from timeline_app.timeline.lanes import LaneRows, build_lanes
+from timeline_app.timeline.lanes import (
+    ActorTable,
+    LaneRows,
+    TrackMemo,
+    actor_table,
+    build_lanes,
+    patch_lanes,
+)
 from timeline_app.timeline.layout import ChartLayout, chart_layout
+from timeline_app.timeline.lookup import mask_of_ids
 from timeline_app.timeline.theme import LIGHT, Theme
 
 
@@ -27,9 +35,14 @@ class Canvas:
     def __init__(self, viewbox: pg.ViewBox) -> None:
         self.viewbox = viewbox
         self.columns: EventColumns = EventColumns.empty()
-        self.mask: np.ndarray | None = None
+        self._mask: np.ndarray | None = None
+        self._filter_ids: frozenset[str] | None = None  # resolved into `mask` when read
         self.lane_mode = "category"
-        self.rows: LaneRows = build_lanes(self.columns)
+        self._rows: LaneRows | None = None  # laid out when first read after a change
+        self._tracks = TrackMemo()
+        self._patch_from: tuple[LaneRows, EventColumns] | None = None
+        self._actor_table: tuple[EventColumns, ActorTable] | None = None
+        self.lane_builds = 0  # how many times the lanes were laid out (tests count them)
         self.eras: EraRows = era_rows([])
         self.theme: Theme = LIGHT
         self.selected = np.zeros(0, dtype=bool)
@@ -51,15 +64,72 @@ class Canvas:
         self.listeners: list[Callable[[], None]] = []
 
     # -- data -------------------------------------------------------------------------------
-    def set_columns(self, columns: EventColumns, mask: np.ndarray | None) -> None:
+    def set_columns(self, columns: EventColumns) -> None:
+        """New data: a filter by ids is kept (matched again when next needed), a boolean
+        mask, which belonged to the previous columns, is dropped."""
+        # Lanes by category of every event can be patched from the current ones when the
+        # change is small (an edit); anything else is laid out afresh.
+        unfiltered = self._mask is None and self._filter_ids is None
+        if self._rows is not None and unfiltered and self.lane_mode == "category":
+            self._patch_from = (self._rows, _layout_only(self.columns))
+        else:
+            self._patch_from = None
         self.columns = columns
-        self.mask = mask
+        self._mask = None
         if self.selected.shape[0] != len(columns):
             self.selected = np.zeros(len(columns), dtype=bool)
-        self.relayout_lanes()
+        self._relayout()
+
+    @property
+    def mask(self) -> np.ndarray | None:
+        """Which events pass the filter (None: all of them)."""
+        if self._mask is None and self._filter_ids is not None:
+            self._mask = mask_of_ids(self.columns, self._filter_ids)
+        return self._mask
+
+    @mask.setter
+    def mask(self, mask: np.ndarray | None) -> None:
+        self._mask = mask
+        self._filter_ids = None
+
+    def set_filter_ids(self, ids: frozenset[str] | None) -> None:
+        """Filter by ids, matched against the columns only when the mask is next needed (a
+        reload sets the events and then the filter: the ids are looked up once)."""
+        self._mask = None
+        self._filter_ids = ids
+
+    @property
+    def rows(self) -> LaneRows:
+        """The lanes, laid out on first use after the data, filter or lane mode changed, so
+        a burst of changes (a reload, a window opening) lays them out once."""
+        if self._rows is None:
+            base, self._patch_from = self._patch_from, None
+            if base is not None and self.mask is None and self.lane_mode == "category":
+                self._rows = patch_lanes(*base, self.columns, self._tracks)
+            if self._rows is None:
+                self._rows = build_lanes(
+                    self.columns,
+                    self.mask,
+                    self.lane_mode,
+                    memo=self._tracks,
+                    actors=self._actors() if self.lane_mode == "actor" else None,
+                )
+            self.lane_builds += 1
+        return self._rows
+
+    def _actors(self) -> ActorTable:
+        """Who takes part in which event, read once per columns (filters reuse it)."""
+        if self._actor_table is None or self._actor_table[0] is not self.columns:
+            self._actor_table = (self.columns, actor_table(self.columns))
+        return self._actor_table[1]
 
     def relayout_lanes(self) -> None:
-        self.rows = build_lanes(self.columns, self.mask, self.lane_mode)
+        """The filter or the lane mode changed: lay the lanes out afresh when next needed."""
+        self._patch_from = None
+        self._relayout()
+
+    def _relayout(self) -> None:
+        self._rows = None
         self.touch()
 
     def set_eras(self, eras: list[EraRecord]) -> None:
@@ -105,3 +175,24 @@ class Canvas:
         lower, upper = self.x_range()
         width, _ = self.size()
         return lower + x * (upper - lower) / max(width, 1.0)
+
+
+_NO_TEXT = np.empty(0, dtype=object)
+
+
+def _layout_only(columns: EventColumns) -> EventColumns:
+    """The columns lanes are laid out from, without ids and titles: what a pending patch
+    keeps of the previous data, so the previous strings are not held until the next frame."""
+    return EventColumns(
+        start=columns.start,
+        end=columns.end,
+        is_span=columns.is_span,
+        precision=columns.precision,
+        category=columns.category,
+        importance=columns.importance,
+        certainty=columns.certainty,
+        ids=_NO_TEXT,
+        titles=_NO_TEXT,
+        category_names=columns.category_names,
+        category_colours=columns.category_colours,
+    )

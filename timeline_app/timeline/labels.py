@@ -49,6 +49,16 @@ class PlacedLabels:
             )
         ]
 
+    def followed_by(self, other: PlacedLabels) -> PlacedLabels:
+        """These titles, then `other`'s (indices renumbered in that order)."""
+        return PlacedLabels(
+            index=np.arange(len(self) + len(other), dtype=np.int64),
+            left=np.concatenate([self.left, other.left]),
+            top=np.concatenate([self.top, other.top]),
+            width=np.concatenate([self.width, other.width]),
+            height=np.concatenate([self.height, other.height]),
+        )
+
     @classmethod
     def empty(cls) -> PlacedLabels:
         nothing = np.empty(0)
@@ -74,6 +84,7 @@ def place_labels(
     min_widths: np.ndarray | None = None,
     anchor_end: np.ndarray | None = None,
     tier: np.ndarray | None = None,
+    taken: tuple[PlacedLabels, np.ndarray] | None = None,
 ) -> PlacedLabels:
     """Place titles without overlap.
 
@@ -93,6 +104,8 @@ def place_labels(
     that may be cut is cut short (to no less than its min width) rather than run over where a
     title of the same or a higher tier, still to be placed, starts (far enough away to leave
     it a min width) — so one long landmark title does not crowd out the next landmark.
+    taken: titles already in place and their lanes (kept from before a pan): the new ones
+    keep clear of them.
     """
     anchor_x = np.asarray(anchor_x, dtype=np.float64)
     count = anchor_x.shape[0]
@@ -130,6 +143,8 @@ def place_labels(
     # Per lane and text row: sorted lefts and rights of the titles placed there (inlined
     # rather than a class: this loop is the hot path of every frame with titles).
     rows = [[([], []) for _ in tops] for tops in lane_rows]
+    if taken is not None:
+        _occupy(rows, lane_rows, *taken)
     blocked = _Obstacles(obstacles, obstacle_strength, len(lane_rows))
     tiers = np.zeros(count) if tier is None else np.asarray(tier, dtype=np.float64)
     # Per one-row lane and tier: sorted lefts of the titles not yet tried.
@@ -211,6 +226,28 @@ def place_labels(
 
 
 _EPSILON = 1e-6
+
+
+def _occupy(
+    rows: list[list[tuple[list[float], list[float]]]],
+    lane_rows: Sequence[Sequence[float]],
+    placed: PlacedLabels,
+    lanes: np.ndarray,
+) -> None:
+    """Mark the rows where titles already stand as taken over their extents."""
+    for lane, left, top, width in zip(
+        lanes.tolist(),
+        placed.left.tolist(),
+        placed.top.tolist(),
+        placed.width.tolist(),
+        strict=True,
+    ):
+        if not 0 <= lane < len(lane_rows) or top not in lane_rows[lane]:
+            continue
+        row_lefts, row_rights = rows[lane][list(lane_rows[lane]).index(top)]
+        at = bisect_left(row_lefts, left)
+        row_lefts.insert(at, left)
+        row_rights.insert(at, left + width)
 
 
 class _Obstacles:

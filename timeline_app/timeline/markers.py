@@ -22,7 +22,7 @@ nothing. Painting to a vector device (SVG, PDF) draws every marker as vector sha
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyqtgraph as pg
@@ -33,6 +33,7 @@ from timeline_app.timeline.guarded import guarded_paint
 from timeline_app.timeline.labels import (
     FLAG_OFFSET,
     MAX_CANDIDATES,
+    MAX_LABELS,
     PlacedLabels,
     place_labels,
 )
@@ -45,6 +46,8 @@ MAX_MARKS = 6000  # beyond this many marks in view, the busiest lanes switch to 
 PIXELS_PER_EVENT = 3.0  # a lane with more events than width / this is drawn as density
 SPANS_PER_TRACK = 4  # a lane whose visible spans would pile deeper than this is density too
 MAX_LABEL_WIDTH = 260.0
+RETRY_BAND = MAX_LABEL_WIDTH + 60.0  # after a pan, marks this near the edge it uncovers
+RETRY_STEP = 40.0  # get their titles tried again each time they move in this far
 INLINE_CLEARANCE = 3.0  # pixels between a marker and its title on the same line
 LANDMARK = 5  # importance of the events whose titles matter most
 MIN_TITLE_CHARACTERS = 8  # a title cut shorter than this (plus "…") is left out instead
@@ -211,6 +214,8 @@ class Frame:
     labels: PlacedLabels
     label_event: np.ndarray  # column index of each placed label
     label_text: list[QtGui.QStaticText]
+    label_cut: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # per title:
+    # cut short to the room it had
 
 
 def _cover(importance: np.ndarray) -> np.ndarray:
@@ -234,6 +239,87 @@ def _groups(keys: np.ndarray) -> list[np.ndarray]:
     order = np.argsort(keys, kind="stable")
     bounds = np.flatnonzero(np.diff(keys[order])) + 1
     return np.split(order, bounds)
+
+
+def _clump_ends(
+    order: np.ndarray, lane_ids: np.ndarray, left_edge: np.ndarray, right_edge: np.ndarray
+) -> np.ndarray:
+    """For markers in `order` (by lane, then x): the right end of the run of touching
+    markers each one starts, walking right along its lane (a segmented reverse running
+    maximum, so no Python loop over the markers)."""
+    if order.size == 0:
+        return np.empty(0)
+    lane = lane_ids[order]
+    right = right_edge[order]
+    touches = (lane[:-1] == lane[1:]) & (left_edge[order][1:] <= right[:-1] + 1)
+    # Runs of touching neighbours, numbered from the right so each run's offset lifts it
+    # above every run after it: one running maximum from the right then stays in its run.
+    run = np.concatenate([[0], np.cumsum(~touches)])
+    rank = run[-1] - run
+    lift = float(np.ptp(right)) + 1.0
+    lifted = right + rank * lift
+    return np.maximum.accumulate(lifted[::-1])[::-1] - rank * lift
+
+
+def _panned_from(previous: Frame | None, key: tuple) -> Frame | None:
+    """`previous` when the frame for `key` shows the same data at the same zoom and size,
+    only moved sideways (a pan); else None."""
+    if previous is None or previous.key[:2] != key[:2] or previous.key[4:] != key[4:]:
+        return None
+    span, before = key[3] - key[2], previous.upper - previous.lower
+    return previous if abs(span - before) <= 1e-9 * abs(span) else None
+
+
+def _kept_labels(
+    panned: Frame,
+    shift: float,
+    layout: ChartLayout,
+    width: float,
+    event: np.ndarray,
+    lane_ids: np.ndarray,
+    on_screen: np.ndarray,
+    was_on_screen: np.ndarray,
+    entering: np.ndarray,
+) -> tuple[PlacedLabels, np.ndarray, np.ndarray, np.ndarray]:
+    """After a pan by `shift` pixels: the previous frame's titles that still hold, shifted;
+    which of them they are; their lanes; and which marks still need a try at a title —
+    those not settled before (new in view, or near the edge the view moves towards), those
+    out of a density strip, and those whose title the pan pushed against an edge."""
+    old = panned.labels
+    left = old.left + shift
+    lanes = max(layout.lane_count, 1)
+    if len(old) and layout.lane_height > 0:
+        label_lane = ((old.top + old.height / 2 - layout.lanes_top) // layout.lane_height).astype(
+            np.int64
+        )
+    else:
+        label_lane = np.zeros(len(old), dtype=np.int64)
+    mark_key = event.astype(np.int64) * lanes + lane_ids
+    label_key = panned.label_event.astype(np.int64) * lanes + label_lane
+    order = np.argsort(mark_key, kind="stable")
+    found = np.zeros(len(old), dtype=bool)
+    mark = np.zeros(len(old), dtype=np.int64)
+    if order.size and len(old):
+        at = np.minimum(np.searchsorted(mark_key[order], label_key), order.size - 1)
+        mark = order[at]
+        found = mark_key[mark] == label_key
+    keep = found & on_screen[mark] & (left >= 0) & (left + old.width <= width)
+    if panned.label_cut.shape[0] == len(old):  # near the edge, a cut title may now fit whole
+        keep &= ~(panned.label_cut & entering[mark])
+    fresh = on_screen & ~was_on_screen
+    if panned.dense.shape[0] == layout.lane_count:
+        fresh |= on_screen & panned.dense[lane_ids]
+    fresh[mark[found & ~keep]] = True
+    fresh[mark[keep]] = False  # a title kept is not placed twice
+    kept = np.flatnonzero(keep)
+    placed = PlacedLabels(
+        index=np.arange(kept.size, dtype=np.int64),
+        left=left[kept],
+        top=old.top[kept],
+        width=old.width[kept],
+        height=old.height[kept],
+    )
+    return placed, kept, label_lane[kept], fresh
 
 
 class EventsItem(pg.GraphicsObject):
@@ -276,8 +362,9 @@ class EventsItem(pg.GraphicsObject):
             canvas.theme.name,
             canvas.show_labels,
         )
-        if self._frame is None or self._frame.key != key:
-            self._frame = self._compute(key, lower, upper, width)
+        previous = self._frame
+        if previous is None or previous.key != key:
+            self._frame = self._compute(key, lower, upper, width, _panned_from(previous, key))
         return self._frame
 
     def _metrics(self, inline: bool) -> QtGui.QFontMetricsF:
@@ -305,7 +392,11 @@ class EventsItem(pg.GraphicsObject):
             self._titles[(event, inline)] = cached
         return cached
 
-    def _compute(self, key: tuple, lower: float, upper: float, width: float) -> Frame:
+    def _compute(
+        self, key: tuple, lower: float, upper: float, width: float, panned: Frame | None = None
+    ) -> Frame:
+        """The frame for this view; `panned`: the previous one when this view is the same
+        zoom, only moved sideways (its titles are kept, shifted, instead of placed again)."""
         canvas = self._canvas
         rows = canvas.rows
         columns = canvas.columns
@@ -352,13 +443,16 @@ class EventsItem(pg.GraphicsObject):
 
         # Individual marks for the lanes that are not busy ...
         parts: dict[int, np.ndarray] = {}
+        part_tracks: list[np.ndarray] = []
         for lane in np.flatnonzero(~dense).tolist():
             found = visible_rows(rows, lane, lower - margin, upper + margin)
-            deepest = int(rows.track[found].max(initial=0))
+            track = rows.lane_track(lane)[found - int(rows.offsets[lane])]
+            deepest = int(track.max(initial=0))
             if deepest >= max(int(layout.span_tracks[lane]), 1) * SPANS_PER_TRACK:
                 dense[lane] = True  # spans piled many deep: a smear, not information
             else:
                 parts[lane] = found
+                part_tracks.append(track)
 
         # ... and density strips for the busy ones: one image row per lane.
         counts = None
@@ -382,11 +476,11 @@ class EventsItem(pg.GraphicsObject):
         is_span = rows.is_span[mark_rows]
         x_start = (rows.start[mark_rows] - lower) * scale
         x_end = (rows.end[mark_rows] - lower) * scale
-        pos = (rows.pos[mark_rows] - lower) * scale
+        pos = (rows.marker_at(mark_rows) - lower) * scale
         x = np.where(is_span, x_start, pos)
         y = np.where(
             is_span,
-            layout.span_y(lane_ids, rows.track[mark_rows]) if lane_ids.size else empty_f,
+            layout.span_y(lane_ids, np.concatenate(part_tracks)) if lane_ids.size else empty_f,
             layout.baseline[lane_ids] if lane_ids.size else empty_f,
         )
         importance = columns.importance[event]
@@ -396,9 +490,10 @@ class EventsItem(pg.GraphicsObject):
         placed = PlacedLabels.empty()
         label_event = empty_i
         label_text: list[QtGui.QStaticText] = []
+        label_cut = np.zeros(0, dtype=bool)
         if canvas.show_labels and mark_rows.size:
-            placed, label_event, label_text = self._place(
-                layout, width, event, lane_ids, is_span, x, y, x_start, importance
+            placed, label_event, label_text, label_cut = self._place(
+                layout, width, event, lane_ids, is_span, x, y, x_start, importance, panned
             )
         return Frame(
             key=key,
@@ -424,6 +519,7 @@ class EventsItem(pg.GraphicsObject):
             labels=placed,
             label_event=label_event,
             label_text=label_text,
+            label_cut=label_cut,
         )
 
     def _place(
@@ -437,7 +533,10 @@ class EventsItem(pg.GraphicsObject):
         y: np.ndarray,
         x_start: np.ndarray,
         importance: np.ndarray,
-    ) -> tuple[PlacedLabels, np.ndarray, list[QtGui.QStaticText]]:
+        panned: Frame | None = None,
+    ) -> tuple[PlacedLabels, np.ndarray, list[QtGui.QStaticText], np.ndarray]:
+        """Place the titles of the marks; after a pure pan, keep the previous frame's titles
+        (shifted) and place only those of the marks that came into view."""
         canvas = self._canvas
         columns = canvas.columns
         anchor = np.where(is_span, np.clip(x_start, 0, width) + 3, x)
@@ -445,6 +544,29 @@ class EventsItem(pg.GraphicsObject):
         selected = canvas.selected[event] if canvas.selected.shape[0] else np.zeros_like(is_span)
         certainty = columns.certainty[event].astype(np.float64)
         priority = importance * 10.0 + (3 - certainty) + selected * 1000.0 + is_span * 2.0
+        kept = None
+        if panned is not None:
+            shift = (panned.lower - self._canvas.x_range()[0]) * panned.scale
+            was = np.where(is_span, np.clip(x_start - shift, 0, width) + 3, x - shift)
+            # Marks still near the edge the view moves towards get another try every
+            # RETRY_STEP pixels they move in: a title that did not fit (or was cut short)
+            # where its mark came in may fit a little further on.
+            inward, before = (width - anchor, width - was) if shift < 0 else (anchor, was)
+            entering = (inward < min(RETRY_BAND, width)) & (
+                np.floor(inward / RETRY_STEP) != np.floor(before / RETRY_STEP)
+            )
+            kept = _kept_labels(
+                panned,
+                shift,
+                layout,
+                width,
+                event,
+                lane_ids,
+                on_screen,
+                (was >= 0) & (was <= width) & ~entering,
+                entering,
+            )
+            on_screen = kept[3]
         candidates = np.flatnonzero(on_screen)
         if candidates.size > MAX_CANDIDATES:
             best = np.argsort(-priority[candidates], kind="stable")[:MAX_CANDIDATES]
@@ -479,19 +601,29 @@ class EventsItem(pg.GraphicsObject):
             min_widths=shortest,
             anchor_end=ends[candidates],
             tier=importance[candidates] + selected[candidates] * 10.0,
+            taken=None if kept is None else (kept[0], kept[2]),
+            max_labels=MAX_LABELS - (0 if kept is None else len(kept[0])),
         )
         label_event = event[candidates[placed.index]]
         label_text: list[QtGui.QStaticText] = []
+        cut: list[bool] = []
+        if kept is not None:
+            label_event = np.concatenate([panned.label_event[kept[1]], label_event])
+            label_text = [panned.label_text[i] for i in kept[1].tolist()]
+            cut = panned.label_cut[kept[1]].tolist()
         for i, given in zip(placed.index.tolist(), placed.width.tolist(), strict=True):
             static, full, _ = titles[i]
-            if given < full + 4.0 - 0.5:  # cut short to the room it was given
+            cut.append(given < full + 4.0 - 0.5)
+            if cut[-1]:  # cut short to the room it was given
                 metrics = self._metrics(bool(inline[i]))
                 title = str(columns.titles[int(event[candidates[i]])])
                 static = _static_text(
                     metrics.elidedText(title, QtCore.Qt.TextElideMode.ElideRight, given - 4.0)
                 )
             label_text.append(static)
-        return placed, label_event, label_text
+        if kept is not None:
+            placed = kept[0].followed_by(placed)
+        return placed, label_event, label_text, np.asarray(cut, dtype=bool)
 
     @staticmethod
     def _thin_lane_anchors(
@@ -525,10 +657,8 @@ class EventsItem(pg.GraphicsObject):
         points = np.flatnonzero(meets & ~is_span)
         # The right end of the clump each marker starts, walking right along its lane.
         clump_end = right_edge.copy()
-        order = points[np.lexsort((x[points], lane_ids[points]))].tolist()
-        for here, after in zip(reversed(order[:-1]), reversed(order[1:]), strict=True):
-            if lane_ids[here] == lane_ids[after] and left_edge[after] <= right_edge[here] + 1:
-                clump_end[here] = max(clump_end[here], clump_end[after])
+        order = points[np.lexsort((x[points], lane_ids[points]))]
+        clump_end[order] = _clump_ends(order, lane_ids, left_edge, right_edge)
         shifted = anchor.copy()
         shifted[points] = clump_end[points] + INLINE_CLEARANCE + FLAG_OFFSET
         ends = anchor + FLAG_OFFSET
@@ -536,15 +666,14 @@ class EventsItem(pg.GraphicsObject):
         obstacles: list[list[tuple[float, float]]] = [[] for _ in range(layout.lane_count)]
         strength: list[list[float]] = [[] for _ in range(layout.lane_count)]
         marks = np.flatnonzero(meets)
-        for lane, left, right, weight in zip(
-            lane_ids[marks].tolist(),
-            left_edge[marks].tolist(),
-            right_edge[marks].tolist(),
-            importance[marks].tolist(),
-            strict=True,
-        ):
-            obstacles[lane].append((left, right))
-            strength[lane].append(float(weight))
+        marks = marks[np.argsort(lane_ids[marks], kind="stable")]
+        lanes_met, firsts = np.unique(lane_ids[marks], return_index=True)
+        groups = np.split(marks, firsts[1:]) if marks.size else []
+        for lane, group in zip(lanes_met.tolist(), groups, strict=True):
+            obstacles[lane] = list(
+                zip(left_edge[group].tolist(), right_edge[group].tolist(), strict=True)
+            )
+            strength[lane] = importance[group].astype(np.float64).tolist()
         return shifted, ends, obstacles, strength
 
     def _density_image(
@@ -764,27 +893,40 @@ class EventsItem(pg.GraphicsObject):
         draw_rects(painter, rects)
         canvas = self._canvas
         thin = frame.layout.compact
-        lanes = [
-            frame.layout.lane_at(top + height / 2)
-            for top, height in zip(placed.top.tolist(), placed.height.tolist(), strict=True)
-        ]
+        layout = frame.layout
+        lanes = (
+            ((placed.top + placed.height / 2 - layout.lanes_top) // max(layout.lane_height, 1e-9))
+            .astype(np.int64)
+            .tolist()
+        )
         selected = canvas.selected
-        text_pen = QtGui.QPen(QtGui.QColor(theme.text))
-        selected_pen = QtGui.QPen(QtGui.QColor(theme.selection))
+        chosen = (
+            selected[frame.label_event].tolist()
+            if selected.shape[0]
+            else [False] * len(frame.label_text)
+        )
+        pens = (QtGui.QPen(QtGui.QColor(theme.text)), QtGui.QPen(QtGui.QColor(theme.selection)))
         font_inline: bool | None = None
+        pen_chosen: bool | None = None
         offset = 0.0
-        for i, static in enumerate(frame.label_text):
-            inline = bool(0 <= lanes[i] < len(thin) and thin[lanes[i]])
+        for static, lane, left, top, height, is_selected in zip(
+            frame.label_text,
+            lanes,
+            placed.left.tolist(),
+            placed.top.tolist(),
+            placed.height.tolist(),
+            chosen,
+            strict=True,
+        ):
+            inline = bool(0 <= lane < len(thin) and thin[lane])
             if inline != font_inline:
                 font_inline = inline
                 painter.setFont(canvas.inline_font if inline else canvas.label_font)
-                offset = (placed.height[i] - self._metrics(inline).height()) / 2
-            event = int(frame.label_event[i])
-            is_selected = bool(selected.shape[0] and selected[event])
-            painter.setPen(selected_pen if is_selected else text_pen)
-            painter.drawStaticText(
-                QtCore.QPointF(placed.left[i] + 2, placed.top[i] + offset), static
-            )
+                offset = (height - self._metrics(inline).height()) / 2
+            if is_selected != pen_chosen:
+                pen_chosen = is_selected
+                painter.setPen(pens[is_selected])
+            painter.drawStaticText(QtCore.QPointF(left + 2, top + offset), static)
 
     def _paint_hover(self, painter: QtGui.QPainter, frame: Frame, theme: Theme) -> None:
         hit = self.hover

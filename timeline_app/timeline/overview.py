@@ -3,6 +3,8 @@ with the chart's visible window as a region the reader can drag (or click to rec
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
@@ -101,7 +103,12 @@ class OverviewStrip(pg.GraphicsView):
         super().__init__(parent)
         self.theme: Theme = LIGHT
         self.span: tuple[float, float] = (0.0, 1.0)
-        self._positions = np.empty(0)
+        self._start = np.empty(0)
+        self._end = np.empty(0)
+        self._is_span = np.empty(0, dtype=bool)
+        self._counts: Callable[[np.ndarray], np.ndarray | None] | None = None
+        self._mask: np.ndarray | None = None
+        self._version = 0
         self._histogram_key: tuple | None = None
         self._histogram = np.empty(0)
         self.setFixedHeight(self.HEIGHT)
@@ -149,9 +156,23 @@ class OverviewStrip(pg.GraphicsView):
             line.setHoverPen(pg.mkPen(window, width=3))
         self._histogram_item.update()
 
-    def set_positions(self, positions: np.ndarray, span: tuple[float, float]) -> None:
-        """The events to summarise (their times) and the whole span to show."""
-        self._positions = np.sort(np.asarray(positions, dtype=np.float64))
+    def set_events(
+        self,
+        start: np.ndarray,
+        end: np.ndarray,
+        is_span: np.ndarray,
+        mask: np.ndarray | None,
+        span: tuple[float, float],
+        counts: Callable[[np.ndarray], np.ndarray | None] | None = None,
+    ) -> None:
+        """The events to summarise (each where its marker sits: a point in the middle of its
+        known range, a span at its start; `mask`: those shown) and the whole span to show.
+        Kept by reference and binned only when the strip is painted — by `counts(edges)`
+        when it answers (e.g. from the chart's sorted lanes, without a pass over every
+        event)."""
+        self._start, self._end, self._is_span, self._mask = start, end, is_span, mask
+        self._counts = counts
+        self._version += 1
         self.span = span
         self._histogram_key = None
         self._updating = True
@@ -162,16 +183,31 @@ class OverviewStrip(pg.GraphicsView):
         self._histogram_item.update()
 
     def histogram(self, bins: int) -> np.ndarray:
-        key = (bins, self.span, self._positions.shape[0])
+        key = (bins, self.span, self._version)
         if self._histogram_key != key:
             lower, upper = self.span
             if bins <= 0 or upper <= lower:
                 self._histogram = np.empty(0)
+            elif (counted := self._marks_in(lower, upper, bins)) is not None:
+                self._histogram = counted.astype(float)
             else:
-                edges = np.linspace(lower, upper, bins + 1)
-                self._histogram = np.diff(np.searchsorted(self._positions, edges)).astype(float)
+                start, end, is_span = self._start, self._end, self._is_span
+                if self._mask is not None:
+                    start, end, is_span = start[self._mask], end[self._mask], is_span[self._mask]
+                where = np.where(is_span, start, (start + end) * 0.5)
+                where -= lower
+                where *= bins / (upper - lower)
+                inside = (where >= 0) & (where < bins)
+                self._histogram = np.bincount(where[inside].astype(np.intp), minlength=bins).astype(
+                    float
+                )[:bins]
             self._histogram_key = key
         return self._histogram
+
+    def _marks_in(self, lower: float, upper: float, bins: int) -> np.ndarray | None:
+        if self._counts is None:
+            return None
+        return self._counts(np.linspace(lower, upper, bins + 1))
 
     def set_window(self, lower: float, upper: float) -> None:
         """Follow the chart's visible range without echoing it back."""

@@ -50,7 +50,8 @@ from timeline_app.timeline.canvas import Canvas
 from timeline_app.timeline.eras import ErasItem
 from timeline_app.timeline.guarded import guarded_paint
 from timeline_app.timeline.lane_header import LaneHeader
-from timeline_app.timeline.lanes import LANE_MODES
+from timeline_app.timeline.lanes import LANE_MODES, marker_counts
+from timeline_app.timeline.lookup import mask_of_ids
 from timeline_app.timeline.markers import VECTOR_ENGINES, EventsItem, Hit, draw_marker
 from timeline_app.timeline.overview import OverviewStrip
 from timeline_app.timeline.theme import THEMES, theme_named
@@ -200,7 +201,6 @@ class TimelineWidget(QtWidgets.QWidget):
         super().__init__(parent)
         self.detailProvider: Callable[[str], str] | None = None
         self._details: Details = {}
-        self._filter_ids: frozenset[str] | None = None
         self._eras: tuple[EraRecord, ...] = ()
         self._has_range = False
         self._menu: QtWidgets.QMenu | None = None
@@ -250,7 +250,14 @@ class TimelineWidget(QtWidgets.QWidget):
         self.setFocusProxy(self.plot)
         self.setMinimumSize(320, 200)
 
-        self.canvas.listeners.append(self._fit_header)
+        # The lane names' column and the overview follow the data once per burst of changes
+        # (a reload sets events, eras and filter in a row), not once per call.
+        self._refresh_timer = QtCore.QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(0)
+        self._refresh_timer.timeout.connect(self._refresh)
+        self._overview_stale = False
+        self.canvas.listeners.append(self._refresh_timer.start)
         self.canvas.listeners.append(self._repaint)
         self.viewbox.sigXRangeChanged.connect(self._range_changed)
         self.viewbox.sigResized.connect(self._resized)
@@ -268,21 +275,24 @@ class TimelineWidget(QtWidgets.QWidget):
         """Show these events; the visible range, lane mode and id filter are kept.
 
         A boolean-mask filter belongs to the previous columns and is dropped; the selection
-        keeps the ids that still exist.
+        keeps the ids that still exist. Cheap at a million events: the lanes are laid out
+        when next drawn, reusing the span packing of the lanes an edit did not touch.
         """
-        previous = self.canvas.columns
-        selected_ids = previous.ids[self.canvas.selected] if previous.ids.size else []
-        mask = None
-        if self._filter_ids is not None:
-            mask = np.isin(columns.ids, list(self._filter_ids))
-        self.canvas.selected = (
-            np.isin(columns.ids, list(selected_ids))
-            if len(selected_ids)
+        canvas = self.canvas
+        previous = canvas.columns
+        chosen = (
+            np.flatnonzero(canvas.selected)
+            if canvas.selected.shape[0] == len(previous)
+            else np.empty(0, dtype=np.int64)
+        )
+        canvas.selected = (
+            mask_of_ids(columns, previous.ids[chosen].tolist(), previous.start[chosen], chosen)
+            if chosen.size
             else np.zeros(len(columns), dtype=bool)
         )
-        self.canvas.selection_version += 1
+        canvas.selection_version += 1
         self.events_item.forget_titles()
-        self.canvas.set_columns(columns, mask)
+        canvas.set_columns(columns)
         self._apply_limits()
         self._update_overview()
         if not self._has_range and len(columns):
@@ -298,24 +308,21 @@ class TimelineWidget(QtWidgets.QWidget):
 
         None shows everything. Lanes left empty fold away.
         """
-        columns = self.canvas.columns
+        canvas = self.canvas
         if mask_or_ids is None:
-            self._filter_ids = None
-            mask = None
+            canvas.mask = None
         elif isinstance(mask_or_ids, str):
             raise TypeError("set_filter takes a boolean mask or an iterable of ids, not one id")
         elif isinstance(mask_or_ids, np.ndarray) and mask_or_ids.dtype == np.bool_:
-            if mask_or_ids.shape[0] != len(columns):
+            if mask_or_ids.shape[0] != len(canvas.columns):
                 raise ValueError(
-                    f"filter mask has {mask_or_ids.shape[0]} entries for {len(columns)} events"
+                    f"filter mask has {mask_or_ids.shape[0]} entries for "
+                    f"{len(canvas.columns)} events"
                 )
-            self._filter_ids = None
-            mask = mask_or_ids.copy()
+            canvas.mask = mask_or_ids.copy()
         else:
-            self._filter_ids = frozenset(str(item) for item in mask_or_ids)
-            mask = np.isin(columns.ids, list(self._filter_ids))
-        self.canvas.mask = mask
-        self.canvas.relayout_lanes()
+            canvas.set_filter_ids(frozenset(str(item) for item in mask_or_ids))
+        canvas.relayout_lanes()
         self._update_overview()
 
     def set_details(self, details: Details) -> None:
@@ -409,11 +416,14 @@ class TimelineWidget(QtWidgets.QWidget):
         if not len(columns):
             return None
         start, end = columns.start, columns.end
-        if mask is not None:
-            if not mask.any():
-                return None
-            start, end = start[mask], end[mask]
-        return float(start.min()), float(np.maximum(end, start).max())
+        if mask is None:  # starts are sorted: the first is the earliest
+            return float(start[0]), max(float(end.max()), float(start[-1]))
+        if not mask.any():
+            return None
+        first = int(np.argmax(mask))
+        last = len(mask) - 1 - int(np.argmax(mask[::-1]))
+        latest = float(np.max(end, where=mask, initial=-np.inf))
+        return float(start[first]), max(latest, float(start[last]))
 
     def _apply_limits(self) -> None:
         extent = self._extent(None)
@@ -435,7 +445,7 @@ class TimelineWidget(QtWidgets.QWidget):
 
     def set_selection(self, ids: Iterable[str]) -> None:
         """Select these events (e.g. from the table); does not emit selectionChanged."""
-        self._set_selected(np.isin(self.canvas.columns.ids, [str(i) for i in ids]))
+        self._set_selected(mask_of_ids(self.canvas.columns, ids))
 
     def _set_selected(self, mask: np.ndarray) -> bool:
         if mask.shape == self.canvas.selected.shape and np.array_equal(mask, self.canvas.selected):
@@ -702,6 +712,7 @@ class TimelineWidget(QtWidgets.QWidget):
             item.setMaximumWidth(width)
         if self.overview is not None:
             self.overview.set_left_margin(width)
+        self.plot.centralWidget.layout.activate()  # the chart takes its new width now
 
     def _repaint(self) -> None:
         for item in self._items:
@@ -723,17 +734,31 @@ class TimelineWidget(QtWidgets.QWidget):
         self.visibleRangeChanged.emit(lower, upper)
 
     def _update_overview(self) -> None:
-        if self.overview is None:
+        if self.overview is not None:
+            self._overview_stale = True
+            self._refresh_timer.start()
+
+    def _refresh(self) -> None:
+        """Bring the lane names' column and the overview up to date with the data."""
+        self._refresh_timer.stop()
+        self._fit_header()
+        if self.overview is None or not self._overview_stale:
             return
+        self._overview_stale = False
         columns = self.canvas.columns
-        mask = self.canvas.mask
-        positions = (columns.start + columns.end) / 2 if len(columns) else np.empty(0)
-        if mask is not None:
-            positions = positions[mask]
         extent = self._extent(None)
         span = _padded(*extent) if extent is not None else DEFAULT_RANGE
-        self.overview.set_positions(positions, span)
+        self.overview.set_events(
+            columns.start, columns.end, columns.is_span, self.canvas.mask, span, self._marks_in
+        )
         self.overview.set_window(*self.visible_range())
+
+    def _marks_in(self, edges: np.ndarray) -> np.ndarray | None:
+        """Events per bin for the overview, from the sorted lanes; None by actor (an event
+        has a row per actor there)."""
+        if self.canvas.lane_mode == "actor":
+            return None
+        return marker_counts(self.canvas.rows, edges)
 
 
 def _padded(lower: float, upper: float) -> tuple[float, float]:
@@ -769,6 +794,7 @@ def render_timeline(
         widget.show()
         QtWidgets.QApplication.processEvents()
         widget.apply_state(state)
+        widget._refresh()
         QtWidgets.QApplication.processEvents()
         widget.paint_chart(painter, QtCore.QRectF(target))
         return widget.events_item.frame().labels.rects()
