@@ -29,6 +29,7 @@ def stocked(catalog):
                 importance=1 + index % 5,
                 certainty=CERTAINTIES[index % len(CERTAINTIES)],
                 actors=("Rosatom",) if index % 4 == 0 else ("Iran",),
+                tags=("fuel",) if index % 6 == 1 else (),
             )
         )
     return catalog
@@ -93,6 +94,11 @@ FILTERS = [
     EventFilter(min_importance=4),
     EventFilter(text="event"),
     EventFilter(lower=978_307_200.0, upper=1_041_379_200.0),  # 2001 to 2003
+    EventFilter(lower=1_041_379_200),
+    EventFilter(upper=978_307_200),
+    EventFilter(tags=frozenset({"fuel"}), min_importance=2),
+    EventFilter(text="event", categories=frozenset({"Energy", "Nuclear file"}), upper=1e9),
+    EventFilter(actors=frozenset({"Rosatom"}), certainties=frozenset({Certainty.CONFIRMED})),
 ]
 
 

@@ -14,7 +14,7 @@ from typing import NamedTuple
 import numpy as np
 
 from timeline_app.domain.dates import PRECISION_ORDER
-from timeline_app.domain.model import CERTAINTY_ORDER
+from timeline_app.domain.model import CERTAINTY_ORDER, EventFilter
 
 PRECISION_CODES = {precision.value: code for code, precision in enumerate(PRECISION_ORDER)}
 CERTAINTY_CODES = {certainty.value: code for code, certainty in enumerate(CERTAINTY_ORDER)}
@@ -151,6 +151,24 @@ class EventColumns:
         high = int(np.searchsorted(self.start, start, side="right"))
         at = bisect_left(self.ids, event_id, low, high)
         return at if at < high and self.ids[at] == event_id else -1
+
+    def matching(self, where: EventFilter) -> np.ndarray:
+        """A boolean mask of the events meeting the parts of `where` the columns hold
+        (categories, certainties, importance, time range: the store's conditions, in numpy);
+        text, actors and tags are for the store to answer."""
+        mask = np.ones(len(self), dtype=np.bool_)
+        if where.categories:
+            wanted = [i for i, name in enumerate(self.category_names) if name in where.categories]
+            mask &= np.isin(self.category, wanted)
+        if where.certainties:
+            mask &= np.isin(self.certainty, [CERTAINTY_ORDER.index(c) for c in where.certainties])
+        if where.min_importance > 1:
+            mask &= self.importance >= where.min_importance
+        if where.lower is not None:
+            mask &= self.end > where.lower
+        if where.upper is not None:
+            mask &= self.start < where.upper
+        return mask
 
     def mask_of(self, positions: np.ndarray) -> np.ndarray:
         """A boolean mask over these columns, True at `positions` (what a view filters by)."""

@@ -141,15 +141,20 @@ class Catalog:
     def filtered_positions(self, columns: EventColumns, where: EventFilter | None) -> np.ndarray:
         """Sorted positions in `columns` of the events matching `where` (all when None).
 
-        Reads only each match's start bound and id and places them in the columns with
-        numpy: a filter over a million drawn events without reading them again.
+        What the columns hold (category, certainty, importance, dates) is filtered in numpy;
+        text, actors and tags by the store, which returns only each match's start bound and
+        id, placed in the columns with numpy: no million events read again.
         """
         if where is None or where.is_empty:
             return np.arange(len(columns), dtype=np.int64)
-        with collector_paused(), self.engine.connect() as connection:
-            starts, ids = queries.event_keys(connection, where)
-        positions = columns.positions_of(starts, ids)
-        return np.sort(positions[positions >= 0])
+        mask = columns.matching(where)
+        linked = EventFilter(text=where.text, actors=where.actors, tags=where.tags)
+        if not linked.is_empty:
+            with collector_paused(), self.engine.connect() as connection:
+                starts, ids = queries.event_keys(connection, linked)
+            positions = columns.positions_of(starts, ids)
+            mask &= columns.mask_of(positions[positions >= 0])
+        return np.flatnonzero(mask).astype(np.int64, copy=False)
 
     def search(self, words: str) -> list[str]:
         """Ids of events whose title or description contain every word (prefixes match)."""
