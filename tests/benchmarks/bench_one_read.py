@@ -93,7 +93,6 @@ def best(action: Callable[[], object], repeats: int = 3) -> float:
 def run(path: Path) -> None:
     QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
     catalog = Catalog(open_database(path))
-    where = EventFilter(min_importance=2)
     rows: list[tuple[str, float, float]] = []
     rows.append(
         (
@@ -103,13 +102,17 @@ def run(path: Path) -> None:
         )
     )
     columns = catalog.event_columns(with_actors=False)
-    rows.append(
-        (
-            "filter importance >= 2 to positions",
-            best(lambda: catalog.filtered_positions(columns, where)),
-            best(lambda: ids_in_a_set(columns, catalog.event_ids(where))),
+    for name, where in (
+        ("filter importance >= 2 to positions", EventFilter(min_importance=2)),
+        ("filter by actor Iran to positions", EventFilter(actors=frozenset({"Iran"}))),
+    ):
+        rows.append(
+            (
+                name,
+                best(lambda where=where: catalog.filtered_positions(columns, where)),
+                best(lambda where=where: ids_in_a_set(columns, catalog.event_ids(where))),
+            )
         )
-    )
     model = EventTableModel(date_texts=catalog.event_dates)
     categories = catalog.categories()
     set_events = best(lambda: model.set_events(columns, None, categories))

@@ -210,12 +210,13 @@ class EventTableModel(QAbstractTableModel):
         old_positions = [int(self._order[index.row()]) for index in before]
         self._order = self._sorted_order(column, order)
         self._rows_by_position = None
-        rows = self._row_index() if before else self._order
-        after = [
-            self.index(int(rows[position]), index.column())
-            for position, index in zip(old_positions, before, strict=True)
-        ]
-        self.changePersistentIndexList(before, after)
+        if before:  # the selection and the current row follow their events
+            rows = self._row_index()
+            after = [
+                self.index(int(rows[position]), index.column())
+                for position, index in zip(old_positions, before, strict=True)
+            ]
+            self.changePersistentIndexList(before, after)
         self.layoutChanged.emit()
 
     # ---- helpers -------------------------------------------------------------------------
