@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from timeline_app.domain.columns import CERTAINTY_CODES, PRECISION_CODES
 from timeline_app.domain.model import Certainty, EventDraft, EventFilter
@@ -131,3 +131,21 @@ def test_event_dates_are_the_stored_texts(stocked):
     assert set(dates) == {first, second}
     records = {record.id: record for record in stocked.events([first, second])}
     assert dates[first] == (records[first].start, records[first].end)
+
+
+def test_equal_starts_are_in_python_id_order_on_every_backend(catalog):
+    """PostgreSQL's collation may put "a" before "B"; the columns keep Python's order, which
+    patching and placing a filter bisect by."""
+    if catalog.engine.dialect.name == "postgresql":  # a database whose ids sort by language
+        with catalog.engine.begin() as connection:
+            connection.execute(
+                text('ALTER TABLE events ALTER COLUMN id TYPE VARCHAR(36) COLLATE "und-x-icu"')
+            )
+    for event_id in ("b-2", "B-1", "a-3", "_-0"):
+        catalog.add_event(
+            EventDraft(title=event_id, start="2010", category="Energy"), event_id=event_id
+        )
+    columns = catalog.event_columns()
+    assert columns.ids.tolist() == ["B-1", "_-0", "a-3", "b-2"]
+    positions = catalog.filtered_positions(columns, EventFilter(text="a"))
+    assert columns.ids[positions].tolist() == ["a-3"]

@@ -432,7 +432,7 @@ def event_columns(
     query = (
         select(events.c.id, events.c.title, events.c.start_lo, events.c.end_hi, _packed_codes())
         .where(*_filter_conditions(connection, where))
-        .order_by(events.c.start_lo, events.c.id)
+        .order_by(events.c.start_lo, _in_code_point_order(connection, events.c.id))
     )
     if ids is None:
         blocks = _column_blocks(connection, query)
@@ -464,6 +464,14 @@ def event_columns(
         category_colours=tuple(row[2] or FALLBACK_COLOUR for row in category_list),
         actors=actor_tuples,
     )
+
+
+def _in_code_point_order(connection: Connection, column: object) -> object:
+    """`column` compared as Python compares str: PostgreSQL's collation may order "B" after
+    "a"; EventColumns bisects its ids in their runs of equal starts with Python's order."""
+    if connection.dialect.name == "postgresql":
+        return column.collate("C")  # type: ignore[attr-defined]
+    return column
 
 
 COLUMN_BLOCK = 100_000
