@@ -64,3 +64,35 @@ def test_patched_equals_a_full_read(before, changes, removed_share, with_actors)
 def test_patching_nothing_changes_nothing():
     base = columns_of({"a": (1, 3, False, 0, ())}, with_actors=False)
     assert same(base.patched(set(), EventColumns.empty()), base)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows_strategy(), st.data())
+def test_positions_of_finds_each_event_among_equal_starts(rows, data) -> None:
+    """Events sharing a start bound are told apart by id; absent ones come back as -1."""
+    columns = columns_of(rows, with_actors=False)
+    wanted = data.draw(st.lists(st.sampled_from(sorted(rows)), unique=True)) if rows else []
+    missing = ["zz-not-here"]
+    starts = np.array([float(rows[i][0]) for i in wanted] + [1.0], dtype=np.float64)
+    positions = columns.positions_of(starts, np.array(wanted + missing, dtype=object))
+    assert positions[-1] == -1
+    assert columns.ids[positions[:-1]].tolist() == wanted
+
+
+def test_positions_of_settles_a_hash_clash_by_id(monkeypatch) -> None:
+    """Ids whose hashes agree in the bits compared are still placed by the ids themselves."""
+    from timeline_app.domain import columns as columns_module
+
+    ids = ["b", "a", "c", "d"]
+    columns = EventColumns.from_rows(
+        [(event_id, event_id, 7.0, 8.0, False, 0, 0, 3, 0) for event_id in sorted(ids)]
+    )
+    monkeypatch.setattr(columns_module, "_id_hashes", lambda ids: np.zeros(len(ids), np.int64))
+    positions = columns.positions_of(np.full(4, 7.0), np.array(ids, dtype=object))
+    assert positions.tolist() == [1, 0, 2, 3]
+    assert columns.positions_of(np.array([6.0]), np.array(["a"], dtype=object)).tolist() == [-1]
+
+
+def test_mask_of_marks_the_positions() -> None:
+    columns = columns_of({"a": (1, 1, False, 0, ()), "b": (2, 1, False, 0, ())}, False)
+    assert columns.mask_of(np.array([1])).tolist() == [False, True]

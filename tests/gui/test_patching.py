@@ -26,7 +26,7 @@ def state(window) -> tuple:
     order = sorted(range(len(columns)), key=lambda i: (columns.start[i], columns.ids[i]))
     drawn = tuple(tuple(np.asarray(getattr(columns, name))[order].tolist()) for name in FIELDS)
     return (
-        window.table.table_model.ids(),
+        window.table.table_model.ids().tolist(),
         tuple(columns.ids[order].tolist()),
         tuple(columns.titles[order].tolist()),
         drawn,

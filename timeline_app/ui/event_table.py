@@ -1,14 +1,15 @@
-"""The event table: one model over `Catalog.event_rows`, sortable, selection by event id.
+"""The event table: one model over the same `EventColumns` the timeline draws.
 
-The model holds the rows of the current filter (plain `EventRow`s, never a widget per row);
-the date reading of a row is computed when first shown and cached.
+The model keeps the shown positions in display order (numpy, sorted with numpy); titles,
+categories, importance and certainty come from the columns, and only the date texts, which
+need the stored EDTF, are asked for, a block of rows around the ones on screen at a time.
 """
 
 from __future__ import annotations
 
-from bisect import insort
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
+import numpy as np
 from PySide6.QtCore import (
     QAbstractTableModel,
     QItemSelection,
@@ -22,16 +23,17 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from timeline_app.domain.columns import EventRow
+from timeline_app.domain.columns import EventColumns
 from timeline_app.domain.dates import describe_span, parse_span
 from timeline_app.domain.errors import DateError
 from timeline_app.domain.model import CERTAINTY_ORDER, CategoryRecord
-from timeline_app.domain.palette import FALLBACK_COLOUR
 
 COLUMNS = ("Date", "Title", "Category", "Importance", "Certainty")
 DATE, TITLE, CATEGORY, IMPORTANCE, CERTAINTY = range(len(COLUMNS))
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
-_CERTAINTY_RANK = {str(c): rank for rank, c in enumerate(CERTAINTY_ORDER)}
+DATE_BLOCK = 200
+"""Rows whose date texts are read together, around the row first asked for."""
+_CERTAINTY_NAMES = tuple(str(certainty).capitalize() for certainty in CERTAINTY_ORDER)
 _HEADER_TIPS = (
     "When the event happened, as precisely as it is known",
     "The event's title",
@@ -39,6 +41,9 @@ _HEADER_TIPS = (
     "How important the event is, from 1 (minor) to 5 (major)",
     "How sure the record is: confirmed, reported, alleged or disputed",
 )
+
+DateTexts = Callable[[Sequence[str]], Mapping[str, tuple[str, str | None]]]
+"""Stored (start, end) EDTF texts by event id, for the ids asked (`Catalog.event_dates`)."""
 
 
 def swatch(colour: str, size: int = 12) -> QIcon:
@@ -59,67 +64,104 @@ def importance_text(value: int) -> str:
 
 
 class EventTableModel(QAbstractTableModel):
-    """Rows of the filtered events; sorting is done here so ids stay easy to map to rows."""
+    """The shown events of an `EventColumns`, in the chosen order; a row is a position.
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    `_order` holds the positions into the columns in display order; `_rows_by_position`
+    (built when first needed) maps back from a position to its row, -1 when not shown.
+    """
+
+    def __init__(self, parent: QObject | None = None, date_texts: DateTexts | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[EventRow] = []
+        self._columns = EventColumns.empty()
+        self._shown = np.empty(0, dtype=np.int64)
+        self._order = self._shown
+        self._rows_by_position: np.ndarray | None = None
+        self._date_texts = date_texts
         self._dates: dict[str, str] = {}
-        self._colours: dict[str, str] = {}
-        self._category_rank: dict[str, int] = {}
-        self._icons: dict[str, QIcon] = {}
+        self._categories: tuple[CategoryRecord, ...] = ()
+        self._category_rank = np.empty(0, dtype=np.int64)
+        self._icons: dict[int, QIcon] = {}
         self._sort: tuple[int, Qt.SortOrder] = (DATE, Qt.SortOrder.AscendingOrder)
 
     # ---- filling -------------------------------------------------------------------------
 
-    def set_rows(self, rows: Sequence[EventRow], categories: Sequence[CategoryRecord]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self._colours = {record.name: record.colour for record in categories}
-        self._category_rank = {record.name: rank for rank, record in enumerate(categories)}
-        self._icons = {}
+    def set_date_source(self, date_texts: DateTexts) -> None:
+        """Where the date texts of the rows on screen are read from; forgets those read."""
+        self._date_texts = date_texts
         self._dates = {}
-        self._sort_rows(*self._sort)
+
+    def set_events(
+        self,
+        columns: EventColumns,
+        shown: np.ndarray | None = None,
+        categories: Sequence[CategoryRecord] | None = None,
+        changed: Collection[str] | None = None,
+    ) -> None:
+        """Show the events of `columns` at the sorted positions `shown` (None: all of them),
+        in the current sort order. `categories` (None: keep the last) give the category
+        order to sort by; the cached date texts of the `changed` ids (None: all) are dropped.
+        """
+        self.beginResetModel()
+        self._columns = columns
+        self._shown = (
+            np.arange(len(columns), dtype=np.int64)
+            if shown is None
+            else np.asarray(shown, dtype=np.int64)
+        )
+        if categories is not None:
+            self._categories = tuple(categories)
+        rank = {record.name: index for index, record in enumerate(self._categories)}
+        self._category_rank = np.array(
+            [rank.get(name, len(rank)) for name in columns.category_names], dtype=np.int64
+        )
+        self._icons = {}
+        if changed is None:
+            self._dates = {}
+        else:
+            for event_id in changed:
+                self._dates.pop(event_id, None)
+        self._order = self._sorted_order(*self._sort)
+        self._rows_by_position = None
         self.endResetModel()
 
-    def replace_rows(self, removed: Collection[str], rows: Sequence[EventRow]) -> None:
-        """Take out the rows of `removed` ids and put `rows` in at their sorted places:
-        an edit among a million rows without sorting them all again."""
-        gone = set(removed)
-        self.beginResetModel()
-        self._rows = [item for item in self._rows if item.id not in gone]
-        for event_id in gone:
-            self._dates.pop(event_id, None)
-        column, order = self._sort
-        if order == Qt.SortOrder.AscendingOrder:
-            key = self._sort_key(column)
-            for item in rows:
-                insort(self._rows, item, key=key)
-        else:
-            self._rows.extend(rows)
-            self._sort_rows(column, order)
-        self.endResetModel()
+    def columns(self) -> EventColumns:
+        return self._columns
 
     def row_of(self, event_id: str) -> int | None:
-        for row, item in enumerate(self._rows):
-            if item.id == event_id:
-                return row
-        return None
+        rows = self.rows_of([event_id])
+        return rows[0] if rows else None
 
-    def rows_of(self, ids: Sequence[str]) -> list[int]:
-        wanted = set(ids)
-        return [row for row, item in enumerate(self._rows) if item.id in wanted]
+    def rows_of(self, ids: Collection[str]) -> list[int]:
+        """The rows showing these ids, in row order (ids not shown are left out)."""
+        if not len(ids) or not len(self._order):
+            return []
+        event_ids = self._columns.ids
+        if len(ids) <= 4:  # a few comparisons of the whole id column beat a pass in Python
+            positions = np.concatenate([np.flatnonzero(event_ids == i) for i in ids])
+        else:
+            wanted = set(ids)
+            hits = np.fromiter(
+                map(wanted.__contains__, event_ids.tolist()), dtype=np.bool_, count=len(event_ids)
+            )
+            positions = np.flatnonzero(hits)
+        rows = self._row_index()[positions]
+        return np.sort(rows[rows >= 0]).tolist()
 
     def event_id(self, row: int) -> str:
-        return self._rows[row].id
+        return str(self._columns.ids[self._order[row]])
 
-    def ids(self) -> list[str]:
-        return [item.id for item in self._rows]
+    def ids(self) -> np.ndarray:
+        """The shown ids in row order (an object array of str)."""
+        return self._columns.ids[self._order]
+
+    def positions(self) -> np.ndarray:
+        """The columns' positions of the rows, in row order."""
+        return self._order
 
     # ---- Qt model interface --------------------------------------------------------------
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else int(self._order.shape[0])
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
@@ -136,72 +178,102 @@ class EventTableModel(QAbstractTableModel):
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> object:
         if not index.isValid():
             return None
-        item = self._rows[index.row()]
+        row = index.row()
+        position = int(self._order[row])
+        columns = self._columns
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == DATE:
-                return self._date_text(item)
+                return self._date_text(row)
             if column == TITLE:
-                return item.title
+                return columns.titles[position]
             if column == CATEGORY:
-                return item.category
+                return columns.category_names[columns.category[position]]
             if column == IMPORTANCE:
-                return importance_text(item.importance)
+                return importance_text(int(columns.importance[position]))
             if column == CERTAINTY:
-                return item.certainty.capitalize()
+                return _CERTAINTY_NAMES[columns.certainty[position]]
         elif role == Qt.ItemDataRole.DecorationRole and column == CATEGORY:
-            return self._icon(item.category)
+            return self._icon(int(columns.category[position]))
         elif role == Qt.ItemDataRole.ToolTipRole:
             if column == IMPORTANCE:
-                return f"Importance {item.importance} of 5"
-            return f"{item.title}\n{self._date_text(item)} · {item.category}"
+                return f"Importance {columns.importance[position]} of 5"
+            category = columns.category_names[columns.category[position]]
+            return f"{columns.titles[position]}\n{self._date_text(row)} · {category}"
         elif role == ID_ROLE:
-            return item.id
+            return str(columns.ids[position])
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.layoutAboutToBeChanged.emit()
         before = self.persistentIndexList()
-        old_ids = [self._rows[index.row()].id for index in before]
-        self._sort_rows(column, order)
-        position = {item.id: row for row, item in enumerate(self._rows)}
-        after = [
-            self.index(position[event_id], index.column())
-            for event_id, index in zip(old_ids, before, strict=True)
-        ]
-        self.changePersistentIndexList(before, after)
+        old_positions = [int(self._order[index.row()]) for index in before]
+        self._order = self._sorted_order(column, order)
+        self._rows_by_position = None
+        if before:  # the selection and the current row follow their events
+            rows = self._row_index()
+            after = [
+                self.index(int(rows[position]), index.column())
+                for position, index in zip(old_positions, before, strict=True)
+            ]
+            self.changePersistentIndexList(before, after)
         self.layoutChanged.emit()
 
     # ---- helpers -------------------------------------------------------------------------
 
-    def _sort_key(self, column: int) -> Callable[[EventRow], tuple]:
-        keys: dict[int, Callable[[EventRow], tuple]] = {
-            DATE: lambda r: (r.lower, r.upper, r.title.casefold()),
-            TITLE: lambda r: (r.title.casefold(), r.lower),
-            CATEGORY: lambda r: (self._category_rank.get(r.category, 1 << 30), r.lower),
-            IMPORTANCE: lambda r: (r.importance, r.lower),
-            CERTAINTY: lambda r: (_CERTAINTY_RANK.get(r.certainty, 99), r.lower),
-        }
-        return keys.get(column, keys[DATE])
-
-    def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
+    def _sorted_order(self, column: int, order: Qt.SortOrder) -> np.ndarray:
+        """The shown positions sorted by `column`, ties in date order (the columns' own)."""
         self._sort = (column, order)
-        self._rows.sort(key=self._sort_key(column), reverse=order == Qt.SortOrder.DescendingOrder)
+        shown = self._shown
+        columns = self._columns
+        if column == TITLE:
+            folded = np.empty(shown.shape[0], dtype=object)  # not "<U": sized by the longest
+            folded[:] = [title.casefold() for title in columns.titles[shown].tolist()]
+            ascending = shown[np.argsort(folded, kind="stable")]
+        elif column == CATEGORY:
+            key = self._category_rank[columns.category[shown]]
+            ascending = shown[np.argsort(key, kind="stable")]
+        elif column == IMPORTANCE:
+            ascending = shown[np.argsort(columns.importance[shown], kind="stable")]
+        elif column == CERTAINTY:
+            ascending = shown[np.argsort(columns.certainty[shown], kind="stable")]
+        else:
+            ascending = shown
+        return ascending[::-1] if order == Qt.SortOrder.DescendingOrder else ascending
 
-    def _date_text(self, item: EventRow) -> str:
-        text = self._dates.get(item.id)
+    def _row_index(self) -> np.ndarray:
+        if self._rows_by_position is None:
+            rows = np.full(len(self._columns), -1, dtype=np.int64)
+            rows[self._order] = np.arange(self._order.shape[0], dtype=np.int64)
+            self._rows_by_position = rows
+        return self._rows_by_position
+
+    def _date_text(self, row: int) -> str:
+        event_id = self._columns.ids[self._order[row]]
+        text = self._dates.get(event_id)
         if text is None:
-            try:
-                text = describe_span(parse_span(item.start, item.end))
-            except DateError:
-                text = item.start if item.end is None else f"{item.start} – {item.end}"
-            self._dates[item.id] = text
+            self._read_dates(row)
+            text = self._dates.get(event_id, "")
         return text
 
-    def _icon(self, category: str) -> QIcon:
+    def _read_dates(self, row: int) -> None:
+        """Read the date texts of a block of rows around `row` (those not read yet)."""
+        if self._date_texts is None:
+            return
+        first = max(0, row - DATE_BLOCK // 2)
+        block = self._columns.ids[self._order[first : first + DATE_BLOCK]].tolist()
+        wanted = [event_id for event_id in block if event_id not in self._dates]
+        for event_id, (start, end) in self._date_texts(wanted).items():
+            try:
+                text = describe_span(parse_span(start, end))
+            except DateError:
+                text = start if end is None else f"{start} – {end}"
+            self._dates[event_id] = text
+
+    def _icon(self, category: int) -> QIcon:
         icon = self._icons.get(category)
         if icon is None:
-            icon = swatch(self._colours.get(category, FALLBACK_COLOUR))
+            icon = swatch(self._columns.category_colours[category])
             self._icons[category] = icon
         return icon
 
@@ -238,25 +310,24 @@ class EventTableView(QTableView):
         self.selectionModel().selectionChanged.connect(self._on_selection)
         self.doubleClicked.connect(self._on_double_click)
 
-    def set_rows(self, rows: Sequence[EventRow], categories: Sequence[CategoryRecord]) -> None:
-        """Replace the rows, keeping the selected ids selected where they still show."""
+    def set_events(
+        self,
+        columns: EventColumns,
+        shown: np.ndarray | None = None,
+        categories: Sequence[CategoryRecord] | None = None,
+        changed: Collection[str] | None = None,
+    ) -> None:
+        """`EventTableModel.set_events`, keeping the selected ids selected where they show."""
         keep = self.selected_ids()
         self._quiet = True
         try:
-            self.table_model.set_rows(rows, categories)
+            self.table_model.set_events(columns, shown, categories, changed)
             self._select_rows(self.table_model.rows_of(keep), scroll=False)
         finally:
             self._quiet = False
 
-    def replace_rows(self, removed: Collection[str], rows: Sequence[EventRow]) -> None:
-        """`EventTableModel.replace_rows`, keeping the selected ids selected."""
-        keep = self.selected_ids()
-        self._quiet = True
-        try:
-            self.table_model.replace_rows(removed, rows)
-            self._select_rows(self.table_model.rows_of(keep), scroll=False)
-        finally:
-            self._quiet = False
+    def set_date_source(self, date_texts: DateTexts) -> None:
+        self.table_model.set_date_source(date_texts)
 
     def selected_ids(self) -> list[str]:
         rows = sorted({index.row() for index in self.selectionModel().selectedRows()})
@@ -271,10 +342,17 @@ class EventTableView(QTableView):
             self._quiet = False
 
     def _select_rows(self, rows: list[int], *, scroll: bool) -> None:
+        """Select `rows` (sorted), one selection range per run of consecutive rows."""
         selection = QItemSelection()
         last = self.table_model.columnCount() - 1
-        for row in rows:
-            selection.select(self.table_model.index(row, 0), self.table_model.index(row, last))
+        if rows:
+            breaks = np.flatnonzero(np.diff(rows) != 1) + 1
+            firsts = [rows[0], *(rows[i] for i in breaks.tolist())]
+            lasts = [*(rows[i - 1] for i in breaks.tolist()), rows[-1]]
+            for first, final in zip(firsts, lasts, strict=True):
+                selection.select(
+                    self.table_model.index(first, 0), self.table_model.index(final, last)
+                )
         flags = (
             QItemSelectionModel.SelectionFlag.ClearAndSelect
             | QItemSelectionModel.SelectionFlag.Rows
