@@ -54,6 +54,5 @@ def test_a_wrong_date_in_the_filter_is_marked(window, qtbot) -> None:
 def test_large_counts_are_grouped_by_thousands(window) -> None:
     window.filter_bar.set_count(1_234_567, 2_000_000)
     assert window.filter_bar.count_label.text() == "1,234,567 of 2,000,000"
-    window.shown_count, window.total_count = 999_999, 1_000_000
-    window._update_count()
+    window.show_counts(999_999, 1_000_000)
     assert window.count_label.text() == "showing 999,999 of 1,000,000 events"

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from timeline_app.domain.model import EventDraft, EventFilter
-from timeline_app.ui import main_window
+from timeline_app.ui import event_views
 from timeline_app.ui.commands import (
     AddEventCommand,
     DeleteEventsCommand,
@@ -40,17 +40,17 @@ def state(window) -> tuple:
 @pytest.fixture
 def patching(monkeypatch, window):
     """Patch from a handful of events on, and count the full reloads."""
-    monkeypatch.setattr(main_window, "PATCH_FROM", 1)
+    monkeypatch.setattr(event_views, "PATCH_FROM", 1)
     reloads: list[int] = []
-    original = window.reload_events
-    monkeypatch.setattr(window, "reload_events", lambda: (reloads.append(1), original())[1])
+    original = window.views.reload_events
+    monkeypatch.setattr(window.views, "reload_events", lambda: (reloads.append(1), original())[1])
     return reloads
 
 
 def run_and_compare(window, command) -> None:
     window.workspace.run(command)
     patched = state(window)
-    window.reload_events()
+    window.views.reload_events()
     assert patched == state(window)
 
 
@@ -59,7 +59,7 @@ def run_and_compare(window, command) -> None:
 def test_edits_patch_the_views_to_what_a_reload_shows(window, patching, lanes, filtered):
     window.set_lane_mode(lanes)
     if filtered:
-        window.set_filter(EventFilter(min_importance=3))
+        window.views.set_filter(EventFilter(min_importance=3))
     catalog = window.workspace.catalog
     reloads_before = len(patching)
     draft = EventDraft(
@@ -79,7 +79,7 @@ def test_edits_patch_the_views_to_what_a_reload_shows(window, patching, lanes, f
     for _ in range(5):
         window.workspace.undo_stack.undo()
         undone = state(window)
-        window.reload_events()
+        window.views.reload_events()
         assert undone == state(window)
     assert failures == []
     assert len(patching) - reloads_before == 10  # the comparisons only: every edit patched

@@ -25,6 +25,7 @@ from timeline_app.domain.model import (
     source_id_for,
 )
 from timeline_app.domain.palette import next_colour
+from timeline_app.domain.progress import Progress
 from timeline_app.domain.rules import NAME_MAX, check_colour, check_text, validate_event
 from timeline_app.services.bulk import collector_paused
 from timeline_app.store import catalog_queries, queries
@@ -126,11 +127,24 @@ class Catalog:
         *,
         with_actors: bool = True,
         ids: Sequence[str] | None = None,
+        progress: Progress | None = None,
     ) -> EventColumns:
         """Columns for drawing; actors (needed only for lanes by actor) cost a second query;
-        `ids` narrows them to those events."""
+        `ids` narrows them to those events. `progress` hears (events read, all events)
+        as the read goes; a `Cancelled` it raises stops it."""
         with collector_paused(), self.engine.connect() as connection:
-            return queries.event_columns(connection, where, with_actors=with_actors, ids=ids)
+            expected = 0
+            if progress is not None and ids is None:
+                expected = queries.count_events(connection)
+                progress(0, expected)
+            return queries.event_columns(
+                connection,
+                where,
+                with_actors=with_actors,
+                ids=ids,
+                progress=progress,
+                expected=expected,
+            )
 
     def event_dates(self, ids: Sequence[str]) -> dict[str, tuple[str, str | None]]:
         """The stored (start, end) date texts of these events: what the table shows for the

@@ -38,6 +38,7 @@ from timeline_app.domain.model import (
     SourceRef,
 )
 from timeline_app.domain.palette import FALLBACK_COLOUR
+from timeline_app.domain.progress import Progress
 from timeline_app.store.schema import (
     Actor,
     Category,
@@ -416,9 +417,12 @@ def event_columns(
     *,
     with_actors: bool = True,
     ids: Sequence[str] | None = None,
+    progress: Progress | None = None,
+    expected: int = 0,
 ) -> EventColumns:
     """All (or the filtered) events as EventColumns, from one query plus one for actors;
-    `ids` narrows them to those events (to patch columns already drawn).
+    `ids` narrows them to those events (to patch columns already drawn). `progress` hears
+    (rows read, `expected`) after each block; a `Cancelled` it raises stops the read.
 
     Rows arrive sorted by the indexed start bound, then id; five cells a row (the codes and
     the category id packed into one integer by the database), turned into arrays a column at
@@ -435,7 +439,7 @@ def event_columns(
         .order_by(events.c.start_lo, _in_code_point_order(connection, events.c.id))
     )
     if ids is None:
-        blocks = _column_blocks(connection, query)
+        blocks = _column_blocks(connection, query, progress, expected)
     else:
         fetched = rows_for_ids(connection, query, events.c.id, ids)
         fetched.sort(key=operator.itemgetter(2, 0))
@@ -478,11 +482,17 @@ COLUMN_BLOCK = 100_000
 """Rows fetched and converted at a time by `event_columns`."""
 
 
-def _column_blocks(connection: Connection, query: object) -> list[tuple[np.ndarray, ...]]:
+def _column_blocks(
+    connection: Connection, query: object, progress: Progress | None, expected: int
+) -> list[tuple[np.ndarray, ...]]:
     with _driver_cursor(connection, query) as cursor:
         blocks = [_block_arrays(cursor.fetchmany(COLUMN_BLOCK))]
+        read = len(blocks[0][0])
         while fetched := cursor.fetchmany(COLUMN_BLOCK):
+            if progress is not None:
+                progress(read, max(expected, read))
             blocks.append(_block_arrays(fetched))
+            read += len(fetched)
         return blocks
 
 

@@ -8,8 +8,6 @@ workspace's undo stack, and the views are patched or reloaded from what changed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
@@ -27,14 +25,15 @@ from PySide6.QtWidgets import (
 )
 
 from timeline_app import __version__, paths
+from timeline_app.domain.changes import Changes
 from timeline_app.domain.errors import NotFoundError
 from timeline_app.domain.model import EventFilter
-from timeline_app.services.bulk import collector_paused
 from timeline_app.services.catalog import Catalog
 from timeline_app.timeline.view import TimelineWidget
 from timeline_app.ui.actions import ActionSet
 from timeline_app.ui.event_editing import EventEditing
 from timeline_app.ui.event_table import EventTableView
+from timeline_app.ui.event_views import EventViews
 from timeline_app.ui.file_commands import FileCommands
 from timeline_app.ui.filter_bar import FilterBar
 from timeline_app.ui.inspector import EventInspector
@@ -74,11 +73,9 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.settings = WindowSettings(settings)
         self.workspace = Workspace(catalog, self)
-        self.filter = EventFilter()
-        self.shown_count = 0
-        self.total_count = 0
         self._category_manager: CategoryManager | None = None
-        self._closed = False
+        self.closed = False
+        self._fit_when_shown = True
         if paths.icon_path().exists():
             self.setWindowIcon(QIcon(str(paths.icon_path())))
 
@@ -92,16 +89,16 @@ class MainWindow(QMainWindow):
         )
         self.files = FileCommands(self)
         self.editing = EventEditing(self)
+        self.views = EventViews(self)
         self.actions = ActionSet(self, main_actions(self))
         self.actions.build_menus(self.menuBar(), main_menus(self))
         self._add_view_toggles()
         self._connect()
         self.apply_theme(self.settings.theme())
-        self.set_lane_mode(self.settings.lane_mode())
+        self.set_lane_mode(self.settings.lane_mode(), reload=False)
         self._restore_layout()
         self._update_title()
         self.reload_all()
-        self.timeline.fit_all()
 
     # ---- construction --------------------------------------------------------------------
 
@@ -158,7 +155,7 @@ class MainWindow(QMainWindow):
             self.table.addAction(self.actions[name])
 
     def _connect(self) -> None:
-        self.filter_bar.filterChanged.connect(self.set_filter)
+        self.filter_bar.filterChanged.connect(self.views.set_filter)
         self.table.editRequested.connect(self._edit_requested)
         self.timeline.editRequested.connect(self._edit_requested)
         self.timeline.newEventRequested.connect(
@@ -166,8 +163,7 @@ class MainWindow(QMainWindow):
         )
         self.timeline.set_detail_provider(self._detail_text)
         self.inspector.saved.connect(self._on_saved)
-        self.workspace.eventsChanged.connect(self._on_events_changed)
-        self.workspace.categoriesChanged.connect(self._on_categories_changed)
+        self.workspace.changed.connect(self._on_changed)
         self.workspace.commandFailed.connect(self.editing.warn)
         self.workspace.operations.messagePosted.connect(
             lambda text: self.statusBar().showMessage(text, 8000)
@@ -182,33 +178,27 @@ class MainWindow(QMainWindow):
         self.actions[name].setText(f"{label} {text}" if text else label)
 
     # The workspace outlives the widgets while the window is torn down: stay quiet then.
-    def _on_events_changed(self, ids: list[str]) -> None:
-        if self._closed:
+    def _on_changed(self, changes: Changes) -> None:
+        if self.closed:
             return
-        if 0 < len(ids) <= PATCH_AT_MOST and len(self.timeline.canvas.columns) >= PATCH_FROM:
-            self.patch_events(ids)
-        else:
-            self.reload_events()
-
-    def _on_categories_changed(self) -> None:
-        if not self._closed:
+        if changes.categories or changes.names or changes.everything:
             self.reload_names()
+        self.views.on_changed(changes)
 
     # ---- loading -------------------------------------------------------------------------
 
     def show_catalog(self, catalog: Catalog) -> None:
         """Switch the window to another open database; the previous one is closed."""
-        previous = self.workspace.replace_catalog(catalog)
-        previous.database.dispose()
         self.selection.ids = []
         self.inspector.show_event(None)
+        self._fit_when_shown = True
+        previous = self.workspace.replace_catalog(catalog)  # the views reload on `changed`
+        previous.database.dispose()
         self._update_title()
-        self.reload_all()
-        self.timeline.fit_all()
 
     def reload_all(self) -> None:
         self.reload_names()
-        self.reload_events()
+        self.views.reload_events()
 
     def reload_names(self) -> None:
         catalog = self.workspace.catalog
@@ -218,87 +208,24 @@ class MainWindow(QMainWindow):
         self.filter_bar.set_choices(categories, actors, tags)
         self.inspector.set_names(categories, actors, tags)
 
-    def reload_events(self) -> None:
-        """Read the events again (after an edit or a filter change) into both views."""
-        with collector_paused():  # a million rows: see collector_paused
-            self._reload_events()
+    def show_counts(self, shown: int, total: int) -> None:
+        noun = "event" if total == 1 else "events"
+        self.count_label.setText(f"showing {shown:,} of {total:,} {noun}")
+        self.filter_bar.set_count(shown, total)
+        if self._fit_when_shown and total:
+            self._fit_when_shown = False
+            self.timeline.fit_all()
 
-    def _reload_events(self) -> None:
-        catalog = self.workspace.catalog
-        categories = catalog.categories()
-        where = None if self.filter.is_empty else self.filter
-        # One read feeds both views. Actors only when lanes are by actor: half the load.
-        columns = catalog.event_columns(with_actors=self.settings.lane_mode() == "actor")
-        shown = None if where is None else catalog.filtered_positions(columns, where)
-        self.total_count = len(columns)
-        self.shown_count = len(columns) if shown is None else len(shown)
-        self.table.set_date_source(catalog.event_dates)
-        with self._refilling_views():
-            self.timeline.set_events(columns)
-            self.table.set_events(columns, shown, categories)
-            self.timeline.set_eras(catalog.eras())
-            self.timeline.set_filter(None if shown is None else columns.mask_of(shown))
-
-    def patch_events(self, ids: Sequence[str]) -> None:
-        """Bring a few changed events into both views without reading the others again.
-
-        Reading a million events takes seconds; an edit touches one. Falls back to a full
-        reload when the categories or the lane mode no longer match what is drawn.
-        """
-        with collector_paused():
-            catalog = self.workspace.catalog
-            drawn = self.timeline.canvas.columns
-            with_actors = self.settings.lane_mode() == "actor"
-            added = catalog.event_columns(with_actors=with_actors, ids=ids)
-            if (
-                added.category_names != drawn.category_names
-                or added.category_colours != drawn.category_colours
-                or with_actors != bool(drawn.actors)
-            ):
-                self.reload_events()
-                return
-            where = None if self.filter.is_empty else self.filter
-            columns = drawn.patched(ids, added)
-            shown = None if where is None else catalog.filtered_positions(columns, where)
-            self.total_count = len(columns)
-            self.shown_count = len(columns) if shown is None else len(shown)
-            with self._refilling_views():
-                self.timeline.set_events(columns)
-                self.table.set_events(columns, shown, changed=ids)
-                if shown is not None:
-                    self.timeline.set_filter(columns.mask_of(shown))
-
-    def set_filter(self, where: EventFilter) -> None:
-        self.filter = where
-        catalog = self.workspace.catalog
-        columns = self.table.table_model.columns()  # the drawn ones: filtered, not read again
-        shown = None if where.is_empty else catalog.filtered_positions(columns, where)
-        self.shown_count = len(columns) if shown is None else len(shown)
-        with self._refilling_views():
-            self.table.set_events(columns, shown, catalog.categories())
-            self.timeline.set_filter(None if shown is None else columns.mask_of(shown))
-
-    @contextmanager
-    def _refilling_views(self) -> Iterator[None]:
-        """Refill the table and the timeline inside; their selection signals stay quiet, and
-        afterwards the table's selection is shown in the timeline and the counts updated."""
-        with self.selection.quiet():
-            yield
-        self.selection.take_from_table()
-        self._update_count()
-        self.update_actions()
-
-    def _update_count(self) -> None:
-        noun = "event" if self.total_count == 1 else "events"
-        self.count_label.setText(f"showing {self.shown_count:,} of {self.total_count:,} {noun}")
-        self.filter_bar.set_count(self.shown_count, self.total_count)
+    @property
+    def filter(self) -> EventFilter:
+        return self.views.filter
 
     def _update_title(self) -> None:
         """The database shown; Qt appends the application's display name ("— timeline_app")."""
         self.setWindowTitle(self.workspace.catalog.database.location)
 
     def update_actions(self) -> None:
-        if not self._closed:
+        if not self.closed:
             self.actions.refresh()
 
     # ---- selection -----------------------------------------------------------------------
@@ -361,11 +288,11 @@ class MainWindow(QMainWindow):
         self.actions.check(f"theme_{theme}")
         self.settings.set_theme(theme)
 
-    def set_lane_mode(self, mode: str) -> None:
+    def set_lane_mode(self, mode: str, *, reload: bool = True) -> None:
         self.settings.set_lane_mode(mode)
         columns = self.timeline.canvas.columns
-        if mode == "actor" and len(columns) and not columns.actors:
-            self.reload_events()  # the columns were read without actors
+        if reload and mode == "actor" and len(columns) and not columns.actors:
+            self.views.reload_events()  # the columns were read without actors
         self.timeline.set_lane_mode(mode)
         self.actions.check(f"lanes_{mode}")
 
@@ -421,7 +348,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.save_layout()
-        self._closed = True
+        self.closed = True
         self.workspace.operations.cancel_all_and_wait()
         if self._category_manager is not None:
             self._category_manager.close()

@@ -178,9 +178,19 @@ class Operations(QObject):
 
     # ---- watching ------------------------------------------------------------------------
 
-    def is_running(self) -> bool:
-        """Whether some operation has not yet been delivered (or its thread still works)."""
+    def is_running(self, key: str | None = None) -> bool:
+        """Whether some operation (of `key`, when given) has not yet been delivered."""
+        if key is not None:
+            return key in self._keyed
         return bool(self._running)
+
+    def drop_key(self, key: str) -> None:
+        """Forget a running operation of `key`: its result would be older than what the
+        caller is about to show."""
+        older = self._keyed.get(key)
+        if older is not None and older.running:
+            older.drop()
+            self._close_dialog(older)
 
     @property
     def running(self) -> list[Operation[Any]]:
