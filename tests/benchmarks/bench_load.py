@@ -36,7 +36,7 @@ from timeline_app.domain.dates import PRECISION_ORDER
 from timeline_app.services.catalog import Catalog
 from timeline_app.store import queries
 from timeline_app.store.database import open_database
-from timeline_app.store.schema import Event
+from timeline_app.store.orm import Event
 from timeline_app.timeline.view import TimelineWidget
 
 

@@ -22,18 +22,18 @@ from timeline_app.store.queries import (
     sources,
     tags,
 )
-from timeline_app.store.schema import Meta
+from timeline_app.store.schema import meta
 
 # ---- meta ----------------------------------------------------------------------------------
 
 
 def meta_present(connection: Connection, key: str) -> bool:
     """Whether the meta table holds `key` (a mark such as "the dataset was loaded")."""
-    return connection.execute(select(Meta.value).where(Meta.key == key)).first() is not None
+    return connection.execute(select(meta.c.value).where(meta.c.key == key)).first() is not None
 
 
 def insert_meta(connection: Connection, key: str, value: str) -> None:
-    connection.execute(insert(Meta.__table__), [{"key": key, "value": value}])
+    connection.execute(insert(meta), [{"key": key, "value": value}])
 
 
 # ---- actors, tags and sources --------------------------------------------------------------

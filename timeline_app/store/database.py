@@ -37,7 +37,7 @@ from timeline_app.domain.errors import (
     quoted,
 )
 from timeline_app.store.backup import backups_at_open
-from timeline_app.store.schema import APP_MARKER, Meta
+from timeline_app.store.schema import APP_MARKER, meta
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5_000
@@ -273,7 +273,7 @@ def _upgrade(engine: Engine, is_new: bool) -> None:
         if is_new:
             now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             connection.execute(
-                Meta.__table__.insert(),
+                meta.insert(),
                 [{"key": "app", "value": APP_MARKER}, {"key": "created_at", "value": now}],
             )
 
@@ -557,7 +557,7 @@ def schema_revision(database: Database) -> str:
 
 def meta_value(database: Database, key: str) -> str | None:
     with database.engine.connect() as connection:
-        return connection.execute(select(Meta.value).where(Meta.key == key)).scalar()
+        return connection.execute(select(meta.c.value).where(meta.c.key == key)).scalar()
 
 
 # --- saying what went wrong -----------------------------------------------------------------

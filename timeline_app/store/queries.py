@@ -40,24 +40,16 @@ from timeline_app.domain.model import (
 from timeline_app.domain.palette import FALLBACK_COLOUR
 from timeline_app.domain.progress import Progress
 from timeline_app.store.schema import (
-    Actor,
-    Category,
-    Era,
-    Event,
-    EventSource,
-    Source,
-    Tag,
+    actors,
+    categories,
+    eras,
     event_actors,
+    event_sources,
     event_tags,
+    events,
+    sources,
+    tags,
 )
-
-events = Event.__table__
-categories = Category.__table__
-actors = Actor.__table__
-tags = Tag.__table__
-sources = Source.__table__
-event_sources = EventSource.__table__
-eras = Era.__table__
 
 CHUNK = 900  # stays under SQLite's bound-parameter limit for IN lists
 LARGE_BATCH = 5_000  # above this, one table scan is cheaper than many IN-list queries
