@@ -456,7 +456,8 @@ def insert_tuples(
     """Insert many rows, tuples in the order of `columns`, in the caller's transaction.
 
     SQLite: the driver's executemany, skipping per-row SQL compilation (ten times faster
-    than Core `insert()` with dicts at 100,000 rows). PostgreSQL through psycopg: COPY for
+    than Core `insert()` with dicts at 100,000 rows), ROWS_PER_STATEMENT rows to each
+    statement for a large batch. PostgreSQL through psycopg: COPY for
     large batches, which fires the same triggers and checks the same constraints.
     `written(rows so far)` is called every PROGRESS_BATCH rows and at the end; whatever it
     raises stops the write inside the transaction.
