@@ -290,6 +290,7 @@ def read_csv(path: str, raw: bytes, *, progress: Progress | None = None) -> Docu
     categories: dict[str, None] = {}
     checker = EventChecker()
     names_of: dict[str, tuple[str, ...]] = {}
+    sources_of: dict[str, tuple[SourceRef, ...]] = {}  # cells a file repeats, read once
     width = len(header)
     position = {name: header.index(name) if name in header else width for name in HEADER}
     guarded = (
@@ -347,6 +348,9 @@ def read_csv(path: str, raw: bytes, *, progress: Progress | None = None) -> Docu
         actors = values[actors_at]
         tags = values[tags_at]
         sources = values[sources_at]
+        refs = sources_of.get(sources, ()) if sources else ()
+        if sources and not refs:
+            refs = sources_of[sources] = _sources(path, row, sources)
         item = check_event_fields(
             path,
             row,
@@ -361,7 +365,7 @@ def read_csv(path: str, raw: bytes, *, progress: Progress | None = None) -> Docu
             values[location_at] or None,
             (names_of.get(actors) or names_of.setdefault(actors, _split(actors))) if actors else (),
             (names_of.get(tags) or names_of.setdefault(tags, _split(tags))) if tags else (),
-            _sources(path, row, sources) if sources else (),
+            refs,
             present=present,
             checker=checker,
         )
