@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import NoReturn
 
 from timeline_app import __version__
@@ -187,11 +189,52 @@ def _init(args: argparse.Namespace) -> int:
     return 0
 
 
+class _ProgressLine:
+    """`done` of `total` as a percentage on one line of standard error, redrawn in place at
+    most ten times a second."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.shown = False
+        self.drawn_at = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.drawn_at < 0.1 and done != total:
+            return
+        self.drawn_at = now
+        amount = f"{done * 100 // total}%" if total else f"{done:,}"
+        sys.stderr.write(f"\r{self.label} {amount}\x1b[K")
+        sys.stderr.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+            self.shown = False
+
+
+@contextmanager
+def _progress_line(label: str | None) -> Iterator[_ProgressLine | None]:
+    """A progress line for long work, only when standard error is a terminal (a script or a
+    log gets the command's usual output alone); it is wiped when the work ends."""
+    if label is None or not sys.stderr.isatty():
+        yield None
+        return
+    line = _ProgressLine(label)
+    try:
+        yield line
+    finally:
+        line.clear()
+
+
 def _import(args: argparse.Namespace) -> int:
     from timeline_app.services.databases import MissingDatabaseError
     from timeline_app.services.interchange import apply_import, plan_import, read_file
 
-    document = read_file(args.file, args.format)
+    with _progress_line(f"{args.file}: reading") as progress:
+        document = read_file(args.file, args.format, progress=progress)
     writing = not args.dry_run
     new_database = ""
     try:
@@ -203,11 +246,13 @@ def _import(args: argparse.Namespace) -> int:
         catalog = _open_catalog("sqlite://", create=True, write=True)
         new_database = " (into a new database)"
     try:
-        plan = plan_import(catalog, document)
+        with _progress_line(f"{args.file}: comparing") as progress:
+            plan = plan_import(catalog, document, progress=progress)
         if args.dry_run:
             print(f"{args.file}: {plan.summary()}{new_database}")
             return 0
-        result = apply_import(catalog, document)
+        with _progress_line(f"{args.file}: writing") as progress:
+            result = apply_import(catalog, document, progress=progress)
         print(
             f"{args.file}: added {len(result.added_ids)}, changed {len(result.replaced)}, "
             f"unchanged {len(plan.unchanged)} events"
@@ -224,7 +269,10 @@ def _export(args: argparse.Namespace) -> int:
         guess_format(args.file, args.format)  # refuse a bad name before opening anything
     catalog = _open_catalog(args.db)
     try:
-        count = export_file(catalog, args.file, args.format)
+        # not beside the text itself when it goes to the terminal
+        label = f"{args.file}: writing" if args.file != "-" else None
+        with _progress_line(label) as progress:
+            count = export_file(catalog, args.file, args.format, progress=progress)
     finally:
         catalog.database.dispose()
     if args.file != "-":

@@ -29,6 +29,8 @@ from timeline_app.store.database import open_database
 from timeline_app.store.schema import Actor, Base, Event, EventSource, Source, event_actors
 
 CATEGORIES = [f"Category {i}" for i in range(12)]
+TARGET_SECONDS = 2.5
+"""The goal for 100,000 CSV rows, read, checked and written (on a quiet machine)."""
 
 
 class EventActorLink:
@@ -164,11 +166,17 @@ def main() -> None:
         written = stored_counts(folder / "bulk.sqlite")
         if written != stored_counts(folder / "orm.sqlite"):
             raise SystemExit(f"the two paths stored different content: {written}")
-    print(f"{'case':<40}{'seconds':>10}")
-    print(f"{'bulk import (validate all, links)':<40}{fast:>10.2f}")
+    print(f"{'case':<40}{'seconds':>10}{'target':>10}")
+    print(
+        f"{'bulk import (validate all, links)':<40}{fast:>10.2f}{'<= ' + str(TARGET_SECONDS):>10}"
+    )
     print(f"{'baseline: one ORM object per row':<40}{slow:>10.2f}")
     print(f"rows: {rows}; both stored the same rows: {written}")
-    print(f"ratio {slow / fast:.1f}x (goal: at least 10x, and the bulk import within 5 s)")
+    verdict = "within" if fast <= TARGET_SECONDS * rows / 100_000 else "over"
+    print(
+        f"ratio {slow / fast:.1f}x; {rows:,} CSV rows in {fast:.2f} s, {verdict} the target of "
+        f"{TARGET_SECONDS} s per 100,000 rows (a quiet machine; compare the ratio on a busy one)"
+    )
 
 
 if __name__ == "__main__":

@@ -135,6 +135,35 @@ def check_span(start: object, end: object) -> DateSpan:
 
 def check_source(field: str, source: SourceRef) -> SourceRef:
     """A cleaned source with its id; errors name `field`.title, `field`.url and so on."""
+    if source.published is None:  # the common source: plain text, checked in one go
+        title, url, publisher, note = source.title, source.url, source.publisher, source.note
+        if (
+            title.__class__ is str
+            and url.__class__ is str
+            and publisher.__class__ is str
+            and note.__class__ is str
+        ):
+            title, url, publisher, note = (
+                title.strip(),
+                url.strip(),
+                publisher.strip(),
+                note.strip(),
+            )
+            joined = title + url + publisher + note
+            if (
+                title
+                and url
+                and len(title) <= TITLE_MAX
+                and len(url) <= URL_MAX
+                and len(publisher) <= NAME_MAX
+                and len(note) <= DESCRIPTION_MAX
+                and joined.isascii()
+                and "\x00" not in joined
+                and _HTTP_URL.match(url) is not None
+            ):
+                return SourceRef(
+                    title, url, publisher, None, note, source.id or derived_source_id(url, title)
+                )
     try:
         title = check_text("title", source.title, limit=TITLE_MAX)
         url = check_url("url", source.url)
@@ -224,3 +253,94 @@ def validate_event_fields(
         else tuple(check_source(_source_field(index), ref) for index, ref in enumerate(sources)),
     )
     return cleaned, span
+
+
+class EventChecker:
+    """`validate_event_fields` with a memory of what it has accepted, for a file's rows.
+
+    A file repeats its dates, categories, certainties and actor or tag lists thousands of
+    times; each distinct value is checked once and its cleaned form reused. Only accepted
+    values are remembered, so a bad value is refused, with the same message, on every row
+    that has it; and a value remembered as good cannot be the first error of a row, so the
+    errors come in the order the plain function gives them.
+    """
+
+    __slots__ = ("_categories", "_names", "_spans")
+
+    def __init__(self) -> None:
+        self._spans: dict[tuple[str, str | None], DateSpan] = {}
+        self._categories: dict[str, str] = {}
+        self._names: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def check(
+        self,
+        title: object,
+        start: object,
+        end: object,
+        category: object,
+        importance: object,
+        certainty: object,
+        description: object,
+        location: object,
+        actors: object,
+        tags: object,
+        sources: Sequence[SourceRef],
+    ) -> tuple[EventDraft, DateSpan]:
+        """What `validate_event_fields` returns (and raises) for the same values."""
+        clean_title = title.strip() if title.__class__ is str else None  # type: ignore[attr-defined]
+        if not (
+            clean_title
+            and len(clean_title) <= TITLE_MAX
+            and clean_title.isascii()
+            and "\x00" not in clean_title
+        ):
+            clean_title = check_text("title", title, limit=TITLE_MAX)
+        plain_dates = start.__class__ is str and (end is None or end.__class__ is str)
+        span = self._spans.get((start, end)) if plain_dates else None  # type: ignore[arg-type]
+        if span is None:
+            span = check_span(start, end)
+            if plain_dates:
+                self._spans[(start, end)] = span  # type: ignore[index]
+        plain_category = category.__class__ is str
+        clean_category = self._categories.get(category) if plain_category else None  # type: ignore[arg-type]
+        if clean_category is None:
+            clean_category = check_text("category", category, limit=NAME_MAX)
+            if plain_category:
+                self._categories[category] = clean_category  # type: ignore[index]
+        if importance.__class__ is not int or not IMPORTANCE_MIN <= importance <= IMPORTANCE_MAX:  # type: ignore[operator]
+            check_importance(importance)  # raises: it says what is wrong
+        found = CERTAINTY_OF_VALUE.get(certainty) if certainty.__class__ is str else None  # type: ignore[call-overload]
+        cleaned = EventDraft(
+            clean_title,
+            span.start.text,
+            span.end.text if span.end is not None else None,
+            clean_category,
+            importance,  # type: ignore[arg-type]
+            found if found is not None else check_certainty(certainty),
+            check_text("description", description, limit=DESCRIPTION_MAX, required=False),
+            check_text("location", location, limit=NAME_MAX, required=False) or None
+            if location is not None
+            else None,
+            self._checked_names("actors", actors),
+            self._checked_names("tags", tags),
+            (check_source("sources[0]", sources[0]),)
+            if len(sources) == 1
+            else tuple(
+                check_source(_source_field(index), ref) for index, ref in enumerate(sources)
+            ),
+        )
+        return cleaned, span
+
+    def _checked_names(self, field: str, names: object) -> tuple[str, ...]:
+        if names.__class__ is not tuple:
+            return check_names(field, names)
+        if not names:
+            return ()
+        try:
+            checked = self._names.get(names)  # type: ignore[call-overload]
+        except TypeError:  # a name that is not even hashable: the rule names the problem
+            return check_names(field, names)
+        if checked is None:
+            checked = check_names(field, names)
+            self._names[names] = checked  # type: ignore[index]
+        return checked

@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import chain
 
 import numpy as np
 from sqlalchemy import (
@@ -535,7 +536,8 @@ def insert_tuples(
     """Insert many rows, tuples in the order of `columns`, in the caller's transaction.
 
     SQLite: the driver's executemany, skipping per-row SQL compilation (ten times faster
-    than Core `insert()` with dicts at 100,000 rows). PostgreSQL through psycopg: COPY for
+    than Core `insert()` with dicts at 100,000 rows), ROWS_PER_STATEMENT rows to each
+    statement for a large batch. PostgreSQL through psycopg: COPY for
     large batches, which fires the same triggers and checks the same constraints.
     `written(rows so far)` is called every PROGRESS_BATCH rows and at the end; whatever it
     raises stops the write inside the transaction.
@@ -557,13 +559,46 @@ def insert_tuples(
                     written(min(start + PROGRESS_BATCH, len(rows)))
         return
     marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    statement = f"INSERT INTO {target} VALUES ({', '.join([marker] * len(columns))})"
-    if written is None:
-        connection.exec_driver_sql(statement, rows)
-        return
-    for start in range(0, len(rows), PROGRESS_BATCH):
-        connection.exec_driver_sql(statement, rows[start : start + PROGRESS_BATCH])
-        written(min(start + PROGRESS_BATCH, len(rows)))
+    one_row = f"({', '.join([marker] * len(columns))})"
+    per_statement = (
+        min(ROWS_PER_STATEMENT, MAX_PARAMETERS // len(columns))
+        if connection.dialect.name == "sqlite" and len(rows) >= ROWS_PER_STATEMENT
+        else 1
+    )
+    step = len(rows) if written is None else PROGRESS_BATCH
+    for start in range(0, len(rows), step):
+        batch = rows[start : start + step]
+        if per_statement == 1:
+            connection.exec_driver_sql(f"INSERT INTO {target} VALUES {one_row}", batch)
+        else:
+            _insert_many_per_statement(connection, target, one_row, per_statement, batch)
+        if written is not None:
+            written(min(start + step, len(rows)))
+
+
+ROWS_PER_STATEMENT = 50
+"""SQLite takes bulk rows this many to a statement: a fifth less time than one row each,
+the cost of each step through the driver being shared."""
+MAX_PARAMETERS = 999
+"""The smallest bound-parameter limit of any SQLite build."""
+
+
+def _insert_many_per_statement(
+    connection: Connection, target: str, one_row: str, per_statement: int, rows: list[tuple]
+) -> None:
+    """`rows` through one executemany of `per_statement`-row INSERTs, and the rest."""
+    whole = len(rows) - len(rows) % per_statement
+    if whole:
+        flat = chain.from_iterable
+        connection.exec_driver_sql(
+            f"INSERT INTO {target} VALUES {', '.join([one_row] * per_statement)}",
+            [
+                tuple(flat(rows[start : start + per_statement]))
+                for start in range(0, whole, per_statement)
+            ],
+        )
+    if whole < len(rows):
+        connection.exec_driver_sql(f"INSERT INTO {target} VALUES {one_row}", rows[whole:])
 
 
 def ensure_names(connection: Connection, table: object, wanted: Iterable[str]) -> dict[str, int]:
@@ -612,41 +647,71 @@ def write_links(
     `clear_existing=False` is for events inserted in the same transaction: they have none.
     Rows go in key order, which keeps SQLite's B-tree inserts local.
     """
-    touched = sorted(set(event_actor_names) | set(event_tag_names) | set(event_source_refs))
-    for part in chunks(touched if clear_existing else []):
-        connection.execute(delete(event_actors).where(event_actors.c.event_id.in_(part)))
-        connection.execute(delete(event_tags).where(event_tags.c.event_id.in_(part)))
-        connection.execute(delete(event_sources).where(event_sources.c.event_id.in_(part)))
-    actor_ids = ensure_names(
-        connection, actors, (n for ns in event_actor_names.values() for n in ns)
+    if clear_existing:
+        touched = sorted(set(event_actor_names) | set(event_tag_names) | set(event_source_refs))
+        for part in chunks(touched):
+            connection.execute(delete(event_actors).where(event_actors.c.event_id.in_(part)))
+            connection.execute(delete(event_tags).where(event_tags.c.event_id.in_(part)))
+            connection.execute(delete(event_sources).where(event_sources.c.event_id.in_(part)))
+    insert_links(
+        connection,
+        [
+            (event_id, name, position)
+            for event_id, names_ in event_actor_names.items()
+            for position, name in enumerate(names_)
+        ],
+        [
+            (event_id, name, position)
+            for event_id, names_ in event_tag_names.items()
+            for position, name in enumerate(names_)
+        ],
+        [
+            (event_id, source_id, position, note)
+            for event_id, refs in event_source_refs.items()
+            for position, (source_id, note) in enumerate(refs)
+        ],
     )
-    tag_ids = ensure_names(connection, tags, (n for ns in event_tag_names.values() for n in ns))
-    actor_rows = sorted(
-        (event_id, actor_ids[name], position)
-        for event_id, names_ in event_actor_names.items()
-        for position, name in enumerate(names_)
-    )
-    tag_rows = sorted(
-        (event_id, tag_ids[name], position)
-        for event_id, names_ in event_tag_names.items()
-        for position, name in enumerate(names_)
-    )
-    source_rows = sorted(
-        (event_id, source_id, position, note)
-        for event_id, refs in event_source_refs.items()
-        for position, (source_id, note) in enumerate(refs)
-    )
+
+
+def insert_links(
+    connection: Connection,
+    actor_links: list[tuple[str, str, int]],
+    tag_links: list[tuple[str, str, int]],
+    source_links: list[tuple[str, str, int, str]],
+) -> None:
+    """Insert links of events that have none yet: (event id, actor or tag name, position)
+    and (event id, source id, position, note); missing actors and tags are created.
+
+    Rows go in key order, which keeps SQLite's B-tree inserts local (lists that come in
+    event-id order cost the sort next to nothing).
+    """
+    actor_ids = ensure_names(connection, actors, {link[1] for link in actor_links})
+    tag_ids = ensure_names(connection, tags, {link[1] for link in tag_links})
+    actor_rows = [(event_id, actor_ids[name], position) for event_id, name, position in actor_links]
+    tag_rows = [(event_id, tag_ids[name], position) for event_id, name, position in tag_links]
+    actor_rows.sort()
+    tag_rows.sort()
+    source_links.sort()
     insert_tuples(connection, event_actors, ("event_id", "actor_id", "position"), actor_rows)
     insert_tuples(connection, event_tags, ("event_id", "tag_id", "position"), tag_rows)
     insert_tuples(
-        connection, event_sources, ("event_id", "source_id", "position", "note"), source_rows
+        connection, event_sources, ("event_id", "source_id", "position", "note"), source_links
     )
 
 
-def upsert_sources(connection: Connection, refs: Iterable[SourceRef]) -> None:
-    """Insert new sources and update changed ones, by id (every ref must carry an id)."""
+def upsert_sources(
+    connection: Connection,
+    refs: Iterable[SourceRef],
+    existing: dict[str, tuple] | None = None,
+) -> None:
+    """Insert new sources and update changed ones, by id (every ref must carry an id).
+
+    `existing`: what `source_fields` gave for these ids in this transaction, when the
+    caller has it already (an import reads it to plan).
+    """
     wanted = {ref.id: ref for ref in refs if ref.id}
-    existing = source_fields(connection, wanted)
+    if existing is None:
+        existing = source_fields(connection, wanted)
     new_rows = []
     for source_id, ref in wanted.items():
         values = (ref.title, ref.url, ref.publisher, ref.published)
@@ -660,7 +725,7 @@ def upsert_sources(connection: Connection, refs: Iterable[SourceRef]) -> None:
                     title=ref.title, url=ref.url, publisher=ref.publisher, published=ref.published
                 )
             )
-    new_rows.sort()
+    new_rows.sort(key=operator.itemgetter(0))  # ids are unique: no need to compare the rest
     insert_tuples(connection, sources, ("id", "title", "url", "publisher", "published"), new_rows)
 
 

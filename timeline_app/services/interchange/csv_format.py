@@ -36,7 +36,7 @@ from timeline_app.domain.model import (
     stable_id,
 )
 from timeline_app.domain.progress import Progress, report_every
-from timeline_app.domain.rules import parse_importance_text
+from timeline_app.domain.rules import EventChecker, parse_importance_text
 from timeline_app.services.catalog import Catalog
 from timeline_app.services.interchange.document import (
     DRAFT_FIELDS,
@@ -288,6 +288,9 @@ def read_csv(path: str, raw: bytes, *, progress: Progress | None = None) -> Docu
     present = None if carried == frozenset(DRAFT_FIELDS) else carried
     document = Document(path=path)
     categories: dict[str, None] = {}
+    checker = EventChecker()
+    names_of: dict[str, tuple[str, ...]] = {}
+    sources_of: dict[str, tuple[SourceRef, ...]] = {}  # cells a file repeats, read once
     width = len(header)
     position = {name: header.index(name) if name in header else width for name in HEADER}
     guarded = (
@@ -345,6 +348,9 @@ def read_csv(path: str, raw: bytes, *, progress: Progress | None = None) -> Docu
         actors = values[actors_at]
         tags = values[tags_at]
         sources = values[sources_at]
+        refs = sources_of.get(sources, ()) if sources else ()
+        if sources and not refs:
+            refs = sources_of[sources] = _sources(path, row, sources)
         item = check_event_fields(
             path,
             row,
@@ -357,10 +363,11 @@ def read_csv(path: str, raw: bytes, *, progress: Progress | None = None) -> Docu
             values[certainty_at].strip() or "confirmed",
             values[description_at],
             values[location_at] or None,
-            _split(actors) if actors else (),
-            _split(tags) if tags else (),
-            _sources(path, row, sources) if sources else (),
+            (names_of.get(actors) or names_of.setdefault(actors, _split(actors))) if actors else (),
+            (names_of.get(tags) or names_of.setdefault(tags, _split(tags))) if tags else (),
+            refs,
             present=present,
+            checker=checker,
         )
         document.events.append(item)
         categories[item.draft.category] = None

@@ -25,7 +25,7 @@ from timeline_app.domain.errors import (
 from timeline_app.domain.model import EventDraft, EventRecord, SourceRef, source_id_for
 from timeline_app.domain.palette import next_colour
 from timeline_app.domain.progress import Progress, report_every
-from timeline_app.domain.rules import validate_event, validate_event_fields
+from timeline_app.domain.rules import EventChecker, validate_event, validate_event_fields
 from timeline_app.services.bulk import collector_paused
 from timeline_app.services.catalog import Catalog, event_row
 from timeline_app.store import catalog_queries, queries
@@ -197,11 +197,20 @@ def check_event(
 
 
 def check_event_fields(
-    path: str, row: int, event_id: str, *values: object, present: frozenset[str] | None = None
+    path: str,
+    row: int,
+    event_id: str,
+    *values: object,
+    present: frozenset[str] | None = None,
+    checker: EventChecker | None = None,
 ) -> EventItem:
-    """`check_event` on the values of a draft in field order (see `validate_event_fields`)."""
+    """`check_event` on the values of a draft in field order (see `validate_event_fields`);
+    a reader's `checker` checks each value its file repeats only once."""
     try:
-        cleaned, span = validate_event_fields(*values)  # type: ignore[arg-type]
+        if checker is not None:
+            cleaned, span = checker.check(*values)  # type: ignore[arg-type]
+        else:
+            cleaned, span = validate_event_fields(*values)  # type: ignore[arg-type]
     except ValidationError as error:
         raise ImportFileError(path, row, error.field, error.message) from error
     if len(cleaned.sources) > 1:  # the calls are skipped for the common row: 100,000 of them
@@ -277,6 +286,8 @@ class _Planned:
     replaced: tuple[EventRecord, ...]
     sources: dict[str, SourceRef]
     replaced_sources: tuple[SourceRef, ...]
+    stored_sources: dict[str, tuple]
+    """`source_fields` of `sources` as the plan read them."""
 
 
 def _check_categories(document: Document, known: set[str]) -> None:
@@ -384,7 +395,11 @@ def _make_plan(
         [item.name for item in document.categories if item.name not in known],
         [(ref.id, sources[ref.id].title) for ref in replaced_sources],  # type: ignore[index,misc]
     )
-    return _Planned(plan, writes, tuple(replaced), sources, replaced_sources)
+    return _Planned(plan, writes, tuple(replaced), sources, replaced_sources, before)
+
+
+def _item_id(item: EventItem) -> str:
+    return item.id
 
 
 def _no_tick(_done: int) -> None:
@@ -486,7 +501,7 @@ def _apply_import(catalog: Catalog, document: Document, progress: Progress | Non
                 [ref.id for ref in planned.replaced_sources],  # type: ignore[misc]
                 stamp,
             )
-        queries.upsert_sources(connection, planned.sources.values())
+        queries.upsert_sources(connection, planned.sources.values(), planned.stored_sources)
         era_ids = catalog_queries.era_ids(connection)
         new_eras = []
         for era in document.eras:
@@ -507,11 +522,11 @@ def _apply_import(catalog: Catalog, document: Document, progress: Progress | Non
             )
         if new_eras:
             catalog_queries.insert_eras(connection, new_eras)
-        writes = planned.writes
+        writes = sorted(planned.writes, key=_item_id)  # key order: local B-tree inserts
         previous_versions = {record.id: record for record in planned.replaced}
         rows = []
         for item in writes:
-            previous = previous_versions.get(item.id)
+            previous = previous_versions.get(item.id) if previous_versions else None
             category_id = ids[item.draft.category]
             if previous is None:
                 rows.append(event_row(item.id, item.draft, item.span, category_id, stamp))
@@ -528,7 +543,6 @@ def _apply_import(catalog: Catalog, document: Document, progress: Progress | Non
                     )
                 )
         queries.delete_event_rows(connection, sorted(previous_versions))
-        rows.sort()
         written = _share(progress, count, count, len(rows))
         with queries.indexes_set_aside(connection, len(rows)):
             queries.insert_event_rows(connection, rows, written=written)
