@@ -26,7 +26,8 @@ from timeline_app.domain.dates import parse_span
 from timeline_app.services.catalog import Catalog
 from timeline_app.services.interchange import import_file, read_file
 from timeline_app.store.database import open_database
-from timeline_app.store.schema import Actor, Base, Event, EventSource, Source, event_actors
+from timeline_app.store.orm import Actor, Base, Event, EventSource, Source
+from timeline_app.store.schema import event_actors
 
 CATEGORIES = [f"Category {i}" for i in range(12)]
 TARGET_SECONDS = 2.5
