@@ -187,39 +187,49 @@ class EventColumns:
         place in (start, id) order: how an edit reaches a million drawn events without
         reading them all again. `added` must use the same category tables."""
         gone = set(removed)
-        base = self
+        count = len(self)
+        kept = np.arange(count, dtype=np.int64)
         if gone:
             if len(gone) <= FEW_IDS:  # an edit: numpy compares, no Python loop over all ids
-                keep = np.ones(len(self), dtype=np.bool_)
+                keep = np.ones(count, dtype=np.bool_)
                 for event_id in gone:
                     keep &= self.ids != event_id
             else:
                 keep = np.fromiter(
                     (event_id not in gone for event_id in self.ids.tolist()),
                     dtype=np.bool_,
-                    count=len(self),
+                    count=count,
                 )
             if not keep.all():
-                base = self.take(np.flatnonzero(keep))
-        if not len(added):
-            return base
-        lows = np.searchsorted(base.start, added.start, side="left").tolist()
-        highs = np.searchsorted(base.start, added.start, side="right").tolist()
-        ids = base.ids
-        positions = [
+                kept = np.flatnonzero(keep)
+        if len(kept) == count and not len(added):
+            return self
+        if not count:
+            return added
+        # Where each added event goes among these columns (before the first event that
+        # sorts after it), then among the kept ones; one gather per column builds the result.
+        lows = np.searchsorted(self.start, added.start, side="left").tolist()
+        highs = np.searchsorted(self.start, added.start, side="right").tolist()
+        ids = self.ids
+        places = [
             bisect_left(ids, event_id, low, high) if high > low else low
             for event_id, low, high in zip(added.ids.tolist(), lows, highs, strict=True)
         ]
+        at = np.searchsorted(kept, np.asarray(places, dtype=np.int64))
+        slots = at + np.arange(len(added), dtype=np.int64)
+        order = np.insert(kept, at, 0)
         actors: tuple[tuple[str, ...], ...] = ()
-        if base.actors or added.actors:  # read for lanes by actor: keep them aligned
-            merged = list(base.actors) if base.actors else [()] * len(base)
+        if self.actors or added.actors:  # read for lanes by actor: keep them aligned
+            merged = [self.actors[i] for i in kept.tolist()] if self.actors else [()] * len(kept)
             incoming = added.actors if added.actors else ((),) * len(added)
-            for offset, (at, names) in enumerate(zip(positions, incoming, strict=True)):
-                merged.insert(at + offset, names)
+            for offset, (place, names) in enumerate(zip(at.tolist(), incoming, strict=True)):
+                merged.insert(place + offset, names)
             actors = tuple(merged)
 
         def put(column: str) -> np.ndarray:
-            return np.insert(getattr(base, column), positions, getattr(added, column))
+            result = getattr(self, column)[order]
+            result[slots] = getattr(added, column)
+            return result
 
         return EventColumns(
             start=put("start"),
@@ -231,8 +241,8 @@ class EventColumns:
             certainty=put("certainty"),
             ids=put("ids"),
             titles=put("titles"),
-            category_names=base.category_names,
-            category_colours=base.category_colours,
+            category_names=self.category_names,
+            category_colours=self.category_colours,
             actors=actors,
         )
 

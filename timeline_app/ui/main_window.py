@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from timeline_app import __version__, paths
 from timeline_app.domain.changes import Changes
 from timeline_app.domain.errors import NotFoundError
-from timeline_app.domain.model import EventFilter
+from timeline_app.domain.model import CategoryRecord, EventFilter
 from timeline_app.services.catalog import Catalog
 from timeline_app.timeline.view import TimelineWidget
 from timeline_app.ui.actions import ActionSet
@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self._category_manager: CategoryManager | None = None
         self.closed = False
         self._fit_when_shown = True
+        self._categories: list[CategoryRecord] = []
         if paths.icon_path().exists():
             self.setWindowIcon(QIcon(str(paths.icon_path())))
 
@@ -181,8 +182,10 @@ class MainWindow(QMainWindow):
     def _on_changed(self, changes: Changes) -> None:
         if self.closed:
             return
-        if changes.categories or changes.names or changes.everything:
+        if changes.categories or changes.everything:
             self.reload_names()
+        elif changes.names:  # new actors or tags maybe; the categories are as they were
+            self.reload_names(self._categories)
         self.views.on_changed(changes)
 
     # ---- loading -------------------------------------------------------------------------
@@ -200,9 +203,13 @@ class MainWindow(QMainWindow):
         self.reload_names()
         self.views.reload_events()
 
-    def reload_names(self) -> None:
+    def reload_names(self, categories: list[CategoryRecord] | None = None) -> None:
+        """The pick lists of the filter bar and the inspector (`categories` when known:
+        reading them counts the events of each, which takes a while at a million)."""
         catalog = self.workspace.catalog
-        categories = catalog.categories()
+        if categories is None:
+            categories = catalog.categories()
+        self._categories = categories
         actors = catalog.actor_names()
         tags = catalog.tag_names()
         self.filter_bar.set_choices(categories, actors, tags)
