@@ -21,15 +21,15 @@ from timeline_app.store.database import open_database, schema_revision
 
 SCRATCH_REVISION = '''"""A later schema: one more table.
 
-Revision ID: 0002_scratch
-Revises: 0001_initial
+Revision ID: 0003_scratch
+Revises: 0002_events_start_order
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_scratch"
-down_revision = "0001_initial"
+revision = "0003_scratch"
+down_revision = "0002_events_start_order"
 branch_labels = None
 depends_on = None
 
@@ -122,14 +122,14 @@ def later_schema(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     shutil.copytree(
         paths.migrations_dir(), migrations, ignore=shutil.ignore_patterns("__pycache__")
     )
-    (migrations / "versions" / "0002_scratch.py").write_text(SCRATCH_REVISION)
+    (migrations / "versions" / "0003_scratch.py").write_text(SCRATCH_REVISION)
     monkeypatch.setattr(paths, "migrations_dir", lambda: migrations)
     # the app reads its revisions once per process; this test changes them
     monkeypatch.setattr(
         database_module, "known_revisions", database_module.known_revisions.__wrapped__
     )
-    monkeypatch.setattr(database_module, "SCHEMA_HEAD", "0002_scratch")
-    return "0002_scratch"
+    monkeypatch.setattr(database_module, "SCHEMA_HEAD", "0003_scratch")
+    return "0003_scratch"
 
 
 def test_migration_of_an_existing_database_is_preceded_by_a_copy(tmp_path, monkeypatch):
@@ -141,12 +141,14 @@ def test_migration_of_an_existing_database_is_preceded_by_a_copy(tmp_path, monke
         assert schema_revision(database) == head
     finally:
         database.dispose()
-    copies = list((path.parent / "backups").glob("timeline.sqlite.before-0001_initial-*.sqlite"))
+    copies = list(
+        (path.parent / "backups").glob("timeline.sqlite.before-0002_events_start_order-*.sqlite")
+    )
     assert len(copies) == 1
     connection = sqlite3.connect(copies[0])
     try:
         assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == (
-            "0001_initial",
+            "0002_events_start_order",
         )
     finally:
         connection.close()
@@ -162,7 +164,7 @@ def test_migration_is_refused_when_no_copy_can_be_made(tmp_path, monkeypatch):
     connection = sqlite3.connect(path)
     try:
         assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == (
-            "0001_initial",
+            "0002_events_start_order",
         )
     finally:
         connection.close()

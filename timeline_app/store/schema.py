@@ -121,7 +121,7 @@ events = Table(
         "certainty IN ('confirmed', 'reported', 'alleged', 'disputed')",
         name="ck_events_certainty",
     ),
-    Index("ix_events_start_lo", "start_lo"),
+    Index("ix_events_start_lo_id", "start_lo", "id"),
     Index("ix_events_end_hi", "end_hi"),
     Index("ix_events_category_id", "category_id"),
 )
