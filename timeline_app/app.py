@@ -31,7 +31,6 @@ def run(target: str | None) -> int:
     from timeline_app import __version__, paths
     from timeline_app.services.catalog import Catalog
     from timeline_app.services.databases import open_database
-    from timeline_app.services.dataset import load_dataset
     from timeline_app.services.maintenance import backup_warnings
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -45,7 +44,9 @@ def run(target: str | None) -> int:
         with backup_warnings() as warnings:
             database = open_database(target, create=target is None)
         catalog = Catalog(database)
-        if database.created:
+        if database.created:  # first launch only: the dataset reader is imported here
+            from timeline_app.services.dataset import load_dataset
+
             load_dataset(catalog)
     except TimelineError as error:
         print(f"timeline-app: error: {error}", file=sys.stderr)
