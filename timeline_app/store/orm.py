@@ -6,7 +6,7 @@ package imports this module, so no start-up pays for the ORM.
 
 from __future__ import annotations
 
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, relationship
 
 from timeline_app.store import schema
 
@@ -37,6 +37,7 @@ class Source(Base):
 
 class EventSource(Base):
     __table__ = schema.event_sources
+    source = relationship(Source, lazy="joined")  # so a flush writes the source first
 
 
 class Era(Base):
