@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,3 +24,14 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def release_free_memory() -> None:
+    """Hand memory freed after a large read back to the system (glibc keeps it otherwise):
+    a million rows pass through the driver as tuples that are gone once the columns are
+    built, yet the process would go on holding their pages. Nothing happens elsewhere."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the allocator manages on its own
+        pass

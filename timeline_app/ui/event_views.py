@@ -20,7 +20,7 @@ from timeline_app.domain.changes import Changes
 from timeline_app.domain.columns import EventColumns
 from timeline_app.domain.model import CategoryRecord, EraRecord, EventFilter
 from timeline_app.domain.progress import Progress
-from timeline_app.services.bulk import collector_paused
+from timeline_app.services.bulk import collector_paused, release_free_memory
 from timeline_app.services.catalog import Catalog
 
 if TYPE_CHECKING:
@@ -102,6 +102,8 @@ class EventViews:
             self._show_positions(read.columns, read.shown, read.categories)
         if read.where != self.filter:  # the filter changed while the events were read
             self.set_filter(self.filter)
+        if self.total_count > INLINE_AT_MOST:
+            release_free_memory()
 
     def _show_positions(
         self,
