@@ -57,7 +57,7 @@ def outcome(check, row):
         return ("refused", error.field, error.message)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(st.lists(rows, min_size=1, max_size=12))
 def test_checker_gives_what_the_plain_rules_give_row_after_row(file_rows):
     checker = EventChecker()
