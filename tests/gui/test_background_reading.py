@@ -81,3 +81,23 @@ def test_a_slow_read_keeps_the_window_turning_and_cancel_stops_it(
     assert reads["blocks"] < 200
     assert window.table.table_model.rowCount() == 3  # what was shown stays
     assert window.count_label.text() == "showing 3 of 3 events"
+
+
+def test_the_history_cannot_be_clicked_while_a_change_is_written(qtbot, window):
+    from timeline_app.domain.changes import Changes
+
+    started = []
+
+    def slow_change(progress):
+        started.append(1)
+        for step in range(100):
+            progress(step, 100)
+            time.sleep(0.01)
+        return Changes()
+
+    operation = window.workspace.operations.change("Slow change", slow_change)
+    qtbot.waitUntil(lambda: bool(started))
+    assert not window.history_view.isEnabled()
+    operation.cancel()
+    assert window.workspace.operations.wait()
+    assert window.history_view.isEnabled()

@@ -107,9 +107,7 @@ events = Table(
     Column("end_lo", Float, default=None),
     Column("end_hi", Float, nullable=False),
     Column("precision", String(16), nullable=False),
-    Column(
-        "category_id", ForeignKey("categories.id", ondelete="RESTRICT"), nullable=False
-    ),
+    Column("category_id", ForeignKey("categories.id", ondelete="RESTRICT"), nullable=False),
     Column("importance", Integer, nullable=False, default=3),
     Column("certainty", String(16), nullable=False, default="confirmed"),
     Column("location", String(120), default=None),

@@ -166,8 +166,11 @@ class MainWindow(QMainWindow):
         self.inspector.saved.connect(self._on_saved)
         self.workspace.changed.connect(self._on_changed)
         self.workspace.commandFailed.connect(self.editing.warn)
-        self.workspace.operations.messagePosted.connect(
-            lambda text: self.statusBar().showMessage(text, 8000)
+        operations = self.workspace.operations
+        operations.messagePosted.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        # A click in the history replays commands at once: not while a change is written.
+        operations.busyChanged.connect(
+            lambda _busy: self.history_view.setEnabled(not operations.is_running_change())
         )
         stack = self.workspace.undo_stack
         stack.indexChanged.connect(lambda _index: self.update_actions())
