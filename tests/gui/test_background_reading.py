@@ -74,6 +74,7 @@ def test_a_slow_read_keeps_the_window_turning_and_cancel_stops_it(
     qtbot.waitUntil(lambda: operation.dialog is not None and operation.dialog.isVisible())
     qtbot.waitUntil(lambda: operation.dialog.bar.maximum() == 200, timeout=5000)
     assert len(ticks) >= 10  # the GUI thread went on turning while the read ran
+    assert window.count_label.text() == "reading events…"
     operation.dialog.cancel_button.click()
     assert window.workspace.operations.wait()
     timer.stop()
@@ -81,6 +82,13 @@ def test_a_slow_read_keeps_the_window_turning_and_cancel_stops_it(
     assert reads["blocks"] < 200
     assert window.table.table_model.rowCount() == 3  # what was shown stays
     assert window.count_label.text() == "showing 3 of 3 events"
+    assert "Reload Events" in window.statusBar().currentMessage()
+    monkeypatch.setattr(Catalog, "event_columns", original)
+    reload = window.actions["reload"]
+    assert reload in window.actions.menus["view"].actions()
+    reload.trigger()
+    assert window.workspace.operations.wait()
+    assert window.table.table_model.rowCount() == 3
 
 
 def test_the_history_cannot_be_clicked_while_a_change_is_written(qtbot, window):

@@ -151,3 +151,12 @@ def test_a_cancelled_export_leaves_the_file_that_was_there(window, tmp_path):
     assert operation.outcome == "cancelled"
     assert target.read_text(encoding="utf-8") == "kept\n"
     assert [path.name for path in folder.iterdir()] == ["events.csv"]  # no temporary file
+
+
+def test_new_event_here_starts_an_event_on_that_day(window) -> None:
+    from timeline_app.domain.dates import parse_date
+
+    seconds = parse_date("2015-07-14").lower + 3600 * 20  # late on the day, in UTC
+    window.timeline.newEventRequested.emit(seconds)
+    assert window.inspector.is_new
+    assert window.inspector.start_edit.text() == "2015-07-14"

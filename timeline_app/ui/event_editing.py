@@ -6,6 +6,7 @@ views follow from what the workspace reports. A refused edit is said in one line
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMenu, QMessageBox
@@ -38,6 +39,11 @@ class EventEditing:
         self.window.select_events([])
         self.window.inspector_dock.show()
         self.inspector.start_new(start)
+
+    def new_event_at(self, seconds: float) -> None:
+        """New event at the day (UTC) under the timeline's cursor."""
+        parts = time.gmtime(int(seconds))
+        self.new_event(f"{parts.tm_year:04d}-{parts.tm_mon:02d}-{parts.tm_mday:02d}")
 
     def duplicate_selected(self) -> None:
         ids = self.window.selected_ids()

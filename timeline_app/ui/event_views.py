@@ -87,7 +87,27 @@ class EventViews:
         def work(progress: Progress) -> EventsRead:
             return read_events(catalog, where, with_actors, progress)
 
-        self.operations.run("Reading events", work, on_done=self._show, key="events")
+        self.window.count_label.setText("reading events…")
+        self.operations.run(
+            "Reading events",
+            work,
+            on_done=self._show,
+            on_cancelled=self._read_stopped,
+            on_failed=self._read_failed,
+            key="events",
+        )
+
+    def _read_stopped(self) -> None:
+        """Cancelled: the views keep what they showed; View ▸ Reload reads them again."""
+        if not self.window.closed:
+            self.window.show_counts(self.shown_count, self.total_count)
+            self.window.statusBar().showMessage(
+                "Reading the events was cancelled — View ▸ Reload Events reads them again", 10_000
+            )
+
+    def _read_failed(self, error: Exception) -> None:
+        self._read_stopped()
+        self.operations.report_failure("Reading events", error)
 
     def is_loading(self) -> bool:
         return self.operations.is_running("events") or self.operations.is_running("filter")

@@ -154,10 +154,17 @@ def main_actions(window: MainWindow) -> list[ActionSpec]:
             ("Ctrl+0",),
         ),
         ActionSpec(
+            "reload",
+            "&Reload Events",
+            "Read every event from the database again (changes saved by others too)",
+            window.views.reload_events,
+            (KEY.Refresh,),
+        ),
+        ActionSpec(
             "about",
             "&About timeline_app",
             "About this application",
-            window.show_about,
+            lambda: _about(window),
             role=QAction.MenuRole.AboutRole,
         ),
     ]
@@ -182,6 +189,22 @@ def main_actions(window: MainWindow) -> list[ActionSpec]:
             )
         )
     return specs
+
+
+def _about(window: MainWindow) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from timeline_app import __version__
+
+    QMessageBox.about(
+        window,
+        "About timeline_app",
+        f"<h3>timeline_app {__version__}</h3>"
+        "<p>Curate dated, sourced, categorized events of a relationship between states "
+        "and explore them on a zoomable timeline.</p>"
+        "<p>Dates may be partial or uncertain (“March 2023”, “~2015”, “1990s”); every "
+        "edit can be undone.</p><p>MIT licence.</p>",
+    )
 
 
 def _export_image(window: MainWindow) -> None:
@@ -252,6 +275,7 @@ def main_menus(window: MainWindow) -> list[MenuSpec]:
                 SEPARATOR,
                 SubmenuSpec("theme", "&Theme", tuple(f"theme_{name}" for name, _ in THEMES)),
                 "fit",
+                "reload",
                 SEPARATOR,
             ),
         ),

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from timeline_app import __version__, paths
+from timeline_app import paths
 from timeline_app.domain.changes import Changes
 from timeline_app.domain.errors import NotFoundError
 from timeline_app.domain.model import CategoryRecord, EventFilter
@@ -50,14 +50,6 @@ PATCH_FROM = 20_000
 """Drawn events from which an edit patches the views instead of reloading them."""
 PATCH_AT_MOST = 1_000
 """Changed events beyond which a full reload is simpler and no slower."""
-
-
-def _day_text(seconds: float) -> str:
-    """The day (UTC) containing `seconds`, as EDTF, for a new event's start."""
-    import time
-
-    parts = time.gmtime(int(seconds))
-    return f"{parts.tm_year:04d}-{parts.tm_mon:02d}-{parts.tm_mday:02d}"
 
 
 class MainWindow(QMainWindow):
@@ -159,9 +151,7 @@ class MainWindow(QMainWindow):
         self.filter_bar.filterChanged.connect(self.views.set_filter)
         self.table.editRequested.connect(self._edit_requested)
         self.timeline.editRequested.connect(self._edit_requested)
-        self.timeline.newEventRequested.connect(
-            lambda seconds: self.editing.new_event(_day_text(seconds))
-        )
+        self.timeline.newEventRequested.connect(self.editing.new_event_at)
         self.timeline.set_detail_provider(self._detail_text)
         self.inspector.saved.connect(self._on_saved)
         self.workspace.changed.connect(self._on_changed)
@@ -305,17 +295,6 @@ class MainWindow(QMainWindow):
             self.views.reload_events()  # the columns were read without actors
         self.timeline.set_lane_mode(mode)
         self.actions.check(f"lanes_{mode}")
-
-    def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About timeline_app",
-            f"<h3>timeline_app {__version__}</h3>"
-            "<p>Curate dated, sourced, categorized events of a relationship between states "
-            "and explore them on a zoomable timeline.</p>"
-            "<p>Dates may be partial or uncertain (“March 2023”, “~2015”, “1990s”); every "
-            "edit can be undone.</p><p>MIT licence.</p>",
-        )
 
     # ---- layout memory and closing -------------------------------------------------------
 
