@@ -310,6 +310,8 @@ class TimelineWidget(QtWidgets.QWidget):
         """
         canvas = self.canvas
         if mask_or_ids is None:
+            if canvas.mask is None:
+                return  # already unfiltered: keep the layout, and an edit's pending lane patch
             canvas.mask = None
         elif isinstance(mask_or_ids, str):
             raise TypeError("set_filter takes a boolean mask or an iterable of ids, not one id")
