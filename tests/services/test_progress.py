@@ -188,3 +188,47 @@ def test_export_reports_non_decreasing_counts_that_end_at_the_total(catalog, tmp
     assert export_file(catalog, tmp_path / f"out.{suffix}", progress=watch) == ROWS
     watch.check_counts()
     assert watch.calls[-1] == (ROWS, ROWS)
+
+
+def _many_events(catalog: Catalog, tmp_path: Path) -> list[str]:
+    import_file(catalog, write_csv(tmp_path / "events.csv", rows=1_200))
+    return [record.id for record in catalog.events()]
+
+
+@pytest.mark.parametrize("where", ["half-way", "at the last step"])
+def test_a_cancelled_delete_or_move_leaves_every_event_in_place(catalog, tmp_path, where):
+    ids = _many_events(catalog, tmp_path)
+    before = state(catalog)
+    stop_at = (lambda total: total / 2) if where == "half-way" else (lambda total: total)
+    for step in (
+        lambda progress: catalog.delete_events(ids, progress=progress),
+        lambda progress: catalog.set_category_of(ids, "Nuclear file", progress=progress),
+    ):
+        cancel = Recorder(stop_at)
+        with pytest.raises(Cancelled):
+            step(cancel)
+        assert state(catalog) == before
+
+
+def test_undoing_a_delete_or_a_move_reports_and_can_be_cancelled(catalog, tmp_path):
+    ids = _many_events(catalog, tmp_path)
+    records = catalog.delete_events(ids)
+    cancel = Recorder(lambda total: total)
+    with pytest.raises(Cancelled):
+        catalog.restore_events(records, progress=cancel)
+    assert catalog.count_events() == 0
+    counting = Recorder()
+    catalog.restore_events(records, progress=counting)
+    counting.check_counts()
+    assert catalog.count_events() == len(ids)
+
+    previous = catalog.set_category_of(ids, "Nuclear file")
+    moved = state(catalog)
+    cancel = Recorder(lambda total: total)
+    with pytest.raises(Cancelled):
+        catalog.restore_categories_of(previous, progress=cancel)
+    assert state(catalog) == moved
+    counting = Recorder()
+    catalog.restore_categories_of(previous, progress=counting)
+    counting.check_counts()
+    assert {record.category for record in catalog.events()} != {"Nuclear file"}

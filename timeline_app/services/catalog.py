@@ -25,7 +25,7 @@ from timeline_app.domain.model import (
     source_id_for,
 )
 from timeline_app.domain.palette import next_colour
-from timeline_app.domain.progress import Progress
+from timeline_app.domain.progress import Progress, no_progress
 from timeline_app.domain.rules import NAME_MAX, check_colour, check_text, validate_event
 from timeline_app.services.bulk import collector_paused
 from timeline_app.store import catalog_queries, queries
@@ -246,18 +246,33 @@ class Catalog:
             self._write_event_links(connection, event_id, cleaned)
         return self.event(event_id)
 
-    def delete_events(self, ids: Iterable[str]) -> list[EventRecord]:
-        """Delete events and return them as they were, so an undo can restore them."""
+    def delete_events(
+        self, ids: Iterable[str], *, progress: Progress | None = None
+    ) -> list[EventRecord]:
+        """Delete events and return them as they were, so an undo can restore them.
+
+        `progress` hears (steps done, all steps) inside the transaction, the last time just
+        before the commit: a `Cancelled` it raises leaves every event in place."""
         id_list = list(dict.fromkeys(ids))
+        report = progress or no_progress
         with self.engine.begin() as connection:
+            report(0, 2 * len(id_list))
             records = queries.event_records(connection, id_list)
+            report(len(id_list), 2 * len(id_list))
             queries.delete_event_rows(connection, [record.id for record in records])
+            report(2 * len(id_list), 2 * len(id_list))
         return records
 
-    def restore_events(self, records: Sequence[EventRecord]) -> None:
-        """Put deleted events back with their ids, versions and timestamps (undo of delete)."""
+    def restore_events(
+        self, records: Sequence[EventRecord], *, progress: Progress | None = None
+    ) -> None:
+        """Put deleted events back with their ids, versions and timestamps (undo of delete);
+        `progress` as for `delete_events`."""
+        report = progress or no_progress
         with self.engine.begin() as connection:
+            report(0, len(records))
             self._insert_records(connection, records)
+            report(len(records), len(records))
 
     def _insert_records(self, connection: Connection, records: Sequence[EventRecord]) -> None:
         category_ids = queries.category_ids(connection)
@@ -305,23 +320,39 @@ class Catalog:
         draft = replace(original.to_draft(), title=f"{original.title} (copy)"[:300])
         return self.add_event(draft)
 
-    def set_category_of(self, ids: Sequence[str], category: str) -> dict[str, str]:
-        """Move events to a category; returns each event's previous category (for undo)."""
+    def set_category_of(
+        self, ids: Sequence[str], category: str, *, progress: Progress | None = None
+    ) -> dict[str, str]:
+        """Move events to a category; returns each event's previous category (for undo).
+        `progress` as for `delete_events`."""
+        report = progress or no_progress
         with self.engine.begin() as connection:
+            report(0, 2 * len(ids))
             target = self._category_id(connection, category)
             previous = {
                 record.id: record.category for record in queries.event_records(connection, ids)
             }
+            report(len(ids), 2 * len(ids))
             catalog_queries.set_events_category(
                 connection, list(previous), target, stamp=queries.now_text()
             )
+            report(2 * len(ids), 2 * len(ids))
         return previous
 
-    def restore_categories_of(self, previous: dict[str, str]) -> None:
+    def restore_categories_of(
+        self, previous: dict[str, str], *, progress: Progress | None = None
+    ) -> None:
+        """Put events back in their former categories (undo of a move); `progress` as for
+        `delete_events`."""
+        report = progress or no_progress
+        total = len(previous)
         with self.engine.begin() as connection:
             ids = queries.category_ids(connection)
-            for event_id, name in previous.items():
+            report(0, total)
+            for done, (event_id, name) in enumerate(previous.items(), start=1):
                 catalog_queries.set_event_category(connection, event_id, ids[name])
+                if done % 1000 == 0 or done == total:
+                    report(done, total)
 
     # ---- categories ------------------------------------------------------------------------
 

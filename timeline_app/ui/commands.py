@@ -193,15 +193,13 @@ class DeleteEventsCommand(ServiceCommand):
         return len(self.ids) >= BACKGROUND_THRESHOLD
 
     def apply(self, progress: Progress = no_progress) -> list[str]:
-        progress(0, 0)  # the last moment a Cancel can still stop it
-        self.records = self.catalog.delete_events(self.ids)
+        self.records = self.catalog.delete_events(self.ids, progress=progress)
         if len(self.records) == 1:
             self.setText(f"Delete event {_quoted(self.records[0].title)}")
         return self.ids
 
     def revert(self, progress: Progress = no_progress) -> list[str]:
-        progress(0, 0)
-        self.catalog.restore_events(self.records)
+        self.catalog.restore_events(self.records, progress=progress)
         return [record.id for record in self.records]
 
 
@@ -230,13 +228,11 @@ class SetCategoryCommand(ServiceCommand):
         return len(self.ids) >= BACKGROUND_THRESHOLD
 
     def apply(self, progress: Progress = no_progress) -> list[str]:
-        progress(0, 0)
-        self.previous = self.catalog.set_category_of(self.ids, self.category)
+        self.previous = self.catalog.set_category_of(self.ids, self.category, progress=progress)
         return self.ids
 
     def revert(self, progress: Progress = no_progress) -> list[str]:
-        progress(0, 0)
-        self.catalog.restore_categories_of(self.previous)
+        self.catalog.restore_categories_of(self.previous, progress=progress)
         return self.ids
 
 
