@@ -253,9 +253,9 @@ def test_a_big_delete_runs_undoes_and_redoes_off_the_gui_thread(
     threads: list[int] = []
     real_delete = catalog.delete_events
 
-    def delete_events(event_ids):
+    def delete_events(event_ids, *, progress=None):
         threads.append(threading.get_ident())
-        return real_delete(event_ids)
+        return real_delete(event_ids, progress=progress)
 
     monkeypatch.setattr(catalog, "delete_events", delete_events)
 
