@@ -7,7 +7,7 @@ returns plain records so callers (and undo commands) never hold a session.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -72,6 +72,49 @@ def event_values(
     """The same row as a dict by column name, for updates."""
     row = event_row(event_id, draft, span, category_id, stamp)
     return dict(zip(queries.EVENT_COLUMNS, row, strict=True))
+
+
+def insert_records(
+    connection: Connection,
+    records: Sequence[EventRecord],
+    *,
+    written: Callable[[int], None] | None = None,
+) -> None:
+    """Insert events as they were recorded (ids, versions, stamps, links and sources): how
+    undo puts back what a delete or an import removed. `written` hears rows as they go."""
+    category_ids = queries.category_ids(connection)
+    rows = []
+    for record in records:
+        span = parse_span(record.start, record.end)
+        if record.category not in category_ids:
+            raise ValidationError("category", f"{record.category!r} no longer exists")
+        rows.append(
+            event_row(
+                record.id,
+                record.to_draft(),
+                span,
+                category_ids[record.category],
+                record.created_at or queries.now_text(),
+                record.updated_at or None,
+                record.version,
+            )
+        )
+    queries.insert_event_rows(connection, rows, written=written)
+    refs = {}
+    for record in records:
+        for ref in record.sources:
+            fixed = replace(ref, id=source_id_for(ref))
+            refs[fixed.id] = fixed
+    queries.upsert_sources(connection, refs.values())
+    queries.write_links(
+        connection,
+        {record.id: record.actors for record in records},
+        {record.id: record.tags for record in records},
+        {
+            record.id: [(source_id_for(ref), ref.note) for ref in record.sources]
+            for record in records
+        },
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,49 +314,14 @@ class Catalog:
         report = progress or no_progress
         with self.engine.begin() as connection:
             report(0, len(records))
-            self._insert_records(connection, records)
+            insert_records(connection, records)
             report(len(records), len(records))
-
-    def _insert_records(self, connection: Connection, records: Sequence[EventRecord]) -> None:
-        category_ids = queries.category_ids(connection)
-        rows = []
-        for record in records:
-            span = parse_span(record.start, record.end)
-            if record.category not in category_ids:
-                raise ValidationError("category", f"{record.category!r} no longer exists")
-            rows.append(
-                event_row(
-                    record.id,
-                    record.to_draft(),
-                    span,
-                    category_ids[record.category],
-                    record.created_at or queries.now_text(),
-                    record.updated_at or None,
-                    record.version,
-                )
-            )
-        queries.insert_event_rows(connection, rows)
-        refs = {}
-        for record in records:
-            for ref in record.sources:
-                fixed = replace(ref, id=source_id_for(ref))
-                refs[fixed.id] = fixed
-        queries.upsert_sources(connection, refs.values())
-        queries.write_links(
-            connection,
-            {record.id: record.actors for record in records},
-            {record.id: record.tags for record in records},
-            {
-                record.id: [(source_id_for(ref), ref.note) for ref in record.sources]
-                for record in records
-            },
-        )
 
     def replace_events(self, records: Sequence[EventRecord]) -> None:
         """Overwrite events with given records whatever their version (undo of an import)."""
         with self.engine.begin() as connection:
             queries.delete_event_rows(connection, [record.id for record in records])
-            self._insert_records(connection, records)
+            insert_records(connection, records)
 
     def duplicate_event(self, event_id: str) -> EventRecord:
         original = self.event(event_id)

@@ -7,6 +7,7 @@ read this one plain object instead of each other, so layout and hit-testing agre
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import numpy as np
@@ -183,16 +184,4 @@ _NO_TEXT = np.empty(0, dtype=object)
 def _layout_only(columns: EventColumns) -> EventColumns:
     """The columns lanes are laid out from, without ids and titles: what a pending patch
     keeps of the previous data, so the previous strings are not held until the next frame."""
-    return EventColumns(
-        start=columns.start,
-        end=columns.end,
-        is_span=columns.is_span,
-        precision=columns.precision,
-        category=columns.category,
-        importance=columns.importance,
-        certainty=columns.certainty,
-        ids=_NO_TEXT,
-        titles=_NO_TEXT,
-        category_names=columns.category_names,
-        category_colours=columns.category_colours,
-    )
+    return dataclasses.replace(columns, ids=_NO_TEXT, titles=_NO_TEXT, actors=())

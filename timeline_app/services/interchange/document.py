@@ -12,7 +12,7 @@ and a new event gets the field's default. The plan and the write both use that o
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from timeline_app.domain.dates import DateSpan, parse_span
 from timeline_app.domain.errors import (
@@ -22,12 +22,12 @@ from timeline_app.domain.errors import (
     WriteConflict,
     quoted,
 )
-from timeline_app.domain.model import EventDraft, EventRecord, SourceRef, source_id_for
+from timeline_app.domain.model import EventDraft, EventRecord, SourceRef
 from timeline_app.domain.palette import next_colour
 from timeline_app.domain.progress import Progress, report_every
 from timeline_app.domain.rules import EventChecker, validate_event, validate_event_fields
 from timeline_app.services.bulk import collector_paused
-from timeline_app.services.catalog import Catalog, event_row
+from timeline_app.services.catalog import Catalog, event_row, insert_records
 from timeline_app.store import catalog_queries, queries
 from timeline_app.store.database import conflicts_reported, describe_database_error
 from timeline_app.store.queries import Connection
@@ -627,35 +627,4 @@ def _restore_records(
 ) -> None:
     """Overwrite events with the records an import replaced, whatever their version now."""
     queries.delete_event_rows(connection, [record.id for record in records])
-    ids = queries.category_ids(connection)
-    rows = []
-    for record in records:
-        if record.category not in ids:
-            raise ValidationError("category", f"{record.category!r} no longer exists")
-        rows.append(
-            event_row(
-                record.id,
-                record.to_draft(),
-                parse_span(record.start, record.end),
-                ids[record.category],
-                record.created_at or queries.now_text(),
-                record.updated_at or None,
-                record.version,
-            )
-        )
-    queries.insert_event_rows(connection, rows, written=written)
-    refs = {}
-    for record in records:
-        for ref in record.sources:
-            fixed = replace(ref, id=source_id_for(ref))
-            refs[fixed.id] = fixed
-    queries.upsert_sources(connection, refs.values())
-    queries.write_links(
-        connection,
-        {record.id: record.actors for record in records},
-        {record.id: record.tags for record in records},
-        {
-            record.id: [(source_id_for(ref), ref.note) for ref in record.sources]
-            for record in records
-        },
-    )
+    insert_records(connection, records, written=written)
