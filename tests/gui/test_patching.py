@@ -92,3 +92,30 @@ def test_a_changed_category_colour_falls_back_to_a_full_reload(window, patching)
     window.workspace.notify([gas.id], categories=False)
     assert len(patching) == 1
     assert window.timeline.canvas.columns.category_colours[2] == "#123456"
+
+
+def test_under_a_filter_the_store_answers_an_edit_keeps_the_others_until_placed_again(
+    window, patching, monkeypatch
+):
+    """A text filter is placed again after an edit (in the background at scale); until then
+    the table keeps the matching events the edit left alone, and no longer shows the changed
+    ones at stale places."""
+    window.views.set_filter(EventFilter(actors=frozenset({"Russia"})))
+    assert window.count_label.text() == "showing 2 of 3 events"
+    catalog = window.workspace.catalog
+    bushehr = next(r for r in catalog.events() if r.title.startswith("Bushehr"))
+    placed = []
+    real_set_filter = window.views.set_filter
+    monkeypatch.setattr(window.views, "set_filter", placed.append)
+    retitled = replace(bushehr.to_draft(), title="Bushehr contract renewed")  # same place
+    window.workspace.run(EditEventCommand(window.workspace, bushehr.id, retitled, bushehr.version))
+    assert len(placed) == 1  # the filter waits to be placed again
+    titles = [
+        window.table.table_model.columns().titles[p] for p in window.table.table_model.positions()
+    ]
+    assert titles == ["Caspian summit in Tehran"]
+    real_set_filter(placed[0])
+    assert window.count_label.text() == "showing 2 of 3 events"
+    assert sorted(window.table.table_model.ids().tolist()) == sorted(
+        r.id for r in catalog.events() if "Russia" in r.actors
+    )

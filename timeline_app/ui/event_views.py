@@ -175,7 +175,7 @@ class EventViews:
             elif _asks_the_store(where):
                 # The store's answer for a million events takes seconds: keep the events
                 # shown that are still there now, and place the filter again in the back.
-                shown = self._still_shown(drawn, columns, ids)
+                shown = self._still_shown(drawn, columns, added)
             else:
                 shown = catalog.filtered_positions(columns, where)
             self.total_count = len(columns)
@@ -186,16 +186,14 @@ class EventViews:
             self.set_filter(where)
 
     def _still_shown(
-        self, drawn: EventColumns, columns: EventColumns, removed: Sequence[str]
+        self, drawn: EventColumns, columns: EventColumns, added: EventColumns
     ) -> np.ndarray:
-        before = self.table.table_model.positions()
-        before = np.sort(before)
+        """The shown events that the edit left alone, at their places in `columns`: the
+        changed ones (at their new places) wait for the filter to be placed again."""
+        before = np.sort(self.table.table_model.positions())
         positions = columns.positions_of(drawn.start[before], drawn.ids[before])
-        kept = positions[positions >= 0]
-        gone = set(removed)
-        if gone:
-            kept = kept[[str(columns.ids[i]) not in gone for i in kept.tolist()]]
-        return np.sort(kept)
+        changed = columns.positions_of(added.start, added.ids)
+        return np.setdiff1d(positions[positions >= 0], changed)
 
     # ---- filter --------------------------------------------------------------------------
 

@@ -123,10 +123,7 @@ class Operations(QObject):
         `writes=True` marks work that writes the catalog (see `running_change`).
         """
         if key is not None:
-            older = self._keyed.get(key)
-            if older is not None and older.running:
-                older.drop()
-                self._close_dialog(older)
+            self.drop_key(key)
         operation: Operation[T] = Operation(title, work, key, self)
         operation.writes = writes
         if key is not None:
