@@ -160,3 +160,9 @@ class EventFilter:
     @property
     def is_empty(self) -> bool:
         return self == EventFilter()
+
+    @property
+    def linked(self) -> EventFilter:
+        """The part only the store can answer (text, actors, tags); the rest is held in the
+        drawn columns."""
+        return EventFilter(text=self.text, actors=self.actors, tags=self.tags)

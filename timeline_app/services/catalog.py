@@ -205,7 +205,7 @@ class Catalog:
         if where is None or where.is_empty:
             return np.arange(len(columns), dtype=np.int64)
         mask = columns.matching(where)
-        linked = EventFilter(text=where.text, actors=where.actors, tags=where.tags)
+        linked = where.linked
         if not linked.is_empty:
             with collector_paused(), self.engine.connect() as connection:
                 starts, ids = queries.event_keys(connection, linked)
