@@ -212,3 +212,88 @@ def test_undo_and_redo_of_an_import_run_off_the_gui_thread(window, qtbot, tmp_pa
     assert workspace.catalog.count_events() == 5
     assert workspace.undo_stack.index() == 1
     qtbot.waitUntil(lambda: window.count_label.text() == "showing 5 of 5 events", timeout=5000)
+
+
+# ---- formats and likely duplicates ---------------------------------------------------------
+
+
+def _file_with_a_likely_duplicate(path) -> None:
+    """The app's JSON, with another tool's id for the stored Caspian summit and a new event."""
+    path.write_text(
+        json.dumps(
+            {
+                "format": "timeline-app",
+                "version": 1,
+                "title": "Caspian file",
+                "events": [
+                    {
+                        "id": "33333333-3333-4333-8333-333333333333",
+                        "title": "Tehran Caspian summit",
+                        "start": "2007-10-16",
+                        "category": "Diplomacy & treaties",
+                        "tags": ["Summit"],
+                        "sources": [{"title": "Summit report", "url": "https://example.org/s"}],
+                    },
+                    {
+                        "id": "44444444-4444-4444-8444-444444444444",
+                        "title": "New pipeline talks",
+                        "start": "2023-05",
+                        "category": "Energy",
+                    },
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+
+
+def test_a_likely_duplicate_is_shown_and_merged_as_chosen(window, qtbot, tmp_path) -> None:
+    from timeline_app.services.interchange.duplicates import Resolution
+
+    path = tmp_path / "caspian.json"
+    _file_with_a_likely_duplicate(path)
+    dialog = window.files.import_file(str(path))
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=5000)
+    text = dialog.summary.text()
+    assert "Read as Timeline app JSON <i>Caspian file</i>" in text
+    assert "1 event</b> to add" in text and "<b>1</b> like stored events" in text
+    assert not dialog.duplicate_tree.isHidden()
+    row = dialog.duplicate_tree.topLevelItem(0)
+    assert (row.text(0), row.text(1)) == (
+        "Tehran Caspian summit (row 1)",
+        "Caspian summit in Tehran",
+    )
+    assert dialog.choice(dialog.duplicates[0].item_id) is Resolution.SKIP
+
+    dialog.set_duplicate_choice(dialog.duplicates[0].item_id, Resolution.MERGE)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.count_label.text() == "showing 4 of 4 events", timeout=5000)
+    catalog = window.workspace.catalog
+    summit = next(r for r in catalog.events() if r.title == "Caspian summit in Tehran")
+    assert summit.tags == ("Caspian", "Summit")
+    assert [ref.url for ref in summit.sources] == ["https://example.org/s"]
+
+    window.actions["undo"].trigger()
+    assert window.workspace.operations.wait()
+    summit = next(r for r in catalog.events() if r.title == "Caspian summit in Tehran")
+    assert summit.tags == ("Caspian",) and summit.sources == ()
+    assert catalog.count_events() == 3
+
+
+def test_choosing_another_format_reads_the_file_again(window, qtbot, tmp_path) -> None:
+    path = tmp_path / "caspian.json"
+    _file_with_a_likely_duplicate(path)
+    dialog = window.files.import_file(str(path))
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=5000)
+    assert dialog.read_as == "json"
+    assert dialog.order_box.isHidden() and dialog.dyad_edit.isHidden()
+    dialog.format_box.setCurrentIndex(dialog.format_box.findData("ics"))
+    dialog.format_box.activated.emit(dialog.format_box.currentIndex())
+    qtbot.waitUntil(lambda: bool(dialog.error), timeout=5000)
+    assert "caspian.json" in dialog.error
+    assert not dialog.import_button.isEnabled()
+    dialog.format_box.setCurrentIndex(0)  # detected from the content again
+    dialog.format_box.activated.emit(0)
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=5000)
+    assert dialog.import_button.isEnabled() and not dialog.error
+    dialog.reject()

@@ -1,6 +1,7 @@
-"""Reading and writing whole timelines: JSON (lossless) and CSV (for spreadsheets).
+"""Reading and writing whole timelines in every format the app knows (see `formats`).
 
-Each importer reads the whole file and validates everything before anything is written.
+JSON is the lossless format; the others carry what their format can. Each importer reads the
+whole file and validates everything before anything is written.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import stat
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from timeline_app.domain.errors import ImportFileError, TimelineError
 from timeline_app.domain.progress import Progress
@@ -25,6 +27,18 @@ from timeline_app.services.interchange.document import (
     plan_import,
     undo_import,
 )
+from timeline_app.services.interchange.formats import (
+    BY_NAME,
+    FILE_FORMATS,
+    FORMATS,
+    SPREADSHEET_FORMATS,
+    checked_name,
+    detect_format,
+    export_format,
+    is_own_csv,
+    looks_like_text,
+    refuse_mismatch,
+)
 from timeline_app.services.interchange.json_format import dump_json, read_json
 from timeline_app.services.interchange.stages import Stages
 from timeline_app.services.interchange.text_file import (
@@ -34,9 +48,8 @@ from timeline_app.services.interchange.text_file import (
     reason,
 )
 
-FORMATS = ("json", "csv")
-
 __all__ = [
+    "FILE_FORMATS",
     "FORMATS",
     "Document",
     "ImportPlan",
@@ -48,48 +61,73 @@ __all__ = [
     "import_file",
     "plan_import",
     "read_file",
+    "read_file_as",
     "undo_import",
 ]
 
 
 def guess_format(path: str | Path, fmt: str | None = None) -> str:
-    """The format asked for, or the one the file name ends with."""
-    if fmt:
-        if fmt not in FORMATS:
-            raise TimelineError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
-        return fmt
-    suffix = Path(str(path)).suffix.lower().lstrip(".")
-    if suffix in FORMATS:
-        return suffix
-    raise TimelineError(f"{path}: cannot tell the format from the name; give --format json|csv")
+    """The format asked for, or the one an export's file name ends with."""
+    return export_format(path, fmt)
 
 
 def read_file(
-    path: str | Path, fmt: str | None = None, *, progress: Progress | None = None
+    path: str | Path,
+    fmt: str | None = None,
+    *,
+    progress: Progress | None = None,
+    **options: Any,
 ) -> Document:
     """Read and validate a whole file ('-' = standard input) into a Document.
 
-    `progress` hears (lines, lines of the file) for CSV, (events, events of the file) for
-    JSON (with (0, 0) before the parse); a `Cancelled` it raises stops the reading.
+    The format is `fmt`, or else told from the content. `options` go to the format's reader
+    when given (a spreadsheet's `mapping`, `day_first`, `header`, `sheet`; GDELT's and
+    ACLED's `dyad`). `progress` hears the reader's counts (lines or events, with (0, 0)
+    before a parse); a `Cancelled` it raises stops the reading.
     """
+    return read_file_as(path, fmt, progress=progress, **options)[1]
+
+
+def read_file_as(
+    path: str | Path,
+    fmt: str | None = None,
+    *,
+    progress: Progress | None = None,
+    **options: Any,
+) -> tuple[str, Document]:
+    """`read_file`, with the format the file was read as (the one told from its content
+    when `fmt` is None)."""
     name = str(path)
     if name != "-":
         check_file_type(name)  # a folder or a device is named as such, whatever its name
-    chosen = guess_format(name, fmt) if name != "-" else (fmt or "json")
     raw = read_limited(name)
+    if fmt:
+        chosen = checked_name(fmt)
+        refuse_mismatch(name, raw, chosen)
+    else:
+        chosen = detect_format(name, raw)
+    given = {key: value for key, value in options.items() if value is not None}
     with collector_paused():
         try:
-            document = (
-                read_json(name, raw, progress=progress)
-                if chosen == "json"
-                else read_csv(name, raw, progress=progress)
-            )
+            return chosen, _read(name, raw, chosen, progress, given)
         except ValueError as error:
             # A parser's own refusal that a reader did not name, such as a JSON number of more
             # digits than Python converts: still one line, without the parser's advice.
             problem = str(error).split(";")[0].strip() or type(error).__name__
             raise ImportFileError(name, None, chosen, f"cannot be read: {problem}") from error
-        return document
+
+
+def _read(
+    name: str, raw: bytes, fmt: str, progress: Progress | None, options: dict[str, Any]
+) -> Document:
+    if fmt == "json":
+        return read_json(name, raw, progress=progress)
+    if fmt == "csv" and not options and (is_own_csv(raw) or not looks_like_text(raw)):
+        return read_csv(name, raw, progress=progress)
+    if fmt == "csv" or fmt in SPREADSHEET_FORMATS:
+        module = BY_NAME["xlsx"].load()  # one module reads every table through a mapping
+        return module.read(name, raw, progress=progress, fmt=fmt, **options)
+    return BY_NAME[fmt].load().read(name, raw, progress=progress, **options)
 
 
 def import_file(
@@ -114,10 +152,21 @@ def import_file(
 
 
 def export_text(catalog: Catalog, fmt: str, *, progress: Progress | None = None) -> str:
-    """Every event in the format `fmt`; `progress` hears (events laid out, events)."""
+    """Every event in a text format `fmt`; `progress` hears (events laid out, events)."""
+    return export_bytes(catalog, fmt, progress=progress).decode("utf-8")
+
+
+def export_bytes(catalog: Catalog, fmt: str, *, progress: Progress | None = None) -> bytes:
+    """Every event in the format `fmt`, as the file's bytes."""
+    checked_name(fmt)
     if fmt == "json":
-        return dump_json(catalog, progress=progress)
-    return dump_csv(catalog, progress=progress)
+        return dump_json(catalog, progress=progress).encode("utf-8")
+    if fmt == "csv":
+        return dump_csv(catalog, progress=progress).encode("utf-8")
+    module = BY_NAME[fmt].load()
+    if fmt in SPREADSHEET_FORMATS:
+        return module.dump(catalog, fmt, progress=progress)
+    return module.dump(catalog, progress=progress)
 
 
 def export_file(
@@ -136,9 +185,9 @@ def export_file(
     as it was and no temporary file.
     """
     name = str(path)
-    chosen = guess_format(name, fmt) if name != "-" else (fmt or "json")
+    chosen = guess_format(name, fmt) if name != "-" else checked_name(fmt or "json")
     if name == "-":
-        sys.stdout.write(export_text(catalog, chosen, progress=progress))
+        sys.stdout.buffer.write(export_bytes(catalog, chosen, progress=progress))
         sys.stdout.flush()
         return catalog.count_events()
     target = Path(name)
@@ -159,7 +208,7 @@ def export_file(
         if progress is not None and done < total:
             progress(done, total)  # the final count waits until the file is written
 
-    data = export_text(catalog, chosen, progress=laid_out).encode("utf-8")
+    data = export_bytes(catalog, chosen, progress=laid_out)
     mode = stat.S_IMODE(existing.st_mode) if existing is not None else None
 
     def written() -> None:

@@ -1,10 +1,15 @@
-"""Import a JSON or CSV file: read and check it, preview what would change, then write it.
+"""Import a file of any known format: read and check it, preview what would change, then
+write it.
 
-Nothing is written before the user has seen the preview and pressed Import; a file with any
-error is refused as a whole, with the row and field at fault. Reading and writing run off
-the GUI thread as operations with determinate progress; Cancel stops either (a cancelled
-write rolls its one transaction back). The import lands on the undo stack like any other
-edit.
+The format is told from the file's content, and the user may choose another; formats that
+need a word from the user (which of 03/04 is the day, which pair of countries to keep) show
+those choices, and choosing re-reads the file. The preview lists what would be added and
+changed, and the file's events that look like stored ones, each with its own skip, merge or
+keep choice. Nothing is written before the user has seen the preview and pressed Import; a
+file with any error is refused as a whole, with the row and field at fault. Reading and
+writing run off the GUI thread as operations with determinate progress; Cancel stops either
+(a cancelled write rolls its one transaction back). The import lands on the undo stack like
+any other edit.
 """
 
 from __future__ import annotations
@@ -13,9 +18,12 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
+    QLineEdit,
     QProgressBar,
     QPushButton,
     QTreeWidget,
@@ -27,12 +35,19 @@ from PySide6.QtWidgets import (
 from timeline_app.domain.errors import TimelineError
 from timeline_app.domain.progress import Progress
 from timeline_app.services.interchange import (
+    FILE_FORMATS,
     Document,
     ImportPlan,
     ImportResult,
     apply_import,
     plan_import,
-    read_file,
+    read_file_as,
+)
+from timeline_app.services.interchange.duplicates import (
+    Duplicate,
+    Resolution,
+    find_duplicates,
+    resolve_duplicates,
 )
 from timeline_app.services.interchange.stages import Stages
 from timeline_app.ui.commands import ImportFileCommand
@@ -41,6 +56,15 @@ from timeline_app.ui.theme import current_theme, error_colour
 from timeline_app.ui.workspace import Workspace
 
 PREVIEW_LIMIT = 500
+TABLE_FORMATS = frozenset({"csv", "tsv", "xlsx", "ods"})
+"""Formats read through a column mapping, where a numeric date's day/month order matters
+(a CSV in the app's own columns reads ISO dates and ignores the choice)."""
+DYAD_FORMATS = frozenset({"gdelt", "acled"})
+RESOLUTION_LABELS = {
+    Resolution.SKIP: "Skip (keep only the stored event)",
+    Resolution.MERGE: "Merge into the stored event",
+    Resolution.KEEP: "Keep both (add as a new event)",
+}
 
 
 def _plural(count: int, noun: str) -> str:
@@ -53,13 +77,23 @@ class ImportDialog(QDialog):
     imported = Signal(object)  # ImportResult
 
     def __init__(
-        self, workspace: Workspace, path: str | Path, parent: QWidget | None = None
+        self,
+        workspace: Workspace,
+        path: str | Path,
+        parent: QWidget | None = None,
+        fmt: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.workspace = workspace
         self.path = str(path)
+        self.fmt = fmt
+        """The format chosen by the user; None: told from the content."""
+        self.read_as: str | None = None
+        """The format the file was last read as."""
         self.document: Document | None = None
         self.plan: ImportPlan | None = None
+        self.duplicates: list[Duplicate] = []
+        self.choices: dict[str, QComboBox] = {}
         self._plan_text = ""  # the preview's summary, kept above what the write says
         self.error: str = ""
         self.operation: Operation | None = None
@@ -68,6 +102,7 @@ class ImportDialog(QDialog):
         self.setWindowTitle(f"Import {Path(self.path).name}")
 
         layout = QVBoxLayout(self)
+        layout.addLayout(self._build_options())
         self.summary = QLabel(f"Reading {Path(self.path).name}…", self)
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
@@ -82,6 +117,27 @@ class ImportDialog(QDialog):
         self.preview.setToolTip("The events this import would add or change")
         self.preview.hide()
         layout.addWidget(self.preview, 1)
+        self.duplicate_row = QHBoxLayout()
+        self.duplicate_label = QLabel("Likely duplicates of stored events:", self)
+        self.duplicate_default = QComboBox(self)
+        for resolution, label in RESOLUTION_LABELS.items():
+            self.duplicate_default.addItem(label, resolution.value)
+        self.duplicate_default.setToolTip(
+            "What to do with every likely duplicate; each row below can choose otherwise"
+        )
+        self.duplicate_default.activated.connect(self._set_every_choice)
+        self.duplicate_row.addWidget(self.duplicate_label)
+        self.duplicate_row.addWidget(self.duplicate_default)
+        self.duplicate_row.addStretch(1)
+        layout.addLayout(self.duplicate_row)
+        self.duplicate_tree = QTreeWidget(self)
+        self.duplicate_tree.setHeaderLabels(["In the file", "Stored event", "Similar", "Choice"])
+        self.duplicate_tree.setRootIsDecorated(False)
+        self.duplicate_tree.setColumnWidth(0, 240)
+        self.duplicate_tree.setColumnWidth(1, 240)
+        self.duplicate_tree.setColumnWidth(2, 72)
+        layout.addWidget(self.duplicate_tree, 1)
+        self._show_duplicates(False)
 
         self.buttons = QDialogButtonBox(self)
         self.import_button = QPushButton("Import", self)
@@ -95,7 +151,80 @@ class ImportDialog(QDialog):
         layout.addWidget(self.buttons)
         self.import_button.clicked.connect(self.start_import)
         self.cancel_button.clicked.connect(self.reject)
-        self.resize(680, 460)
+        self.resize(820, 560)
+
+    def _build_options(self) -> QHBoxLayout:
+        """The format (told from the content, or chosen) and the choices some formats need."""
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Read as:", self))
+        self.format_box = QComboBox(self)
+        self.format_box.addItem("Detected from the content", None)
+        for entry in FILE_FORMATS:
+            self.format_box.addItem(entry.label, entry.name)
+        if self.fmt is not None:
+            self.format_box.setCurrentIndex(max(0, self.format_box.findData(self.fmt)))
+        self.format_box.setToolTip("The file's format; choosing another reads the file again")
+        self.format_box.activated.connect(self._reread)
+        row.addWidget(self.format_box)
+        self.order_label = QLabel("Dates like 03/04/2001:", self)
+        self.order_box = QComboBox(self)
+        self.order_box.addItem("Refuse as unclear", None)
+        self.order_box.addItem("Day first (3 April)", True)
+        self.order_box.addItem("Month first (March 4)", False)
+        self.order_box.setToolTip(
+            "How to read a numeric date whose day and month could be either way round"
+        )
+        self.order_box.activated.connect(self._reread)
+        row.addWidget(self.order_label)
+        row.addWidget(self.order_box)
+        self.dyad_label = QLabel("Only between:", self)
+        self.dyad_edit = QLineEdit(self)
+        self.dyad_edit.setPlaceholderText("RUS IRN")
+        self.dyad_edit.setToolTip(
+            "Two country codes: keep only the rows between these two actors, either way "
+            "round (empty: keep every row)"
+        )
+        self.dyad_edit.setMaximumWidth(110)
+        self.dyad_edit.editingFinished.connect(self._reread)
+        row.addWidget(self.dyad_label)
+        row.addWidget(self.dyad_edit)
+        row.addStretch(1)
+        self._show_options(None)
+        return row
+
+    def _show_options(self, fmt: str | None) -> None:
+        table = fmt in TABLE_FORMATS
+        for widget in (self.order_label, self.order_box):
+            widget.setVisible(table)
+        for widget in (self.dyad_label, self.dyad_edit):
+            widget.setVisible(fmt in DYAD_FORMATS)
+
+    def options(self) -> dict[str, object]:
+        """The reader's options the dialog's choices stand for (only those that apply)."""
+        chosen: dict[str, object] = {}
+        fmt = self.format_box.currentData() or self.read_as
+        if fmt in TABLE_FORMATS and self.order_box.currentData() is not None:
+            chosen["day_first"] = self.order_box.currentData()
+        dyad = self.dyad_edit.text().replace(",", " ").split()
+        if fmt in DYAD_FORMATS and dyad:
+            chosen["dyad"] = (dyad[0].upper(), dyad[-1].upper())
+        return chosen
+
+    def _reread(self, *_args: object) -> None:
+        if self.writing:
+            return
+        if self.operation is not None and self.operation.running:
+            self.operation.drop()
+        self.fmt = self.format_box.currentData()
+        self.document = self.plan = None
+        self.error = ""
+        self.import_button.setEnabled(False)
+        self.cancel_button.setText("Cancel")
+        self.cancel_button.setEnabled(True)
+        self.summary.setText(f"Reading {Path(self.path).name}…")
+        self.preview.hide()
+        self._show_duplicates(False)
+        self.start()
 
     # ---- reading -------------------------------------------------------------------------
 
@@ -103,11 +232,19 @@ class ImportDialog(QDialog):
         """Read and check the file and compare it with the database, off the GUI thread."""
         catalog = self.workspace.catalog
         path = self.path
+        fmt = self.fmt
+        options = self.options()
 
-        def work(progress: Progress) -> tuple[Document, ImportPlan]:
+        def work(progress: Progress) -> tuple[str, Document, list[Duplicate], ImportPlan]:
             stages = Stages(progress, weight=2)  # one bar: reading, then comparing
-            document = read_file(path, progress=stages.first())
-            return document, plan_import(catalog, document, progress=stages.rest())
+            read_as, document = read_file_as(path, fmt, progress=stages.first(), **options)
+            duplicates = find_duplicates(catalog, document)
+            return (
+                read_as,
+                document,
+                duplicates,
+                plan_import(catalog, document, progress=stages.rest()),
+            )
 
         self._start(
             self.workspace.operations.run(
@@ -133,18 +270,25 @@ class ImportDialog(QDialog):
             self.progress.setRange(0, total)
             self.progress.setValue(min(done, total))
 
-    def _on_read(self, value: tuple[Document, ImportPlan]) -> None:
+    def _on_read(self, value: tuple[str, Document, list[Duplicate], ImportPlan]) -> None:
         if self._closed:
             return
-        self.document, self.plan = value
+        self.read_as, self.document, self.duplicates, self.plan = value
+        self._show_options(self.read_as)
         self.progress.hide()
         plan = self.plan
+        likely = {dup.item_id for dup in self.duplicates}
+        added = [pair for pair in plan.added if pair[0] not in likely]
+        label = next(entry.label for entry in FILE_FORMATS if entry.name == self.read_as)
+        title = f" <i>{_escape(self.document.title)}</i>" if self.document.title else ""
         parts = [
-            f"<b>{_plural(len(plan.added), 'event')}</b> to add",
+            f"<b>{_plural(len(added), 'event')}</b> to add",
             f"<b>{len(plan.changed):,}</b> to change",
             f"{len(plan.unchanged):,} unchanged",
         ]
-        text = ", ".join(parts) + "."
+        if self.duplicates:
+            parts.append(f"<b>{len(self.duplicates):,}</b> like stored events")
+        text = f"Read as {_escape(label)}{title}: " + ", ".join(parts) + "."
         if plan.new_categories:
             text += "<br>New categories: " + ", ".join(plan.new_categories) + "."
         if not plan.added and not plan.changed and not plan.new_categories:
@@ -154,10 +298,10 @@ class ImportDialog(QDialog):
         self.summary.setText(text)
         self._plan_text = text
         self.preview.clear()
-        for label, items in (("To add", plan.added), ("To change", plan.changed)):
+        for heading, items in (("To add", added), ("To change", plan.changed)):
             if not items:
                 continue
-            group = QTreeWidgetItem([f"{label} ({len(items):,})", ""])
+            group = QTreeWidgetItem([f"{heading} ({len(items):,})", ""])
             for event_id, title in items[:PREVIEW_LIMIT]:
                 group.addChild(QTreeWidgetItem([title, event_id]))
             if len(items) > PREVIEW_LIMIT:
@@ -165,7 +309,67 @@ class ImportDialog(QDialog):
             self.preview.addTopLevelItem(group)
             group.setExpanded(True)
         self.preview.setVisible(self.preview.topLevelItemCount() > 0)
+        self._fill_duplicates()
         self.import_button.setEnabled(bool(plan.added or plan.changed or plan.new_categories))
+
+    # ---- likely duplicates ---------------------------------------------------------------
+
+    def _show_duplicates(self, shown: bool) -> None:
+        self.duplicate_label.setVisible(shown)
+        self.duplicate_default.setVisible(shown)
+        self.duplicate_tree.setVisible(shown)
+
+    def _fill_duplicates(self) -> None:
+        self.duplicate_tree.clear()
+        self.choices.clear()
+        default = self.duplicate_default.currentData()  # a Resolution's value
+        for dup in self.duplicates[:PREVIEW_LIMIT]:
+            item = QTreeWidgetItem(
+                [f"{dup.title} (row {dup.row})", dup.stored_title, f"{dup.similarity:.0f}%", ""]
+            )
+            item.setToolTip(0, dup.title)
+            item.setToolTip(1, f"{dup.stored_title}\n{dup.stored_id}")
+            self.duplicate_tree.addTopLevelItem(item)
+            box = QComboBox(self.duplicate_tree)
+            for resolution, label in RESOLUTION_LABELS.items():
+                box.addItem(label, resolution.value)
+            box.setCurrentIndex(box.findData(default))
+            self.duplicate_tree.setItemWidget(item, 3, box)
+            self.choices[dup.item_id] = box
+        if len(self.duplicates) > PREVIEW_LIMIT:
+            more = len(self.duplicates) - PREVIEW_LIMIT
+            self.duplicate_tree.addTopLevelItem(
+                QTreeWidgetItem([f"… and {more:,} more (they take the choice above)", "", "", ""])
+            )
+        self._show_duplicates(bool(self.duplicates))
+
+    def _set_every_choice(self, *_args: object) -> None:
+        default = self.duplicate_default.currentData()
+        for box in self.choices.values():
+            box.setCurrentIndex(box.findData(default))
+
+    def set_duplicate_choice(self, item_id: str, resolution: Resolution) -> None:
+        """Choose for one likely duplicate (what its row's list does)."""
+        box = self.choices[item_id]
+        box.setCurrentIndex(box.findData(resolution.value))
+
+    def resolved_document(self) -> Document:
+        """The document to write: each likely duplicate skipped, merged or kept as chosen."""
+        assert self.document is not None
+        if not self.duplicates:
+            return self.document
+        choices = {item_id: self.choice(item_id) for item_id in self.choices}
+        return resolve_duplicates(
+            self.workspace.catalog,
+            self.document,
+            self.duplicates,
+            choices,
+            Resolution(self.duplicate_default.currentData()),
+        )
+
+    def choice(self, item_id: str) -> Resolution:
+        """What the row of one likely duplicate says to do with it."""
+        return Resolution(self.choices[item_id].currentData())
 
     def _on_failed(self, error: Exception) -> None:
         if self._closed:
@@ -211,7 +415,12 @@ class ImportDialog(QDialog):
         if self.document is None or self.writing:
             return
         catalog = self.workspace.catalog
-        document = self.document
+        try:
+            document = self.resolved_document()
+        except TimelineError as error:
+            self._on_failed(error)
+            return
+        self.document = document
         self.writing = True
         self.import_button.setEnabled(False)
         self.cancel_button.setText("Cancel")

@@ -1,0 +1,215 @@
+"""Which file formats the app reads and writes, and how a file's format is recognised.
+
+A format is one module of this package offering `sniff(raw, name)`, `read(path, raw, ...)` and
+`dump(catalog, ...)`; it is imported only when a file of its kind is read or written, so the
+window starts without any of them. A file's format is told by its content first (the bytes
+decide, the name only breaks ties), so that a TimelineJS3 file named `.json` is not read as
+the app's own JSON, and a workbook named `.csv` is named for what it is instead of failing to
+decode as text.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+from timeline_app.domain.errors import ImportFileError, TimelineError
+
+
+@dataclass(frozen=True, slots=True)
+class FileFormat:
+    """One format as the command line (`--format NAME`) and the dialogs name it."""
+
+    name: str
+    label: str
+    module: str
+    suffixes: tuple[str, ...]
+    """Name endings that choose this format for an export (content decides an import)."""
+    what: str
+    """What a file of this format is, as a message names it ("an Excel workbook")."""
+
+    def load(self) -> ModuleType:
+        return importlib.import_module(f"timeline_app.services.interchange.{self.module}")
+
+
+FILE_FORMATS: tuple[FileFormat, ...] = (
+    FileFormat("json", "Timeline app JSON", "json_format", (".json",), "a timeline_app JSON file"),
+    FileFormat("csv", "CSV", "csv_format", (".csv",), "a CSV file"),
+    FileFormat("tsv", "Tab-separated values", "spreadsheet", (".tsv", ".tab"), "a TSV file"),
+    FileFormat("xlsx", "Excel workbook", "spreadsheet", (".xlsx",), "an Excel workbook"),
+    FileFormat(
+        "ods", "OpenDocument spreadsheet", "spreadsheet", (".ods",), "an OpenDocument spreadsheet"
+    ),
+    FileFormat("timelinejs", "TimelineJS3 JSON", "timelinejs", (), "a TimelineJS3 file"),
+    FileFormat(
+        "timeline", "The Timeline Project", "thetimeline", (".timeline",), "a .timeline file"
+    ),
+    FileFormat("ics", "iCalendar", "ics", (".ics", ".ical", ".ifb"), "an iCalendar file"),
+    FileFormat("vis", "vis-timeline items", "vis_timeline", (), "a vis-timeline item file"),
+    FileFormat("gdelt", "GDELT event export", "gdelt", (), "a GDELT event export"),
+    FileFormat("acled", "ACLED export", "acled", (), "an ACLED export"),
+)
+FORMATS: tuple[str, ...] = tuple(entry.name for entry in FILE_FORMATS)
+BY_NAME: dict[str, FileFormat] = {entry.name: entry for entry in FILE_FORMATS}
+SPREADSHEET_FORMATS = frozenset({"tsv", "xlsx", "ods"})
+"""Read through a column mapping (a CSV whose header is not the app's own is read so too)."""
+
+_BINARY_KINDS: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "a PDF document"),
+    (b"SQLite format 3\x00", "an SQLite database: open it with File ▸ Open Database or --db"),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        "an old Office file (.xls or .doc): save it as .xlsx or .csv",
+    ),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x1f\x8b", "a gzip archive: unpack it first"),
+    (b"7z\xbc\xaf", "a 7-Zip archive: unpack it first"),
+    (b"Rar!", "a RAR archive: unpack it first"),
+)
+
+
+def export_format(path: str | Path, fmt: str | None = None) -> str:
+    """The format asked for, or the one an export's file name ends with."""
+    if fmt:
+        return checked_name(fmt)
+    suffix = Path(str(path)).suffix.lower()
+    for entry in FILE_FORMATS:
+        if suffix in entry.suffixes:
+            return entry.name
+    raise TimelineError(
+        f"{path}: cannot tell the format from the name; give --format ({', '.join(FORMATS)})"
+    )
+
+
+def checked_name(fmt: str) -> str:
+    if fmt not in BY_NAME:
+        raise TimelineError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
+    return fmt
+
+
+def binary_kind(raw: bytes) -> tuple[str | None, str | None]:
+    """(format, what it is) for a file that is not text: a workbook's format, or None and a
+    word on a file the app cannot import; (None, None) for anything else."""
+    if raw.startswith(b"PK\x03\x04"):
+        return _zip_kind(raw)
+    for signature, what in _BINARY_KINDS:
+        if raw.startswith(signature):
+            return None, what
+    return None, None
+
+
+def _zip_kind(raw: bytes) -> tuple[str | None, str | None]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            names = set(archive.namelist())
+            mimetype = (
+                archive.read("mimetype")[:100].decode("ascii", "replace").strip()
+                if "mimetype" in names
+                else ""
+            )
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, RuntimeError):
+        return None, "a damaged ZIP archive"
+    if "xl/workbook.xml" in names:
+        return "xlsx", BY_NAME["xlsx"].what
+    if mimetype == "application/vnd.oasis.opendocument.spreadsheet":
+        return "ods", BY_NAME["ods"].what
+    if "word/document.xml" in names:
+        return None, "a Word document"
+    if mimetype.startswith("application/vnd.oasis.opendocument"):
+        return None, "an OpenDocument file that is not a spreadsheet"
+    return None, "a ZIP archive: unpack it first"
+
+
+def _sniffs(name: str, raw: bytes, path: str) -> bool:
+    """Whether the format's module recognises the content; a module not installed or failing
+    to look is not a match."""
+    try:
+        return bool(BY_NAME[name].load().sniff(raw, path))
+    except Exception:  # a sniffer must never be the reason a file cannot be read
+        return False
+
+
+def looks_like_text(raw: bytes) -> bool:
+    """Whether the file starts as UTF-8 text with something in it (not only white space)."""
+    start = _text_start(raw)
+    if not start or b"\x00" in start or raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    try:
+        start.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return error.start >= len(start) - 3  # only a character cut off at the sample's end
+    return True
+
+
+def _text_start(raw: bytes) -> bytes:
+    head = raw[:4096]
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    return head.lstrip()
+
+
+def detect_format(path: str, raw: bytes) -> str:
+    """The format of a file to import, from its content (its name's ending breaks ties)."""
+    kind, what = binary_kind(raw)
+    if kind is not None:
+        return kind
+    if what is not None:
+        raise ImportFileError(path, None, "file", f"is {what}, not a file to import")
+    start = _text_start(raw)
+    if not looks_like_text(raw):
+        # empty, UTF-16 or UTF-32 text, or a binary file of no known kind: the reader its name
+        # points to says what is wrong (the app reads UTF-8 text only)
+        return "json" if Path(path).suffix.lower() == ".json" else "csv"
+    if start[:1] in (b"{", b"["):
+        if b'"timeline-app"' in raw[:4096]:
+            return "json"
+        for name in ("timelinejs", "vis"):
+            if _sniffs(name, raw, path):
+                return name
+        return "json"  # its reader says what is wrong with it
+    if start[:1] == b"<":
+        if _sniffs("timeline", raw, path):
+            return "timeline"
+        raise ImportFileError(
+            path, None, "file", "is an XML or HTML file that is not a .timeline file"
+        )
+    if start[:15].upper().startswith(b"BEGIN:VCALENDAR"):
+        return "ics"
+    for name in ("acled", "gdelt"):
+        if _sniffs(name, raw, path):
+            return name
+    if is_own_csv(raw):
+        return "csv"
+    if Path(path).suffix.lower() in (".tsv", ".tab") or _sniffs("tsv", raw, path):
+        return "tsv"
+    return "csv"
+
+
+def is_own_csv(raw: bytes) -> bool:
+    """A CSV whose header names only the app's own columns (csv_format's HEADER), title and
+    start among them."""
+    from timeline_app.services.interchange.csv_format import HEADER
+
+    first = _text_start(raw).split(b"\n", 1)[0].decode("utf-8", "replace").strip().lstrip("\ufeff")
+    cells = [cell.strip().strip('"').strip() for cell in first.split(",")]
+    return bool(cells) and {"title", "start"} <= set(cells) and set(cells) <= set(HEADER)
+
+
+def refuse_mismatch(path: str, raw: bytes, fmt: str) -> None:
+    """A format forced by name must still fit the bytes: a workbook read as CSV is named as a
+    workbook (with the --format that reads it), not as "not valid UTF-8"."""
+    kind, what = binary_kind(raw)
+    if kind is not None and kind != fmt:
+        raise ImportFileError(path, None, "file", f"is {what}: use --format {kind}")
+    if kind is None and what is not None:
+        raise ImportFileError(path, None, "file", f"is {what}, not a file to import")
+    if fmt in ("xlsx", "ods") and kind is None:
+        raise ImportFileError(
+            path, None, "file", f"is not {BY_NAME[fmt].what} (a text file? try --format csv)"
+        )
