@@ -352,6 +352,8 @@ class _Reader:
 
     def event(self, event: Any, row: int | None) -> EventItem:
         for name, problem in getattr(event, "errors", ()):
+            if name is None:  # a line that is no property at all
+                raise self.fail(row, "ics", f"cannot be read: {problem}")
             if name.upper() in READ_PROPERTIES:
                 raise self.fail(row, name.upper(), f"cannot be read: {problem}")
         start, end = self.dates(event, row)
