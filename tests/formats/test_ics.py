@@ -328,3 +328,28 @@ def test_export_then_import_gives_the_same_events_for_what_ics_carries(catalog: 
 
 def _id(catalog: Catalog, title: str) -> str:
     return next(record.id for record in catalog.events() if record.title == title)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("if a<b and c>d", "if a<b and c>d"),
+        ("<p>One &amp; two</p><p>Three<br/>four</p>", "One & two\nThree\nfour"),
+        ("<b>Bold</b> <script>alert(1)</script>x", "Bold x"),
+    ],
+)
+def test_html_in_a_description_becomes_plain_text_and_plain_text_stays(text, expected):
+    assert ics.plain_text(text) == expected
+
+
+def test_a_tag_named_like_the_category_survives_the_round_trip(catalog: Catalog):
+    catalog.add_event(EventDraft("E", "2001-01-01", category="Energy", tags=("Energy", "x")))
+    item = ics.read("out.ics", ics.dump(catalog)).events[0]
+    assert (item.draft.category, item.draft.tags) == ("Energy", ("Energy", "x"))
+
+
+def test_export_reports_progress_per_event(catalog: Catalog):
+    _fill(catalog)
+    heard: list[tuple[int, int]] = []
+    ics.dump(catalog, progress=lambda done, total: heard.append((done, total)))
+    assert heard[0] == (0, 4) and heard[-1] == (4, 4)

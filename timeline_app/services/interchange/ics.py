@@ -83,7 +83,11 @@ READ_PROPERTIES = frozenset(
 )
 """The properties an event is read from: only their damage refuses a file."""
 _HTTP = re.compile(r"(?i:https?)://\S+\Z")
-_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(\s[^<>]*)?/?>")
+_HTML_MARK = re.compile(
+    r"<br\s*/?>|</(?:a|b|i|u|p|div|span|em|strong|ul|ol|li|h[1-6]|font|table|tr|td|pre|code)>",
+    re.IGNORECASE,
+)
+"""What tells HTML from plain text that merely has a `<`: a line break or a closing tag."""
 _HTML_BREAK = re.compile(r"<br\s*/?>|</p\s*>|</div\s*>|</li\s*>", re.IGNORECASE)
 
 
@@ -207,7 +211,7 @@ def _calendar_name(path: str, calendars: list) -> str:
 def plain_text(text: str) -> str:
     """A description as plain text: HTML that some calendars write there loses its tags
     (a line break or paragraph end becomes a new line) and its character references."""
-    if _HTML_TAG.search(text) is None:
+    if _HTML_MARK.search(text) is None:
         return text
     broken = _HTML_BREAK.sub("\n", text)
     return html.unescape(nh3.clean(broken, tags=set())).strip()
@@ -368,7 +372,7 @@ class _Reader:
             names = [str(name).strip() for name in event.categories]
         except Exception as error:  # the library raises several types for a bad list
             raise self.fail(row, "CATEGORIES", f"cannot be read: {error}") from None
-        names = list(dict.fromkeys(name for name in names if name))
+        names = [name for name in names if name]
         web, other = self.links(event, row)
         extra.extend(f"Link: {link}" for link in other)
         if extra:
@@ -385,7 +389,7 @@ class _Reader:
             category=names[0] if names else self.default_category,
             description=description,
             location=location or None,
-            tags=tuple(names[1:]),
+            tags=tuple(dict.fromkeys(names[1:])),
             sources=tuple(SourceRef(url[:TITLE_MAX], url) for url in web),
         )
         return check_event(self.path, row, event_id, draft)  # type: ignore[arg-type]
