@@ -269,7 +269,9 @@ def read(
     reader = _Reader(path)
     root = _parse_xml(path, raw)
     if root.name != "timeline":
-        raise reader.fail(root, "timeline", f"the root element is <{root.name}>, not <timeline>")
+        raise reader.fail(
+            root, "timeline", f"the root element is <{root.name[:40]}>, not <timeline>"
+        )
     version = reader.required(root, "version")
     if _VERSION.match(version.text) is None:
         raise reader.fail(version, "version", f"{quoted(version.text)} is not a version number")
