@@ -509,7 +509,8 @@ def sniff_format(raw: bytes, name: str = "") -> str | None:
 
 
 def _splits_on_tabs(raw: bytes) -> bool:
-    """The first lines (up to five) each hold the same number (≥ 2) of tab-separated fields."""
+    """The first records (up to five) each hold the same number (≥ 2) of tab-separated
+    fields; a quoted field may span lines."""
     sample = raw[:8192]
     if b"\x00" in sample:
         return False
@@ -517,14 +518,19 @@ def _splits_on_tabs(raw: bytes) -> bool:
         text = sample.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         text = sample[: error.start].decode("utf-8-sig", "ignore")
-    lines = [line for line in text.splitlines() if line.strip()]
-    if len(raw) > len(sample) and len(lines) > 1:
-        lines = lines[:-1]  # the last line may be cut off
-    lines = lines[:5]
-    if not lines:
+    if "\t" not in text:
         return False
-    counts = {line.count("\t") for line in lines}
-    return len(counts) == 1 and counts.pop() >= 1
+    records: list[list[str]] = []
+    try:
+        for record in csv.reader(io.StringIO(text, newline=""), delimiter="\t"):
+            if any(cell.strip() for cell in record):
+                records.append(record)
+    except csv.Error:
+        return False
+    if len(raw) > len(sample) and len(records) > 1:
+        records = records[:-1]  # the last record may be cut off
+    counts = {len(record) for record in records[:5]}
+    return len(counts) == 1 and counts.pop() >= 2
 
 
 def _refuse_foreign(path: str, raw: bytes, fmt: str | None) -> str:
@@ -760,7 +766,7 @@ def excel_serial_date(serial: float) -> dt.date | dt.datetime:
     return dt.datetime.combine(day, dt.time()) + dt.timedelta(seconds=seconds)
 
 
-class _CellError(Exception):
+class CellError(ValueError):
     """A cell's problem; the reader adds the file, the row and the column."""
 
     def __init__(self, column: str, message: str) -> None:
@@ -791,16 +797,16 @@ def _cell_date(column: str, cell: Cell, day_first: bool, note: list[str]) -> str
     if isinstance(cell, dt.date):
         return cell.isoformat()
     if isinstance(cell, (dt.time, dt.timedelta)):
-        raise _CellError(column, f"{quoted(str(cell))} is a time of day without a date")
+        raise CellError(column, f"{quoted(str(cell))} is a time of day without a date")
     if isinstance(cell, bool):
-        raise _CellError(column, f"{quoted(cell)} is not a date")
+        raise CellError(column, f"{quoted(cell)} is not a date")
     if isinstance(cell, (int, float)):
         if float(cell).is_integer() and 1 <= cell <= 9999:
             return f"{int(cell):04d}"
         try:
             serial = excel_serial_date(float(cell))
         except ValueError as error:
-            raise _CellError(column, f"{quoted(cell)} is not a date ({error})") from None
+            raise CellError(column, f"{quoted(cell)} is not a date ({error})") from None
         note.append(f"{cell:g} read as an Excel day number")
         return _cell_date(column, serial, day_first, note)
     text = cell.strip()
@@ -811,7 +817,7 @@ def _cell_date(column: str, cell: Cell, day_first: bool, note: list[str]) -> str
     try:
         result = _read_date_text(text, day_first)
     except DateError as error:
-        raise _CellError(column, error.message) from None
+        raise CellError(column, error.message) from None
     numeric = _NUMERIC_DATE.fullmatch(text)
     if numeric is not None:
         first, second = int(numeric.group(1)), int(numeric.group(2))
@@ -827,7 +833,7 @@ def _span_cell(column: str, cell: Cell, day_first: bool, note: list[str]) -> tup
     """A start cell that may hold a whole span ("1995 - 1997", "2015-09-30/2016-01")."""
     try:
         return _cell_date(column, cell, day_first, note) or "", None
-    except _CellError:
+    except CellError:
         if not isinstance(cell, str):
             raise
         for separator in ("/", " – ", " - ", "–", " to "):
@@ -836,7 +842,7 @@ def _span_cell(column: str, cell: Cell, day_first: bool, note: list[str]) -> tup
                 try:
                     start = _cell_date(column, first, day_first, note)
                     end = _cell_date(column, second, day_first, note)
-                except _CellError:
+                except CellError:
                     continue
                 if start and end:
                     return start, end
@@ -885,51 +891,77 @@ def _parts_date(
     cells: tuple[Cell, Cell, Cell, Cell],
     note: list[str],
 ) -> str | None:
-    """Year, month, day and time cells as one EDTF date at the precision they give."""
-    year_column, month_column, day_column, time_column = columns
-    year_cell, month_cell, day_cell, time_cell = (None if _blank(cell) else cell for cell in cells)
+    """Year, month, day and time cells as one EDTF date; a time the model cannot store yet
+    is left out, with a note."""
+    text = date_from_parts(*cells, columns=columns)
+    if text is None or "T" not in text:
+        return text
+    date_text, _, clock = text.partition("T")
+    return _time_kept(date_text, "T" + clock, note)
+
+
+def date_from_parts(
+    year: Cell,
+    month: Cell = None,
+    day: Cell = None,
+    time: Cell = None,
+    *,
+    columns: tuple[str | None, ...] = ("year", "month", "day", "time"),
+) -> str | None:
+    """Year, month, day and time cells as one EDTF date at the precision they give
+    (`2020`, `2020-03`, `2020-03-04`, `2020-03-04T11:16`, `-0055` for the year -55);
+    None when all are empty; CellError naming the column at fault."""
+    year_column, month_column, day_column, time_column = (
+        column or default
+        for column, default in zip(columns, ("year", "month", "day", "time"), strict=True)
+    )
+    year_cell, month_cell, day_cell, time_cell = (
+        None if _blank(cell) else cell for cell in (year, month, day, time)
+    )
     if year_cell is None:
         for column, cell in ((month_column, month_cell), (day_column, day_cell)):
             if cell is not None:
-                raise _CellError(year_column or "year", f"is empty, but {column} is not")
+                raise CellError(year_column, f"is empty, but {column} is not")
         return None
     if isinstance(year_cell, (dt.date, dt.datetime)):
         year_cell = year_cell.year
-    year, qualifier = _whole(year_cell)
-    if year is None:
-        raise _CellError(year_column or "year", f"{quoted(year_cell)} is not a year")
-    if not -9999 <= year <= 9999:
-        raise _CellError(year_column or "year", f"{year} is out of range")
-    text = f"-{-year:04d}" if year < 0 else f"{year:04d}"
-    if month_cell is not None:
-        month, mark = _whole(month_cell)
-        if month is None and isinstance(month_cell, str):
-            month = _MONTHS.get(month_cell.strip().rstrip(".").casefold())
-        if month is None or not 1 <= month <= 12:
-            raise _CellError(month_column or "month", f"{quoted(month_cell)} is not a month")
-        text += f"-{month:02d}"
-        qualifier = mark or qualifier
+    number, qualifier = _whole(year_cell)
+    if number is None:
+        raise CellError(year_column, f"{quoted(year_cell)} is not a year")
+    if not -9999 <= number <= 9999:
+        raise CellError(year_column, f"{number} is out of range")
+    text = f"-{-number:04d}" if number < 0 else f"{number:04d}"
+    if month_cell is None:
         if day_cell is not None:
-            day, mark = _whole(day_cell)
-            if day is None or not 1 <= day <= 31:
-                raise _CellError(day_column or "day", f"{quoted(day_cell)} is not a day")
-            text += f"-{day:02d}"
-            qualifier = mark or qualifier
-    elif day_cell is not None:
-        raise _CellError(day_column or "day", f"{quoted(day_cell)} is a day without a month")
+            raise CellError(day_column, f"{quoted(day_cell)} is a day without a month")
+        return text + qualifier
+    month_number, mark = _whole(month_cell)
+    if month_number is None and isinstance(month_cell, str):
+        month_number = _MONTHS.get(month_cell.strip().rstrip(".").casefold())
+    if month_number is None or not 1 <= month_number <= 12:
+        raise CellError(month_column, f"{quoted(month_cell)} is not a month")
+    text += f"-{month_number:02d}"
+    qualifier = mark or qualifier
+    if day_cell is None:
+        if time_cell is not None:
+            raise CellError(time_column, "is a time of day without a day")
+        return text + qualifier
+    day_number, mark = _whole(day_cell)
+    if day_number is None or not 1 <= day_number <= _days_in_month(number, month_number):
+        raise CellError(day_column, f"{quoted(day_cell)} is not a day of {text}")
+    text += f"-{day_number:02d}"
+    qualifier = mark or qualifier
     if time_cell is not None:
-        if day_cell is None:
-            raise _CellError(time_column or "time", "is a time of day without a day")
-        clock = _time_cell(time_column or "time", time_cell)
-        if clock:
-            text = _time_kept(text, clock, note)
-    try:
-        parse_date(text + qualifier)
-    except DateError as error:
-        raise _CellError(
-            day_column or month_column or year_column or "year", error.message
-        ) from None
+        text += _time_cell(time_column, time_cell)
     return text + qualifier
+
+
+def _days_in_month(year: int, month: int) -> int:
+    """Days in a month of the proleptic Gregorian calendar, astronomical years (0, -1…) too."""
+    if month == 2:
+        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        return 29 if leap else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 def _time_cell(column: str, cell: Cell) -> str:
@@ -950,7 +982,7 @@ def _time_cell(column: str, cell: Cell) -> str:
         )
     match = _CLOCK.fullmatch(str(cell))
     if match is None:
-        raise _CellError(column, f"{quoted(cell)} is not a time of day (write it like 11:16)")
+        raise CellError(column, f"{quoted(cell)} is not a time of day (write it like 11:16)")
     hour, minute, second, zone = match.groups()
     return _clock_text(int(hour), int(minute), second, zone, str(cell))
 
@@ -1110,7 +1142,7 @@ class _RowReader:
         return kind if kind in ("title", "era") else "event"
 
     def dates(self, values: list[Cell], note: list[str]) -> tuple[str, str | None]:
-        """The row's start and end as EDTF; _CellError for a bad or missing date."""
+        """The row's start and end as EDTF; CellError for a bad or missing date."""
         mapping = self.mapping
         start: str | None = None
         end: str | None = None
@@ -1128,7 +1160,7 @@ class _RowReader:
             )
         if start is None:
             column = mapping.start_column or mapping.year or "date"
-            raise _CellError(column, "is empty; every event needs a date")
+            raise CellError(column, "is empty; every event needs a date")
         if mapping.end:
             end = _cell_date(mapping.end, self.cell(values, "end"), self.day_first, note) or end
         if mapping.end_year:
@@ -1161,7 +1193,7 @@ class _RowReader:
             return "title", title or _short_title(description), note
         try:
             start, end = self.dates(values, note)
-        except _CellError as error:
+        except CellError as error:
             raise ImportFileError(
                 path, row, f"column {field_label(error.column)}", error.message
             ) from None
