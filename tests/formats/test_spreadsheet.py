@@ -381,7 +381,7 @@ def test_a_csv_without_a_header_is_given_one():
 
 
 def test_a_tsv_without_a_header_reads_with_numbered_columns_and_a_mapping():
-    raw = "1995\tBushehr\tcontract signed\n2007-12?\tFuel\t\n".encode()
+    raw = b"1995\tBushehr\tcontract signed\n2007-12?\tFuel\t\n"
     assert sniff(raw, "x.txt")
     table = load_table("plain.tsv", raw, header=numbered_header(3))
     assert table.header == ["Column 1", "Column 2", "Column 3"]
@@ -394,7 +394,7 @@ def test_a_tsv_without_a_header_reads_with_numbered_columns_and_a_mapping():
 
 
 def test_a_semicolon_csv_is_sniffed_and_the_same_file_imports_the_same_ids():
-    raw = "Datum;Titel;Event\n2020-01-03;x;Soleimani killed\n".encode()
+    raw = b"Datum;Titel;Event\n2020-01-03;x;Soleimani killed\n"
     mapping = ColumnMapping(date="Datum", title="Event")
     first = read("a.csv", raw, mapping=mapping)
     again = read("a.csv", raw, mapping=mapping)
@@ -452,7 +452,7 @@ def test_a_mapping_naming_a_missing_column_is_refused_with_the_header():
 
 def test_a_sheet_without_a_recognisable_date_column_asks_for_a_mapping():
     raw = b"Wann,Was\n2020,A\n"
-    with pytest.raises(ImportFileError, match="no column gives the date .*give a mapping file"):
+    with pytest.raises(ImportFileError, match=r"no column gives the date .*give a mapping file"):
         read("m.csv", raw)
 
 
