@@ -23,7 +23,7 @@ import json
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 
 from timeline_app.domain.dates import parse_date, parse_span, read_user_date
@@ -263,6 +263,20 @@ def propose_mapping(header: Sequence[str]) -> ColumnMapping:
     if "sources" in chosen and header_key(chosen.get("source_url") or "") == "source":
         del chosen["source_url"]  # "sources" holds them all, in the app's notation
     return ColumnMapping(**chosen, html=timelinejs)
+
+
+def fit_mapping(mapping: ColumnMapping, header: Sequence[str]) -> ColumnMapping:
+    """The mapping with each column named as `header` spells it ("notes" for "Notes"), for a
+    mapping remembered or written for the same columns spelt otherwise; columns the header
+    lacks stay as they are (reading then names them)."""
+    spelt = {}
+    for name in header:
+        spelt.setdefault(header_key(name), str(name))
+    renamed = {
+        target: column if column in header else spelt.get(header_key(column), column)
+        for target, column in mapping.columns().items()
+    }
+    return replace(mapping, **renamed)
 
 
 PRESETS: dict[str, ColumnMapping] = {
