@@ -1074,6 +1074,7 @@ class _RowReader:
         self.checker = EventChecker()
         self.seen: dict[str, int] = {}
         self.eras = 0
+        self.parts_read: dict[tuple, str] = {}
         position = {}
         for index, name in enumerate(table.header):
             position.setdefault(name, index)
@@ -1145,11 +1146,33 @@ class _RowReader:
         return values[index]
 
     def text(self, values: list[Cell], target: str) -> str:
-        cell = self.cell(values, target)
-        if cell is None:
+        index = self.at.get(target)
+        if index is None or index >= len(values):
             return ""
-        text = _text(cell).strip()
-        return _unguard(text) if not self.table.typed else text
+        cell = values[index]
+        if cell.__class__ is not str:
+            return _text(cell).strip()
+        text = cell.strip()  # type: ignore[union-attr]
+        return text if self.table.typed or not text.startswith("'") else _unguard(text)
+
+    def parts(
+        self,
+        columns: tuple[str | None, ...],
+        targets: tuple[str, ...],
+        values: list[Cell],
+        note: list[str],
+    ) -> str | None:
+        """`_parts_date` of the row's cells, each distinct set of cells read once."""
+        cells = tuple(self.cell(values, name) for name in targets)
+        key = (columns, cells, tuple(cell.__class__ for cell in cells))
+        found = self.parts_read.get(key)
+        if found is not None:
+            return found
+        heard = len(note)
+        text = _parts_date(columns, cells, note)  # type: ignore[arg-type]
+        if text is not None and len(note) == heard:  # a noted reading is noted on every row
+            self.parts_read[key] = text
+        return text
 
     def kind(self, values: list[Cell]) -> str:
         kind = self.text(values, "kind").casefold()
@@ -1167,9 +1190,10 @@ class _RowReader:
             )
             start = start or None
         if start is None and mapping.year:
-            start = _parts_date(
+            start = self.parts(
                 (mapping.year, mapping.month, mapping.day, mapping.time),
-                tuple(self.cell(values, name) for name in ("year", "month", "day", "time")),  # type: ignore[arg-type]
+                ("year", "month", "day", "time"),
+                values,
                 note,
             )
         if start is None:
@@ -1179,12 +1203,10 @@ class _RowReader:
             end = _cell_date(mapping.end, self.cell(values, "end"), self.day_first, note) or end
         if mapping.end_year:
             end = (
-                _parts_date(
+                self.parts(
                     (mapping.end_year, mapping.end_month, mapping.end_day, mapping.end_time),
-                    tuple(  # type: ignore[arg-type]
-                        self.cell(values, name)
-                        for name in ("end_year", "end_month", "end_day", "end_time")
-                    ),
+                    ("end_year", "end_month", "end_day", "end_time"),
+                    values,
                     note,
                 )
                 or end
