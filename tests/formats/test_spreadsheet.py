@@ -17,6 +17,7 @@ from timeline_app.services.interchange.spreadsheet import (
     PRESETS,
     CellError,
     ColumnMapping,
+    app_csv_header,
     date_from_parts,
     describe_mapping,
     dump,
@@ -599,3 +600,20 @@ def test_export_reports_progress(catalog):
 def test_an_unknown_export_format_is_refused(catalog):
     with pytest.raises(TimelineError, match="'pdf' is not one of xlsx, ods, tsv"):
         dump(catalog, "pdf")
+
+
+def test_the_apps_own_csv_header_is_told_apart_from_any_other():
+    assert app_csv_header(b"\xef\xbb\xbfid,title,start,category\n,a,2020,b\n")
+    assert not app_csv_header(b"Date,Title\n2020,a\n")
+    assert not app_csv_header(b"")
+
+
+def test_a_header_row_below_blank_rows_is_named_by_its_own_row_number():
+    raw = xlsx_bytes([[None], ["Date", "Title"], [2020, "A"]])
+    with pytest.raises(ImportFileError, match=r"^b.xlsx:2: column When: is not in the file"):
+        read("b.xlsx", raw, mapping=ColumnMapping(title="Title", date="When"))
+    # given a header, the file's own header row is data: refused at its own row number
+    with pytest.raises(ImportFileError, match=r"^b.xlsx:2: column Year: 'Date' is not a year"):
+        read(
+            "b.xlsx", raw, header=["Year", "Name"], mapping=ColumnMapping(year="Year", title="Name")
+        )

@@ -431,6 +431,8 @@ class Table:
     sheet_names: list[str] = field(default_factory=list)
     sheet: str = ""
     has_header: bool = True
+    header_row: int | None = 1
+    """The row number of the header in the file; None for a header given to the file."""
     typed: bool = False
     """True for workbooks: cells carry numbers and dates, not only text."""
 
@@ -674,7 +676,16 @@ def _table_of_rows(
         raise ImportFileError(path, None, where, "is empty")
     header = [_header_text(cell) for cell in cells[first]]
     return Table(
-        path, kind, header, cells[first + 1 :], numbers[first + 1 :], sheets, sheet, True, typed
+        path,
+        kind,
+        header,
+        cells[first + 1 :],
+        numbers[first + 1 :],
+        sheets,
+        sheet,
+        has_header=True,
+        header_row=numbers[first],
+        typed=typed,
     )
 
 
@@ -682,13 +693,26 @@ def _with_header(table: Table, header: Sequence[str] | None) -> Table:
     """The table with `header` given to it: its own header row becomes the first data row."""
     if header is None:
         return table
-    first_number = table.row_numbers[0] - 1 if table.row_numbers else 1
+    first_number = table.header_row or 1
     rows = [list(table.header), *table.rows]
     numbers = [first_number, *table.row_numbers]
     table.rows, table.row_numbers = rows, numbers
     table.header = [str(name).strip() for name in header]
     table.has_header = False
+    table.header_row = None
     return table
+
+
+def app_csv_header(raw: bytes) -> bool:
+    """True when the text's first line is a header of the app's own CSV (every cell one of
+    its columns): such a file is `csv_format`'s; any other CSV is read here. Never raises."""
+    try:
+        line = raw[:65536].decode("utf-8-sig", "replace").splitlines()[0]
+        cells = next(csv.reader([line]))
+    except (IndexError, StopIteration, csv.Error):
+        return False
+    names = [cell.strip() for cell in cells]
+    return bool(names) and all(name in HEADER for name in names)
 
 
 def numbered_header(width: int) -> list[str]:
@@ -1089,7 +1113,7 @@ class _RowReader:
             if index is None:
                 raise ImportFileError(
                     table.path,
-                    table.row_numbers[0] - 1 if table.has_header and table.row_numbers else None,
+                    table.header_row,
                     f"column {field_label(column)}",
                     f"is not in the file's header ({', '.join(h for h in table.header if h)})"
                     f" (mapped to {TARGET_LABELS[target].lower()})",
