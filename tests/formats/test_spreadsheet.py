@@ -617,3 +617,11 @@ def test_a_header_row_below_blank_rows_is_named_by_its_own_row_number():
         read(
             "b.xlsx", raw, header=["Year", "Name"], mapping=ColumnMapping(year="Year", title="Name")
         )
+
+
+def test_the_best_word_wins_whatever_the_column_order():
+    mapping = propose_mapping(["Summary", "Name", "Title", "Date", "Start date"])
+    assert mapping.title == "Title"
+    assert mapping.description == "Summary"
+    assert mapping.date == "Date"
+    assert mapping.start == "Start date"

@@ -176,7 +176,7 @@ TARGET_LABELS: dict[str, str] = {
 }
 
 _SYNONYMS: dict[str, tuple[str, ...]] = {
-    "title": ("title", "headline", "event", "eventname", "name", "subject", "summary", "heading"),
+    "title": ("title", "headline", "heading", "event", "eventname", "name", "subject"),
     "date": ("date", "when", "eventdate", "day/date", "datetime", "timestamp"),
     "year": ("year", "startyear", "yyyy"),
     "month": ("month", "startmonth"),
@@ -191,6 +191,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "description": (
         "description",
         "text",
+        "summary",
         "details",
         "detail",
         "notes",
@@ -205,7 +206,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "actors": ("actors", "actor", "participants", "parties", "people", "who", "persons"),
     "tags": ("tags", "tag", "keywords", "labels"),
     "importance": ("importance", "priority", "weight", "significance"),
-    "certainty": ("certainty", "confidence", "status", "reliability"),
+    "certainty": ("certainty", "confidence"),
     "sources": ("sources",),
     "source_url": (
         "url",
@@ -241,17 +242,16 @@ def propose_mapping(header: Sequence[str]) -> ColumnMapping:
     """The mapping a sheet's header suggests: each field takes the first column named by
     one of its words; the app's own CSV columns map to themselves."""
     timelinejs = looks_like_timelinejs(header)
-    chosen: dict[str, str] = {}
-    for name in header:
+    best: dict[str, tuple[int, int]] = {}  # target: (rank of its word, column position)
+    for position, name in enumerate(header):
         key = header_key(name)
-        if not key:
+        target = "kind" if timelinejs and key == "type" else _FIELD_OF_WORD.get(key)
+        if target is None:
             continue
-        target = _FIELD_OF_WORD.get(key)
-        if timelinejs and key == "type":
-            target = "kind"
-        if target is None or target in chosen:
-            continue
-        chosen[target] = str(name)
+        rank = _SYNONYMS[target].index(key) if target in _SYNONYMS else 0
+        if target not in best or (rank, position) < best[target]:
+            best[target] = (rank, position)
+    chosen = {target: str(header[position]) for target, (_rank, position) in best.items()}
     if chosen.get("source_url") and header_key(chosen["source_url"]) == "media":
         # a Media column (TimelineJS's picture or video) is the source only when no other is
         others = [
