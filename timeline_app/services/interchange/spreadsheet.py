@@ -850,7 +850,7 @@ def _cell_date(column: str, cell: Cell, day_first: bool, note: list[str]) -> str
     text = cell.strip()
     if not text:
         return None
-    if text[0] in "'" and len(text) > 1:
+    if text[0] == "'" and len(text) > 1:  # a spreadsheet's mark for "text, not a number"
         text = text[1:]
     try:
         result = _read_date_text(text, day_first)
