@@ -11,8 +11,6 @@ decode as text.
 from __future__ import annotations
 
 import importlib
-import io
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -61,10 +59,6 @@ SPREADSHEET_FORMATS = frozenset({"tsv", "xlsx", "ods"})
 _BINARY_KINDS: tuple[tuple[bytes, str], ...] = (
     (b"%PDF", "a PDF document"),
     (b"SQLite format 3\x00", "an SQLite database: open it with File ▸ Open Database or --db"),
-    (
-        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
-        "an old Office file (.xls or .doc): save it as .xlsx or .csv",
-    ),
     (b"\x89PNG", "a PNG image"),
     (b"\xff\xd8\xff", "a JPEG image"),
     (b"GIF8", "a GIF image"),
@@ -95,35 +89,20 @@ def checked_name(fmt: str) -> str:
 
 def binary_kind(raw: bytes) -> tuple[str | None, str | None]:
     """(format, what it is) for a file that is not text: a workbook's format, or None and a
-    word on a file the app cannot import; (None, None) for anything else."""
-    if raw.startswith(b"PK\x03\x04"):
-        return _zip_kind(raw)
+    word on a file the app cannot import; (None, None) for text."""
+    from timeline_app.services.interchange.spreadsheet import content_kind, foreign_kind_name
+
+    kind = content_kind(raw)
+    if kind == "text":
+        return None, None
+    if kind in ("xlsx", "ods"):
+        return kind, BY_NAME[kind].what
+    if kind == "xls":  # the workbook reader takes the old format too
+        return "xlsx", "an Excel 97–2003 workbook (.xls)"
     for signature, what in _BINARY_KINDS:
         if raw.startswith(signature):
             return None, what
-    return None, None
-
-
-def _zip_kind(raw: bytes) -> tuple[str | None, str | None]:
-    try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            names = set(archive.namelist())
-            mimetype = (
-                archive.read("mimetype")[:100].decode("ascii", "replace").strip()
-                if "mimetype" in names
-                else ""
-            )
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError, RuntimeError):
-        return None, "a damaged ZIP archive"
-    if "xl/workbook.xml" in names:
-        return "xlsx", BY_NAME["xlsx"].what
-    if mimetype == "application/vnd.oasis.opendocument.spreadsheet":
-        return "ods", BY_NAME["ods"].what
-    if "word/document.xml" in names:
-        return None, "a Word document"
-    if mimetype.startswith("application/vnd.oasis.opendocument"):
-        return None, "an OpenDocument file that is not a spreadsheet"
-    return None, "a ZIP archive: unpack it first"
+    return None, foreign_kind_name(raw) or "a binary file"
 
 
 def _sniffs(name: str, raw: bytes, path: str) -> bool:
@@ -192,13 +171,10 @@ def detect_format(path: str, raw: bytes) -> str:
 
 
 def is_own_csv(raw: bytes) -> bool:
-    """A CSV whose header names only the app's own columns (csv_format's HEADER), title and
-    start among them."""
-    from timeline_app.services.interchange.csv_format import HEADER
+    """A CSV whose header names only the app's own columns: `csv_format` reads it."""
+    from timeline_app.services.interchange.spreadsheet import app_csv_header
 
-    first = _text_start(raw).split(b"\n", 1)[0].decode("utf-8", "replace").strip().lstrip("\ufeff")
-    cells = [cell.strip().strip('"').strip() for cell in first.split(",")]
-    return bool(cells) and {"title", "start"} <= set(cells) and set(cells) <= set(HEADER)
+    return app_csv_header(raw)
 
 
 def refuse_mismatch(path: str, raw: bytes, fmt: str) -> None:
