@@ -281,7 +281,7 @@ def read(
     """Read a TimelineJS JSON file or a CSV of its spreadsheet template (told apart by
     content); validate all of it; raise ImportFileError at the first problem."""
     text = decode_text(path, raw)
-    if text.lstrip().startswith("{"):
+    if text.lstrip().startswith(("{", "[")):
         return _read_json(path, text, progress, default_category)
     return _read_template_csv(path, text, progress, default_category)
 
@@ -695,7 +695,7 @@ def _slide(record: EventRecord) -> dict[str, Any]:
     if record.end and record.end != "..":
         slide["end_date"] = date_object(record.end)
     slide["text"] = {"headline": html_of(record.title), "text": html_of(record.description)}
-    slide["group"] = record.category
+    slide["group"] = html_of(record.category)  # TimelineJS shows the group as markup's text
     if record.sources:
         first = record.sources[0]
         slide["media"] = {
@@ -748,5 +748,18 @@ def edtf_of_date_object(date: Mapping[str, object]) -> str:
     reader = _Reader("", _JSON_FIELDS)
     try:
         return _json_date(reader, 1, "date", dict(date)) or ""
+    except ImportFileError as error:
+        raise ValidationError(error.field, error.message) from error
+
+
+def edtf_of_template_cells(
+    year: object, month: object = None, day: object = None, time: object = None
+) -> str:
+    """The EDTF text of a template row's Year, Month, Day and Time cells; raises
+    ValidationError naming the column at fault."""
+    cells = {"Year": year, "Month": month, "Day": day, "Time": time}
+    reader = _Reader("", _TEMPLATE_FIELDS)
+    try:
+        return _template_date(reader, 1, "", cells.get)
     except ImportFileError as error:
         raise ValidationError(error.field, error.message) from error
