@@ -196,7 +196,13 @@ def _utc_text(year: int, numbers: list[int | None], second: int | None, zone: st
         raise ValidationError("date", f"{year_text(year)}…{zone}: {error}") from error
     utc = local - sign * offset
     return edtf_text(
-        utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second if second else None, "Z"
+        utc.year,
+        utc.month,
+        utc.day,
+        utc.hour,
+        utc.minute,
+        None if second is None else utc.second,
+        "Z",
     )
 
 
@@ -443,8 +449,16 @@ def _dates(reader: _Reader, row: int, value: dict) -> tuple[str, str | None]:
             end = edtf_of_value(value["end"], end=True, start=start)
         except ValidationError as error:
             raise reader.fail(row, "end", error.message) from error
-        if end == start or _ends_before(start, end):
-            end = None  # a range of one unit (or none): a point at the start
+        if _ends_before(start, end):
+            if value["end"] != value["start"]:
+                raise reader.fail(
+                    row,
+                    "end",
+                    f"{quoted(value['end'])} is before the start {quoted(value['start'])}",
+                )
+            end = None  # a range of no length: a point
+        elif end == start:
+            end = None  # a range of one whole unit: that unit
     return start, end
 
 
