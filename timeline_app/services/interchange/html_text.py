@@ -21,6 +21,8 @@ _BREAK = re.compile(r"<br\s*/?>\n?", re.IGNORECASE)
 _PARAGRAPH_GAP = re.compile(r"</p\s*>\s*<p(?:\s[^>]*)?>", re.IGNORECASE)
 _BLOCK_END = re.compile(r"</(?:div|li|h[1-6]|blockquote|tr)\s*>", re.IGNORECASE)
 _BREAK_MARK = "<br>\n"
+_STRIP_ALL = nh3.Cleaner(tags=set())
+"""Built once: building the sanitiser's rules costs twice what cleaning a short text does."""
 
 
 def plain_text(field: str, markup: str) -> str:
@@ -32,12 +34,14 @@ def plain_text(field: str, markup: str) -> str:
     problem = character_problem(markup)
     if problem is not None:
         raise ValidationError(field, problem)
-    if "<" not in markup and "&" not in markup:
-        return markup.strip()  # the common plain field costs no parse
+    if "<" not in markup:
+        # No tag, comment or script can start without "<": decoding the entities is all
+        # the sanitiser would do (the common plain field costs no parse).
+        return (html.unescape(markup) if "&" in markup else markup).strip()
     text = _BREAK.sub("\n", markup)
     text = _PARAGRAPH_GAP.sub("\n\n", text)
     text = _BLOCK_END.sub("\n", text)
-    return html.unescape(nh3.clean(text, tags=set())).strip()
+    return html.unescape(_STRIP_ALL.clean(text)).strip()
 
 
 def one_line(field: str, markup: str) -> str:
