@@ -249,6 +249,8 @@ def test_spreadsheet_cells_are_read_as_a_spreadsheet_gives_them():
         ({"year": 5, "month": 1, "day": 9}, "0005-01-09"),
         ({"year": -44, "month": 3, "day": 15}, "-0043-03-15"),  # 44 BCE, astronomical -43
         ({"year": -1}, "0000"),
+        ({"year": -10000}, "-9999"),
+        ({"year": "2015.0", "month": 3.0}, "2015-03"),
         ({"year": 2013, "month": 3, "day": 30, "hour": 11, "minute": 16}, "2013-03-30T11:16"),
         (
             {"year": 2013, "month": 3, "day": 30, "hour": 11, "minute": 16, "second": 5},
@@ -274,7 +276,8 @@ def test_date_objects_become_edtf_at_their_precision(date, edtf):
         ({"year": 2015, "month": 2, "day": 29}, "date.day", "day 29 does not exist"),
         ({"year": 2016, "hour": 10}, "date.hour", "without a month"),
         ({"year": "MMXV"}, "date.year", "'MMXV' is not a whole number"),
-        ({"year": 12000}, "date.year", "outside the years"),
+        ({"year": 12000}, "date.year", "12000 is outside the years"),
+        ({"year": -10001}, "date.year", "-10001 is outside the years"),
         ({"month": 3}, "date.year", "is missing"),
     ],
 )

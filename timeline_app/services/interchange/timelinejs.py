@@ -80,7 +80,8 @@ TEMPLATE_COLUMNS = (
 )
 DATE_KEYS = ("year", "month", "day", "hour", "minute", "second")
 _SNIFF_BYTES = 65_536
-_WHOLE = re.compile(r"-?[0-9]+")
+_WHOLE = re.compile(r"-?[0-9]+(?:\.0+)?")
+"""A whole number as a cell holds it; a spreadsheet saved as CSV may write 2015 as 2015.0."""
 _TIME = re.compile(
     r"([0-9]{1,2})(?:[:.]([0-9]{2})(?:[:.]([0-9]{2})(?:[.,][0-9]+)?)?)?\s*(?:([ap])\.?m\.?)?",
     re.IGNORECASE,
@@ -186,7 +187,7 @@ class _Reader:
             if not cleaned:
                 return None
             if _WHOLE.fullmatch(cleaned) and len(cleaned) <= 12:
-                return int(cleaned)
+                return int(cleaned.split(".")[0])
             raise self.fail(row, field, f"{quoted(value)} is not a whole number")
         raise self.fail(row, field, f"must be a whole number, not {type(value).__name__}")
 
@@ -228,7 +229,10 @@ class _Reader:
         try:
             text = edtf_text(astronomical, *parts[1:])
         except ValidationError as error:
-            raise self.fail(row, f"{field}.{error.field}", error.message) from error
+            problem = error.message
+            if error.field == "year":  # said in the file's count, not the astronomical one
+                problem = f"{year} is outside the years this app stores (-10000 to 9999)"
+            raise self.fail(row, f"{field}.{error.field}", problem) from error
         return _with_display(text, display) if display else text
 
 
