@@ -444,7 +444,7 @@ def test_export_then_import_is_lossless_for_what_timelinejs_carries(catalog, tmp
         (
             '{"events": [{"start_date": {"year": 2015}, "text": {"headline": "x"}},'
             ' {"start_date": {"year": 2015}, "text": {"headline": "x"}}]}',
-            "t.json:2: unique_id: repeats the headline and dates of row 1",
+            "t.json:2: unique_id: missing, and the headline and dates repeat row 1's",
         ),
         (
             '{"scale": "cosmological", "events": []}',
@@ -476,6 +476,7 @@ def test_a_damaged_json_file_is_refused_in_one_line(content, message):
         ("Year,Headline,Text\n,x,y\n", "t.csv:2: Year: is empty"),
         ("Year,Headline,End Month\n2015,x,3\n", "t.csv:2: End Year: is empty while"),
         ("Year,Headline,Year\n2015,x,2016\n", "t.csv:1: Year: names a column twice"),
+        ("Year,Headline\n2015,x\n2015,x\n", "t.csv:3: Headline: and the dates repeat row 2's"),
         ('Year,Headline\n2015,"x\n', "t.csv:2: row: unexpected end of data"),
     ],
 )

@@ -566,13 +566,23 @@ def _document(
     for slide in slides:
         item = _event(reader, slide, default_category)
         if item.id in seen:
-            problem = (
-                f"{quoted(slide.unique_id)} is used again (first at row {seen[item.id]})"
-                if slide.unique_id
-                else f"repeats the headline and dates of row {seen[item.id]}; "
-                "give one of them a unique_id"
+            first = seen[item.id]
+            if slide.unique_id:
+                raise reader.fail(
+                    slide.row,
+                    "unique_id",
+                    f"{quoted(slide.unique_id)} is used again (first at row {first})",
+                )
+            if reader.fields is _JSON_FIELDS:
+                raise reader.fail(
+                    slide.row,
+                    "unique_id",
+                    f"missing, and the headline and dates repeat row {first}'s; give one a "
+                    "unique_id",
+                )
+            raise reader.fail(
+                slide.row, "Headline", f"and the dates repeat row {first}'s: the same event twice"
             )
-            raise reader.fail(slide.row, "unique_id", problem)
         seen[item.id] = slide.row
         document.events.append(item)
         categories[item.draft.category] = None
