@@ -436,7 +436,9 @@ def _place(location: str | None) -> tuple[str, str, str]:
     return parts[0], "", ""
 
 
-def _row(record: EventRecord) -> list[str]:
+def _rows(record: EventRecord) -> Iterable[list[str]]:
+    """The event's row, and one more for each ACLED event merged into it (the same fields
+    under each id), so that a re-import merges them again."""
     notes, found = _labelled(record.description)
     day = time.gmtime(record.lower)
     location, admin1, country = _place(record.location)
@@ -468,7 +470,10 @@ def _row(record: EventRecord) -> list[str]:
         fatalities=found.get("fatalities", ""),
         tags=_LIST.join(record.tags),
     )
-    return [values[name] for name in COLUMNS]
+    merged = [part.strip() for part in found.get("merged", "").split(",") if part.strip()]
+    for event_id in (record.id, *merged):
+        values["event_id_cnty"] = event_id
+        yield [values[name] for name in COLUMNS]
 
 
 def _guard(cells: Iterable[str]) -> list[str]:
@@ -490,7 +495,7 @@ def _is_number(text: str) -> bool:
 
 
 def dump(catalog: Catalog, *, progress: Progress | None = None) -> bytes:
-    """Every event as a row of ACLED's columns (those the app has no data for are empty)."""
+    """Every event as rows of ACLED's columns (those the app has no data for are empty)."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
@@ -498,6 +503,6 @@ def dump(catalog: Catalog, *, progress: Progress | None = None) -> bytes:
     tick = report_every(progress, len(records))
     tick(0)
     for done, record in enumerate(records, 1):
-        writer.writerow(_guard(_row(record)))
+        writer.writerows(_guard(row) for row in _rows(record))
         tick(done)
     return out.getvalue().encode("utf-8")
