@@ -23,6 +23,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from timeline_app.domain.errors import ImportFileError, TimelineError, quoted
@@ -219,6 +220,7 @@ def _check_dyad(dyad: object) -> tuple[str, str] | None:
     return dyad[0].upper(), dyad[1].upper()
 
 
+@lru_cache(maxsize=65_536)
 def tidy_name(name: str) -> str:
     """GDELT writes names in capitals ("VLADIMIR PUTIN"); the app shows "Vladimir Putin".
     A name written in mixed case is kept as it is."""
@@ -227,13 +229,22 @@ def tidy_name(name: str) -> str:
 
 
 def _day(path: str, row: int, text: str) -> str:
+    day = _iso_day(text)
+    if day is None:
+        problem = "is not a date" if len(text) == 8 and text.isdigit() else "is not a date YYYYMMDD"
+        raise ImportFileError(path, row, "SQLDATE", f"{quoted(text)} {problem}")
+    return day
+
+
+@lru_cache(maxsize=65_536)
+def _iso_day(text: str) -> str | None:
+    """YYYYMMDD as YYYY-MM-DD; None when it is no date. A file has few distinct days."""
     if len(text) != 8 or not text.isdigit():
-        raise ImportFileError(path, row, "SQLDATE", f"{quoted(text)} is not a date YYYYMMDD")
+        return None
     try:
-        day = date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        return date(int(text[:4]), int(text[4:6]), int(text[6:])).isoformat()
     except ValueError:
-        raise ImportFileError(path, row, "SQLDATE", f"{quoted(text)} is not a date") from None
-    return day.isoformat()
+        return None
 
 
 def _number(path: str, row: int, column: str, text: str, low: float, high: float) -> str:
