@@ -196,6 +196,26 @@ def test_export_of_an_event_made_in_the_app(catalog, tmp_path):
     assert str(caught.value) == f"{path}:1: EventRootCode: '' is not a CAMEO root code 01…20"
 
 
+def test_an_actor_known_only_by_its_country_keeps_it_through_an_export(catalog, tmp_path):
+    path = tmp_path / "codes.export.CSV"
+    path.write_text(
+        _v2_row(Actor1CountryCode="RUS", Actor2Name="IRAN", Actor2CountryCode="IRN") + "\n",
+        encoding="utf-8",
+    )
+    (event,) = read(path).events
+    assert event.draft.title == "RUS → Iran: Consult (CAMEO 042)"
+    assert event.draft.actors == ("Iran",)
+    assert event.draft.description.splitlines()[:2] == [
+        "Actor 1: (country RUS)",
+        "Actor 2: Iran (country IRN)",
+    ]
+    apply_import(catalog, read(path))
+    (row,) = [line.split("\t") for line in gdelt.dump(catalog).decode("utf-8").splitlines()]
+    values = dict(zip(gdelt.V2_COLUMNS, row, strict=True))
+    assert (values["Actor1Name"], values["Actor1CountryCode"]) == ("", "RUS")
+    assert (values["Actor2Name"], values["Actor2CountryCode"]) == ("Iran", "IRN")
+
+
 def test_export_writes_one_row_for_an_event_without_sources(catalog):
     catalog.add_event(EventDraft(title="Talks", start="2001-03-12", category="Energy"))
     rows = gdelt.dump(catalog).decode("utf-8").splitlines()

@@ -345,7 +345,9 @@ def _actor_line(side: int, actor: Actor) -> str | None:
         if part
     )
     text = f"Actor {side}: {actor.name}"
-    return f"{text} ({meta})" if meta else text
+    if not meta:
+        return text
+    return f"{text} ({meta})" if actor.name else f"{text}({meta})"
 
 
 def _event(rows: list[GdeltRow]) -> tuple[str, EventDraft, int]:
