@@ -130,6 +130,14 @@ def test_the_api_layout_with_iso_dates_and_older_columns_reads():
     assert "Disorder type" not in event.draft.description  # the column is not in that file
 
 
+def test_actor_types_become_actor_kinds(catalog):
+    document = read(DOWNLOAD_FILE)
+    assert document.actors["Government of Russia (2000-)"] == "state forces"
+    assert document.actors["Protesters (Iran)"] == "protesters"
+    apply_import(catalog, document)
+    assert catalog.actor_kinds()["Military Forces of Russia (2000-)"] == "external/other forces"
+
+
 def test_reimporting_the_same_file_changes_nothing(catalog):
     apply_import(catalog, read(DOWNLOAD_FILE))
     assert catalog.count_events() == 4
@@ -164,6 +172,8 @@ def test_export_then_import_gives_back_the_acled_events(catalog, tmp_path):
     assert week["notes"].startswith("Around 12 March 2022")
     assert row["UKR3001"]["fatalities"] == "5"
     assert row["IRN900"]["disorder_type"] == row["IRN900"]["iso"] == ""
+    assert (row["SYR2001"]["inter1"], row["SYR2001"]["inter2"]) == ("8", "8")
+    assert (row["IRN1003"]["inter1"], row["IRN1003"]["inter2"]) == ("6", "")
     path = tmp_path / "out.csv"
     path.write_bytes(exported)
     stored = {record.id: _fields(record.id, record) for record in catalog.events()}

@@ -72,6 +72,19 @@ COLUMNS = (
 )
 """The columns of an ACLED export since March 2023, in its order: what `dump` writes."""
 REQUIRED = ("event_id_cnty", "event_date", "event_type", "actor1")
+ACTOR_KINDS = {
+    "1": "state forces",
+    "2": "rebel group",
+    "3": "political militia",
+    "4": "identity militia",
+    "5": "rioters",
+    "6": "protesters",
+    "7": "civilians",
+    "8": "external/other forces",
+}
+"""ACLED's actor types (inter1, inter2), as the kind of an actor the app stores."""
+_INTER_OF_KIND = {kind: code for code, kind in ACTOR_KINDS.items()}
+_KIND_MAX = 40
 PRECISIONS = {"1": "day", "2": "week", "3": "month"}
 _SNIFF_BYTES = 8192
 _MONTHS = {
@@ -268,6 +281,14 @@ def _merge(rows: list[AcledRow]) -> AcledRow:
     )
 
 
+def _actor_kind(inter: str) -> str:
+    """The kind an ACLED actor type names: its number ("1") or, in some exports, its words."""
+    if inter in ACTOR_KINDS:
+        return ACTOR_KINDS[inter]
+    kind = " ".join(inter.split()).lower()
+    return kind if len(kind) <= _KIND_MAX and kind.isprintable() and not kind.isdigit() else ""
+
+
 def _split(text: str) -> list[str]:
     return [part.strip() for part in text.split(";") if part.strip()]
 
@@ -394,6 +415,10 @@ def read(
         draft = _draft(item)
         document.events.append(check_event(path, item.row, item.event_id, draft))
         categories[draft.category] = None
+        for actor, inter in (("actor1", "inter1"), ("actor2", "inter2")):
+            kind = _actor_kind(item.values.get(inter, ""))
+            if kind and item.values.get(actor):
+                document.actors.setdefault(item.values[actor], kind)
     document.categories = [CategoryItem(name) for name in categories]
     if progress is not None:
         progress(lines, lines)
@@ -436,7 +461,7 @@ def _place(location: str | None) -> tuple[str, str, str]:
     return parts[0], "", ""
 
 
-def _rows(record: EventRecord) -> Iterable[list[str]]:
+def _rows(record: EventRecord, kinds: dict[str, str]) -> Iterable[list[str]]:
     """The event's row, and one more for each ACLED event merged into it (the same fields
     under each id), so that a re-import merges them again."""
     notes, found = _labelled(record.description)
@@ -446,6 +471,8 @@ def _rows(record: EventRecord) -> Iterable[list[str]]:
     sources = found.get("source") or _LIST.join(
         dict.fromkeys(ref.publisher or ref.title for ref in record.sources)
     )
+    actor1 = record.actors[0] if record.actors else ""
+    actor2 = record.actors[1] if len(record.actors) > 1 else ""
     values = dict.fromkeys(COLUMNS, "")
     values.update(
         event_id_cnty=record.id,
@@ -455,10 +482,12 @@ def _rows(record: EventRecord) -> Iterable[list[str]]:
         disorder_type=found.get("disorder_type", ""),
         event_type=record.category,
         sub_event_type=found.get("sub_event_type", ""),
-        actor1=record.actors[0] if record.actors else "",
+        actor1=actor1,
         assoc_actor_1=found.get("assoc_actor_1", ""),
-        actor2=record.actors[1] if len(record.actors) > 1 else "",
+        inter1=_INTER_OF_KIND.get(kinds.get(actor1, ""), ""),
+        actor2=actor2,
         assoc_actor_2=found.get("assoc_actor_2", ""),
+        inter2=_INTER_OF_KIND.get(kinds.get(actor2, ""), ""),
         country=country,
         admin1=admin1,
         location=location,
@@ -500,9 +529,10 @@ def dump(catalog: Catalog, *, progress: Progress | None = None) -> bytes:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     records = catalog.events()
+    kinds = catalog.actor_kinds()
     tick = report_every(progress, len(records))
     tick(0)
     for done, record in enumerate(records, 1):
-        writer.writerows(_guard(row) for row in _rows(record))
+        writer.writerows(_guard(row) for row in _rows(record, kinds))
         tick(done)
     return out.getvalue().encode("utf-8")
