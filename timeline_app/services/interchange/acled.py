@@ -170,12 +170,12 @@ def _check_dyad(dyad: object) -> tuple[str, str] | None:
         return None
     codes = (
         tuple(country_code(side) if isinstance(side, str) else None for side in dyad)
-        if isinstance(dyad, tuple) and len(dyad) == 2
+        if isinstance(dyad, (tuple, list)) and len(dyad) == 2
         else (None,)
     )
     if None in codes:
         raise TimelineError(f"dyad: {quoted(dyad)} is not a pair of countries (codes or names)")
-    return codes  # type: ignore[return-value]
+    return codes[0], codes[1]  # type: ignore[return-value]
 
 
 def event_day(path: str, row: int, text: str) -> date:

@@ -212,7 +212,7 @@ def _check_dyad(dyad: object) -> tuple[str, str] | None:
     if dyad is None:
         return None
     if (
-        not isinstance(dyad, tuple)
+        not isinstance(dyad, (tuple, list))
         or len(dyad) != 2
         or not all(isinstance(code, str) and _COUNTRY.fullmatch(code.upper()) for code in dyad)
     ):
