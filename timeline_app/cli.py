@@ -16,6 +16,7 @@ from typing import NoReturn
 
 from timeline_app import __version__
 from timeline_app.domain.errors import TimelineError
+from timeline_app.domain.file_formats import FORMATS
 
 PROG = "timeline-app"
 EXIT_USAGE = 2
@@ -59,18 +60,57 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(init, top=False)
     init.add_argument("--dataset", action="store_true", help="load the bundled Russia–Iran dataset")
 
-    importer = commands.add_parser("import", help="import events from a JSON or CSV file")
+    importer = commands.add_parser(
+        "import", help="import events from a file (JSON, CSV, spreadsheets, calendars, …)"
+    )
     _add_db(importer, top=False)
     importer.add_argument("file", metavar="FILE", help="file to import ('-' = standard input)")
-    importer.add_argument("--format", choices=("json", "csv"), help="default: from the file name")
+    importer.add_argument("--format", choices=FORMATS, help="default: told from the content")
     importer.add_argument(
         "--dry-run", action="store_true", help="only report what would change; write nothing"
     )
+    importer.add_argument(
+        "--mapping",
+        metavar="FILE|PRESET",
+        help="a table's columns: a mapping file, or a preset (timelinejs, simple, app); "
+        "default: the mapping proposed from the header, printed",
+    )
+    importer.add_argument(
+        "--header", metavar="NAMES", help="comma-separated column names for a table without one"
+    )
+    importer.add_argument("--sheet", metavar="NAME", help="a workbook's sheet (default: the first)")
+    order = importer.add_mutually_exclusive_group()
+    order.add_argument(
+        "--day-first",
+        dest="day_first",
+        action="store_const",
+        const=True,
+        help="read 03/04/2001 as 3 April",
+    )
+    order.add_argument(
+        "--month-first",
+        dest="day_first",
+        action="store_const",
+        const=False,
+        help="read 03/04/2001 as March 4",
+    )
+    importer.add_argument(
+        "--dyad",
+        metavar="A,B",
+        help="GDELT/ACLED: keep only events between these two countries (e.g. RUS,IRN)",
+    )
+    importer.add_argument(
+        "--duplicates",
+        choices=("skip", "merge", "keep"),
+        default="skip",
+        help="events that look like stored ones (same dates, similar title): skip them "
+        "(default), merge them into the stored event, or keep them as new events",
+    )
 
-    exporter = commands.add_parser("export", help="export every event to a JSON or CSV file")
+    exporter = commands.add_parser("export", help="export every event to a file")
     _add_db(exporter, top=False)
     exporter.add_argument("file", metavar="FILE", help="file to write ('-' = standard output)")
-    exporter.add_argument("--format", choices=("json", "csv"), help="default: from the file name")
+    exporter.add_argument("--format", choices=FORMATS, help="default: from the file name")
 
     _add_render_parser(commands)
     _add_maintenance_parsers(commands)
@@ -231,10 +271,25 @@ def _progress_line(label: str | None) -> Iterator[_ProgressLine | None]:
 
 def _import(args: argparse.Namespace) -> int:
     from timeline_app.services.databases import MissingDatabaseError
-    from timeline_app.services.interchange import apply_import, plan_import, read_file
+    from timeline_app.services.interchange import apply_import, plan_import, read_file_as
+    from timeline_app.services.interchange.duplicates import (
+        Resolution,
+        find_duplicates,
+        resolve_duplicates,
+    )
 
+    applied: list[str] = []
     with _progress_line(f"{args.file}: reading") as progress:
-        document = read_file(args.file, args.format, progress=progress)
+        _fmt, document = read_file_as(
+            args.file,
+            args.format,
+            progress=progress,
+            on_mapping=applied.append,
+            **_read_options(args),
+        )
+    if applied and not args.mapping:
+        print(f"{args.file}: columns read as (give --mapping to choose otherwise):")
+        print("\n".join(f"  {line}" for line in applied[0].splitlines()))
     writing = not args.dry_run
     new_database = ""
     try:
@@ -246,6 +301,11 @@ def _import(args: argparse.Namespace) -> int:
         catalog = _open_catalog("sqlite://", create=True, write=True)
         new_database = " (into a new database)"
     try:
+        duplicates = find_duplicates(catalog, document)
+        if duplicates:
+            chosen = Resolution(args.duplicates)
+            document = resolve_duplicates(catalog, document, duplicates, {}, chosen)
+            _report_duplicates(args.file, duplicates, chosen)
         with _progress_line(f"{args.file}: comparing") as progress:
             plan = plan_import(catalog, document, progress=progress)
         if args.dry_run:
@@ -260,6 +320,66 @@ def _import(args: argparse.Namespace) -> int:
     finally:
         catalog.database.dispose()
     return 0
+
+
+DUPLICATES_LISTED = 10
+
+
+def _report_duplicates(name: str, duplicates: Sequence, chosen: object) -> None:
+    verb = {"skip": "skipped", "merge": "merged into the stored events", "keep": "kept as new"}
+    count = len(duplicates)
+    noun = "event looks" if count == 1 else "events look"
+    print(
+        f"{name}: {count:,} {noun} like stored events: {verb[str(chosen)]} "
+        "(--duplicates skip|merge|keep)"
+    )
+    for duplicate in duplicates[:DUPLICATES_LISTED]:
+        print(f"  row {duplicate.row}: {duplicate.title!r} ~ {duplicate.stored_title!r}")
+    if count > DUPLICATES_LISTED:
+        print(f"  … and {count - DUPLICATES_LISTED:,} more")
+
+
+def _read_options(args: argparse.Namespace) -> dict[str, object]:
+    """The readers' options the command line gives (a table's mapping, header, sheet and
+    day order; the GDELT/ACLED dyad)."""
+    from timeline_app.services.interchange import spreadsheet
+
+    options: dict[str, object] = {"day_first": args.day_first, "sheet": args.sheet}
+    if args.header is not None:
+        names = [name.strip() for name in args.header.split(",")]
+        if not all(names):
+            raise TimelineError("--header: give the column names separated by commas")
+        options["header"] = names
+    if args.mapping:
+        if args.mapping in spreadsheet.PRESETS:
+            options["mapping"] = spreadsheet.preset(args.mapping)
+        else:
+            text = _read_mapping_file(args.mapping)
+            options["mapping"] = spreadsheet.mapping_from_json(text, args.mapping)
+            given = spreadsheet.mapping_header_from_json(text, args.mapping)
+            if given is not None and "header" not in options:
+                options["header"] = given
+    if args.dyad:
+        pair = [code.strip().upper() for code in args.dyad.replace(" ", ",").split(",") if code]
+        if len(pair) != 2:
+            raise TimelineError(f"--dyad: {args.dyad!r} is not two country codes (e.g. RUS,IRN)")
+        options["dyad"] = (pair[0], pair[1])
+    return options
+
+
+def _read_mapping_file(name: str) -> str:
+    from timeline_app.services.interchange import spreadsheet
+
+    try:
+        with open(name, encoding="utf-8") as stream:
+            return stream.read(1_000_000)
+    except FileNotFoundError:
+        presets = ", ".join(sorted(spreadsheet.PRESETS))
+        raise TimelineError(
+            f"--mapping: {name}: is neither a file nor a preset ({presets})"
+        ) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise TimelineError(f"--mapping: {name}: cannot be read ({error})") from error
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -143,7 +143,8 @@ BAD_FILES = {
         b'{"id": "a", "title": "' + b"x" * 100_000 + b'", "start": "2001", "category": "C"}]}',
         "title: is 100000 characters",
     ),
-    "unknown-column.csv": (b"id,title,start,category,colour\n1,a,2001,C,red\n", ":1: colour:"),
+    # a CSV in other columns is read through the proposed mapping: one without a date fails
+    "no-date-column.csv": (b"id,title,category,colour\n1,a,C,red\n", "no column gives the date"),
     "bad-row.csv": (
         b"title,start,category\nfine,2001,C\nbroken,2001-02-30,C\n",
         ":3: start: '2001-02-30'",

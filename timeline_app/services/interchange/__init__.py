@@ -10,7 +10,7 @@ import os
 import secrets
 import stat
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ from timeline_app.services.interchange.formats import (
     detect_format,
     export_format,
     is_own_csv,
+    load,
     looks_like_text,
     refuse_mismatch,
 )
@@ -81,9 +82,10 @@ def read_file(
     """Read and validate a whole file ('-' = standard input) into a Document.
 
     The format is `fmt`, or else told from the content. `options` go to the format's reader
-    when given (a spreadsheet's `mapping`, `day_first`, `header`, `sheet`; GDELT's and
-    ACLED's `dyad`). `progress` hears the reader's counts (lines or events, with (0, 0)
-    before a parse); a `Cancelled` it raises stops the reading.
+    when given (a table's `mapping`, `day_first`, `header`, `sheet` and `on_mapping`, which
+    hears the mapping applied; GDELT's and ACLED's `dyad`). `progress` hears the reader's
+    counts (lines or events, with (0, 0) before a parse); a `Cancelled` it raises stops
+    the reading.
     """
     return read_file_as(path, fmt, progress=progress, **options)[1]
 
@@ -121,13 +123,49 @@ def _read(
     name: str, raw: bytes, fmt: str, progress: Progress | None, options: dict[str, Any]
 ) -> Document:
     if fmt == "json":
+        options.pop("on_mapping", None)
+        if options:
+            flag = next(iter(options)).replace("_", "-")
+            raise TimelineError(f"--{flag}: does not apply to {BY_NAME[fmt].what}")
         return read_json(name, raw, progress=progress)
-    if fmt == "csv" and not options and (is_own_csv(raw) or not looks_like_text(raw)):
-        return read_csv(name, raw, progress=progress)
+    own_columns = "mapping" not in options and "header" not in options
+    if fmt == "csv" and own_columns and (is_own_csv(raw) or not looks_like_text(raw)):
+        return read_csv(name, raw, progress=progress)  # the app's own CSV: ISO dates only
     if fmt == "csv" or fmt in SPREADSHEET_FORMATS:
-        module = BY_NAME["xlsx"].load()  # one module reads every table through a mapping
-        return module.read(name, raw, progress=progress, fmt=fmt, **options)
-    return BY_NAME[fmt].load().read(name, raw, progress=progress, **options)
+        return _read_table(name, raw, fmt, progress, **options)
+    options.pop("on_mapping", None)  # only a table has a mapping to tell
+    for option in options:
+        if option not in READER_OPTIONS.get(fmt, ()):
+            flag = option.replace("_", "-")
+            raise TimelineError(f"--{flag}: does not apply to {BY_NAME[fmt].what}")
+    return load(BY_NAME[fmt]).read(name, raw, progress=progress, **options)
+
+
+READER_OPTIONS: dict[str, tuple[str, ...]] = {"gdelt": ("dyad",), "acled": ("dyad",)}
+"""The options a format's reader takes, beyond those of tables."""
+
+
+def _read_table(
+    name: str,
+    raw: bytes,
+    fmt: str,
+    progress: Progress | None,
+    *,
+    mapping: Any = None,
+    header: Sequence[str] | None = None,
+    sheet: str | int | None = None,
+    day_first: bool | None = None,
+    on_mapping: Callable[[str], None] | None = None,
+) -> Document:
+    """A table read through `mapping`, or the one proposed from its header; `on_mapping`
+    hears the mapping applied, in words (what the command line prints)."""
+    from timeline_app.services.interchange import spreadsheet
+
+    table = spreadsheet.load_table(name, raw, header=header, sheet=sheet, fmt=fmt)
+    applied = mapping or spreadsheet.propose_mapping(table.header)
+    if on_mapping is not None:
+        on_mapping(spreadsheet.describe_mapping(applied, table.header))
+    return spreadsheet.read_table(table, applied, day_first=day_first, progress=progress)
 
 
 def import_file(
@@ -163,7 +201,7 @@ def export_bytes(catalog: Catalog, fmt: str, *, progress: Progress | None = None
         return dump_json(catalog, progress=progress).encode("utf-8")
     if fmt == "csv":
         return dump_csv(catalog, progress=progress).encode("utf-8")
-    module = BY_NAME[fmt].load()
+    module = load(BY_NAME[fmt])
     if fmt in SPREADSHEET_FORMATS:
         return module.dump(catalog, fmt, progress=progress)
     return module.dump(catalog, progress=progress)

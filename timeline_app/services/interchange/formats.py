@@ -11,51 +11,22 @@ decode as text.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
 from timeline_app.domain.errors import ImportFileError, TimelineError
+from timeline_app.domain.file_formats import BY_NAME, FILE_FORMATS, FORMATS, FileFormat
+
+__all__ = ["BY_NAME", "FILE_FORMATS", "FORMATS", "SPREADSHEET_FORMATS", "FileFormat"]
 
 
-@dataclass(frozen=True, slots=True)
-class FileFormat:
-    """One format as the command line (`--format NAME`) and the dialogs name it."""
-
-    name: str
-    label: str
-    module: str
-    suffixes: tuple[str, ...]
-    """Name endings that choose this format for an export (content decides an import)."""
-    what: str
-    """What a file of this format is, as a message names it ("an Excel workbook")."""
-
-    def load(self) -> ModuleType:
-        return importlib.import_module(f"timeline_app.services.interchange.{self.module}")
+def load(entry: FileFormat) -> ModuleType:
+    """The module that reads and writes a format, imported on first use."""
+    return importlib.import_module(f"timeline_app.services.interchange.{entry.module}")
 
 
-FILE_FORMATS: tuple[FileFormat, ...] = (
-    FileFormat("json", "Timeline app JSON", "json_format", (".json",), "a timeline_app JSON file"),
-    FileFormat("csv", "CSV", "csv_format", (".csv",), "a CSV file"),
-    FileFormat("tsv", "Tab-separated values", "spreadsheet", (".tsv", ".tab"), "a TSV file"),
-    FileFormat("xlsx", "Excel workbook", "spreadsheet", (".xlsx",), "an Excel workbook"),
-    FileFormat(
-        "ods", "OpenDocument spreadsheet", "spreadsheet", (".ods",), "an OpenDocument spreadsheet"
-    ),
-    FileFormat("timelinejs", "TimelineJS3 JSON", "timelinejs", (), "a TimelineJS3 file"),
-    FileFormat(
-        "timeline", "The Timeline Project", "thetimeline", (".timeline",), "a .timeline file"
-    ),
-    FileFormat("ics", "iCalendar", "ics", (".ics", ".ical", ".ifb"), "an iCalendar file"),
-    FileFormat("vis", "vis-timeline items", "vis_timeline", (), "a vis-timeline item file"),
-    FileFormat("gdelt", "GDELT event export", "gdelt", (), "a GDELT event export"),
-    FileFormat("acled", "ACLED export", "acled", (), "an ACLED export"),
-)
-FORMATS: tuple[str, ...] = tuple(entry.name for entry in FILE_FORMATS)
-BY_NAME: dict[str, FileFormat] = {entry.name: entry for entry in FILE_FORMATS}
 SPREADSHEET_FORMATS = frozenset({"tsv", "xlsx", "ods"})
 """Read through a column mapping (a CSV whose header is not the app's own is read so too)."""
-
 _BINARY_KINDS: tuple[tuple[bytes, str], ...] = (
     (b"%PDF", "a PDF document"),
     (b"SQLite format 3\x00", "an SQLite database: open it with File ▸ Open Database or --db"),
@@ -109,7 +80,7 @@ def _sniffs(name: str, raw: bytes, path: str) -> bool:
     """Whether the format's module recognises the content; a module not installed or failing
     to look is not a match."""
     try:
-        return bool(BY_NAME[name].load().sniff(raw, path))
+        return bool(load(BY_NAME[name]).sniff(raw, path))
     except Exception:  # a sniffer must never be the reason a file cannot be read
         return False
 
@@ -160,7 +131,7 @@ def detect_format(path: str, raw: bytes) -> str:
         )
     if start[:15].upper().startswith(b"BEGIN:VCALENDAR"):
         return "ics"
-    for name in ("acled", "gdelt"):
+    for name in ("acled", "gdelt", "timelinejs"):  # TimelineJS: its spreadsheet template
         if _sniffs(name, raw, path):
             return name
     if is_own_csv(raw):

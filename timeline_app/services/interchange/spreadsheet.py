@@ -746,6 +746,8 @@ _ISO_TIME = re.compile(
     r"\s*(Z|UTC|[+-][0-9]{2}:?[0-9]{2})?\s*",
     re.IGNORECASE,
 )
+_THOUSANDS = re.compile(r"^(\s*[+-]?[0-9]{1,3})[,\u00a0 ]([0-9]{3})(?=\s*[?~%]?\s*$)")
+"""A year a spreadsheet formatted as a number with a thousands separator ("1,990")."""
 _YEAR = re.compile(r"\s*([+-]?[0-9]{1,4})\s*([?~%]?)\s*")
 _CLOCK = re.compile(r"\s*([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?\s*(Z|UTC)?\s*", re.I)
 
@@ -918,7 +920,7 @@ def _whole(cell: Cell) -> tuple[int | None, str]:
         return cell, ""
     if isinstance(cell, float):
         return (int(cell), "") if cell.is_integer() else (None, "")
-    match = _YEAR.fullmatch(str(cell))
+    match = _YEAR.fullmatch(_THOUSANDS.sub(r"\1\2", str(cell)))
     if match is None:
         return None, ""
     return int(match.group(1)), match.group(2)
