@@ -290,6 +290,8 @@ def _import(args: argparse.Namespace) -> int:
     if applied and not args.mapping:
         print(f"{args.file}: columns read as (give --mapping to choose otherwise):")
         print("\n".join(f"  {line}" for line in applied[0].splitlines()))
+    for note in document.notes:
+        print(f"{args.file}: {note}")
     writing = not args.dry_run
     new_database = ""
     try:

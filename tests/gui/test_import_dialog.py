@@ -297,3 +297,52 @@ def test_choosing_another_format_reads_the_file_again(window, qtbot, tmp_path) -
     qtbot.waitUntil(lambda: dialog.plan is not None, timeout=5000)
     assert dialog.import_button.isEnabled() and not dialog.error
     dialog.reject()
+
+
+def test_a_workbook_reads_through_the_columns_the_user_maps(window, qtbot, tmp_path) -> None:
+    openpyxl = __import__("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["When", "What", "Kind"])
+    book.active.append(["03/04/2001", "Talks in Moscow", "Diplomacy & treaties"])
+    path = tmp_path / "desk.xlsx"
+    book.save(path)
+    dialog = window.files.import_file(str(path))
+    qtbot.waitUntil(lambda: dialog.plan is not None or bool(dialog.error), timeout=5000)
+    # "What" is no word the proposal knows: the file cannot be read as proposed
+    assert "no column gives the title" in dialog.error
+    assert "Columns… chooses" in dialog.summary.text()
+    assert not dialog.columns_button.isHidden()  # told from the content: a workbook
+    dialog.choose_columns()
+    qtbot.waitUntil(lambda: getattr(dialog, "mapping_dialog", None) is not None, timeout=5000)
+    mapping = dialog.mapping_dialog
+    for target, column in (("date", "When"), ("title", "What"), ("category", "Kind")):
+        combo = mapping.combos[target]
+        combo.setCurrentIndex(combo.findText(column))
+    mapping.month_first_button.setChecked(True)
+    assert (mapping.previews[0].start, mapping.previews[0].precision) == ("2001-03-04", "day")
+    mapping.accept()
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=5000)
+    assert "Columns read as you chose" in dialog.summary.text()
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.count_label.text() == "showing 4 of 4 events", timeout=5000)
+    talks = next(r for r in window.workspace.catalog.events() if r.title == "Talks in Moscow")
+    assert talks.start == "2001-03-04"
+
+
+def test_a_calendar_says_which_events_repeat(window, qtbot, tmp_path) -> None:
+    path = tmp_path / "calendar.ics"
+    path.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//desk//EN\r\n"
+        "BEGIN:VEVENT\r\nUID:caspian-day@example.org\r\nDTSTAMP:20240101T000000Z\r\n"
+        "DTSTART;VALUE=DATE:20070816\r\nDTEND;VALUE=DATE:20070817\r\n"
+        "SUMMARY:Caspian Sea Day\r\nRRULE:FREQ=YEARLY\r\nEND:VEVENT\r\n"
+        "END:VCALENDAR\r\n",
+        encoding="utf-8",
+    )
+    dialog = window.files.import_file(str(path))
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=5000)
+    text = dialog.summary.text()
+    assert "Read as iCalendar" in text
+    assert "'Caspian Sea Day' repeats (RRULE:FREQ=YEARLY)" in text
+    assert "only its first occurrence is imported" in text
+    dialog.reject()

@@ -108,6 +108,9 @@ def read_file_as(
         refuse_mismatch(name, raw, chosen)
     else:
         chosen = detect_format(name, raw)
+    on_format = options.pop("on_format", None)
+    if on_format is not None:
+        on_format(chosen)  # heard before the reading can fail: the dialog offers its choices
     given = {key: value for key, value in options.items() if value is not None}
     with collector_paused():
         try:

@@ -97,6 +97,9 @@ class Document:
     eras: list[EraItem] = field(default_factory=list)
     events: list[EventItem] = field(default_factory=list)
     title: str = ""
+    notes: list[str] = field(default_factory=list)
+    """What the reader wants the user to see before importing (recurring events read as
+    their first occurrence, say): shown in the preview, printed by the command line."""
 
 
 def _count(number: int, noun: str) -> str:

@@ -119,8 +119,18 @@ class CalendarImport:
 def read(
     path: str, raw: bytes, *, progress: Progress | None = None, category: str = DEFAULT_CATEGORY
 ) -> Document:
-    """Parse and validate a whole iCalendar file (see `read_calendar`)."""
-    return read_calendar(path, raw, progress=progress, category=category).document
+    """Parse and validate a whole iCalendar file (see `read_calendar`); the recurring events
+    are named in the document's notes."""
+    calendar = read_calendar(path, raw, progress=progress, category=category)
+    document = calendar.document
+    titles = {item.id: item.draft.title for item in document.events}
+    for event in calendar.recurring:
+        where = f"line {event.row}: " if event.row is not None else ""
+        document.notes.append(
+            f"{where}{titles.get(event.id, event.id)!r} repeats ({event.rule}): "
+            "only its first occurrence is imported"
+        )
+    return document
 
 
 def recurring_ids(path: str, raw: bytes) -> list[str]:

@@ -61,7 +61,7 @@ from timeline_app.ui.theme import current_theme, error_colour
 SETTINGS_GROUP = "column_mappings"
 NO_COLUMN = "(none)"
 PREVIEW_COLUMNS = ("Row", "Title", "Date read", "Precision", "Problem or note")
-_GRID_COLUMNS = 2
+_GRID_COLUMNS = 3
 """The target fields are laid out in this many columns of label and combo."""
 
 
@@ -222,12 +222,13 @@ class ColumnMappingDialog(QDialog):
         splitter.addWidget(upper)
         splitter.addWidget(self.preview)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([330, 300])  # the fields, and room for a dozen rows of the preview
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.summary)
         layout.addWidget(self.buttons)
-        self.resize(900, 700)
+        self.resize(1040, 740)
 
     def _fill_combos(self) -> None:
         """Offer the table's columns (by their header text) in every combo."""

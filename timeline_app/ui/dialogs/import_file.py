@@ -94,6 +94,12 @@ class ImportDialog(QDialog):
         self.plan: ImportPlan | None = None
         self.duplicates: list[Duplicate] = []
         self.choices: dict[str, QComboBox] = {}
+        self._detected: list[str] = []
+        """The format the last read was told to be, heard from the worker before it could fail."""
+        self.table_options: dict[str, object] = {}
+        """A table's mapping, header and sheet as chosen in the Columns dialog."""
+        self.mapping_text = ""
+        """The columns a table was read with, in words."""
         self._plan_text = ""  # the preview's summary, kept above what the write says
         self.error: str = ""
         self.operation: Operation | None = None
@@ -168,15 +174,22 @@ class ImportDialog(QDialog):
         row.addWidget(self.format_box)
         self.order_label = QLabel("Dates like 03/04/2001:", self)
         self.order_box = QComboBox(self)
-        self.order_box.addItem("Refuse as unclear", None)
+        self.order_box.addItem("As the file tells (else day first)", None)
         self.order_box.addItem("Day first (3 April)", True)
         self.order_box.addItem("Month first (March 4)", False)
         self.order_box.setToolTip(
-            "How to read a numeric date whose day and month could be either way round"
+            "How to read a numeric date whose day and month could be either way round; by "
+            "default a date of the file that reads only one way (31/12) decides"
         )
         self.order_box.activated.connect(self._reread)
         row.addWidget(self.order_label)
         row.addWidget(self.order_box)
+        self.columns_button = QPushButton("Columns…", self)
+        self.columns_button.setToolTip(
+            "Choose which column gives the date, the title, … and see how each row reads"
+        )
+        self.columns_button.clicked.connect(self.choose_columns)
+        row.addWidget(self.columns_button)
         self.dyad_label = QLabel("Only between:", self)
         self.dyad_edit = QLineEdit(self)
         self.dyad_edit.setPlaceholderText("RUS IRN")
@@ -194,7 +207,7 @@ class ImportDialog(QDialog):
 
     def _show_options(self, fmt: str | None) -> None:
         table = fmt in TABLE_FORMATS
-        for widget in (self.order_label, self.order_box):
+        for widget in (self.order_label, self.order_box, self.columns_button):
             widget.setVisible(table)
         for widget in (self.dyad_label, self.dyad_edit):
             widget.setVisible(fmt in DYAD_FORMATS)
@@ -203,6 +216,8 @@ class ImportDialog(QDialog):
         """The reader's options the dialog's choices stand for (only those that apply)."""
         chosen: dict[str, object] = {}
         fmt = self.format_box.currentData() or self.read_as
+        if fmt in TABLE_FORMATS:
+            chosen.update(self.table_options)
         if fmt in TABLE_FORMATS and self.order_box.currentData() is not None:
             chosen["day_first"] = self.order_box.currentData()
         dyad = self.dyad_edit.text().replace(",", " ").split()
@@ -235,16 +250,22 @@ class ImportDialog(QDialog):
         fmt = self.fmt
         options = self.options()
 
-        def work(progress: Progress) -> tuple[str, Document, list[Duplicate], ImportPlan]:
+        detected = self._detected = []
+
+        def work(progress: Progress) -> tuple[str, Document, list[Duplicate], ImportPlan, str]:
+            applied: list[str] = []  # the columns a table was read with, in words
             stages = Stages(progress, weight=2)  # one bar: reading, then comparing
-            read_as, document = read_file_as(path, fmt, progress=stages.first(), **options)
-            duplicates = find_duplicates(catalog, document)
-            return (
-                read_as,
-                document,
-                duplicates,
-                plan_import(catalog, document, progress=stages.rest()),
+            read_as, document = read_file_as(
+                path,
+                fmt,
+                progress=stages.first(),
+                on_mapping=applied.append,
+                on_format=detected.append,
+                **options,
             )
+            duplicates = find_duplicates(catalog, document)
+            plan = plan_import(catalog, document, progress=stages.rest())
+            return read_as, document, duplicates, plan, applied[0] if applied else ""
 
         self._start(
             self.workspace.operations.run(
@@ -270,10 +291,10 @@ class ImportDialog(QDialog):
             self.progress.setRange(0, total)
             self.progress.setValue(min(done, total))
 
-    def _on_read(self, value: tuple[str, Document, list[Duplicate], ImportPlan]) -> None:
+    def _on_read(self, value: tuple[str, Document, list[Duplicate], ImportPlan, str]) -> None:
         if self._closed:
             return
-        self.read_as, self.document, self.duplicates, self.plan = value
+        self.read_as, self.document, self.duplicates, self.plan, self.mapping_text = value
         self._show_options(self.read_as)
         self.progress.hide()
         plan = self.plan
@@ -289,6 +310,14 @@ class ImportDialog(QDialog):
         if self.duplicates:
             parts.append(f"<b>{len(self.duplicates):,}</b> like stored events")
         text = f"Read as {_escape(label)}{title}: " + ", ".join(parts) + "."
+        if self.mapping_text:
+            how = "as you chose" if self.table_options else "as proposed from its header"
+            text += f"<br>Columns read {how}: Columns… shows how each row reads."
+            self.columns_button.setToolTip("Columns read as:\n" + self.mapping_text)
+        for note in self.document.notes[:5]:
+            text += f"<br><i>{_escape(note)}</i>"
+        if len(self.document.notes) > 5:
+            text += f"<br><i>… and {len(self.document.notes) - 5} more notes</i>"
         if plan.new_categories:
             text += "<br>New categories: " + ", ".join(plan.new_categories) + "."
         if not plan.added and not plan.changed and not plan.new_categories:
@@ -311,6 +340,52 @@ class ImportDialog(QDialog):
         self.preview.setVisible(self.preview.topLevelItemCount() > 0)
         self._fill_duplicates()
         self.import_button.setEnabled(bool(plan.added or plan.changed or plan.new_categories))
+
+    # ---- a table's columns ---------------------------------------------------------------
+
+    def choose_columns(self) -> None:
+        """Load the table's cells off the GUI thread, then let the user map its columns; the
+        file is read again with the mapping chosen."""
+        from timeline_app.services.interchange.spreadsheet import load_table
+        from timeline_app.services.interchange.text_file import read_limited
+
+        path = self.path
+        fmt = self.format_box.currentData() or self.read_as
+        sheet = self.table_options.get("sheet")
+        header = self.table_options.get("header")
+
+        def work(_progress: Progress) -> tuple[bytes, object]:
+            raw = read_limited(path)
+            return raw, load_table(path, raw, fmt=fmt, sheet=sheet, header=header)
+
+        self.workspace.operations.run(
+            f"Read the columns of {Path(path).name}",
+            work,
+            on_done=lambda value: self._map_columns(fmt, *value),
+            on_failed=self._on_failed,
+        )
+
+    def _map_columns(self, fmt: str | None, raw: bytes, table: object) -> None:
+        from timeline_app.ui.dialogs.column_mapping import ColumnMappingDialog
+
+        if self._closed:
+            return
+        dialog = ColumnMappingDialog(self.path, raw, fmt, self, table=table)  # type: ignore[arg-type]
+        dialog.ok_button.setText("Use these columns")
+        self.mapping_dialog = dialog
+        dialog.accepted.connect(lambda: self._use_columns(dialog))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _use_columns(self, dialog: object) -> None:
+        self.table_options = {
+            "mapping": dialog.mapping(),  # type: ignore[attr-defined]
+            "day_first": dialog.day_first(),  # type: ignore[attr-defined]
+            "header": dialog.header(),  # type: ignore[attr-defined]
+            "sheet": dialog.sheet(),  # type: ignore[attr-defined]
+        }
+        self.order_box.setCurrentIndex(self.order_box.findData(dialog.day_first()))  # type: ignore[attr-defined]
+        self._reread()
 
     # ---- likely duplicates ---------------------------------------------------------------
 
@@ -380,10 +455,16 @@ class ImportDialog(QDialog):
         if not isinstance(error, TimelineError):
             self.error = f"unexpected problem: {error!r}"
         colour = error_colour(current_theme())
+        if self._detected and not self.writing:
+            self.read_as = self._detected[0]
+            self._show_options(self.read_as)
+        advice = "Correct the file and import it again."
+        if self.read_as in TABLE_FORMATS:
+            advice = "Columns… chooses which column gives the date, the title, …"
         self.summary.setText(
             f"<b style='color:{colour}'>This file cannot be imported.</b><br>"
             f"<span style='color:{colour}'>{_escape(self.error)}</span><br><br>"
-            "Nothing has been written. Correct the file and import it again."
+            f"Nothing has been written. {advice}"
         )
         self.import_button.setEnabled(False)
         self.cancel_button.setText("Close")
