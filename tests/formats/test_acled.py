@@ -242,7 +242,6 @@ def _file(tmp_path: Path, rows: list[dict[str, str]], header=acled.COLUMNS) -> P
             [{"event_id_cnty": "IRN1\x07"}],
             "2: event_id_cnty: 'IRN1\\x07' contains a NUL, a control character",
         ),
-        ([{"actor1": ""}], "2: actor1: is empty"),
         ([{}, {"location": "Qom"}], "3: event_id_cnty: 'IRN1' is used again (first at row 2)"),
         ([{"actor1": "x" * 121}], "2: actors: is 121 characters long; the limit is 120"),
     ],
@@ -289,3 +288,17 @@ def test_progress_hears_the_lines():
 
 def test_event_day_is_a_real_date():
     assert acled.event_day("f.csv", 2, "29 February 2024") == date(2024, 2, 29)
+
+
+def test_a_row_without_actors_reads_as_an_event_of_no_actor(tmp_path):
+    """Another tool's export (or the app's, of an event with no actors) may leave actor1
+    empty: the event keeps its type and place as its title."""
+    path = tmp_path / "no_actor.csv"
+    header = "event_id_cnty,event_date,year,time_precision,event_type,actor1,country,location\n"
+    path.write_text(header + "IRN7,2022-07-19,2022,1,Strategic developments,,Iran,Tehran\n")
+    from timeline_app.services.interchange import acled
+
+    document = acled.read(str(path), path.read_bytes())
+    (item,) = document.events
+    assert item.draft.title == "Strategic developments (Tehran)"
+    assert item.draft.actors == ()

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from timeline_app.domain.errors import TimelineError
+from timeline_app.domain.file_formats import FILE_FORMATS
 from timeline_app.services.catalog import Catalog
 from timeline_app.services.databases import open_database
 from timeline_app.ui.dialogs.import_file import ImportDialog
@@ -21,7 +22,15 @@ from timeline_app.ui.operations import Operation
 if TYPE_CHECKING:
     from timeline_app.ui.main_window import MainWindow
 
-INTERCHANGE_FILES = "Timeline JSON (*.json);;Spreadsheet CSV (*.csv)"
+EXPORT_FILTERS = {entry.name_filter: entry for entry in FILE_FORMATS}
+IMPORT_FILES = (
+    "Event files ("
+    + " ".join(sorted({f"*{s}" for entry in FILE_FORMATS for s in entry.suffixes}))
+    + " *.txt);;"
+    + ";;".join(EXPORT_FILTERS)
+    + ";;All files (*)"
+)
+"""An import's format is told from the content, so any file may be chosen."""
 
 
 class FileCommands:
@@ -98,7 +107,7 @@ class FileCommands:
             self.window,
             "Import events",
             self.settings.last_folder(),
-            "Timeline files (*.json *.csv);;" + INTERCHANGE_FILES,
+            IMPORT_FILES,
         )
         if not path:
             return None
@@ -122,19 +131,22 @@ class FileCommands:
         )
 
     def choose_export(self) -> None:
+        """Ask for a file and a format (the dialog's filter), then export to it."""
         path, chosen_filter = QFileDialog.getSaveFileName(
-            self.window, "Export events", self.settings.last_folder(), INTERCHANGE_FILES
+            self.window, "Export events", self.settings.last_folder(), ";;".join(EXPORT_FILTERS)
         )
         if not path:
             return
+        entry = EXPORT_FILTERS.get(chosen_filter, FILE_FORMATS[0])
         target = Path(path)
-        if target.suffix.lower() not in (".json", ".csv"):
-            target = target.with_suffix(".csv" if "csv" in chosen_filter.lower() else ".json")
-        self.export_to(str(target))
+        if target.suffix.lower() not in (entry.suffixes or (entry.export_suffix,)):
+            target = target.with_name(target.name + entry.export_suffix)
+        self.export_to(str(target), entry.name)
 
-    def export_to(self, path: str) -> Operation[int]:
-        """Write every event to `path` off the GUI thread, with progress and Cancel (a
-        cancelled export leaves any file already at `path` as it was)."""
+    def export_to(self, path: str, fmt: str | None = None) -> Operation[int]:
+        """Write every event to `path` in `fmt` (by default the one its name ends with) off
+        the GUI thread, with progress and Cancel (a cancelled export leaves any file already
+        at `path` as it was)."""
         from timeline_app.services.interchange import export_file  # not needed at start-up
 
         window = self.window
@@ -142,7 +154,7 @@ class FileCommands:
         catalog = window.workspace.catalog
         return window.workspace.operations.run(
             f"Export to {Path(path).name}",
-            lambda progress: export_file(catalog, path, progress=progress),
+            lambda progress: export_file(catalog, path, fmt, progress=progress),
             on_done=lambda count: window.statusBar().showMessage(
                 f"Exported {count:,} events to {path}", 8000
             ),

@@ -248,8 +248,6 @@ def _parse_row(path: str, row: int, values: dict[str, str]) -> AcledRow:
     _number(path, row, "longitude", values.get("longitude", ""), 180)
     if not values["event_type"]:
         raise ImportFileError(path, row, "event_type", "is empty")
-    if not values["actor1"]:
-        raise ImportFileError(path, row, "actor1", "is empty")
     return AcledRow(row, event_id, edtf_of(day, precision), values, fatalities, [event_id])
 
 
@@ -295,9 +293,10 @@ def _split(text: str) -> list[str]:
 
 def _title(values: dict[str, str]) -> str:
     kind = values.get("sub_event_type") or values["event_type"]
-    actors = values["actor1"] + (f" – {values['actor2']}" if values.get("actor2") else "")
+    # an event another tool wrote may name no actor: ACLED's own rows always have actor1
+    actors = " – ".join(name for name in (values["actor1"], values.get("actor2", "")) if name)
     place = values.get("location") or values.get("admin1") or values.get("country")
-    title = f"{kind}: {actors}" + (f" ({place})" if place else "")
+    title = (f"{kind}: {actors}" if actors else kind) + (f" ({place})" if place else "")
     return title if len(title) <= TITLE_MAX else title[: TITLE_MAX - 1] + "…"
 
 
