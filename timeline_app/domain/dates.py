@@ -344,8 +344,10 @@ def _set_parts(text: str) -> list[_SetPart]:
             first_text, _, last_text = item.partition("..")
             first = _member(first_text, text) if first_text else None
             last = _member(last_text, text) if last_text else None
-            if first is not None and last is not None and (
-                last.lower < first.lower or last.upper < first.upper
+            if (
+                first is not None
+                and last is not None
+                and (last.lower < first.lower or last.upper < first.upper)
             ):
                 raise DateError("date", f"{quoted(text)}: {first_text} is after {last_text}")
             parts.append(_SetPart(first, last, True))
@@ -424,7 +426,8 @@ def _parse_date_text(text: str) -> PartialDate:
     if re.fullmatch(r"-?[0-9]{1,3}", cleaned):
         year = int(cleaned)
         raise DateError(
-            "date", f"{quoted(text)} is not a date (write the year with four digits: {year:05d})"
+            "date",
+            f"{quoted(text)} is not a date (write the year with four digits: {year:05d})"
             if year < 0
             else f"{quoted(text)} is not a date (write the year with four digits: {year:04d})",
         )
@@ -481,3 +484,450 @@ def parse_span(start: str, end: str | None = None) -> DateSpan:
     if last_date.upper <= first_date.lower or last_date.lower < first_date.lower:
         raise DateError("end", f"{quoted(end)} is before the start {quoted(start)}")
     return DateSpan(first_date, last_date)
+
+
+# --- Reading what people type and what files contain -------------------------------------
+# Read in ASCII only: `\d` would also take Arabic-Indic or Persian digits, and `int()` would
+# turn them into a date nobody wrote.
+
+_READER_EXAMPLES = "write it like 1066, Oct 1066, 14 Oct 1066, c. 1040, 55 BC or 2015-03-02"
+_APPROXIMATE_PREFIX = re.compile(
+    r"(?:~|c\.|ca\.|circa\b|about\b|around\b|approx\.|approximately\b)\s*", re.IGNORECASE
+)
+_TIME_SUFFIX = re.compile(
+    r"(?P<date>.+?)(?:\s+at\s+|,\s*|\s+|T)(?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2})"
+    r"(?::(?P<second>[0-9]{2}))?\s*(?P<zone>Z|UTC|GMT|[+-][0-9]{2}(?::?[0-9]{2})?)?",
+    re.IGNORECASE,
+)
+_ERA_SUFFIX = re.compile(
+    r"(?P<body>.+?)\s*(?P<era>B\.?\s?C\.?\s?E\.?|B\.?\s?C\.?|C\.?\s?E\.?|A\.?\s?D\.?)",
+    re.IGNORECASE,
+)
+_ERA_PREFIX = re.compile(r"(?P<era>A\.?\s?D\.?|C\.?\s?E\.?)\s*(?P<body>[0-9].*)", re.IGNORECASE)
+_FREE_ISO = re.compile(r"(-?)([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+_FREE_YEAR = re.compile(r"(-?)([0-9]{1,4})")
+_FREE_DECADE = re.compile(r"([0-9]{3})0'?s", re.IGNORECASE)
+_FREE_NUMERIC = re.compile(r"([0-9]{1,2})([./-])([0-9]{1,2})\2([0-9]{4})")
+_FREE_MONTH_YEAR = re.compile(r"([a-z]+)\.?,? ([0-9]{1,4})", re.IGNORECASE)
+_FREE_DAY_MONTH_YEAR = re.compile(
+    r"([0-9]{1,2})(?:st|nd|rd|th)?(?: of)? ([a-z]+)\.?,? ([0-9]{1,4})", re.IGNORECASE
+)
+_FREE_MONTH_DAY_YEAR = re.compile(
+    r"([a-z]+)\.? ([0-9]{1,2})(?:st|nd|rd|th)?,? ([0-9]{1,4})", re.IGNORECASE
+)
+_SEASON_CODES = {"spring": 21, "summer": 22, "autumn": 23, "fall": 23, "winter": 24}
+_SEASON_NAMES = {21: "Spring", 22: "Summer", 23: "Autumn", 24: "Winter"}
+_BEFORE = re.compile(
+    r"(?:before|no later than|not after)\s+(?P<a>.+)|(?P<b>.+?)\s+or (?:earlier|before)",
+    re.IGNORECASE,
+)
+_AFTER = re.compile(
+    r"(?:after|no earlier than|not before)\s+(?P<a>.+)|(?P<b>.+?)\s+or (?:later|after)",
+    re.IGNORECASE,
+)
+_BETWEEN = re.compile(r"between\s+(?P<a>.+?)\s+(?:and|&)\s+(?P<b>.+)", re.IGNORECASE)
+_EITHER = re.compile(r"(?:either\s+)?(?P<a>.+?)\s+or\s+(?P<b>.+)", re.IGNORECASE)
+_SINCE = re.compile(r"since\s+(?P<a>.+)|(?:from\s+)?(?P<b>.+?)\s+onwards?", re.IGNORECASE)
+_OPEN_END_WORDS = {"present", "ongoing", "now", "today", "open", OPEN_END}
+_UNKNOWN_END_WORDS = {"?", "unknown"}
+_SPAN_SEPARATORS = (" – ", " — ", " - ", "–", "—", " to ", " until ", " till ", "/", "-")
+_EDTF_LIKE = re.compile(r"[-\[{]?[0-9][0-9X\-?~%\[\]{}.,:TZ+ ]*")
+
+
+def _clean_typed(text: str) -> str:
+    """One space for any run of white space (a pasted no-break space too); refused when empty,
+    too long, or not ASCII."""
+    if not isinstance(text, str):
+        raise DateError("date", f"{quoted(text)} is not text")
+    raw = " ".join(text.split())
+    if not raw:
+        raise DateError("date", "is empty")
+    if len(raw) > DATE_TEXT_MAX:
+        raise DateError("date", f"{quoted(text)} is not a date ({len(raw)} characters long)")
+    if not raw.isascii():
+        raise DateError("date", f"{quoted(text)} is not a date: {_non_ascii_problem(raw)}")
+    return raw
+
+
+def _edtf_year(year: int) -> str:
+    return f"{year:04d}" if year >= 0 else f"-{-year:04d}"
+
+
+def read_user_date(text: str, day_first: bool | None = None) -> str:
+    """Turn what a person types or a file holds into EDTF text: "March 2023", "~2015", "1990s",
+    "602", "55 BC", "AD 602", "c. 1040", "14 Oct 1066", "2013-03-30 11:16", "between 1990 and
+    1994", "before 1990", "after March 2001", or EDTF as it is.
+
+    Numeric dates like 03/04/2001 are read day first when `day_first` is True, month first when
+    False, and refused as ambiguous when None (13/04/2001 reads either way). Raises DateError
+    quoting the text when it cannot be understood.
+    """
+    raw = _clean_typed(text)
+    candidate = _read_free(raw, text, day_first)
+    if candidate is None:
+        try:
+            parse_date(raw)
+        except DateError as error:
+            if _EDTF_LIKE.fullmatch(raw):
+                raise
+            raise DateError("date", f"{quoted(text)} is not a date ({_READER_EXAMPLES})") from error
+        return raw
+    parse_date(candidate)
+    return candidate
+
+
+def _read_free(raw: str, text: str, day_first: bool | None) -> str | None:
+    """The EDTF text of a typed date in words or numbers, or None when it has no shape we know."""
+    if raw.startswith("["):
+        return None
+    between = _BETWEEN.fullmatch(raw)
+    if between:
+        first = _read_member(between.group("a"), text, day_first)
+        last = _read_member(between.group("b"), text, day_first)
+        return f"[{first}..{last}]"
+    before = _BEFORE.fullmatch(raw)
+    if before:
+        return f"[..{_read_member(before.group('a') or before.group('b'), text, day_first)}]"
+    after = _AFTER.fullmatch(raw)
+    if after:
+        return f"[{_read_member(after.group('a') or after.group('b'), text, day_first)}..]"
+    either = _EITHER.fullmatch(raw)
+    if either:
+        first = _read_member(either.group("a"), text, day_first)
+        last = _read_member(either.group("b"), text, day_first)
+        return f"[{first}, {last}]"
+    return _read_single(raw, text, day_first)
+
+
+def _read_member(part: str, text: str, day_first: bool | None) -> str:
+    """One date inside "between … and …", "before …": a single date, never a set."""
+    member = _read_single(part.strip(), text, day_first)
+    if member is None:
+        if _fast_iso(part.strip()) is None:
+            raise DateError("date", f"{quoted(text)}: {quoted(part)} is not a date")
+        member = part.strip()
+    parse_date(member)
+    return member
+
+
+def _read_single(body: str, text: str, day_first: bool | None) -> str | None:
+    """One date with its qualifiers ("c. 1040", "2015?"), era and time of day, or None."""
+    approximate = False
+    prefix = _APPROXIMATE_PREFIX.match(body)
+    if prefix and prefix.end() < len(body):
+        approximate = True
+        body = body[prefix.end() :]
+    mark = body[-1] if body[-1] in "?~%" else ""
+    body = body.rstrip("?~%").strip().rstrip(",").strip()
+    if not body:
+        return None
+    approximate = approximate or mark in ("~", "%")
+    uncertain = mark in ("?", "%")
+    qualifier = (
+        "%" if approximate and uncertain else "~" if approximate else "?" if uncertain else ""
+    )
+    timed = _TIME_SUFFIX.fullmatch(body)
+    if timed and not _FREE_NUMERIC.fullmatch(body):
+        day_text = _read_calendar(timed.group("date"), text, day_first)
+        if day_text is None:
+            return None
+        if not re.fullmatch(r"-?[0-9]{4}-[0-9]{2}-[0-9]{2}", day_text):
+            raise DateError("date", f"{quoted(text)}: a time of day needs a whole date before it")
+        if qualifier:
+            raise DateError("date", f"{quoted(text)}: a time of day cannot be approximate")
+        return day_text + _edtf_time(timed, text)
+    day_text = _read_calendar(body, text, day_first)
+    return None if day_text is None else day_text + qualifier
+
+
+def _edtf_time(timed: re.Match[str], text: str) -> str:
+    hour, minute = int(timed.group("hour")), int(timed.group("minute"))
+    second = timed.group("second")
+    if hour > 23 or minute > 59 or (second is not None and int(second) > 59):
+        raise DateError(
+            "date",
+            f"{quoted(text)}: {timed.group('hour')}:{timed.group('minute')}"
+            f"{':' + second if second else ''} is not a time of day",
+        )
+    clock = f"T{hour:02d}:{minute:02d}" + (f":{second}" if second is not None else "")
+    zone = (timed.group("zone") or "").upper()
+    if zone in ("Z", "UTC", "GMT"):
+        return clock + "Z"
+    if zone:
+        digits = zone[1:].replace(":", "")
+        return clock + f"{zone[0]}{digits[:2]}:{digits[2:] or '00'}"
+    return clock
+
+
+def _read_calendar(body: str, text: str, day_first: bool | None) -> str | None:
+    """A calendar date without qualifiers: ISO, numeric, words, with an era; or None."""
+    era = ""
+    suffix = _ERA_SUFFIX.fullmatch(body)
+    prefix = _ERA_PREFIX.fullmatch(body)
+    if suffix and re.search(r"[0-9]$", suffix.group("body")):
+        era, body = suffix.group("era"), suffix.group("body")
+    elif prefix:
+        era, body = prefix.group("era"), prefix.group("body")
+    lowered = body.lower()
+
+    iso = _FREE_ISO.fullmatch(body)
+    if iso and not era:
+        if iso.group(3) is not None and 21 <= int(iso.group(3)) <= 24 and iso.group(4) is None:
+            return body  # an EDTF season
+        year = int(iso.group(2)) * (-1 if iso.group(1) else 1)
+        month = int(iso.group(3)) if iso.group(3) else None
+        day = int(iso.group(4)) if iso.group(4) else None
+        return _calendar_text(year, month, day, text)
+    decade = _FREE_DECADE.fullmatch(body)
+    if decade and not era:
+        return decade.group(1) + "X"
+    year_only = _FREE_YEAR.fullmatch(body)
+    if year_only:
+        if era and year_only.group(1):
+            raise DateError("date", f"{quoted(text)}: a year with an era has no minus sign")
+        return _calendar_text(
+            _year(year_only.group(2), year_only.group(1), era, text), None, None, text
+        )
+    numeric = _FREE_NUMERIC.fullmatch(body)
+    if numeric and not era:
+        first, second, year = int(numeric.group(1)), int(numeric.group(3)), int(numeric.group(4))
+        day, month = _day_and_month(first, second, day_first, text)
+        return _calendar_text(year, month, day, text)
+    month_year = _FREE_MONTH_YEAR.fullmatch(body)
+    if month_year:
+        name, year_text = month_year.groups()
+        if name.lower() in _SEASON_CODES:
+            year = _year(year_text, "", era, text, need_digits=3)
+            return f"{_edtf_year(year)}-{_SEASON_CODES[name.lower()]}"
+        month = _month(name, text)
+        return _calendar_text(_year(year_text, "", era, text, need_digits=3), month, None, text)
+    day_month_year = _FREE_DAY_MONTH_YEAR.fullmatch(lowered)
+    if day_month_year:
+        day_text, name, year_text = day_month_year.groups()
+        year = _year(year_text, "", era, text, need_digits=3)
+        return _calendar_text(year, _month(name, text), int(day_text), text)
+    month_day_year = _FREE_MONTH_DAY_YEAR.fullmatch(lowered)
+    if month_day_year:
+        name, day_text, year_text = month_day_year.groups()
+        year = _year(year_text, "", era, text, need_digits=3)
+        return _calendar_text(year, _month(name, text), int(day_text), text)
+    return None
+
+
+def _year(digits: str, sign: str, era: str, text: str, need_digits: int = 1) -> int:
+    """An astronomical year from typed digits and an era: "55" with "BC" is -54."""
+    if not era and len(digits) < need_digits:
+        raise DateError(
+            "date", f"{quoted(text)}: write the year in full ({digits} could be any century)"
+        )
+    number = int(digits)
+    if era.upper().replace(".", "").replace(" ", "").startswith("B"):
+        if number == 0:
+            raise DateError("date", f"{quoted(text)}: there is no year 0 BC (1 BC is year 0000)")
+        return 1 - number
+    if era and number == 0:
+        raise DateError("date", f"{quoted(text)}: there is no year 0 AD (1 BC is year 0000)")
+    return -number if sign else number
+
+
+def _month(name: str, text: str) -> int:
+    number = _MONTH_NAMES.get(name.lower())
+    if number is None:
+        raise DateError("date", f"{quoted(text)}: {quoted(name)} is not a month")
+    return number
+
+
+def _day_and_month(first: int, second: int, day_first: bool | None, text: str) -> tuple[int, int]:
+    """Day and month of a numeric date; refused when both readings exist and none was chosen."""
+    as_day_first = (first, second) if 1 <= second <= 12 and 1 <= first <= 31 else None
+    as_month_first = (second, first) if 1 <= first <= 12 and 1 <= second <= 31 else None
+    if as_day_first is None and as_month_first is None:
+        raise DateError("date", f"{quoted(text)} has no month 1–12 in it")
+    if as_day_first is None or as_month_first is None or first == second:
+        return as_day_first or as_month_first  # type: ignore[return-value]
+    if day_first is None:
+        raise DateError(
+            "date",
+            f"{quoted(text)} is ambiguous: day {first} of month {second}, or month {first} "
+            f"day {second}; choose day first or month first",
+        )
+    return as_day_first if day_first else as_month_first
+
+
+def _calendar_text(year: int, month: int | None, day: int | None, text: str) -> str:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise DateError("date", f"{quoted(text)}: year {year} is out of range")
+    if month is None:
+        return _edtf_year(year)
+    if not 1 <= month <= 12:
+        raise DateError("date", f"{quoted(text)}: month {month} does not exist")
+    if day is None:
+        return f"{_edtf_year(year)}-{month:02d}"
+    if not 1 <= day <= days_in_month(year, month):
+        raise DateError(
+            "date",
+            f"{quoted(text)}: {calendar.month_name[month]} {describe_year(year)} has no day {day}",
+        )
+    return f"{_edtf_year(year)}-{month:02d}-{day:02d}"
+
+
+def read_user_span(text: str, day_first: bool | None = None) -> tuple[str, str | None]:
+    """Read a typed date or interval ("2015-09-30/2024-12-08", "1995 - 1997", "2022-02-24 –
+    present", "since 2022") into EDTF (start, end) texts: end None for a point in time, `..`
+    for an open end, "" for an unknown end ("2022-02-24 – ?", "2022-02-24/").
+
+    Errors name the part at fault: field "start" or "end" ("date" when it is all one date).
+    """
+    if not isinstance(text, str):
+        raise DateError("date", f"{quoted(text)} is not text")
+    raw = " ".join(text.split())
+    if not raw:
+        raise DateError("date", "is empty")
+    if len(raw) > 2 * DATE_TEXT_MAX + 8:
+        raise DateError("date", f"{quoted(text)} is not a date ({len(raw)} characters long)")
+    since = _SINCE.fullmatch(raw)
+    if since:
+        try:
+            start = read_user_date(since.group("a") or since.group("b"), day_first)
+        except DateError as error:
+            raise DateError("start", error.message) from error
+        return start, OPEN_END
+    raw = re.sub(r"^from\s+", "", raw, flags=re.IGNORECASE)
+    if "/" in raw:
+        try:
+            span = parse_span(raw)
+        except DateError:
+            pass
+        else:
+            return span.start.text, None if span.end is None else span.end.text
+    try:
+        return read_user_date(raw, day_first), None
+    except DateError as whole_error:
+        for separator in _SPAN_SEPARATORS:
+            if separator not in raw:
+                continue
+            first, _, second = raw.partition(separator)
+            if not first.strip() or not second.strip():
+                continue
+            return _read_typed_span(first, second, day_first)
+        raise whole_error
+
+
+def _read_typed_span(first: str, second: str, day_first: bool | None) -> tuple[str, str | None]:
+    try:
+        start = read_user_date(first, day_first)
+    except DateError as error:
+        raise DateError("start", error.message) from error
+    end_word = second.strip().lower()
+    if end_word in _OPEN_END_WORDS:
+        parse_span(start, OPEN_END)
+        return start, OPEN_END
+    if end_word in _UNKNOWN_END_WORDS:
+        parse_span(start + "/")
+        return start, UNKNOWN_END
+    try:
+        end = read_user_date(second, day_first)
+    except DateError as error:
+        raise DateError("end", error.message) from error
+    try:
+        parse_span(start, end)
+    except DateError as error:
+        if error.field != "end":
+            raise
+        raise DateError(
+            "end", f"{quoted(second.strip())} is before the start {quoted(first.strip())}"
+        ) from error
+    return start, end
+
+
+# --- Describing dates for readers ----------------------------------------------------------
+
+
+def describe_instant(seconds: float, precision: Precision = Precision.DAY) -> str:
+    """A UTC instant as precisely as `precision` says: "30 March 2013 11:16", "12 March 2023",
+    "March 2023", "2023", "1990s", "55 BC"."""
+    when = utc_time(seconds)
+    year = describe_year(when.year)
+    month = calendar.month_name[when.month]
+    if precision is Precision.SECOND:
+        clock = f"{when.hour:02d}:{when.minute:02d}:{when.second:02d}"
+        return f"{when.day} {month} {year} {clock}"
+    if precision is Precision.MINUTE:
+        return f"{when.day} {month} {year} {when.hour:02d}:{when.minute:02d}"
+    if precision is Precision.DAY:
+        return f"{when.day} {month} {year}"
+    if precision in (Precision.MONTH, Precision.SEASON):
+        return f"{month} {year}"
+    if precision is Precision.YEAR or when.year <= 0:
+        return year
+    if precision is Precision.DECADE:
+        return f"{when.year - when.year % 10}s"
+    return f"{when.year - when.year % 100}s"
+
+
+def describe_date(date: PartialDate) -> str:
+    """A reader's rendering: "12 March 2023", "March 2023", "2023", "1990s", "55 BC", with "c."
+    or "?"; "between 1990 and 1994", "before 1990", "after March 2001"; "ongoing"."""
+    if date.kind is DateKind.OPEN:
+        return "ongoing"
+    if date.kind is DateKind.UNKNOWN:
+        return "unknown"
+    if date.kind is not DateKind.EXACT:
+        return _describe_set(date)
+    if date.precision in (Precision.SECOND, Precision.MINUTE):
+        return _describe_written_time(date)
+    if date.precision is Precision.SEASON:
+        season = date.text.rstrip("?~%")
+        code = int(season[-2:]) if season[-2:].isdigit() else 0
+        when = utc_time(date.lower)
+        body = (
+            f"{_SEASON_NAMES[code]} {describe_year(when.year)}" if code in _SEASON_NAMES else season
+        )
+    else:
+        body = describe_instant(date.lower, date.precision)
+    if date.approximate:
+        body = "c. " + body
+    if date.uncertain:
+        body += "?"
+    return body
+
+
+def _describe_written_time(date: PartialDate) -> str:
+    """A date-time as written (its own clock and zone), not shifted to UTC."""
+    match = _ISO.fullmatch(date.text.strip())
+    assert match is not None
+    sign, year, month, day, hour, minute, second, zone = match.group(1, 2, 3, 4, 5, 6, 7, 8)
+    clock = f"{hour}:{minute}" + (f":{second}" if second is not None else "")
+    where = "" if not zone else " UTC" if zone == "Z" else f" UTC{zone}"
+    astronomical = -int(year) if sign else int(year)
+    return (
+        f"{int(day)} {calendar.month_name[int(month)]} {describe_year(astronomical)} {clock}{where}"
+    )
+
+
+def _describe_set(date: PartialDate) -> str:
+    parts = _set_parts(date.text.strip())
+    only = parts[0]
+    if date.kind is DateKind.BEFORE and only.last is not None:
+        return f"before {describe_date(only.last)}"
+    if date.kind is DateKind.AFTER and only.first is not None:
+        return f"after {describe_date(only.first)}"
+    if len(parts) == 1 and only.is_range and only.first is not None and only.last is not None:
+        return f"between {describe_date(only.first)} and {describe_date(only.last)}"
+    members = [
+        f"{describe_date(part.first)} – {describe_date(part.last)}"
+        if part.is_range and part.first is not None and part.last is not None
+        else describe_date(part.first)  # type: ignore[arg-type]
+        for part in parts
+    ]
+    if len(members) == 1:
+        return members[0]
+    return ", ".join(members[:-1]) + " or " + members[-1]
+
+
+def describe_span(span: DateSpan) -> str:
+    """A reader's rendering of a point or a span ("March 2023", "1995 – 1997", "24 February
+    2022 – ongoing")."""
+    if span.end is None:
+        return describe_date(span.start)
+    return f"{describe_date(span.start)} – {describe_date(span.end)}"
