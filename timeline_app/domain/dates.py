@@ -281,6 +281,8 @@ def _edtf_date(text: str) -> PartialDate:
     """The slow, complete path through the `edtf` library (seasons, unspecified digits)."""
     import edtf  # imported lazily: most dates never need it
 
+    if any(character.isspace() for character in text):
+        raise DateError("date", f"{quoted(text)} is not a date: EDTF has no spaces")
     try:
         parsed = edtf.parse_edtf(text)
     except Exception as error:  # the library raises several unrelated types
@@ -505,15 +507,15 @@ _ERA_SUFFIX = re.compile(
 )
 _ERA_PREFIX = re.compile(r"(?P<era>A\.?\s?D\.?|C\.?\s?E\.?)\s*(?P<body>[0-9].*)", re.IGNORECASE)
 _FREE_ISO = re.compile(r"(-?)([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
-_FREE_YEAR = re.compile(r"(-?)([0-9]{1,4})")
+_FREE_YEAR = re.compile(r"(-?)([0-9]{1,5})")
 _FREE_DECADE = re.compile(r"([0-9]{3})0'?s", re.IGNORECASE)
 _FREE_NUMERIC = re.compile(r"([0-9]{1,2})([./-])([0-9]{1,2})\2([0-9]{4})")
-_FREE_MONTH_YEAR = re.compile(r"([a-z]+)\.?,? ([0-9]{1,4})", re.IGNORECASE)
+_FREE_MONTH_YEAR = re.compile(r"([a-z]+)\.?,? ([0-9]{1,5})", re.IGNORECASE)
 _FREE_DAY_MONTH_YEAR = re.compile(
-    r"([0-9]{1,2})(?:st|nd|rd|th)?(?: of)? ([a-z]+)\.?,? ([0-9]{1,4})", re.IGNORECASE
+    r"([0-9]{1,2})(?:st|nd|rd|th)?(?: of)? ([a-z]+)\.?,? ([0-9]{1,5})", re.IGNORECASE
 )
 _FREE_MONTH_DAY_YEAR = re.compile(
-    r"([a-z]+)\.? ([0-9]{1,2})(?:st|nd|rd|th)?,? ([0-9]{1,4})", re.IGNORECASE
+    r"([a-z]+)\.? ([0-9]{1,2})(?:st|nd|rd|th)?,? ([0-9]{1,5})", re.IGNORECASE
 )
 _SEASON_CODES = {"spring": 21, "summer": 22, "autumn": 23, "fall": 23, "winter": 24}
 _SEASON_NAMES = {21: "Spring", 22: "Summer", 23: "Autumn", 24: "Winter"}
@@ -530,7 +532,9 @@ _EITHER = re.compile(r"(?:either\s+)?(?P<a>.+?)\s+or\s+(?P<b>.+)", re.IGNORECASE
 _SINCE = re.compile(r"since\s+(?P<a>.+)|(?:from\s+)?(?P<b>.+?)\s+onwards?", re.IGNORECASE)
 _OPEN_END_WORDS = {"present", "ongoing", "now", "today", "open", OPEN_END}
 _UNKNOWN_END_WORDS = {"?", "unknown"}
-_SPAN_SEPARATORS = (" – ", " — ", " - ", "–", "—", " to ", " until ", " till ", "/", "-")
+_SPAN_SEPARATORS = (" – ", " — ", " - ", "–", "—", " to ", " until ", " till ", "/")
+_YEAR_DASH_YEAR = re.compile(r"([0-9]{3,4})-([0-9]{3,4})")
+"""1995-1997: the one span written with a bare hyphen (ISO months use it too: 1995-12)."""
 _EDTF_LIKE = re.compile(r"[-\[{]?[0-9][0-9X\-?~%\[\]{}.,:TZ+ ]*")
 
 
@@ -568,8 +572,8 @@ def read_user_date(text: str, day_first: bool | None = None) -> str:
         try:
             parse_date(raw)
         except DateError as error:
-            if _EDTF_LIKE.fullmatch(raw):
-                raise
+            if _EDTF_LIKE.fullmatch(raw) and (" " not in raw or raw.startswith("[")):
+                raise  # EDTF as written: the parser's own words say what is wrong
             raise DateError("date", f"{quoted(text)} is not a date ({_READER_EXAMPLES})") from error
         return raw
     parse_date(candidate)
@@ -637,6 +641,12 @@ def _read_single(body: str, text: str, day_first: bool | None) -> str | None:
             raise DateError("date", f"{quoted(text)}: a time of day cannot be approximate")
         return day_text + _edtf_time(timed, text)
     day_text = _read_calendar(body, text, day_first)
+    if day_text is None and qualifier and _EDTF_LIKE.fullmatch(body):
+        try:  # EDTF the reader has no words for, qualified in words: "c. 19XX"
+            if parse_date(body).kind is DateKind.EXACT and body[-1] not in "?~%":
+                day_text = body
+        except DateError:
+            return None
     return None if day_text is None else day_text + qualifier
 
 
@@ -803,6 +813,9 @@ def read_user_span(text: str, day_first: bool | None = None) -> tuple[str, str |
     try:
         return read_user_date(raw, day_first), None
     except DateError as whole_error:
+        years = _YEAR_DASH_YEAR.fullmatch(raw)
+        if years:
+            return _read_typed_span(years.group(1), years.group(2), day_first)
         for separator in _SPAN_SEPARATORS:
             if separator not in raw:
                 continue
