@@ -743,7 +743,7 @@ def _year(digits: str, sign: str, era: str, text: str, need_digits: int = 1) -> 
 def _month(name: str, text: str) -> int:
     number = _MONTH_NAMES.get(name.lower())
     if number is None:
-        raise DateError("date", f"{quoted(text)}: {quoted(name)} is not a month")
+        raise DateError("date", f"{quoted(text)} is not a date: {quoted(name)} is not a month")
     return number
 
 
