@@ -281,7 +281,8 @@ def test_an_ambiguous_numeric_date_is_refused_with_the_text_quoted():
         ("13/13/2001", "no month 1–12"),
         ("2013-03-30 25:16", "not a time of day"),
         ("March 2013 11:16", "needs a whole date"),
-        ("c. 2013-03-30 11:16", "cannot be approximate"),
+        ("c. 2013-03-30 11:16", "cannot be marked approximate"),
+        ("2013-03-30 11:16?", "or uncertain"),
         ("between 1990 and Marchember", "'Marchember' is not a date"),
         ("hello", "'hello' is not a date"),
     ],
@@ -362,3 +363,9 @@ def test_describe_instant_follows_the_precision():
     assert describe_instant(moment) == "30 March 2013"
     assert describe_instant(utc_seconds(-54), Precision.YEAR) == "55 BC"
     assert describe_instant(utc_seconds(1994), Precision.DECADE) == "1990s"
+
+
+def test_a_bad_member_of_a_set_is_named_with_the_whole_set():
+    with pytest.raises(DateError) as caught:
+        parse_date("[1990..1990-13]")
+    assert caught.value.message.startswith("'[1990..1990-13]': '1990-13': month 13")

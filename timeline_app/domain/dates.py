@@ -364,7 +364,10 @@ def _set_parts(text: str) -> list[_SetPart]:
 
 
 def _member(text: str, whole: str) -> PartialDate:
-    member = _parse_date_text(text.strip())
+    try:
+        member = _parse_date_text(text.strip())
+    except DateError as error:
+        raise DateError("date", f"{quoted(whole)}: {error.message}") from error
     if member.kind is not DateKind.EXACT:
         raise DateError("date", f"{quoted(whole)}: a set cannot hold another set")
     return member
@@ -449,9 +452,7 @@ def _non_ascii_problem(text: str) -> str:
 
 def _open_or_unknown_end(start: PartialDate, end_text: str) -> PartialDate:
     kind = DateKind.OPEN if end_text == OPEN_END else DateKind.UNKNOWN
-    return PartialDate(
-        end_text, start.lower, OPEN_END_UPPER, start.precision, start.uncertain, False, kind
-    )
+    return PartialDate(end_text, start.lower, OPEN_END_UPPER, start.precision, kind=kind)
 
 
 def parse_span(start: str, end: str | None = None) -> DateSpan:
@@ -638,7 +639,9 @@ def _read_single(body: str, text: str, day_first: bool | None) -> str | None:
         if not re.fullmatch(r"-?[0-9]{4}-[0-9]{2}-[0-9]{2}", day_text):
             raise DateError("date", f"{quoted(text)}: a time of day needs a whole date before it")
         if qualifier:
-            raise DateError("date", f"{quoted(text)}: a time of day cannot be approximate")
+            raise DateError(
+                "date", f"{quoted(text)}: a time of day cannot be marked approximate or uncertain"
+            )
         return day_text + _edtf_time(timed, text)
     day_text = _read_calendar(body, text, day_first)
     if day_text is None and qualifier and _EDTF_LIKE.fullmatch(body):
