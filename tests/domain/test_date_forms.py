@@ -18,6 +18,7 @@ from timeline_app.domain.dates import (
     parse_date,
     parse_span,
     read_user_date,
+    read_user_end,
     read_user_span,
     utc_seconds,
     utc_time,
@@ -369,3 +370,24 @@ def test_a_bad_member_of_a_set_is_named_with_the_whole_set():
     with pytest.raises(DateError) as caught:
         parse_date("[1990..1990-13]")
     assert caught.value.message.startswith("'[1990..1990-13]': '1990-13': month 13")
+
+
+@pytest.mark.parametrize(
+    ("typed", "edtf"),
+    [
+        ("present", ".."),
+        ("Ongoing", ".."),
+        ("..", ".."),
+        ("?", ""),
+        ("unknown", ""),
+        ("Dec 1192", "1192-12"),
+    ],
+)
+def test_the_end_field_reads_open_and_unknown_ends(typed, edtf):
+    assert read_user_end(typed) == edtf
+
+
+def test_a_bad_end_is_an_end_error():
+    with pytest.raises(DateError) as caught:
+        read_user_end("Marchember 2023")
+    assert caught.value.field == "end"

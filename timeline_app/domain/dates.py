@@ -429,12 +429,9 @@ def _parse_date_text(text: str) -> PartialDate:
     if cleaned == OPEN_END:
         raise DateError("date", f"{quoted(text)} only ends an interval, like 2022-02-24/..")
     if re.fullmatch(r"-?[0-9]{1,3}", cleaned):
-        year = int(cleaned)
+        four_digits = _edtf_year(int(cleaned))
         raise DateError(
-            "date",
-            f"{quoted(text)} is not a date (write the year with four digits: {year:05d})"
-            if year < 0
-            else f"{quoted(text)} is not a date (write the year with four digits: {year:04d})",
+            "date", f"{quoted(text)} is not a date (write the year with four digits: {four_digits})"
         )
     return _edtf_date(cleaned)
 
@@ -829,22 +826,30 @@ def read_user_span(text: str, day_first: bool | None = None) -> tuple[str, str |
         raise whole_error
 
 
+def read_user_end(text: str, day_first: bool | None = None) -> str:
+    """Read what is typed as the end of a span: a date as `read_user_date` reads it, or
+    "present", "ongoing", "now", ".." (an open end, `..`), or "?", "unknown" (an unknown end,
+    ""). Errors carry the field "end"."""
+    word = " ".join(text.split()).lower() if isinstance(text, str) else ""
+    if word in _OPEN_END_WORDS:
+        return OPEN_END
+    if word in _UNKNOWN_END_WORDS:
+        return UNKNOWN_END
+    try:
+        return read_user_date(text, day_first)
+    except DateError as error:
+        raise DateError("end", error.message) from error
+
+
 def _read_typed_span(first: str, second: str, day_first: bool | None) -> tuple[str, str | None]:
     try:
         start = read_user_date(first, day_first)
     except DateError as error:
         raise DateError("start", error.message) from error
-    end_word = second.strip().lower()
-    if end_word in _OPEN_END_WORDS:
-        parse_span(start, OPEN_END)
-        return start, OPEN_END
-    if end_word in _UNKNOWN_END_WORDS:
+    end = read_user_end(second, day_first)
+    if end == UNKNOWN_END:
         parse_span(start + "/")
-        return start, UNKNOWN_END
-    try:
-        end = read_user_date(second, day_first)
-    except DateError as error:
-        raise DateError("end", error.message) from error
+        return start, end
     try:
         parse_span(start, end)
     except DateError as error:
