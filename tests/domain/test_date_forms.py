@@ -132,12 +132,12 @@ def test_an_open_end_runs_to_the_far_future_constant():
     assert span.precision is Precision.DAY
 
 
-def test_an_unknown_end_only_exists_written_as_one_interval():
+def test_an_unknown_end_is_an_empty_end_and_no_end_is_none():
     span = parse_span("2022-02-24/")
     assert span.unknown_end and not span.open_end and span.text == "2022-02-24/"
     assert span.upper == OPEN_END_UPPER
-    # A separate empty end is a blank cell: a point in time, as before.
-    assert parse_span("2022-02-24", "").end is None
+    # stored apart, start and end read back as they were written
+    assert parse_span(span.start.text, span.end.text) == span
     assert parse_span("2022-02-24", None).end is None
 
 

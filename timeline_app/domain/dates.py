@@ -455,10 +455,10 @@ def _open_or_unknown_end(start: PartialDate, end_text: str) -> PartialDate:
 def parse_span(start: str, end: str | None = None) -> DateSpan:
     """Read an event's start and optional end; `start` may itself be an EDTF interval `a/b`.
 
-    An end of `..` is open (ongoing). Written as one interval, `a/` has an unknown end; a
-    separate end that is empty or None means there is no end (a point in time).
+    End None: a point in time. End `..`: an open end (ongoing). End "" (or `a/` in one text):
+    an unknown end, as EDTF writes it — so a stored start and end read back as they were
+    written; a blank form field or file cell must be passed as None.
     """
-    unknown_end_allowed = False
     if end is None and isinstance(start, str) and "/" in start:
         first, _, second = start.strip().partition("/")
         if "/" in second:
@@ -466,17 +466,14 @@ def parse_span(start: str, end: str | None = None) -> DateSpan:
         if first.strip() in ("", OPEN_END):
             raise DateError("start", f"{quoted(start)}: an interval needs a known start")
         start, end = first, second.strip()
-        unknown_end_allowed = True
     try:
         first_date = parse_date(start)
     except DateError as error:
         raise DateError("start", error.message) from error
-    if isinstance(end, str) and end.strip() == OPEN_END:
-        return DateSpan(first_date, _open_or_unknown_end(first_date, OPEN_END))
-    if end is None or (isinstance(end, str) and not end.strip()):
-        if unknown_end_allowed:
-            return DateSpan(first_date, _open_or_unknown_end(first_date, UNKNOWN_END))
+    if end is None:
         return DateSpan(first_date)
+    if isinstance(end, str) and end.strip() in (OPEN_END, UNKNOWN_END):
+        return DateSpan(first_date, _open_or_unknown_end(first_date, end.strip()))
     try:
         last_date = parse_date(end)
     except DateError as error:
