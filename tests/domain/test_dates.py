@@ -53,7 +53,8 @@ def test_qualifiers_are_kept_and_flagged():
         ("2001-02-30", "day 30"),
         ("hello", "'hello'"),
         ("", "empty"),
-        ("0000", "year 0"),
+        ("-0000", "-0000"),
+        ("10000", "'10000'"),
         ("2001/2002", "interval"),
     ],
 )

@@ -17,6 +17,13 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
+from timeline_app.domain.dates import (
+    PRECISION_ORDER,
+    Precision,
+    describe_instant,
+    describe_year,
+    utc_time,
+)
 from timeline_app.timeline.guarded import guarded_paint
 from timeline_app.timeline.theme import LIGHT, Theme
 
@@ -97,7 +104,11 @@ def _range_starts(lower: float, upper: float, unit: str, step: int) -> np.ndarra
 
 
 def _struct(seconds: float) -> time.struct_time:
-    return time.gmtime(int(np.floor(seconds)))
+    """Calendar fields of a UTC instant, also before year 1 (`time.gmtime` is not portable
+    there); tm_year is astronomical (0 is 1 BC)."""
+    when = utc_time(float(seconds))
+    weekday = (int(np.floor(seconds / DAY)) + _EPOCH_WEEKDAY) % 7
+    return time.struct_time((*when, weekday, 0, 0))
 
 
 def _major_label(seconds: float, unit: str, step_px: float) -> str:
@@ -114,7 +125,7 @@ def _major_label(seconds: float, unit: str, step_px: float) -> str:
             if step_px >= 84
             else calendar.month_abbr[parts.tm_mon]
         )
-    return str(parts.tm_year)
+    return describe_year(parts.tm_year)
 
 
 def _context_label(seconds: float, unit: str) -> str:
@@ -122,11 +133,11 @@ def _context_label(seconds: float, unit: str) -> str:
     if unit == "D":
         return (
             f"{calendar.day_abbr[parts.tm_wday]} {parts.tm_mday} "
-            f"{calendar.month_name[parts.tm_mon]} {parts.tm_year}"
+            f"{calendar.month_name[parts.tm_mon]} {describe_year(parts.tm_year)}"
         )
     if unit == "M":
-        return f"{calendar.month_name[parts.tm_mon]} {parts.tm_year}"
-    return str(parts.tm_year)
+        return f"{calendar.month_name[parts.tm_mon]} {describe_year(parts.tm_year)}"
+    return describe_year(parts.tm_year)
 
 
 def choose_level(lower: float, upper: float, width_px: float) -> tuple[str, int]:
@@ -184,21 +195,17 @@ def _date_ticks(lower: float, upper: float, width_px: float) -> TickSet:
     return TickSet(unit, step, major, minor, context)
 
 
-def format_instant(seconds: float, precision_code: int = 0) -> str:
-    """A reader's date for drawing-side text (tooltips): as precise as the event is known.
+def format_instant(seconds: float, precision: Precision | int = Precision.DAY) -> str:
+    """A reader's date for drawing-side text (tooltips): as precisely as the event is known.
 
-    precision_code indexes PRECISION_ORDER (day, month, season, year, decade, century).
+    `precision` is a Precision or its code (its position in PRECISION_ORDER, as EventColumns
+    hold it); an unknown code reads as a day. Times show from minute precision, years before
+    1 AD as "55 BC".
     """
-    parts = _struct(seconds)
-    if precision_code <= 0:
-        return f"{parts.tm_mday} {calendar.month_name[parts.tm_mon]} {parts.tm_year}"
-    if precision_code in (1, 2):
-        return f"{calendar.month_name[parts.tm_mon]} {parts.tm_year}"
-    if precision_code == 3:
-        return str(parts.tm_year)
-    if precision_code == 4:
-        return f"{parts.tm_year - parts.tm_year % 10}s"
-    return f"{parts.tm_year - parts.tm_year % 100}s"
+    if not isinstance(precision, Precision):
+        code = int(precision)
+        precision = PRECISION_ORDER[code] if 0 <= code < len(PRECISION_ORDER) else Precision.DAY
+    return describe_instant(seconds, precision)
 
 
 def format_range(lower: float, upper: float) -> str:
