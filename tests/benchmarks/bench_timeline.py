@@ -35,7 +35,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtWidgets
 
-from timeline_app.domain.columns import EventColumns
+from timeline_app.domain.columns import PRECISION_CODES, EventColumns
 from timeline_app.domain.palette import CATEGORY_COLOURS
 from timeline_app.timeline.view import TimelineWidget
 
@@ -57,8 +57,9 @@ def synthetic(count: int, seed: int = 7) -> EventColumns:
     start = np.where(rng.random(count) < 0.7, clustered, uniform)
     start = np.clip(start, START, END)
     start = np.floor(start / DAY) * DAY
-    precision = rng.choice(np.array([0, 1, 3], dtype=np.int8), count, p=[0.75, 0.18, 0.07])
-    length = np.where(precision == 0, DAY, np.where(precision == 1, 30 * DAY, 365 * DAY))
+    day, month, year = (PRECISION_CODES[name] for name in ("day", "month", "year"))
+    precision = rng.choice(np.array([day, month, year], dtype=np.int8), count, p=[0.75, 0.18, 0.07])
+    length = np.where(precision == day, DAY, np.where(precision == month, 30 * DAY, 365 * DAY))
     is_span = rng.random(count) < 0.1
     end = np.where(is_span, start + rng.uniform(5, 700, count) * DAY, start + length)
     order = np.argsort(start, kind="stable")

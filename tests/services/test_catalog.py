@@ -8,6 +8,7 @@ import psycopg
 import pytest
 import sqlalchemy.exc
 
+from timeline_app.domain.columns import PRECISION_CODES
 from timeline_app.domain.errors import ConflictError, ValidationError
 from timeline_app.domain.model import Certainty, EventDraft, EventFilter, SourceRef
 from timeline_app.services.catalog import Catalog
@@ -174,7 +175,8 @@ def test_event_columns_match_the_rows_under_every_filter(catalog):
         assert sorted(columns.ids.tolist()) == sorted(row.id for row in rows), where
     columns = catalog.event_columns()
     assert columns.titles.tolist() == ["Gas talks", "Fuel delivered to Bushehr", TREATY.title]
-    assert columns.precision.tolist() == [3, 1, 0]  # year, month, day
+    codes = PRECISION_CODES
+    assert columns.precision.tolist() == [codes["year"], codes["month"], codes["day"]]
     assert columns.certainty.tolist() == [0, 2, 0]  # confirmed, alleged, confirmed
     assert columns.is_span.tolist() == [False, True, False]
     assert columns.importance.tolist() == [2, 4, 5]

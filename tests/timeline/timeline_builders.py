@@ -6,10 +6,11 @@ import calendar
 
 import numpy as np
 
-from timeline_app.domain.columns import EventColumns
+from timeline_app.domain.columns import PRECISION_CODES, EventColumns
 from timeline_app.domain.palette import CATEGORY_COLOURS
 
 DAY = 86_400.0
+DAY_CODE = PRECISION_CODES["day"]
 CATEGORIES = ("Diplomacy", "Military", "Nuclear", "Energy")
 
 
@@ -24,7 +25,7 @@ def event_row(
     end: float | None = None,
     *,
     span: bool = False,
-    precision: int = 0,
+    precision: int = DAY_CODE,
     category: int = 0,
     importance: int = 3,
     certainty: int = 0,
@@ -70,7 +71,7 @@ def many_events(count: int, seed: int = 1, categories: int = 12) -> EventColumns
         start=start,
         end=end,
         is_span=is_span,
-        precision=np.zeros(count, dtype=np.int8),
+        precision=np.full(count, DAY_CODE, dtype=np.int8),
         category=rng.integers(0, categories, count).astype(np.int32),
         importance=rng.integers(1, 6, count).astype(np.int8),
         certainty=np.zeros(count, dtype=np.int8),
@@ -91,7 +92,7 @@ def sample() -> EventColumns:
             "Reactor contract",
             utc(2015, 6, 1),
             utc(2015, 7, 1),
-            precision=1,
+            precision=PRECISION_CODES["month"],
             category=2,
             importance=3,
             certainty=1,

@@ -330,6 +330,8 @@ def count_events(connection: Connection) -> int:
 
 
 _PRECISION_BITS = 4
+_DAY_CODE = PRECISION_CODES["day"]
+"""What a precision the app does not know reads as."""
 _CERTAINTY_BITS = 3
 _IMPORTANCE_BITS = 3
 _PRECISION_SHIFT = 1
@@ -346,7 +348,8 @@ def _packed_codes():
     assert len(CERTAINTY_CODES) <= 1 << _CERTAINTY_BITS
     return (
         case((events.c.end.is_(None), 0), else_=1)
-        + case(PRECISION_CODES, value=events.c.precision, else_=0) * (1 << _PRECISION_SHIFT)
+        + case(PRECISION_CODES, value=events.c.precision, else_=PRECISION_CODES["day"])
+        * (1 << _PRECISION_SHIFT)
         + case(CERTAINTY_CODES, value=events.c.certainty, else_=0) * (1 << _CERTAINTY_SHIFT)
         + events.c.importance * (1 << _IMPORTANCE_SHIFT)
         + cast(events.c.category_id, BigInteger) * (1 << _CATEGORY_SHIFT)
