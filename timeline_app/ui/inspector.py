@@ -34,11 +34,13 @@ from PySide6.QtWidgets import (
 )
 
 from timeline_app.domain.dates import (
+    OPEN_END,
+    UNKNOWN_END,
     describe_date,
     describe_span,
     parse_date,
     parse_span,
-    read_user_date,
+    read_user_end,
     read_user_span,
 )
 from timeline_app.domain.errors import (
@@ -71,7 +73,12 @@ from timeline_app.ui.event_table import swatch
 from timeline_app.ui.workspace import Workspace
 
 IMPORTANCE_WORDS = {1: "minor", 2: "low", 3: "notable", 4: "high", 5: "major"}
-DATE_HINT = "try 2023, March 2023, 12 March 2023, 2023-03-12, ~2015, 2015?, 1990s"
+END_WORDS = {OPEN_END: "ongoing", UNKNOWN_END: "?"}
+"""How the end field shows an open end and an unknown one (both read back as they were)."""
+DATE_HINT = (
+    "try 2023, March 2023, 12 March 2023, 2023-03-12 11:16, ~2015, 2015?, 1990s, 55 BC, "
+    "between 1990 and 1994, before 1990"
+)
 
 
 def friendly_date_error(error: DateError) -> str:
@@ -361,7 +368,7 @@ class EventInspector(QWidget):
             reading=True,
         )
         self.end_edit = QLineEdit(form_host)
-        self.end_edit.setPlaceholderText("empty for a single date")
+        self.end_edit.setPlaceholderText("empty for a single date; ongoing; ? when unknown")
         self.end_reading = self._add_row(
             "End",
             "end",
@@ -679,7 +686,7 @@ class EventInspector(QWidget):
         try:
             self.title_edit.setText(draft.title)
             self.start_edit.setText(draft.start)
-            self.end_edit.setText(draft.end or "")
+            self.end_edit.setText("" if draft.end is None else END_WORDS.get(draft.end, draft.end))
             index = self.category_combo.findData(draft.category)
             self.category_combo.setCurrentIndex(index)
             self.importance_combo.setCurrentIndex(
@@ -815,7 +822,7 @@ class EventInspector(QWidget):
                 problems["end"] = "the start already gives a span; leave the end empty"
                 return None, None
             try:
-                end = read_user_date(end_text)
+                end = read_user_end(end_text)  # "ongoing", "present" and "?" too
             except DateError as error:
                 problems["end"] = friendly_date_error(error)
         else:
