@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from timeline_app.domain.errors import TimelineError
-from timeline_app.services.catalog import Catalog
-from timeline_app.services.databases import open_database
-from timeline_app.ui.dialogs.import_file import ImportDialog
-from timeline_app.ui.dialogs.open_database import DATABASE_FILES, OpenDatabaseDialog
-from timeline_app.ui.operations import Operation
 
+# The dialogs, the formats and the database layer are imported when a flow starts: the
+# window is drawn first (see app.py), and most sessions never open another database.
 if TYPE_CHECKING:
+    from timeline_app.ui.dialogs.import_file import ImportDialog
+    from timeline_app.ui.dialogs.open_database import OpenDatabaseDialog
     from timeline_app.ui.main_window import MainWindow
+    from timeline_app.ui.operations import Operation
 
 INTERCHANGE_FILES = "Timeline JSON (*.json);;Spreadsheet CSV (*.csv)"
 
@@ -34,6 +34,8 @@ class FileCommands:
     # ---- databases -----------------------------------------------------------------------
 
     def new_database(self) -> None:
+        from timeline_app.ui.dialogs.open_database import DATABASE_FILES
+
         window = self.window
         path, _ = QFileDialog.getSaveFileName(
             window, "New database", self.settings.last_folder(), DATABASE_FILES
@@ -54,6 +56,8 @@ class FileCommands:
         self.open_database_at(str(target), create=True)
 
     def choose_database(self) -> OpenDatabaseDialog:
+        from timeline_app.ui.dialogs.open_database import OpenDatabaseDialog
+
         dialog = OpenDatabaseDialog(
             self.settings.recent_databases(), self.settings.last_folder(), self.window
         )
@@ -76,6 +80,9 @@ class FileCommands:
 
     def open_database_at(self, target: str, *, create: bool = False) -> bool:
         """Switch to another database; the current one is closed. False if it cannot open."""
+        from timeline_app.services.catalog import Catalog
+        from timeline_app.services.databases import open_database
+
         window = self.window
         if not window.inspector.confirm_leave():
             return False
@@ -106,6 +113,8 @@ class FileCommands:
 
     def import_file(self, path: str) -> ImportDialog:
         """Preview `path` in the import dialog; nothing is written before the user confirms."""
+        from timeline_app.ui.dialogs.import_file import ImportDialog
+
         self.settings.set_last_folder(str(Path(path).resolve().parent))
         dialog = ImportDialog(self.window.workspace, path, self.window)
         dialog.imported.connect(self._on_imported)
@@ -135,7 +144,7 @@ class FileCommands:
     def export_to(self, path: str) -> Operation[int]:
         """Write every event to `path` off the GUI thread, with progress and Cancel (a
         cancelled export leaves any file already at `path` as it was)."""
-        from timeline_app.services.interchange import export_file  # not needed at start-up
+        from timeline_app.services.interchange import export_file
 
         window = self.window
         self.settings.set_last_folder(str(Path(path).resolve().parent))

@@ -28,7 +28,6 @@ from timeline_app import paths
 from timeline_app.domain.changes import Changes
 from timeline_app.domain.errors import NotFoundError
 from timeline_app.domain.model import CategoryRecord, EventFilter
-from timeline_app.services.catalog import Catalog
 from timeline_app.timeline.view import TimelineWidget
 from timeline_app.ui.actions import ActionSet
 from timeline_app.ui.event_editing import EventEditing
@@ -44,6 +43,7 @@ from timeline_app.ui.theme import apply_theme
 from timeline_app.ui.workspace import Workspace
 
 if TYPE_CHECKING:
+    from timeline_app.services.catalog import Catalog
     from timeline_app.ui.category_manager import CategoryManager
 
 PATCH_FROM = 20_000

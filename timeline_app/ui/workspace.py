@@ -19,10 +19,10 @@ from PySide6.QtWidgets import QWidget
 from timeline_app.domain.changes import Changes
 from timeline_app.domain.errors import TimelineError
 from timeline_app.domain.progress import Progress
-from timeline_app.services.catalog import Catalog
 from timeline_app.ui.operations import Operation, Operations
 
 if TYPE_CHECKING:
+    from timeline_app.services.catalog import Catalog
     from timeline_app.ui.commands import ServiceCommand
 
 
