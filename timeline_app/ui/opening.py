@@ -71,7 +71,12 @@ class InputHold(QObject):
         app.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() not in USER_INPUT or not isinstance(watched, QWidget):
+        kind = event.type()
+        if kind not in USER_INPUT:
+            return False
+        if kind == QEvent.Type.Shortcut:
+            return True  # sent to an action, not a widget; the window is the app's only one
+        if not isinstance(watched, QWidget):
             return False
         top = watched.window()
         return top is self._window or top.parentWidget() is self._window
