@@ -7,6 +7,7 @@ missing in one line instead and exit non-zero.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from timeline_app.display_check import display_problem
@@ -49,7 +50,7 @@ def run(target: str | None) -> int:
         app.setWindowIcon(QIcon(str(paths.icon_path())))
     snapshot = first_frame_catalog(target)
     if snapshot is not None:
-        window = _show_first_frame(snapshot, target)
+        window = show_first_frame(snapshot, target, on_failure=lambda: app.exit(2))
         return app.exec()
 
     opened = open_catalog(target)
@@ -102,12 +103,15 @@ OPEN_ANYWAY_AFTER_MS = 2_000
 """When the timeline has not been painted by then (a minimised window), open all the same."""
 
 
-def _show_first_frame(snapshot: FirstFrameCatalog, target: str | None) -> MainWindow:
+def show_first_frame(
+    snapshot: FirstFrameCatalog, target: str | None, *, on_failure: Callable[[], None]
+) -> MainWindow:
     """Show the window over the snapshot; once its timeline is painted, open the database
     (migrations check, daily backup) and put its catalog in place, input held until then.
-    A failure is reported as it would have been before the window: message, exit code 2."""
+    A failure is reported as it would have been before the window (one line on stderr and a
+    message box); the window is hidden, its layout left unsaved, and `on_failure` called
+    (the app ends with exit code 2)."""
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
 
     from timeline_app.ui.main_window import MainWindow
     from timeline_app.ui.opening import InputHold, after_first_paint
@@ -123,7 +127,7 @@ def _show_first_frame(snapshot: FirstFrameCatalog, target: str | None) -> MainWi
         if opened is None:
             window.closed = True
             window.hide()
-            QApplication.exit(2)
+            on_failure()
             return
         catalog, warnings = opened
         window.show_catalog(catalog)

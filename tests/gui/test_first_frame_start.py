@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from timeline_app.app import _show_first_frame, open_catalog
+from timeline_app.app import open_catalog, show_first_frame
 from timeline_app.domain.errors import SchemaError
 from timeline_app.domain.model import EventDraft
 from timeline_app.services import databases
@@ -35,7 +35,7 @@ def start_window(qtbot, catalog: Catalog, db_path: Path):
     catalog.database.dispose()
     snapshot = first_frame_catalog(str(db_path))
     assert isinstance(snapshot, FirstFrameCatalog)
-    window = _show_first_frame(snapshot, str(db_path))
+    window = show_first_frame(snapshot, str(db_path), on_failure=pytest.fail)
     qtbot.addWidget(window)
     yield window
     qtbot.waitUntil(lambda: isinstance(window.workspace.catalog, Catalog))
@@ -80,7 +80,9 @@ def test_the_daily_backup_is_still_made_once_the_window_is_painted(qtbot, catalo
     catalog.database.dispose()
     copy = daily_copy_path(db_path, today())
     copy.unlink(missing_ok=True)
-    window = _show_first_frame(first_frame_catalog(str(db_path)), str(db_path))
+    window = show_first_frame(
+        first_frame_catalog(str(db_path)), str(db_path), on_failure=pytest.fail
+    )
     qtbot.addWidget(window)
     assert not copy.exists()
     qtbot.waitUntil(lambda: isinstance(window.workspace.catalog, Catalog))
@@ -98,9 +100,10 @@ def test_a_database_that_fails_to_open_after_the_paint_is_reported_as_before(
         raise SchemaError(f"{db_path} is locked by another program (waited 5 s)")
 
     monkeypatch.setattr(databases, "open_database", locked)
-    window = _show_first_frame(snapshot, str(db_path))
+    failures: list[bool] = []
+    window = show_first_frame(snapshot, str(db_path), on_failure=lambda: failures.append(True))
     qtbot.addWidget(window)
-    qtbot.waitUntil(lambda: bool(messages))
+    qtbot.waitUntil(lambda: failures == [True])
     line = f"{db_path} is locked by another program (waited 5 s)"
     assert capsys.readouterr().err.strip().splitlines() == [f"timeline-app: error: {line}"]
     assert messages == [("critical", f"timeline_app: Cannot open the database.\n\n{line}")]
