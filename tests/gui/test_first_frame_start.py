@@ -65,9 +65,7 @@ def test_nothing_can_be_done_in_the_window_before_the_database_is_open(qtbot, st
     qtbot.waitUntil(lambda: len(window.selected_ids()) == 1)
 
 
-def test_events_another_program_added_meanwhile_are_shown_once_open(
-    qtbot, start_window, db_path
-):
+def test_events_another_program_added_meanwhile_are_shown_once_open(qtbot, start_window, db_path):
     window = start_window
     other = Catalog(open_database(db_path))
     other.add_event(EventDraft("Written meanwhile", "2023-01-02", category="Energy"))
