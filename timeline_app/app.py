@@ -107,7 +107,7 @@ def show_first_frame(
     snapshot: FirstFrameCatalog, target: str | None, *, on_failure: Callable[[], None]
 ) -> MainWindow:
     """Show the window over the snapshot; once its timeline is painted, open the database
-    (migrations check, daily backup) and put its catalog in place, input held until then.
+    (its checks, the daily backup) and put its catalog in place, input held until then.
     A failure is reported as it would have been before the window (one line on stderr and a
     message box); the window is hidden, its layout left unsaved, and `on_failure` called
     (the app ends with exit code 2)."""
@@ -118,10 +118,12 @@ def show_first_frame(
 
     window = MainWindow(snapshot)
     hold = InputHold(window)
+    started: list[bool] = []
 
     def open_now() -> None:
-        if not hold.held:
-            return  # opened already (the paint and the fallback timer both call this)
+        if started:
+            return  # the paint and the fallback timer both call this; a message box may wait
+        started.append(True)
         opened = open_catalog(target)
         hold.release()
         if opened is None:
