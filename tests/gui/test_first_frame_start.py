@@ -24,6 +24,7 @@ from timeline_app.services.catalog import Catalog
 from timeline_app.services.first_frame import FirstFrameCatalog, first_frame_catalog
 from timeline_app.store.backup import daily_copy_path, today
 from timeline_app.store.database import open_database
+from timeline_app.ui.settings import WindowSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -161,3 +162,21 @@ def test_sqlalchemy_is_not_imported_before_the_first_paint(catalog, db_path, tmp
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "sqlalchemy imported: False" in result.stdout.splitlines()
+
+
+def test_lanes_by_actor_left_from_the_last_session_are_drawn_from_the_snapshot(
+    qtbot, catalog, db_path
+):
+    catalog.database.dispose()
+    last_session = WindowSettings()
+    last_session.set_lane_mode("actor")
+    last_session.sync()
+    window = show_first_frame(
+        first_frame_catalog(str(db_path)), str(db_path), on_failure=pytest.fail
+    )
+    qtbot.addWidget(window)
+    assert isinstance(window.workspace.catalog, FirstFrameCatalog)
+    assert ("Russia", "Iran") in window.timeline.canvas.columns.actors
+    qtbot.waitUntil(lambda: isinstance(window.workspace.catalog, Catalog))
+    assert ("Russia", "Iran") in window.timeline.canvas.columns.actors
+    window.close()
