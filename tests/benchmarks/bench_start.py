@@ -100,7 +100,12 @@ def start_to_paint(script: str, env: dict[str, str]) -> tuple[float, float, floa
     frame (steadier than the wall clock when other programs share the cores)."""
     started = time.time()
     result = subprocess.run(
-        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", script],
+        env=env,
+        cwd=ROOT,  # `-c` puts the working folder first on the path: this checkout's package
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     moments = dict(line.split() for line in result.stdout.splitlines() if line.count(" ") == 1)
     if result.returncode != 0 or "painted" not in moments or "ready" not in moments:
@@ -122,6 +127,7 @@ def main() -> None:
         subprocess.run(
             [sys.executable, "-m", "timeline_app", "init", "--dataset"],
             env=env,
+            cwd=ROOT,
             check=True,
             capture_output=True,
         )
