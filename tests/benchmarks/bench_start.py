@@ -1,10 +1,12 @@
 """Cold start: from process start to the first painted frame of the window.
 
 Runs the real `timeline-app` start-up (app.run: display check, database open, main window)
-on the bundled dataset in a fresh process, several times, and stops each process at its
-first painted frame of the timeline. The baseline, measured in the same run, is a bare
-PySide6 window (QApplication, one QMainWindow, shown and painted) in a fresh process.
-Targets: ≤ 0.8 s, and ≤ 5× the bare window.
+on the bundled dataset in a fresh process, several times, and notes each process's first
+painted frame of the timeline; the process ends once the window takes input (its catalog
+is the database's own, not the snapshot the first frame may be drawn from: see app.py),
+which is reported too. The baseline, measured in the same run, is a bare PySide6 window
+(QApplication, one QMainWindow, shown and painted) in a fresh process.
+Targets: first frame ≤ 0.8 s, and ≤ 5× the bare window.
 Run: python tests/benchmarks/bench_start.py [RUNS]
 """
 
@@ -25,11 +27,13 @@ import sys, time
 from PySide6 import QtCore, QtWidgets
 
 class FirstPaint(QtCore.QObject):
-    '''Quits after the first paint of a widget of the window: that frame is on screen.'''
+    '''Notes the first paint of a widget of the window (that frame is on screen), then
+    quits once `ready()` says the window takes input.'''
 
-    def __init__(self, wanted):
+    def __init__(self, wanted, ready):
         super().__init__()
         self.wanted = wanted
+        self.ready = ready
         self.done = False
 
     def eventFilter(self, watched, event):
@@ -38,15 +42,23 @@ class FirstPaint(QtCore.QObject):
             self.done = True
             def report():
                 print(f"painted {time.time():.6f}", flush=True)
-                QtWidgets.QApplication.quit()
+                print(f"cpu {time.process_time():.6f}", flush=True)
+                self.poll = QtCore.QTimer(interval=0, timeout=self.ready_yet)
+                self.poll.start()
             QtCore.QTimer.singleShot(0, report)
         return False
 
-def watch(wanted):
+    def ready_yet(self):
+        if self.ready():
+            self.poll.stop()
+            print(f"ready {time.time():.6f}", flush=True)
+            QtWidgets.QApplication.quit()
+
+def watch(wanted, ready=lambda: True):
     original = QtWidgets.QApplication.exec
     def exec_until_painted(*_args):
         app = QtWidgets.QApplication.instance()
-        spy = FirstPaint(wanted)
+        spy = FirstPaint(wanted, ready)
         app.installEventFilter(spy)
         return original()
     QtWidgets.QApplication.exec = exec_until_painted
@@ -55,8 +67,14 @@ def watch(wanted):
 APP = (
     PAINTED
     + """
+def window_takes_input():
+    windows = [widget for widget in QtWidgets.QApplication.topLevelWidgets()
+               if type(widget).__name__ == "MainWindow"]
+    return bool(windows) and type(windows[0].workspace.catalog).__name__ == "Catalog"
+
 watch(lambda widget: type(widget).__name__ == "_ChartView" or
-      (widget.parent() is not None and type(widget.parent()).__name__ == "_ChartView"))
+      (widget.parent() is not None and type(widget.parent()).__name__ == "_ChartView"),
+      window_takes_input)
 from timeline_app.cli import main
 sys.exit(main([]))
 """
@@ -76,16 +94,24 @@ sys.exit(app.exec())
 )
 
 
-def start_to_paint(script: str, env: dict[str, str]) -> float:
-    """Seconds from just before the process is started to its first painted frame."""
+def start_to_paint(script: str, env: dict[str, str]) -> tuple[float, float, float]:
+    """Seconds from just before the process is started to its first painted frame, and to
+    the moment its window takes input; and the CPU seconds the process spent up to the
+    frame (steadier than the wall clock when other programs share the cores)."""
     started = time.time()
     result = subprocess.run(
-        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", script],
+        env=env,
+        cwd=ROOT,  # `-c` puts the working folder first on the path: this checkout's package
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
-    lines = [line for line in result.stdout.splitlines() if line.startswith("painted ")]
-    if result.returncode != 0 or not lines:
+    moments = dict(line.split() for line in result.stdout.splitlines() if line.count(" ") == 1)
+    if result.returncode != 0 or "painted" not in moments or "ready" not in moments:
         raise SystemExit(f"the process did not paint: {result.stderr.strip()[-2000:]}")
-    return float(lines[0].split()[1]) - started
+    painted, ready = float(moments["painted"]) - started, float(moments["ready"]) - started
+    return painted, ready, float(moments["cpu"])
 
 
 def main() -> None:
@@ -101,23 +127,35 @@ def main() -> None:
         subprocess.run(
             [sys.executable, "-m", "timeline_app", "init", "--dataset"],
             env=env,
+            cwd=ROOT,
             check=True,
             capture_output=True,
         )
         start_to_paint(APP, env)  # the first open of the day writes its backup copy: not timed
-        app_times, bare_times = [], []
+        app_times, ready_times, bare_times, app_cpu, bare_cpu = [], [], [], [], []
         for _ in range(runs):  # interleaved, so a busy moment hits both alike
-            app_times.append(start_to_paint(APP, env))
-            bare_times.append(start_to_paint(BARE, env))
+            painted, ready, cpu = start_to_paint(APP, env)
+            app_times.append(painted)
+            ready_times.append(ready)
+            app_cpu.append(cpu)
+            painted, _ready, cpu = start_to_paint(BARE, env)
+            bare_times.append(painted)
+            bare_cpu.append(cpu)
     app_median, bare_median = statistics.median(app_times), statistics.median(bare_times)
     print(f"process start → first painted frame, {runs} runs each (offscreen, 1600×900):")
-    print(f"{'case':<40} {'min (s)':>8} {'median (s)':>11} {'max (s)':>8}")
+    print(f"{'case':<48} {'min (s)':>8} {'median (s)':>11} {'max (s)':>8}")
     for name, times in (
         ("timeline_app on the bundled dataset", app_times),
+        ("  … and its window takes input (database open)", ready_times),
         ("baseline: a bare PySide6 window", bare_times),
     ):
-        print(f"{name:<40} {min(times):>8.3f} {statistics.median(times):>11.3f} {max(times):>8.3f}")
-    print(f"ratio of medians: {app_median / bare_median:.1f}× (target ≤ 5×; ≤ 0.8 s)")
+        print(f"{name:<48} {min(times):>8.3f} {statistics.median(times):>11.3f} {max(times):>8.3f}")
+    print(f"ratio of medians (first frame): {app_median / bare_median:.1f}× (target ≤ 5×; ≤ 0.8 s)")
+    app_cpu_median, bare_cpu_median = statistics.median(app_cpu), statistics.median(bare_cpu)
+    print(
+        f"CPU seconds to the first frame, medians: {app_cpu_median:.3f} vs bare "
+        f"{bare_cpu_median:.3f} = {app_cpu_median / bare_cpu_median:.1f}×"
+    )
 
 
 if __name__ == "__main__":

@@ -20,10 +20,10 @@ from timeline_app.domain.changes import Changes
 from timeline_app.domain.errors import NotFoundError, TimelineError
 from timeline_app.domain.model import CategoryRecord, EventDraft, EventRecord
 from timeline_app.domain.progress import Progress, no_progress
-from timeline_app.services.catalog import Catalog, MergeResult
-from timeline_app.services.interchange import Document, ImportResult, apply_import, undo_import
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the formats are read only when an import is undone or redone
+    from timeline_app.services.catalog import Catalog, MergeResult
+    from timeline_app.services.interchange import Document, ImportResult
     from timeline_app.ui.workspace import Workspace
 
 
@@ -435,10 +435,14 @@ class ImportFileCommand(ServiceCommand):
         if self._pre_applied:
             self._pre_applied = False
         else:
+            from timeline_app.services.interchange import apply_import
+
             self.result = apply_import(self.catalog, self.document, progress=progress)
         return self._touched()
 
     def revert(self, progress: Progress = no_progress) -> list[str]:
+        from timeline_app.services.interchange import undo_import
+
         undo_import(self.catalog, self._result(), progress=progress)
         return self._touched()
 

@@ -21,9 +21,9 @@ from timeline_app.domain.columns import EventColumns
 from timeline_app.domain.model import CategoryRecord, EraRecord, EventFilter
 from timeline_app.domain.progress import Progress
 from timeline_app.services.bulk import collector_paused, release_free_memory
-from timeline_app.services.catalog import Catalog
 
 if TYPE_CHECKING:
+    from timeline_app.services.catalog import Catalog
     from timeline_app.ui.main_window import MainWindow
 
 INLINE_AT_MOST = 5_000

@@ -13,14 +13,14 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from timeline_app.domain.errors import TimelineError
 from timeline_app.domain.file_formats import FILE_FORMATS
-from timeline_app.services.catalog import Catalog
-from timeline_app.services.databases import open_database
-from timeline_app.ui.dialogs.import_file import ImportDialog
-from timeline_app.ui.dialogs.open_database import DATABASE_FILES, OpenDatabaseDialog
-from timeline_app.ui.operations import Operation
 
+# The dialogs, the formats and the database layer are imported when a flow starts: the
+# window is drawn first (see app.py), and most sessions never open another database.
 if TYPE_CHECKING:
+    from timeline_app.ui.dialogs.import_file import ImportDialog
+    from timeline_app.ui.dialogs.open_database import OpenDatabaseDialog
     from timeline_app.ui.main_window import MainWindow
+    from timeline_app.ui.operations import Operation
 
 EXPORT_FILTERS = {entry.name_filter: entry for entry in FILE_FORMATS}
 IMPORT_FILES = (
@@ -43,6 +43,8 @@ class FileCommands:
     # ---- databases -----------------------------------------------------------------------
 
     def new_database(self) -> None:
+        from timeline_app.ui.dialogs.open_database import DATABASE_FILES
+
         window = self.window
         path, _ = QFileDialog.getSaveFileName(
             window, "New database", self.settings.last_folder(), DATABASE_FILES
@@ -63,6 +65,8 @@ class FileCommands:
         self.open_database_at(str(target), create=True)
 
     def choose_database(self) -> OpenDatabaseDialog:
+        from timeline_app.ui.dialogs.open_database import OpenDatabaseDialog
+
         dialog = OpenDatabaseDialog(
             self.settings.recent_databases(), self.settings.last_folder(), self.window
         )
@@ -85,6 +89,9 @@ class FileCommands:
 
     def open_database_at(self, target: str, *, create: bool = False) -> bool:
         """Switch to another database; the current one is closed. False if it cannot open."""
+        from timeline_app.services.catalog import Catalog
+        from timeline_app.services.databases import open_database
+
         window = self.window
         if not window.inspector.confirm_leave():
             return False
@@ -115,6 +122,8 @@ class FileCommands:
 
     def import_file(self, path: str) -> ImportDialog:
         """Preview `path` in the import dialog; nothing is written before the user confirms."""
+        from timeline_app.ui.dialogs.import_file import ImportDialog
+
         self.settings.set_last_folder(str(Path(path).resolve().parent))
         dialog = ImportDialog(self.window.workspace, path, self.window)
         dialog.imported.connect(self._on_imported)
@@ -147,7 +156,7 @@ class FileCommands:
         """Write every event to `path` in `fmt` (by default the one its name ends with) off
         the GUI thread, with progress and Cancel (a cancelled export leaves any file already
         at `path` as it was)."""
-        from timeline_app.services.interchange import export_file  # not needed at start-up
+        from timeline_app.services.interchange import export_file
 
         window = self.window
         self.settings.set_last_folder(str(Path(path).resolve().parent))

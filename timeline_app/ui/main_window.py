@@ -28,7 +28,6 @@ from timeline_app import paths
 from timeline_app.domain.changes import Changes
 from timeline_app.domain.errors import NotFoundError
 from timeline_app.domain.model import CategoryRecord, EventFilter
-from timeline_app.services.catalog import Catalog
 from timeline_app.timeline.view import TimelineWidget
 from timeline_app.ui.actions import ActionSet
 from timeline_app.ui.event_editing import EventEditing
@@ -44,6 +43,8 @@ from timeline_app.ui.theme import apply_theme
 from timeline_app.ui.workspace import Workspace
 
 if TYPE_CHECKING:
+    from timeline_app.services.catalog import Catalog
+    from timeline_app.services.first_frame import FirstFrameCatalog
     from timeline_app.ui.category_manager import CategoryManager
 
 PATCH_FROM = 20_000
@@ -57,7 +58,7 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        catalog: Catalog,
+        catalog: Catalog | FirstFrameCatalog,
         parent: QWidget | None = None,
         *,
         settings: QSettings | None = None,
@@ -184,7 +185,8 @@ class MainWindow(QMainWindow):
     # ---- loading -------------------------------------------------------------------------
 
     def show_catalog(self, catalog: Catalog) -> None:
-        """Switch the window to another open database; the previous one is closed."""
+        """Switch the window to another open database; the previous one is closed. (At start,
+        the database opened after the first paint replaces the snapshot this way.)"""
         self.selection.ids = []
         self.inspector.show_event(None)
         self._fit_when_shown = True

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 
 from timeline_app.domain.errors import NotFoundError
-from timeline_app.services.catalog import Catalog
 from timeline_app.timeline.view import TimelineWidget
 from timeline_app.ui.event_table import EventTableView
 from timeline_app.ui.inspector import EventInspector
+
+if TYPE_CHECKING:
+    from timeline_app.services.catalog import Catalog
 
 
 class SelectionRelay:

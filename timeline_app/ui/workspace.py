@@ -19,10 +19,11 @@ from PySide6.QtWidgets import QWidget
 from timeline_app.domain.changes import Changes
 from timeline_app.domain.errors import TimelineError
 from timeline_app.domain.progress import Progress
-from timeline_app.services.catalog import Catalog
 from timeline_app.ui.operations import Operation, Operations
 
 if TYPE_CHECKING:
+    from timeline_app.services.catalog import Catalog
+    from timeline_app.services.first_frame import FirstFrameCatalog
     from timeline_app.ui.commands import ServiceCommand
 
 
@@ -35,9 +36,11 @@ class Workspace(QObject):
     catalogReplaced = Signal()  # another database was opened
     commandFailed = Signal(str)  # an undo or redo the database refused, as one line
 
-    def __init__(self, catalog: Catalog, parent: QObject | None = None) -> None:
+    def __init__(self, catalog: Catalog | FirstFrameCatalog, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.catalog = catalog
+        # At start, until the database is open, the snapshot the first frame is drawn from:
+        # it answers the window's reads only, and the window takes no input meanwhile.
+        self.catalog: Catalog = catalog  # type: ignore[assignment]
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(500)
         window = parent if isinstance(parent, QWidget) else None
