@@ -32,6 +32,7 @@ from timeline_app.services.interchange.formats import (
     FILE_FORMATS,
     FORMATS,
     SPREADSHEET_FORMATS,
+    check_archive,
     checked_name,
     detect_format,
     export_format,
@@ -135,6 +136,8 @@ def _read(
     if fmt == "csv" and own_columns and (is_own_csv(raw) or not looks_like_text(raw)):
         return read_csv(name, raw, progress=progress)  # the app's own CSV: ISO dates only
     if fmt == "csv" or fmt in SPREADSHEET_FORMATS:
+        if raw.startswith(b"PK\x03\x04"):
+            check_archive(name, raw)
         return _read_table(name, raw, fmt, progress, **options)
     options.pop("on_mapping", None)  # only a table has a mapping to tell
     for option in options:

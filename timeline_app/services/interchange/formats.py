@@ -39,6 +39,33 @@ _BINARY_KINDS: tuple[tuple[bytes, str], ...] = (
 )
 
 
+UNPACKED_AT_MOST = 1024 * 1024 * 1024
+"""A workbook whose parts unpack to more than this is refused before it is read: a few
+kilobytes of zip can claim gigabytes (a "zip bomb")."""
+
+
+def check_archive(path: str, raw: bytes) -> None:
+    """Refuse a workbook whose parts would unpack to more than `UNPACKED_AT_MOST`."""
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError):
+        raise ImportFileError(
+            path, None, "file", "is a damaged workbook (its zip cannot be read)"
+        ) from None
+    if unpacked > UNPACKED_AT_MOST:
+        raise ImportFileError(
+            path,
+            None,
+            "file",
+            f"unpacks to {unpacked // (1024 * 1024):,} MB; the limit is "
+            f"{UNPACKED_AT_MOST // (1024 * 1024):,} MB",
+        )
+
+
 def export_format(path: str | Path, fmt: str | None = None) -> str:
     """The format asked for, or the one an export's file name ends with."""
     if fmt:
