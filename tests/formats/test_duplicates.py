@@ -125,3 +125,21 @@ def test_each_row_takes_its_own_choice(catalog):
         catalog, document, found, {"row-2": Resolution.KEEP}, Resolution.SKIP
     )
     assert [item.id for item in resolved.events] == ["row-2"]
+
+
+def test_a_files_title_becomes_the_timelines_when_it_has_none(db_target):
+    """The first file's title is adopted (undo removes it again); a later file's title does
+    not replace it."""
+    catalog = Catalog(open_database(db_target))
+    try:
+        first = Document(path="a.json", title="Caspian file", events=[])
+        result = apply_import(catalog, first)
+        assert catalog.title() == "Caspian file" and result.adopted_title
+        second = apply_import(catalog, Document(path="b.json", title="Other desk", events=[]))
+        assert catalog.title() == "Caspian file" and not second.adopted_title
+        undo_import(catalog, result)
+        assert catalog.title() == ""
+        assert catalog.set_title("  My chronology ") == "My chronology"
+        assert catalog.title() == "My chronology"
+    finally:
+        catalog.database.dispose()

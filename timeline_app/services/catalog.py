@@ -26,11 +26,20 @@ from timeline_app.domain.model import (
 )
 from timeline_app.domain.palette import next_colour
 from timeline_app.domain.progress import Progress, no_progress
-from timeline_app.domain.rules import NAME_MAX, check_colour, check_text, validate_event
+from timeline_app.domain.rules import (
+    NAME_MAX,
+    TITLE_MAX,
+    check_colour,
+    check_text,
+    validate_event,
+)
 from timeline_app.services.bulk import collector_paused
 from timeline_app.store import catalog_queries, queries
 from timeline_app.store.database import Database
 from timeline_app.store.queries import Connection
+
+TITLE_KEY = "title"
+"""The meta table's key of the timeline's title."""
 
 
 def event_row(
@@ -220,6 +229,19 @@ class Catalog:
     def categories(self) -> list[CategoryRecord]:
         with self.engine.connect() as connection:
             return queries.category_records(connection)
+
+    def title(self) -> str:
+        """The timeline's title (a file's title adopted at import, or the user's): the default
+        title of images and reports; "" when it has none."""
+        with self.engine.connect() as connection:
+            return catalog_queries.meta_value(connection, TITLE_KEY) or ""
+
+    def set_title(self, title: str) -> str:
+        """Store the timeline's title ("" removes it); returns it cleaned."""
+        cleaned = check_text("title", title, limit=TITLE_MAX, required=False)
+        with self.engine.begin() as connection:
+            catalog_queries.set_meta(connection, TITLE_KEY, cleaned or None)
+        return cleaned
 
     def category_names(self) -> list[str]:
         return [category.name for category in self.categories()]

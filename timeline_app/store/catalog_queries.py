@@ -36,6 +36,18 @@ def insert_meta(connection: Connection, key: str, value: str) -> None:
     connection.execute(insert(meta), [{"key": key, "value": value}])
 
 
+def meta_value(connection: Connection, key: str) -> str | None:
+    """The meta table's value for `key`, or None."""
+    return connection.execute(select(meta.c.value).where(meta.c.key == key)).scalar()
+
+
+def set_meta(connection: Connection, key: str, value: str | None) -> None:
+    """Set (or, with None, remove) the meta table's value for `key`."""
+    connection.execute(delete(meta).where(meta.c.key == key))
+    if value is not None:
+        insert_meta(connection, key, value)
+
+
 # ---- actors, tags and sources --------------------------------------------------------------
 
 

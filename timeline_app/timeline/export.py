@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -143,16 +144,36 @@ def _visible_categories(state: TimelineState) -> list[tuple[str, str]]:
     ]
 
 
-def visible_event_count(state: TimelineState) -> int:
-    """How many events the page draws: inside the range and through the filter."""
+def _drawn(state: TimelineState) -> np.ndarray:
+    """Which events the page draws: inside the range and through the filter."""
     columns = state.columns
-    if not len(columns):
-        return 0
     lower, upper = state.x_range
     inside = (columns.end > lower) & (columns.start < upper)
     if state.mask is not None:
         inside &= state.mask
-    return int(inside.sum())
+    return inside
+
+
+def visible_event_count(state: TimelineState) -> int:
+    """How many events the page draws: inside the range and through the filter."""
+    if not len(state.columns):
+        return 0
+    return int(_drawn(state).sum())
+
+
+def data_span(state: TimelineState) -> tuple[float, float] | None:
+    """From the first drawn event's start to the last one's end, within the range (an open
+    end reaches today): what the data covers, not the margin the view pads it with."""
+    if not len(state.columns):
+        return None
+    drawn = _drawn(state)
+    if not drawn.any():
+        return None
+    lower, upper = state.x_range
+    ends = np.minimum(state.columns.end[drawn], time.time())
+    first = max(float(state.columns.start[drawn].min()), lower)
+    last = min(float(max(ends.max(), state.columns.start[drawn].max() + 1)), upper)
+    return first, max(last, first + 1)
 
 
 def paint_page(
@@ -193,7 +214,9 @@ def _paint_page(
     if options.title:
         y = _text_line(painter, options.title, title_font, text, left, y, width)
     count = visible_event_count(state)
-    span = f"{format_range(*state.x_range)} · {count} event{'' if count == 1 else 's'}"
+    covered = data_span(state)
+    span = f"{format_range(*covered)} · " if covered is not None else ""
+    span += f"{count} event{'' if count == 1 else 's'}"
     subtitle = f"{options.subtitle} · {span}" if options.subtitle else span
     y = _text_line(painter, subtitle, sub_font, muted, left, y + 2 * scale, width)
     y += 10 * scale

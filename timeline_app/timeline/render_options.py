@@ -20,7 +20,6 @@ from timeline_app.domain.model import EventFilter
 
 DEFAULT_SIZE = (1920, 1080)
 DEFAULT_DPI = 150
-DEFAULT_TITLE = "Russia–Iran relations"
 
 
 def _bound(flag: str, text: str | None, *, upper: bool) -> float | None:
@@ -82,7 +81,7 @@ def render_from_arguments(args: argparse.Namespace, open_catalog: Callable[..., 
         width=DEFAULT_SIZE[0] if args.width is None else args.width,
         height=DEFAULT_SIZE[1] if args.height is None else args.height,
         dpi=DEFAULT_DPI if args.dpi is None else args.dpi,
-        title=args.title if args.title is not None else DEFAULT_TITLE,
+        title=args.title or "",
         subtitle=args.subtitle or "",
         theme=args.theme,
         format=fmt,
@@ -105,6 +104,8 @@ def render_from_arguments(args: argparse.Namespace, open_catalog: Callable[..., 
         columns = catalog.event_columns(where)
         eras = tuple(catalog.eras())
         credit = data_credit(catalog)
+        if args.title is None:
+            options = replace(options, title=catalog.title())  # the timeline's own title
     finally:
         catalog.database.dispose()
     if lower is None or upper is None:

@@ -27,7 +27,7 @@ from timeline_app.domain.palette import next_colour
 from timeline_app.domain.progress import Progress, report_every
 from timeline_app.domain.rules import EventChecker, validate_event, validate_event_fields
 from timeline_app.services.bulk import collector_paused
-from timeline_app.services.catalog import Catalog, event_row, insert_records
+from timeline_app.services.catalog import TITLE_KEY, Catalog, event_row, insert_records
 from timeline_app.store import catalog_queries, queries
 from timeline_app.store.database import conflicts_reported, describe_database_error
 from timeline_app.store.queries import Connection
@@ -138,6 +138,8 @@ class ImportResult:
     added_era_ids: tuple[str, ...]
     replaced_sources: tuple[SourceRef, ...] = ()
     """Sources the import changed, as they were before it."""
+    adopted_title: bool = False
+    """The file's title became the timeline's (it had none): undo removes it again."""
 
     @property
     def changed_count(self) -> int:
@@ -484,6 +486,14 @@ def _add_categories(connection: Connection, document: Document) -> tuple[list[st
     return added_categories, ids
 
 
+def _adopt_title(connection: Connection, title: str) -> bool:
+    """A file's title becomes the timeline's when it has none yet; True when it did."""
+    if not title or catalog_queries.meta_value(connection, TITLE_KEY):
+        return False
+    catalog_queries.set_meta(connection, TITLE_KEY, title)
+    return True
+
+
 def _apply_import(catalog: Catalog, document: Document, progress: Progress | None) -> ImportResult:
     stamp = queries.now_text()
     count = len(document.events)
@@ -493,6 +503,7 @@ def _apply_import(catalog: Catalog, document: Document, progress: Progress | Non
         planned = _make_plan(connection, document, lock=True, tick=report_every(progress, total))
         plan = planned.plan
         added_categories, ids = _add_categories(connection, document)
+        adopted_title = _adopt_title(connection, document.title)
         actor_ids = catalog_queries.ensure_actors(connection, document.actors)
         for name, kind in document.actors.items():
             if kind:
@@ -564,6 +575,7 @@ def _apply_import(catalog: Catalog, document: Document, progress: Progress | Non
         added_categories=tuple(added_categories),
         added_era_ids=tuple(era["id"] for era in new_eras),
         replaced_sources=planned.replaced_sources,
+        adopted_title=adopted_title,
     )
 
 
@@ -612,6 +624,8 @@ def undo_import(
                 result.replaced,
                 _share(progress, len(result.added_ids), len(result.replaced), len(result.replaced)),
             )
+        if result.adopted_title:
+            catalog_queries.set_meta(connection, TITLE_KEY, None)
         ids = queries.category_ids(connection)
         for name in result.added_categories:
             category_id = ids.get(name)

@@ -424,6 +424,7 @@ def export_json(catalog: Catalog, *, progress: Progress | None = None) -> dict:
     return {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
+        **({"title": title} if (title := catalog.title()) else {}),
         "categories": [
             {
                 "name": category.name,

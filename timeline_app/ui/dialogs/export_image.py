@@ -284,7 +284,11 @@ class ExportImageDialog(QDialog):
             self.theme_box.setCurrentIndex(
                 max(0, self.theme_box.findData(store.value("theme", "light")))
             )
-            self.title_edit.setText(str(store.value("title", "Russia–Iran relations")))
+            # the title typed last is kept for the same timeline; another one starts from its
+            # own title (never from another dataset's)
+            own = self._timeline_title()
+            same = str(store.value("title_for", "")) == own and store.contains("title")
+            self.title_edit.setText(str(store.value("title")) if same else own)
             self.subtitle_edit.setText(str(store.value("subtitle", "")))
             whole = str(store.value("range", "visible")) == "whole"
             (self.whole_radio if whole else self.visible_radio).setChecked(True)
@@ -293,6 +297,15 @@ class ExportImageDialog(QDialog):
             self.visible_radio.setChecked(True)  # damaged settings: keep the defaults
         finally:
             store.endGroup()
+
+    def _timeline_title(self) -> str:
+        """The stored title of the timeline shown ("" for none or without a catalog)."""
+        if self.catalog is None:
+            return ""
+        try:
+            return str(self.catalog.title())
+        except TimelineError:
+            return ""  # a database that cannot say: the user types one
 
     def _remember(self, folder: str) -> None:
         store = self.settings
@@ -305,6 +318,7 @@ class ExportImageDialog(QDialog):
             ("dpi", self.dpi_box.value()),
             ("theme", self.theme_box.currentData()),
             ("title", self.title_edit.text()),
+            ("title_for", self._timeline_title()),
             ("subtitle", self.subtitle_edit.text()),
             ("range", "whole" if self.whole_radio.isChecked() else "visible"),
             ("filter", "true" if self.filter_check.isChecked() else "false"),
