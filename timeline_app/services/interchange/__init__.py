@@ -210,6 +210,8 @@ def export_bytes(catalog: Catalog, fmt: str, *, progress: Progress | None = None
     module = load(BY_NAME[fmt])
     if fmt in SPREADSHEET_FORMATS:
         return module.dump(catalog, fmt, progress=progress)
+    if fmt == "timelinejs":  # the title slide
+        return module.dump(catalog, progress=progress, title=catalog.title())
     return module.dump(catalog, progress=progress)
 
 
