@@ -1,4 +1,4 @@
-"""A UTC date axis whose ticks adapt from centuries to hours, with a row of context below.
+"""A UTC date axis whose ticks adapt from millennia to minutes, with a row of context below.
 
 `date_ticks` is pure (numpy calendar arithmetic, no Qt) so the tick choice is unit-tested and
 shared: the axis labels it, the lanes draw their grid from it, the overview reuses it. Labels
@@ -27,6 +27,7 @@ from timeline_app.domain.dates import (
 from timeline_app.timeline.guarded import guarded_paint
 from timeline_app.timeline.theme import LIGHT, Theme
 
+MINUTE = 60.0
 HOUR = 3600.0
 DAY = 86_400.0
 WEEK = 7 * DAY
@@ -35,6 +36,11 @@ YEAR = 365.2425 * DAY
 
 # (unit, step, approximate seconds, minimum pixels between ticks): finest first.
 _LEVELS: tuple[tuple[str, int, float, float], ...] = (
+    # minutes only once the hours are far apart: a day's half-hours would crowd the axis
+    ("m", 1, MINUTE, 60),
+    ("m", 5, 5 * MINUTE, 60),
+    ("m", 15, 15 * MINUTE, 90),
+    ("m", 30, 30 * MINUTE, 130),
     ("h", 1, HOUR, 44),
     ("h", 3, 3 * HOUR, 44),
     ("h", 6, 6 * HOUR, 44),
@@ -113,8 +119,8 @@ def _struct(seconds: float) -> time.struct_time:
 
 def _major_label(seconds: float, unit: str, step_px: float) -> str:
     parts = _struct(seconds)
-    if unit == "h":
-        return f"{parts.tm_hour:02d}:00"
+    if unit in ("h", "m"):
+        return f"{parts.tm_hour:02d}:{parts.tm_min:02d}"
     if unit in ("D", "W"):
         if step_px >= 64:
             return f"{calendar.day_abbr[parts.tm_wday]} {parts.tm_mday}"
@@ -170,13 +176,15 @@ def _date_ticks(lower: float, upper: float, width_px: float) -> TickSet:
 
     # Minor ticks: the next finer natural unit when it is not too crowded.
     minor_unit, minor_step = {
-        "h": ("h", 1),
+        "m": ("m", 1),
+        "h": ("m", 15),
         "D": ("h", 6),
         "W": ("D", 1),
         "M": ("M", 1),
         "Y": ("Y", 1),
     }[unit]
-    minor_seconds = {"h": HOUR, "D": DAY, "M": MONTH, "Y": YEAR}[minor_unit] * minor_step
+    minor_seconds = {"m": MINUTE, "h": HOUR, "D": DAY, "M": MONTH, "Y": YEAR}[minor_unit]
+    minor_seconds *= minor_step
     minor: list[float] = []
     if minor_seconds * px_per_second >= 6 and (unit, step) != (minor_unit, minor_step):
         major_set = set(majors.tolist())
@@ -186,7 +194,7 @@ def _date_ticks(lower: float, upper: float, width_px: float) -> TickSet:
             if float(x) not in major_set
         ]
 
-    context_unit = {"h": "D", "D": "M", "W": "M", "M": "Y"}.get(unit)
+    context_unit = {"m": "D", "h": "D", "D": "M", "W": "M", "M": "Y"}.get(unit)
     context: list[tuple[float, str]] = []
     if context_unit is not None:
         first = _to_unit(lower, context_unit)

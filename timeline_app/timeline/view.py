@@ -56,7 +56,7 @@ from timeline_app.timeline.markers import VECTOR_ENGINES, EventsItem, Hit, draw_
 from timeline_app.timeline.overview import OverviewStrip
 from timeline_app.timeline.theme import THEMES, theme_named
 
-MIN_RANGE = 3600.0  # the narrowest window: one hour
+MIN_RANGE = 600.0  # the narrowest window: ten minutes (times of day are kept to the minute)
 DEFAULT_RANGE = (631_152_000.0, 1_893_456_000.0)  # 1990–2030, when there is nothing to fit
 KEY_ZOOM = 1.6
 KEY_PAN = 0.2
