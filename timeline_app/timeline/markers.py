@@ -39,12 +39,15 @@ from timeline_app.timeline.labels import (
 )
 from timeline_app.timeline.lanes import column_counts, lane_totals, visible_rows
 from timeline_app.timeline.layout import SPAN_BAR, ChartLayout
+from timeline_app.timeline.pan_layer import PanLayer, Spot, band_reach, device_scale
 from timeline_app.timeline.primitives import PrimitiveArray, draw_lines, draw_rects
 from timeline_app.timeline.theme import Theme, mark_colour
 
 MAX_MARKS = 6000  # beyond this many marks in view, the busiest lanes switch to density
 PIXELS_PER_EVENT = 3.0  # a lane with more events than width / this is drawn as density
 SPANS_PER_TRACK = 4  # a lane whose visible spans would pile deeper than this is density too
+BAND_MARKS = 2 * MAX_MARKS  # a pan band holding more marks than this is not drawn: marks are
+# drawn per frame instead
 MAX_LABEL_WIDTH = 260.0
 RETRY_BAND = MAX_LABEL_WIDTH + 60.0  # after a pan, marks this near the edge it uncovers
 RETRY_STEP = 40.0  # get their titles tried again each time they move in this far
@@ -175,6 +178,11 @@ class SpriteAtlas:
         self.pixmap, self.source, self.dpr, self._key = pixmap, source, dpr, key
 
 
+LabelPlan = tuple[
+    np.ndarray, list[tuple[QtGui.QFont, QtGui.QPen, list[QtCore.QPointF], list[QtGui.QStaticText]]]
+]
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     """What is under the pointer: an event (its index in the columns) or a density column."""
@@ -216,6 +224,35 @@ class Frame:
     label_text: list[QtGui.QStaticText]
     label_cut: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # per title:
     # cut short to the room it had
+    panned: bool = False  # the previous frame showed the same at this zoom, elsewhere
+    label_plan: LabelPlan | None = None  # the titles ready to draw, made on first paint
+
+    @property
+    def left(self) -> float:
+        """Where drawing the marks may stop on the left (bars and brackets are cut there)."""
+        return 0.0
+
+    @property
+    def right(self) -> float:
+        return self.width
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Marks:
+    """Individual marks in the pixels of a view, reaching from `left` to `right` (beyond the
+    view when they are drawn into a band for pans); the fields mean what Frame's do."""
+
+    event: np.ndarray
+    lane: np.ndarray
+    is_span: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    x_start: np.ndarray
+    x_end: np.ndarray
+    diameter: np.ndarray
+    colour: np.ndarray
+    left: float
+    right: float
 
 
 def _cover(importance: np.ndarray) -> np.ndarray:
@@ -335,6 +372,7 @@ class EventsItem(pg.GraphicsObject):
         self._fragments = None
         self._bracket_pens: dict[int, QtGui.QPen] = {}
         self._span_styles: dict[tuple[int, int], tuple[QtGui.QPen, QtGui.QBrush]] = {}
+        self._pan_layer = PanLayer()
         self.hover: Hit | None = None
         self.rubber_band: QtCore.QRectF | None = None
         self.setAcceptedMouseButtons(QtCore.Qt.MouseButton.NoButton)
@@ -464,28 +502,9 @@ class EventsItem(pg.GraphicsObject):
             counts = column_counts(rows, lower, upper, pixels, dense_lanes)
             image, image_rows = self._density_image(counts, dense_lanes)
 
-        mark_rows = np.concatenate(list(parts.values())) if parts else empty_i
-        lane_ids = (
-            np.repeat(
-                np.asarray(list(parts), dtype=np.int64), [part.shape[0] for part in parts.values()]
-            )
-            if parts
-            else empty_i
-        )
-        event = rows.event[mark_rows]
-        is_span = rows.is_span[mark_rows]
-        x_start = (rows.start[mark_rows] - lower) * scale
-        x_end = (rows.end[mark_rows] - lower) * scale
-        pos = (rows.marker_at(mark_rows) - lower) * scale
-        x = np.where(is_span, x_start, pos)
-        y = np.where(
-            is_span,
-            layout.span_y(lane_ids, np.concatenate(part_tracks)) if lane_ids.size else empty_f,
-            layout.baseline[lane_ids] if lane_ids.size else empty_f,
-        )
+        mark_rows, geometry = self._geometry(layout, parts, part_tracks, lower, scale)
+        lane_ids, event, is_span, x, y, x_start, x_end, diameter, colour = geometry
         importance = columns.importance[event]
-        diameter = marker_diameter(importance).astype(np.float64)
-        colour = columns.category[event].astype(np.int64)
 
         placed = PlacedLabels.empty()
         label_event = empty_i
@@ -520,7 +539,62 @@ class EventsItem(pg.GraphicsObject):
             label_event=label_event,
             label_text=label_text,
             label_cut=label_cut,
+            panned=panned is not None,
         )
+
+    def _geometry(
+        self,
+        layout: ChartLayout,
+        parts: dict[int, np.ndarray],
+        tracks: list[np.ndarray],
+        lower: float,
+        scale: float,
+    ) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
+        """The rows of the marks of `parts` (lane → its rows) and where they go in a view
+        starting at `lower`: lane, event, is_span, x, y, x_start, x_end, diameter, colour
+        (the fields of Frame and Marks); `tracks`: the span track of each part's rows."""
+        rows = self._canvas.rows
+        columns = self._canvas.columns
+        if not parts:
+            empty_i, empty_f = np.empty(0, dtype=np.int64), np.empty(0)
+            nothing = (empty_i, empty_i, np.empty(0, bool), *[empty_f] * 5, empty_i)
+            return empty_i, nothing
+        mark_rows = np.concatenate(list(parts.values()))
+        lane_ids = np.repeat(
+            np.asarray(list(parts), dtype=np.int64), [part.shape[0] for part in parts.values()]
+        )
+        event = rows.event[mark_rows]
+        is_span = rows.is_span[mark_rows]
+        x_start = (rows.start[mark_rows] - lower) * scale
+        x_end = (rows.end[mark_rows] - lower) * scale
+        pos = (rows.marker_at(mark_rows) - lower) * scale
+        x = np.where(is_span, x_start, pos)
+        y = np.where(
+            is_span,
+            layout.span_y(lane_ids, np.concatenate(tracks)),
+            layout.baseline[lane_ids],
+        )
+        diameter = marker_diameter(columns.importance[event]).astype(np.float64)
+        colour = columns.category[event].astype(np.int64)
+        return mark_rows, (lane_ids, event, is_span, x, y, x_start, x_end, diameter, colour)
+
+    def _band_marks(self, frame: Frame, reach: float) -> Marks | None:
+        """The marks of the frame's lanes drawn one by one, from `reach` pixels left of its
+        view to `reach` right of it; None when there would be too many to draw at once."""
+        rows = self._canvas.rows
+        lower = frame.lower - (reach + 10.0) / frame.scale
+        upper = frame.upper + (reach + 10.0) / frame.scale
+        lanes = np.flatnonzero(~frame.dense)
+        if lane_totals(rows, lower, upper)[lanes].sum() > BAND_MARKS:
+            return None
+        parts: dict[int, np.ndarray] = {}
+        tracks: list[np.ndarray] = []
+        for lane in lanes.tolist():
+            found = visible_rows(rows, lane, lower, upper)
+            parts[lane] = found
+            tracks.append(rows.lane_track(lane)[found - int(rows.offsets[lane])])
+        _, geometry = self._geometry(frame.layout, parts, tracks, frame.lower, frame.scale)
+        return Marks(*geometry, left=-reach, right=frame.width + reach)
 
     def _place(
         self,
@@ -728,13 +802,20 @@ class EventsItem(pg.GraphicsObject):
                     QtCore.QRectF(0, row, frame.image.width(), 1),
                 )
 
+        shift = 0.0  # how far the marks were drawn from their exact place (a pan's band)
         if frame.row.size:
-            self._paint_brackets(painter, frame, qcolours)
-            self._paint_spans(painter, frame, qcolours, theme)
-            self._paint_points(painter, frame, colours, qcolours, theme, vector)
-            self._paint_selection(painter, frame, theme)
+            spot = None if vector else self._band_spot(painter, frame, colours, qcolours, theme)
+            if spot is None:
+                self._paint_marks(painter, frame, colours, qcolours, theme, vector)
+            else:
+                self._pan_layer.copy_to(painter, spot)
+                shift = spot.shift
+        if shift:
+            painter.translate(shift, 0.0)
         self._paint_labels(painter, frame, theme)
         self._paint_hover(painter, frame, theme)
+        if shift:
+            painter.translate(-shift, 0.0)
         if self.rubber_band is not None:
             colour = QtGui.QColor(theme.rubber_band)
             painter.setPen(QtGui.QPen(colour, 1))
@@ -742,13 +823,74 @@ class EventsItem(pg.GraphicsObject):
             painter.setBrush(colour)
             painter.drawRect(self.rubber_band.normalized())
 
-    def _paint_brackets(self, painter: QtGui.QPainter, frame: Frame, qcolours: list) -> None:
+    def _band_spot(
+        self,
+        painter: QtGui.QPainter,
+        frame: Frame,
+        colours: tuple[str, ...],
+        qcolours: list,
+        theme: Theme,
+    ) -> Spot | None:
+        """Where the pan band of this zoom shows the frame's marks (drawing the band first
+        when this frame is a pan and the band cannot show it), or None: draw them directly."""
+        transform = painter.deviceTransform()
+        if device_scale(transform) is None:
+            return None
+        canvas = self._canvas
+        key = (
+            canvas.version,
+            canvas.selection_version,
+            frame.width,
+            frame.layout.height,
+            theme.name,
+            frame.dense.tobytes(),
+        )
+        per_pixel = (frame.upper - frame.lower) / frame.width
+        layer = self._pan_layer
+        spot = layer.spot(key, frame.lower, per_pixel, frame.width, transform)
+        if spot is not None or not frame.panned:
+            return spot
+        reach = band_reach(frame.width)
+        marks = self._band_marks(frame, reach)
+        if marks is None:
+            return None
+
+        def draw(band: QtGui.QPainter) -> None:
+            band.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+            self._paint_marks(band, marks, colours, qcolours, theme, False)
+
+        size = (frame.width, frame.layout.height)
+        reach_y = np.where(marks.is_span, 4.0, marks.diameter / 2 + 5.0)
+        strips = np.column_stack(
+            [marks.y - reach_y, marks.y + np.where(marks.is_span, SPAN_BAR, 0.0) + reach_y]
+        )
+        layer.build(key, frame.lower, per_pixel, size, reach, transform, draw, strips)
+        return layer.spot(key, frame.lower, per_pixel, frame.width, transform)
+
+    def _paint_marks(
+        self,
+        painter: QtGui.QPainter,
+        marks: Frame | Marks,
+        colours: tuple[str, ...],
+        qcolours: list,
+        theme: Theme,
+        vector: bool,
+    ) -> None:
+        """Brackets, bars, markers and selection rings, bottom to top."""
+        self._paint_brackets(painter, marks, qcolours)
+        self._paint_spans(painter, marks, qcolours)
+        self._paint_points(painter, marks, colours, qcolours, theme, vector)
+        self._paint_selection(painter, marks, theme)
+
+    def _paint_brackets(
+        self, painter: QtGui.QPainter, frame: Frame | Marks, qcolours: list
+    ) -> None:
         points = ~frame.is_span
         wide = points & ((frame.x_end - frame.x_start) >= frame.diameter + 4)
         if not wide.any():
             return
-        x0 = np.clip(frame.x_start[wide], -5, frame.width + 5)
-        x1 = np.clip(frame.x_end[wide], -5, frame.width + 5)
+        x0 = np.clip(frame.x_start[wide], frame.left - 5, frame.right + 5)
+        x1 = np.clip(frame.x_end[wide], frame.left - 5, frame.right + 5)
         y = frame.y[wide]
         colour_index = frame.colour[wide]
         lines = np.empty((x0.size * 3, 4))
@@ -770,16 +912,14 @@ class EventsItem(pg.GraphicsObject):
             painter.setPen(pen)
             draw_lines(painter, lines[first * 3 : last * 3])
 
-    def _paint_spans(
-        self, painter: QtGui.QPainter, frame: Frame, qcolours: list, theme: Theme
-    ) -> None:
+    def _paint_spans(self, painter: QtGui.QPainter, frame: Frame | Marks, qcolours: list) -> None:
         spans = frame.is_span
         if not spans.any():
             return
         # Bars are axis-aligned: crisp without antialiasing, and far cheaper to fill.
         painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, False)
-        x0 = np.clip(frame.x_start[spans], -4, frame.width + 4)
-        x1 = np.clip(frame.x_end[spans], -4, frame.width + 4)
+        x0 = np.clip(frame.x_start[spans], frame.left - 4, frame.right + 4)
+        x1 = np.clip(frame.x_end[spans], frame.left - 4, frame.right + 4)
         widths = np.maximum(x1 - x0, 2.0)
         rects = np.column_stack([x0, frame.y[spans], widths, np.full(x0.size, SPAN_BAR)])
         certainty = self._canvas.columns.certainty[frame.event[spans]].astype(np.int64)
@@ -813,7 +953,7 @@ class EventsItem(pg.GraphicsObject):
     def _paint_points(
         self,
         painter: QtGui.QPainter,
-        frame: Frame,
+        frame: Frame | Marks,
         colours: tuple[str, ...],
         qcolours: list,
         theme: Theme,
@@ -860,7 +1000,7 @@ class EventsItem(pg.GraphicsObject):
         fragments[:, 6:10] = (1.0 / self._atlas.dpr, 1.0 / self._atlas.dpr, 0.0, 1.0)
         painter.drawPixmapFragments(*self._fragments.drawargs(), self._atlas.pixmap)
 
-    def _paint_selection(self, painter: QtGui.QPainter, frame: Frame, theme: Theme) -> None:
+    def _paint_selection(self, painter: QtGui.QPainter, frame: Frame | Marks, theme: Theme) -> None:
         selected = self._canvas.selected
         if not selected.shape[0] or not selected.any():
             return
@@ -871,8 +1011,8 @@ class EventsItem(pg.GraphicsObject):
         painter.setPen(QtGui.QPen(QtGui.QColor(theme.selection), 2.2))
         for index in chosen.tolist():
             if frame.is_span[index]:
-                x0 = max(frame.x_start[index], -4.0)
-                x1 = min(frame.x_end[index], frame.width + 4)
+                x0 = max(frame.x_start[index], frame.left - 4.0)
+                x1 = min(frame.x_end[index], frame.right + 4)
                 painter.drawRoundedRect(
                     QtCore.QRectF(x0 - 2, frame.y[index] - 2, max(x1 - x0, 2) + 4, SPAN_BAR + 4),
                     2,
@@ -886,47 +1026,60 @@ class EventsItem(pg.GraphicsObject):
         placed = frame.labels
         if len(placed) == 0:
             return
-        halo = QtGui.QColor(theme.halo)
+        if frame.label_plan is None:
+            frame.label_plan = self._label_plan(frame, theme)
+        halos, groups = frame.label_plan
         painter.setPen(QtCore.Qt.PenStyle.NoPen)
-        painter.setBrush(halo)
-        rects = np.column_stack([placed.left, placed.top + 1, placed.width, placed.height - 2])
-        draw_rects(painter, rects)
+        painter.setBrush(QtGui.QColor(theme.halo))
+        draw_rects(painter, halos)
+        for font, pen, points, texts in groups:
+            painter.setFont(font)
+            painter.setPen(pen)
+            draw = painter.drawStaticText
+            for point, static in zip(points, texts, strict=True):
+                draw(point, static)
+
+    def _label_plan(self, frame: Frame, theme: Theme) -> LabelPlan:
+        """The frame's titles ready to draw: their halos, then the titles grouped by font and
+        pen with their positions, so a repaint is a run of text draws and nothing else."""
         canvas = self._canvas
-        thin = frame.layout.compact
+        placed = frame.labels
         layout = frame.layout
-        lanes = (
-            ((placed.top + placed.height / 2 - layout.lanes_top) // max(layout.lane_height, 1e-9))
-            .astype(np.int64)
-            .tolist()
+        halos = np.column_stack([placed.left, placed.top + 1, placed.width, placed.height - 2])
+        lane = (
+            (placed.top + placed.height / 2 - layout.lanes_top) // max(layout.lane_height, 1e-9)
+        ).astype(np.int64)
+        thin = np.asarray(layout.compact, dtype=bool)
+        inline = (
+            thin[np.clip(lane, 0, thin.size - 1)] & (lane >= 0) & (lane < thin.size)
+            if thin.size
+            else np.zeros(len(placed), dtype=bool)
         )
         selected = canvas.selected
         chosen = (
-            selected[frame.label_event].tolist()
-            if selected.shape[0]
-            else [False] * len(frame.label_text)
+            selected[frame.label_event] if selected.shape[0] else np.zeros(len(placed), dtype=bool)
         )
         pens = (QtGui.QPen(QtGui.QColor(theme.text)), QtGui.QPen(QtGui.QColor(theme.selection)))
-        font_inline: bool | None = None
-        pen_chosen: bool | None = None
-        offset = 0.0
-        for static, lane, left, top, height, is_selected in zip(
-            frame.label_text,
-            lanes,
-            placed.left.tolist(),
-            placed.top.tolist(),
-            placed.height.tolist(),
-            chosen,
-            strict=True,
-        ):
-            inline = bool(0 <= lane < len(thin) and thin[lane])
-            if inline != font_inline:
-                font_inline = inline
-                painter.setFont(canvas.inline_font if inline else canvas.label_font)
-                offset = (height - self._metrics(inline).height()) / 2
-            if is_selected != pen_chosen:
-                pen_chosen = is_selected
-                painter.setPen(pens[is_selected])
-            painter.drawStaticText(QtCore.QPointF(left + 2, top + offset), static)
+        groups = []
+        for is_inline in (False, True):
+            offset = None
+            for is_selected in (False, True):
+                members = np.flatnonzero((inline == is_inline) & (chosen == is_selected))
+                if members.size == 0:
+                    continue
+                if offset is None:  # the same for every title of a font: rows share a height
+                    height = float(placed.height[members[0]])
+                    offset = (height - self._metrics(is_inline).height()) / 2
+                points = [
+                    QtCore.QPointF(left + 2, top + offset)
+                    for left, top in zip(
+                        placed.left[members].tolist(), placed.top[members].tolist(), strict=True
+                    )
+                ]
+                texts = [frame.label_text[i] for i in members.tolist()]
+                font = canvas.inline_font if is_inline else canvas.label_font
+                groups.append((font, pens[is_selected], points, texts))
+        return halos, groups
 
     def _paint_hover(self, painter: QtGui.QPainter, frame: Frame, theme: Theme) -> None:
         hit = self.hover
