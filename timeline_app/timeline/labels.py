@@ -143,8 +143,8 @@ def place_labels(
     # Per lane and text row: sorted lefts and rights of the titles placed there (inlined
     # rather than a class: this loop is the hot path of every frame with titles).
     rows = [[([], []) for _ in tops] for tops in lane_rows]
-    if taken is not None:
-        _occupy(rows, lane_rows, *taken)
+    if taken is not None and order.size:
+        _occupy(rows, lane_rows, *taken, np.unique(lane_array[order]))
     blocked = _Obstacles(obstacles, obstacle_strength, len(lane_rows))
     tiers = np.zeros(count) if tier is None else np.asarray(tier, dtype=np.float64)
     # Per one-row lane and tier: sorted lefts of the titles not yet tried.
@@ -233,21 +233,30 @@ def _occupy(
     lane_rows: Sequence[Sequence[float]],
     placed: PlacedLabels,
     lanes: np.ndarray,
+    wanted: np.ndarray,
 ) -> None:
-    """Mark the rows where titles already stand as taken over their extents."""
-    for lane, left, top, width in zip(
-        lanes.tolist(),
-        placed.left.tolist(),
-        placed.top.tolist(),
-        placed.width.tolist(),
-        strict=True,
-    ):
-        if not 0 <= lane < len(lane_rows) or top not in lane_rows[lane]:
+    """Mark the rows where titles already stand as taken over their extents, in the
+    `wanted` lanes only (those with titles still to place: after a pan, a few)."""
+    lanes = np.asarray(lanes, dtype=np.int64)
+    keep = np.flatnonzero(np.isin(lanes, wanted))
+    if keep.size == 0:
+        return
+    lane, top, left = lanes[keep], placed.top[keep], placed.left[keep]
+    order = np.lexsort((left, top, lane))
+    lane, top, left = lane[order], top[order], left[order]
+    right = left + placed.width[keep][order]
+    bounds = np.flatnonzero((np.diff(lane) != 0) | (np.diff(top) != 0)) + 1
+    firsts = [0, *bounds.tolist()]
+    lasts = [*bounds.tolist(), int(lane.size)]
+    for first, last in zip(firsts, lasts, strict=True):
+        lane_index, row_top = int(lane[first]), float(top[first])
+        tops = lane_rows[lane_index] if 0 <= lane_index < len(lane_rows) else ()
+        if row_top not in tops:
             continue
-        row_lefts, row_rights = rows[lane][list(lane_rows[lane]).index(top)]
-        at = bisect_left(row_lefts, left)
-        row_lefts.insert(at, left)
-        row_rights.insert(at, left + width)
+        # Titles kept from before never overlap: sorted by left, they fill the row as is.
+        row_lefts, row_rights = rows[lane_index][list(tops).index(row_top)]
+        row_lefts.extend(left[first:last].tolist())
+        row_rights.extend(right[first:last].tolist())
 
 
 class _Obstacles:

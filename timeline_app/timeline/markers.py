@@ -594,7 +594,20 @@ class EventsItem(pg.GraphicsObject):
             parts[lane] = found
             tracks.append(rows.lane_track(lane)[found - int(rows.offsets[lane])])
         _, geometry = self._geometry(frame.layout, parts, tracks, frame.lower, frame.scale)
-        return Marks(*geometry, left=-reach, right=frame.width + reach)
+        lane, event, is_span, x, y, x_start, x_end, diameter, colour = geometry
+        return Marks(
+            event=event,
+            lane=lane,
+            is_span=is_span,
+            x=x,
+            y=y,
+            x_start=x_start,
+            x_end=x_end,
+            diameter=diameter,
+            colour=colour,
+            left=-reach,
+            right=frame.width + reach,
+        )
 
     def _place(
         self,
