@@ -30,7 +30,6 @@ from PySide6 import QtCore, QtGui
 
 from timeline_app.domain.palette import FALLBACK_COLOUR, is_colour
 from timeline_app.timeline.guarded import guarded_paint
-from timeline_app.timeline.label_sprites import LabelSprites
 from timeline_app.timeline.labels import (
     FLAG_OFFSET,
     MAX_CANDIDATES,
@@ -374,7 +373,6 @@ class EventsItem(pg.GraphicsObject):
         self._bracket_pens: dict[int, QtGui.QPen] = {}
         self._span_styles: dict[tuple[int, int], tuple[QtGui.QPen, QtGui.QBrush]] = {}
         self._pan_layer = PanLayer()
-        self._sprites = LabelSprites()
         self.hover: Hit | None = None
         self.rubber_band: QtCore.QRectF | None = None
         self.setAcceptedMouseButtons(QtCore.Qt.MouseButton.NoButton)
@@ -818,7 +816,6 @@ class EventsItem(pg.GraphicsObject):
                 )
 
         shift = 0.0  # how far the marks were drawn from their exact place (a pan's band)
-        spot = None
         if frame.row.size:
             spot = None if vector else self._band_spot(painter, frame, colours, qcolours, theme)
             if spot is None:
@@ -828,7 +825,7 @@ class EventsItem(pg.GraphicsObject):
                 shift = spot.shift
         if shift:
             painter.translate(shift, 0.0)
-        self._paint_labels(painter, frame, theme, banded=spot is not None)
+        self._paint_labels(painter, frame, theme)
         self._paint_hover(painter, frame, theme)
         if shift:
             painter.translate(-shift, 0.0)
@@ -1038,15 +1035,9 @@ class EventsItem(pg.GraphicsObject):
                 radius = frame.diameter[index] / 2 + 3
                 painter.drawEllipse(QtCore.QPointF(frame.x[index], frame.y[index]), radius, radius)
 
-    def _paint_labels(
-        self, painter: QtGui.QPainter, frame: Frame, theme: Theme, banded: bool = False
-    ) -> None:
-        """The frame's titles; `banded`: its marks came from the pan band, so titles kept
-        across the pan sit where they sat before, to the pixel, and are stamped."""
+    def _paint_labels(self, painter: QtGui.QPainter, frame: Frame, theme: Theme) -> None:
         placed = frame.labels
         if len(placed) == 0:
-            return
-        if banded and self._stamp_labels(painter, frame, theme):
             return
         if frame.label_plan is None:
             frame.label_plan = self._label_plan(frame, theme)
@@ -1061,46 +1052,13 @@ class EventsItem(pg.GraphicsObject):
             for point, static in zip(points, texts, strict=True):
                 draw(point, static)
 
-    def _stamp_labels(self, painter: QtGui.QPainter, frame: Frame, theme: Theme) -> bool:
+    def _label_plan(self, frame: Frame, theme: Theme) -> LabelPlan:
+        """The frame's titles ready to draw: their halos, then the titles grouped by font and
+        pen with their positions, so a repaint is a run of text draws and nothing else."""
         canvas = self._canvas
         placed = frame.labels
-        inline, chosen = self._label_kinds(frame)
-        fonts = (canvas.label_font, canvas.inline_font)
-        pens = (QtGui.QPen(QtGui.QColor(theme.text)), QtGui.QPen(QtGui.QColor(theme.selection)))
-        heights = np.asarray([self._metrics(False).height(), self._metrics(True).height()])
-        offsets = (placed.height - heights[inline.astype(np.int64)]) / 2
-        halo = QtGui.QColor(theme.halo)
-        texts = frame.label_text
-        # A title cut short keeps the halo of the room it was given: that is part of its look.
-        keys = [
-            (static.text(), is_inline, is_chosen, width)
-            for static, is_inline, is_chosen, width in zip(
-                texts,
-                inline.tolist(),
-                chosen.tolist(),
-                np.round(placed.width * 64).astype(np.int64).tolist(),
-                strict=True,
-            )
-        ]
-
-        def draw(atlas: QtGui.QPainter, i: int) -> None:
-            left, top = float(placed.left[i]), float(placed.top[i])
-            atlas.setPen(QtCore.Qt.PenStyle.NoPen)
-            atlas.setBrush(halo)
-            atlas.drawRect(QtCore.QRectF(left, top + 1, placed.width[i], placed.height[i] - 2))
-            atlas.setFont(fonts[keys[i][1]])
-            atlas.setPen(pens[keys[i][2]])
-            atlas.drawStaticText(QtCore.QPointF(left + 2, top + offsets[i]), texts[i])
-
-        style = (theme.name, *(font.key() for font in fonts))
-        return self._sprites.stamp(
-            painter, style, keys, placed.left, placed.top, placed.width, placed.height, draw
-        )
-
-    def _label_kinds(self, frame: Frame) -> tuple[np.ndarray, np.ndarray]:
-        """Per placed title: whether it is in a thin lane (smaller font), and selected."""
-        placed = frame.labels
         layout = frame.layout
+        halos = np.column_stack([placed.left, placed.top + 1, placed.width, placed.height - 2])
         lane = (
             (placed.top + placed.height / 2 - layout.lanes_top) // max(layout.lane_height, 1e-9)
         ).astype(np.int64)
@@ -1110,19 +1068,10 @@ class EventsItem(pg.GraphicsObject):
             if thin.size
             else np.zeros(len(placed), dtype=bool)
         )
-        selected = self._canvas.selected
+        selected = canvas.selected
         chosen = (
             selected[frame.label_event] if selected.shape[0] else np.zeros(len(placed), dtype=bool)
         )
-        return inline, chosen
-
-    def _label_plan(self, frame: Frame, theme: Theme) -> LabelPlan:
-        """The frame's titles ready to draw: their halos, then the titles grouped by font and
-        pen with their positions, so a repaint is a run of text draws and nothing else."""
-        canvas = self._canvas
-        placed = frame.labels
-        halos = np.column_stack([placed.left, placed.top + 1, placed.width, placed.height - 2])
-        inline, chosen = self._label_kinds(frame)
         pens = (QtGui.QPen(QtGui.QColor(theme.text)), QtGui.QPen(QtGui.QColor(theme.selection)))
         groups = []
         for is_inline in (False, True):
