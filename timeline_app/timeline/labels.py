@@ -144,7 +144,9 @@ def place_labels(
     # rather than a class: this loop is the hot path of every frame with titles).
     rows = [[([], []) for _ in tops] for tops in lane_rows]
     if taken is not None and order.size:
-        _occupy(rows, lane_rows, *taken, np.unique(lane_array[order]))
+        wanted = np.zeros(len(lane_rows), dtype=bool)
+        wanted[lane_array[order]] = True
+        _occupy(rows, lane_rows, *taken, wanted)
     blocked = _Obstacles(obstacles, obstacle_strength, len(lane_rows))
     tiers = np.zeros(count) if tier is None else np.asarray(tier, dtype=np.float64)
     # Per one-row lane and tier: sorted lefts of the titles not yet tried.
@@ -235,10 +237,11 @@ def _occupy(
     lanes: np.ndarray,
     wanted: np.ndarray,
 ) -> None:
-    """Mark the rows where titles already stand as taken over their extents, in the
-    `wanted` lanes only (those with titles still to place: after a pan, a few)."""
+    """Mark the rows where titles already stand as taken over their extents, in the lanes
+    `wanted` (per lane: it has titles still to place; after a pan, a few)."""
     lanes = np.asarray(lanes, dtype=np.int64)
-    keep = np.flatnonzero(np.isin(lanes, wanted))
+    inside = (lanes >= 0) & (lanes < wanted.shape[0])
+    keep = np.flatnonzero(inside & wanted[np.where(inside, lanes, 0)])
     if keep.size == 0:
         return
     lane, top, left = lanes[keep], placed.top[keep], placed.left[keep]

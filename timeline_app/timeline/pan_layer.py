@@ -146,21 +146,28 @@ class PanLayer:
         top = math.floor(dy)
         columns = math.ceil(dx + scale * (width + reach)) - left + 1
         rows = math.ceil(dy + scale * height) - top + 1
-        image = self._image
-        if image is None or (image.width(), image.height()) != (columns, rows):
-            image = QtGui.QImage(columns, rows, QtGui.QImage.Format.Format_ARGB32_Premultiplied)
-        image.setDevicePixelRatio(scale)
-        image.fill(QtCore.Qt.GlobalColor.transparent)
-        painter = QtGui.QPainter(image)
-        try:
-            painter.translate((dx - left) / scale, (dy - top) / scale)
-            draw(painter)
-        finally:
-            painter.end()
         device_rows = np.column_stack(
             [np.floor(dy + scale * strips[:, 0]), np.ceil(dy + scale * strips[:, 1])]
         )
         self._rows = merged_rows(np.clip(device_rows - top, 0, rows).astype(np.int64))
+        image = self._image
+        if image is None or (image.width(), image.height()) != (columns, rows):
+            image = QtGui.QImage(columns, rows, QtGui.QImage.Format.Format_ARGB32_Premultiplied)
+        image.setDevicePixelRatio(scale)  # markers are drawn at the screen's resolution
+        painter = QtGui.QPainter(image)
+        try:
+            # Only the rows that are copied are cleared: clearing costs by the pixel too.
+            painter.setCompositionMode(QtGui.QPainter.CompositionMode.CompositionMode_Source)
+            for first, last in self._rows:
+                painter.fillRect(
+                    QtCore.QRectF(0, first / scale, columns / scale, (last - first) / scale),
+                    QtCore.Qt.GlobalColor.transparent,
+                )
+            painter.setCompositionMode(QtGui.QPainter.CompositionMode.CompositionMode_SourceOver)
+            painter.translate((dx - left) / scale, (dy - top) / scale)
+            draw(painter)
+        finally:
+            painter.end()
         self._image = image
         self._key = key
         self._seconds_per_pixel = seconds_per_pixel
