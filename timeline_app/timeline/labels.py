@@ -244,22 +244,21 @@ def _occupy(
     keep = np.flatnonzero(inside & wanted[np.where(inside, lanes, 0)])
     if keep.size == 0:
         return
-    lane, top, left = lanes[keep], placed.top[keep], placed.left[keep]
-    order = np.lexsort((left, top, lane))
-    lane, top, left = lane[order], top[order], left[order]
-    right = left + placed.width[keep][order]
-    bounds = np.flatnonzero((np.diff(lane) != 0) | (np.diff(top) != 0)) + 1
-    firsts = [0, *bounds.tolist()]
-    lasts = [*bounds.tolist(), int(lane.size)]
-    for first, last in zip(firsts, lasts, strict=True):
-        lane_index, row_top = int(lane[first]), float(top[first])
-        tops = lane_rows[lane_index] if 0 <= lane_index < len(lane_rows) else ()
-        if row_top not in tops:
-            continue
-        # Titles kept from before never overlap: sorted by left, they fill the row as is.
-        row_lefts, row_rights = rows[lane_index][list(tops).index(row_top)]
-        row_lefts.extend(left[first:last].tolist())
-        row_rights.extend(right[first:last].tolist())
+    keep = keep[np.argsort(placed.left[keep], kind="stable")]
+    index_of = [{top: i for i, top in enumerate(tops)} for tops in lane_rows]
+    # Titles kept from before never overlap: by left, they fill each row in order.
+    for lane, top, left, width in zip(
+        lanes[keep].tolist(),
+        placed.top[keep].tolist(),
+        placed.left[keep].tolist(),
+        placed.width[keep].tolist(),
+        strict=True,
+    ):
+        row = index_of[lane].get(top)
+        if row is not None:
+            row_lefts, row_rights = rows[lane][row]
+            row_lefts.append(left)
+            row_rights.append(left + width)
 
 
 class _Obstacles:

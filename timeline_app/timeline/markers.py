@@ -178,9 +178,16 @@ class SpriteAtlas:
         self.pixmap, self.source, self.dpr, self._key = pixmap, source, dpr, key
 
 
-LabelPlan = tuple[
-    np.ndarray, list[tuple[QtGui.QFont, QtGui.QPen, list[QtCore.QPointF], list[QtGui.QStaticText]]]
-]
+@dataclass(frozen=True, slots=True, eq=False)
+class LabelPlan:
+    """A frame's titles ready to draw: halo rectangles (view pixels), then per font and pen
+    the titles and where their text starts, in pixels from `origin` (seconds) — where a pan
+    leaves a kept title, so the next frame reuses its position as is."""
+
+    halos: np.ndarray
+    origin: float
+    points: list[QtCore.QPointF]  # per title
+    groups: list[tuple[QtGui.QFont, QtGui.QPen, list[QtCore.QPointF], list[QtGui.QStaticText]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +233,9 @@ class Frame:
     # cut short to the room it had
     panned: bool = False  # the previous frame showed the same at this zoom, elsewhere
     label_plan: LabelPlan | None = None  # the titles ready to draw, made on first paint
+    # After a pan: the previous frame's title positions and which of its titles are kept
+    # (the first ones here), so the plan reuses them instead of making them again.
+    label_reuse: tuple[LabelPlan, np.ndarray] | None = None
 
     @property
     def left(self) -> float:
@@ -510,8 +520,9 @@ class EventsItem(pg.GraphicsObject):
         label_event = empty_i
         label_text: list[QtGui.QStaticText] = []
         label_cut = np.zeros(0, dtype=bool)
+        label_kept = None
         if canvas.show_labels and mark_rows.size:
-            placed, label_event, label_text, label_cut = self._place(
+            placed, label_event, label_text, label_cut, label_kept = self._place(
                 layout, width, event, lane_ids, is_span, x, y, x_start, importance, panned
             )
         return Frame(
@@ -540,6 +551,11 @@ class EventsItem(pg.GraphicsObject):
             label_text=label_text,
             label_cut=label_cut,
             panned=panned is not None,
+            label_reuse=(
+                (panned.label_plan, label_kept)
+                if panned is not None and panned.label_plan is not None and label_kept is not None
+                else None
+            ),
         )
 
     def _geometry(
@@ -621,7 +637,7 @@ class EventsItem(pg.GraphicsObject):
         x_start: np.ndarray,
         importance: np.ndarray,
         panned: Frame | None = None,
-    ) -> tuple[PlacedLabels, np.ndarray, list[QtGui.QStaticText], np.ndarray]:
+    ) -> tuple[PlacedLabels, np.ndarray, list[QtGui.QStaticText], np.ndarray, np.ndarray | None]:
         """Place the titles of the marks; after a pure pan, keep the previous frame's titles
         (shifted) and place only those of the marks that came into view."""
         canvas = self._canvas
@@ -710,7 +726,13 @@ class EventsItem(pg.GraphicsObject):
             label_text.append(static)
         if kept is not None:
             placed = kept[0].followed_by(placed)
-        return placed, label_event, label_text, np.asarray(cut, dtype=bool)
+        return (
+            placed,
+            label_event,
+            label_text,
+            np.asarray(cut, dtype=bool),
+            None if kept is None else kept[1],
+        )
 
     @staticmethod
     def _thin_lane_anchors(
@@ -1041,24 +1063,70 @@ class EventsItem(pg.GraphicsObject):
             return
         if frame.label_plan is None:
             frame.label_plan = self._label_plan(frame, theme)
-        halos, groups = frame.label_plan
+            frame.label_reuse = None
+        plan = frame.label_plan
         painter.setPen(QtCore.Qt.PenStyle.NoPen)
         painter.setBrush(QtGui.QColor(theme.halo))
-        draw_rects(painter, halos)
-        for font, pen, points, texts in groups:
+        draw_rects(painter, plan.halos)
+        moved = (plan.origin - frame.lower) * frame.scale
+        painter.translate(moved, 0.0)
+        for font, pen, points, texts in plan.groups:
             painter.setFont(font)
             painter.setPen(pen)
             draw = painter.drawStaticText
             for point, static in zip(points, texts, strict=True):
                 draw(point, static)
+        painter.translate(-moved, 0.0)
 
     def _label_plan(self, frame: Frame, theme: Theme) -> LabelPlan:
-        """The frame's titles ready to draw: their halos, then the titles grouped by font and
-        pen with their positions, so a repaint is a run of text draws and nothing else."""
+        """The frame's titles ready to draw (see LabelPlan); a pan's kept titles keep the
+        positions the previous frame made for them."""
         canvas = self._canvas
         placed = frame.labels
-        layout = frame.layout
         halos = np.column_stack([placed.left, placed.top + 1, placed.width, placed.height - 2])
+        inline, chosen = self._label_kinds(frame)
+        heights = np.asarray([self._metrics(False).height(), self._metrics(True).height()])
+        offsets = (placed.height - heights[inline.astype(np.int64)]) / 2
+        reuse = frame.label_reuse
+        if reuse is not None:
+            before, kept = reuse
+            origin = before.origin
+            points = [before.points[i] for i in kept.tolist()]
+        else:
+            origin, points = frame.lower, []
+        moved = (frame.lower - origin) * frame.scale
+        first = len(points)
+        points.extend(
+            QtCore.QPointF(left + 2 + moved, top + offset)
+            for left, top, offset in zip(
+                placed.left[first:].tolist(),
+                placed.top[first:].tolist(),
+                offsets[first:].tolist(),
+                strict=True,
+            )
+        )
+        pens = (QtGui.QPen(QtGui.QColor(theme.text)), QtGui.QPen(QtGui.QColor(theme.selection)))
+        groups = []
+        for is_inline in (False, True):
+            for is_selected in (False, True):
+                members = np.flatnonzero((inline == is_inline) & (chosen == is_selected)).tolist()
+                if not members:
+                    continue
+                font = canvas.inline_font if is_inline else canvas.label_font
+                groups.append(
+                    (
+                        font,
+                        pens[is_selected],
+                        [points[i] for i in members],
+                        [frame.label_text[i] for i in members],
+                    )
+                )
+        return LabelPlan(halos, origin, points, groups)
+
+    def _label_kinds(self, frame: Frame) -> tuple[np.ndarray, np.ndarray]:
+        """Per placed title: whether it is in a thin lane (smaller font), and selected."""
+        placed = frame.labels
+        layout = frame.layout
         lane = (
             (placed.top + placed.height / 2 - layout.lanes_top) // max(layout.lane_height, 1e-9)
         ).astype(np.int64)
@@ -1068,31 +1136,11 @@ class EventsItem(pg.GraphicsObject):
             if thin.size
             else np.zeros(len(placed), dtype=bool)
         )
-        selected = canvas.selected
+        selected = self._canvas.selected
         chosen = (
             selected[frame.label_event] if selected.shape[0] else np.zeros(len(placed), dtype=bool)
         )
-        pens = (QtGui.QPen(QtGui.QColor(theme.text)), QtGui.QPen(QtGui.QColor(theme.selection)))
-        groups = []
-        for is_inline in (False, True):
-            offset = None
-            for is_selected in (False, True):
-                members = np.flatnonzero((inline == is_inline) & (chosen == is_selected))
-                if members.size == 0:
-                    continue
-                if offset is None:  # the same for every title of a font: rows share a height
-                    height = float(placed.height[members[0]])
-                    offset = (height - self._metrics(is_inline).height()) / 2
-                points = [
-                    QtCore.QPointF(left + 2, top + offset)
-                    for left, top in zip(
-                        placed.left[members].tolist(), placed.top[members].tolist(), strict=True
-                    )
-                ]
-                texts = [frame.label_text[i] for i in members.tolist()]
-                font = canvas.inline_font if is_inline else canvas.label_font
-                groups.append((font, pens[is_selected], points, texts))
-        return halos, groups
+        return inline, chosen
 
     def _paint_hover(self, painter: QtGui.QPainter, frame: Frame, theme: Theme) -> None:
         hit = self.hover
