@@ -83,9 +83,9 @@ def test_a_pan_by_part_of_a_pixel_moves_titles_with_their_marks(timeline, monkey
     offsets: list[float] = []
     original = markers.EventsItem._paint_labels
 
-    def recording(item, painter, frame, theme, *rest):
+    def recording(item, painter, frame, theme):
         offsets.append(painter.worldTransform().dx())
-        return original(item, painter, frame, theme, *rest)
+        return original(item, painter, frame, theme)
 
     monkeypatch.setattr(markers.EventsItem, "_paint_labels", recording)
     pan_by_pixels(timeline, 10)
@@ -133,24 +133,3 @@ def test_hover_repaints_copy_the_band(qtbot, timeline) -> None:
     timeline.events_item.update()
     frame_image(timeline)
     assert timeline.events_item._pan_layer.builds == 1
-
-
-def test_titles_kept_across_a_pan_are_copied_not_drawn_again(timeline, monkeypatch) -> None:
-    zoomed(timeline)
-    pan_by_pixels(timeline, 20)
-    frame_image(timeline)
-    layer = timeline.events_item._pan_layer
-    shown = len(timeline.events_item.frame().labels)
-    assert layer.titles_drawn == shown > 10  # each title drawn once, into the band
-    for step in range(6):
-        pan_by_pixels(timeline, 3.3 if step % 2 else -2.1)
-        banded = frame_image(timeline)
-    # Only titles that came into view were drawn; the others were copied from the band,
-    # and the chart looks as drawing its titles afresh would.
-    assert layer.titles_drawn - shown < shown // 3
-    assert layer.builds == 1
-    with monkeypatch.context() as patch:
-        patch.setattr(layer, "stamp_titles", lambda *args: False)
-        timeline.events_item.update()
-        titles_drawn_afresh = frame_image(timeline)
-    assert differing_share(banded, titles_drawn_afresh) <= MAX_DIFFERING

@@ -188,9 +188,6 @@ class LabelPlan:
     origin: float
     points: list[QtCore.QPointF]  # per title
     groups: list[tuple[QtGui.QFont, QtGui.QPen, list[QtCore.QPointF], list[QtGui.QStaticText]]]
-    keys: list[tuple]  # per title: what it shows and how (for the pan band's image of titles)
-    fonts: np.ndarray  # per title: 1 in a thin lane (the smaller font), else 0
-    pens: np.ndarray  # per title: 1 selected, else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -841,7 +838,6 @@ class EventsItem(pg.GraphicsObject):
                 )
 
         shift = 0.0  # how far the marks were drawn from their exact place (a pan's band)
-        spot = None
         if frame.row.size:
             spot = None if vector else self._band_spot(painter, frame, colours, qcolours, theme)
             if spot is None:
@@ -851,7 +847,7 @@ class EventsItem(pg.GraphicsObject):
                 shift = spot.shift
         if shift:
             painter.translate(shift, 0.0)
-        self._paint_labels(painter, frame, theme, spot)
+        self._paint_labels(painter, frame, theme)
         self._paint_hover(painter, frame, theme)
         if shift:
             painter.translate(-shift, 0.0)
@@ -1061,11 +1057,7 @@ class EventsItem(pg.GraphicsObject):
                 radius = frame.diameter[index] / 2 + 3
                 painter.drawEllipse(QtCore.QPointF(frame.x[index], frame.y[index]), radius, radius)
 
-    def _paint_labels(
-        self, painter: QtGui.QPainter, frame: Frame, theme: Theme, spot: Spot | None = None
-    ) -> None:
-        """The frame's titles; with the `spot` of a pan band, copied from the band's image
-        of titles (a kept title sits at the same place in it frame after frame)."""
+    def _paint_labels(self, painter: QtGui.QPainter, frame: Frame, theme: Theme) -> None:
         placed = frame.labels
         if len(placed) == 0:
             return
@@ -1073,12 +1065,10 @@ class EventsItem(pg.GraphicsObject):
             frame.label_plan = self._label_plan(frame, theme)
             frame.label_reuse = None
         plan = frame.label_plan
-        moved = (plan.origin - frame.lower) * frame.scale
-        if spot is not None and self._stamp_labels(painter, frame, theme, plan, moved, spot):
-            return
         painter.setPen(QtCore.Qt.PenStyle.NoPen)
         painter.setBrush(QtGui.QColor(theme.halo))
         draw_rects(painter, plan.halos)
+        moved = (plan.origin - frame.lower) * frame.scale
         painter.translate(moved, 0.0)
         for font, pen, points, texts in plan.groups:
             painter.setFont(font)
@@ -1087,34 +1077,6 @@ class EventsItem(pg.GraphicsObject):
             for point, static in zip(points, texts, strict=True):
                 draw(point, static)
         painter.translate(-moved, 0.0)
-
-    def _stamp_labels(
-        self,
-        painter: QtGui.QPainter,
-        frame: Frame,
-        theme: Theme,
-        plan: LabelPlan,
-        moved: float,
-        spot: Spot,
-    ) -> bool:
-        canvas = self._canvas
-        placed = frame.labels
-        fonts = (canvas.label_font, canvas.inline_font)
-        pens = (QtGui.QPen(QtGui.QColor(theme.text)), QtGui.QPen(QtGui.QColor(theme.selection)))
-        halo = QtGui.QColor(theme.halo)
-
-        def draw(band: QtGui.QPainter, i: int) -> None:
-            band.setPen(QtCore.Qt.PenStyle.NoPen)
-            band.setBrush(halo)
-            rect = plan.halos[i]
-            band.drawRect(QtCore.QRectF(rect[0], rect[1], rect[2], rect[3]))
-            band.setFont(fonts[plan.fonts[i]])
-            band.setPen(pens[plan.pens[i]])
-            band.translate(moved, 0.0)
-            band.drawStaticText(plan.points[i], frame.label_text[i])
-
-        boxes = np.column_stack([placed.left, placed.top, placed.width, placed.height])
-        return self._pan_layer.stamp_titles(painter, spot, plan.keys, boxes, draw)
 
     def _label_plan(self, frame: Frame, theme: Theme) -> LabelPlan:
         """The frame's titles ready to draw (see LabelPlan); a pan's kept titles keep the
@@ -1130,21 +1092,10 @@ class EventsItem(pg.GraphicsObject):
             before, kept = reuse
             origin = before.origin
             points = [before.points[i] for i in kept.tolist()]
-            keys = [before.keys[i] for i in kept.tolist()]
         else:
-            origin, points, keys = frame.lower, [], []
+            origin, points = frame.lower, []
         moved = (frame.lower - origin) * frame.scale
         first = len(points)
-        keys.extend(
-            (static.text(), is_inline, is_chosen, width)
-            for static, is_inline, is_chosen, width in zip(
-                frame.label_text[first:],
-                inline[first:].tolist(),
-                chosen[first:].tolist(),
-                np.round(placed.width[first:] * 64).astype(np.int64).tolist(),
-                strict=True,
-            )
-        )
         points.extend(
             QtCore.QPointF(left + 2 + moved, top + offset)
             for left, top, offset in zip(
@@ -1170,9 +1121,7 @@ class EventsItem(pg.GraphicsObject):
                         [frame.label_text[i] for i in members],
                     )
                 )
-        return LabelPlan(
-            halos, origin, points, groups, keys, inline.astype(np.int64), chosen.astype(np.int64)
-        )
+        return LabelPlan(halos, origin, points, groups)
 
     def _label_kinds(self, frame: Frame) -> tuple[np.ndarray, np.ndarray]:
         """Per placed title: whether it is in a thin lane (smaller font), and selected."""

@@ -13,20 +13,17 @@ leaves it, the zoom or size changes, or anything drawn from data or selection do
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from PySide6 import QtCore, QtGui
-
-from timeline_app.timeline.primitives import PrimitiveArray
 
 BAND_STEP = 12.0
 """The band reaches beyond the view by a multiple of this many pixels: a multiple of the
 dash pattern of outlined bars, so a bar cut at the band's edge dashes as one cut at the
 view's edge."""
 MIN_BAND = 4 * BAND_STEP
-MAX_TITLES = 2000  # titles remembered in a band's image of titles before it starts over
 
 
 def band_reach(width: float) -> float:
@@ -65,7 +62,6 @@ class Spot:
 
     pieces: tuple[tuple[QtCore.QRectF, QtCore.QRectF], ...]
     shift: float
-    left: int  # device pixel of the band's first column
 
 
 class PanLayer:
@@ -86,16 +82,10 @@ class PanLayer:
         self._top = 0
         self._rows: list[tuple[int, int]] = []  # image rows with marks in them
         self.builds = 0  # how many bands were drawn (tests count them)
-        # Titles of this band, each drawn once into its own image at its place in the band.
-        self._titles: QtGui.QPixmap | None = None
-        self._titles_drawn: dict[Hashable, tuple[float, float, float, float]] = {}
-        self._fragments = None
-        self.titles_drawn = 0  # how many titles were drawn into it (tests count them)
 
     def clear(self) -> None:
         self._key = None
         self._image = None
-        self._titles_drawn.clear()
 
     def spot(
         self,
@@ -133,7 +123,7 @@ class PanLayer:
             )
             for top, bottom in self._rows
         )
-        return Spot(pieces, (left - exact) / scale, left)
+        return Spot(pieces, (left - exact) / scale)
 
     def build(
         self,
@@ -179,7 +169,6 @@ class PanLayer:
         finally:
             painter.end()
         self._image = image
-        self._titles_drawn.clear()  # their image is stale; boxes are cleared as drawn again
         self._key = key
         self._seconds_per_pixel = seconds_per_pixel
         self._origin = lower
@@ -192,130 +181,3 @@ class PanLayer:
             return
         for target, source in spot.pieces:
             painter.drawImage(target, self._image, source)
-
-    def stamp_titles(
-        self,
-        painter: QtGui.QPainter,
-        spot: Spot,
-        keys: list[Hashable],
-        boxes: np.ndarray,
-        draw: Callable[[QtGui.QPainter, int], None],
-    ) -> bool:
-        """Copy the titles from the band's own image of titles, drawing there (with
-        `draw(painter, i)`, in the view's item coordinates) those not drawn yet; False
-        (nothing copied) when the device scales.
-
-        `boxes` (left, top, width, height per title, item coordinates) hold everything a
-        title draws. In the band a kept title sits at the same place frame after frame, so
-        it is drawn once and copied after; titles never overlap, so neither do their boxes
-        (a pixel of margin each side takes the anti-aliasing), and a box is cleared before
-        a title is drawn into it.
-        """
-        image = self._image
-        scale, dx, dy = self._transform
-        if image is None or scale != 1.0 or PrimitiveArray is None or boxes.shape[0] == 0:
-            return False
-        # The titles' places in the band's pixels: fixed while a title is kept.
-        lefts = boxes[:, 0] + spot.shift + dx - spot.left
-        first_x = np.floor(lefts) - 1
-        last_x = np.ceil(lefts + boxes[:, 2]) + 1
-        # A title's halo and text keep a pixel inside its row's height at top and bottom, so
-        # rows rounded half a pixel inwards hold it all, and the boxes of two titles in
-        # rows one above the other never share a pixel row.
-        first_y = np.floor(boxes[:, 1] + dy + 0.5) - self._top
-        last_y = np.ceil(boxes[:, 1] + boxes[:, 3] + dy - 0.5) - self._top
-        if first_x.min() < 0 or last_x.max() > image.width() or last_y.max() > image.height():
-            return False
-        if self._titles is None or self._titles.size() != image.size():
-            self._titles = QtGui.QPixmap(image.size())
-            self._titles.fill(QtCore.Qt.GlobalColor.transparent)  # gives it an alpha channel
-            self._titles_drawn.clear()
-        places = np.round(lefts * 64).astype(np.int64).tolist()
-        rows = first_y.astype(np.int64).tolist()
-        fresh = [
-            i
-            for i, place in enumerate(zip(keys, places, rows, strict=True))
-            if place not in self._titles_drawn
-        ]
-        if len(self._titles_drawn) + len(fresh) > MAX_TITLES:
-            self._titles_drawn.clear()
-            fresh = list(range(len(keys)))
-        if fresh:
-            chosen = np.asarray(fresh)
-            self._forget_overlapping(
-                np.column_stack([first_x[chosen], first_y[chosen], last_x[chosen], last_y[chosen]])
-            )
-        if fresh:
-            self._draw_titles(
-                fresh, keys, places, rows, first_x, first_y, last_x, last_y, spot, draw
-            )
-        if self._fragments is None:
-            self._fragments = PrimitiveArray(QtGui.QPainter.PixmapFragment, 10)
-        count = boxes.shape[0]
-        self._fragments.resize(count)
-        fragments = self._fragments.ndarray()
-        widths, heights = last_x - first_x, last_y - first_y
-        # Item coordinates of the painter, which is shifted like the marks (by spot.shift).
-        fragments[:, 0] = first_x + spot.left - dx - spot.shift + widths / 2
-        fragments[:, 1] = first_y + self._top - dy + heights / 2
-        fragments[:, 2] = first_x
-        fragments[:, 3] = first_y
-        fragments[:, 4] = widths
-        fragments[:, 5] = heights
-        fragments[:, 6:10] = (1.0, 1.0, 0.0, 1.0)
-        painter.drawPixmapFragments(*self._fragments.drawargs(), self._titles)
-        return True
-
-    def _draw_titles(
-        self,
-        fresh: list[int],
-        keys: list[Hashable],
-        places: list[int],
-        rows: list[int],
-        first_x: np.ndarray,
-        first_y: np.ndarray,
-        last_x: np.ndarray,
-        last_y: np.ndarray,
-        spot: Spot,
-        draw: Callable[[QtGui.QPainter, int], None],
-    ) -> None:
-        _, dx, dy = self._transform
-        painter = QtGui.QPainter(self._titles)
-        try:
-            painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
-            painter.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
-            for i in fresh:
-                box = QtCore.QRectF(
-                    first_x[i], first_y[i], last_x[i] - first_x[i], last_y[i] - first_y[i]
-                )
-                painter.resetTransform()
-                painter.setClipRect(box)
-                painter.setCompositionMode(QtGui.QPainter.CompositionMode.CompositionMode_Source)
-                painter.fillRect(box, QtCore.Qt.GlobalColor.transparent)
-                painter.setCompositionMode(
-                    QtGui.QPainter.CompositionMode.CompositionMode_SourceOver
-                )
-                painter.translate(spot.shift + dx - spot.left, dy - self._top)
-                draw(painter, i)
-                self._titles_drawn[(keys[i], places[i], rows[i])] = (
-                    first_x[i],
-                    first_y[i],
-                    last_x[i],
-                    last_y[i],
-                )
-                self.titles_drawn += 1
-        finally:
-            painter.end()
-
-    def _forget_overlapping(self, boxes: np.ndarray) -> None:
-        """Titles about to be drawn over (part of) earlier ones' boxes: those earlier ones
-        must be drawn again before they are copied."""
-        drawn = self._titles_drawn
-        if not drawn:
-            return
-        old = np.asarray(list(drawn.values()))
-        over = (old[:, None, 0] < boxes[None, :, 2]) & (boxes[None, :, 0] < old[:, None, 2])
-        over &= (old[:, None, 1] < boxes[None, :, 3]) & (boxes[None, :, 1] < old[:, None, 3])
-        hit = over.any(axis=1).tolist()
-        for key in [key for key, gone in zip(list(drawn), hit, strict=True) if gone]:
-            del drawn[key]
