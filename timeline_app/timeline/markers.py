@@ -383,6 +383,7 @@ class EventsItem(pg.GraphicsObject):
         self._bracket_pens: dict[int, QtGui.QPen] = {}
         self._span_styles: dict[tuple[int, int], tuple[QtGui.QPen, QtGui.QBrush]] = {}
         self._pan_layer = PanLayer()
+        self._colour_cache: tuple[tuple, tuple[str, ...], list[QtGui.QColor]] | None = None
         self.hover: Hit | None = None
         self.rubber_band: QtCore.QRectF | None = None
         self.setAcceptedMouseButtons(QtCore.Qt.MouseButton.NoButton)
@@ -819,10 +820,7 @@ class EventsItem(pg.GraphicsObject):
         layout = frame.layout
         engine = painter.paintEngine()
         vector = engine is not None and engine.type() in VECTOR_ENGINES
-        colours = tuple(
-            mark_colour(theme, c) for c in canvas.columns.category_colours or (FALLBACK_COLOUR,)
-        )
-        qcolours = [_qcolour(c) for c in colours]
+        colours, qcolours = self._colours(theme, tuple(canvas.columns.category_colours))
         painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
         painter.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
 
@@ -857,6 +855,17 @@ class EventsItem(pg.GraphicsObject):
             colour.setAlpha(36)
             painter.setBrush(colour)
             painter.drawRect(self.rubber_band.normalized())
+
+    def _colours(
+        self, theme: Theme, categories: tuple[str, ...]
+    ) -> tuple[tuple[str, ...], list[QtGui.QColor]]:
+        """The marks' colours per category in this theme (as text and as QColor), worked out
+        once per theme and set of categories rather than every frame."""
+        key = (theme.name, categories)
+        if self._colour_cache is None or self._colour_cache[0] != key:
+            colours = tuple(mark_colour(theme, c) for c in categories or (FALLBACK_COLOUR,))
+            self._colour_cache = (key, colours, [_qcolour(c) for c in colours])
+        return self._colour_cache[1], self._colour_cache[2]
 
     def _band_spot(
         self,
