@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from image_compare import CHANNEL_TOLERANCE, MAX_DIFFERING, pixels
 from PySide6 import QtGui, QtWidgets
-from timeline_builders import DAY, many_events
+from timeline_builders import DAY, columns_from, event_row, many_events, utc
 
 from timeline_app.timeline import markers
 from timeline_app.timeline.view import TimelineWidget
@@ -97,7 +97,7 @@ def test_a_pan_by_part_of_a_pixel_moves_titles_with_their_marks(timeline, monkey
     assert offsets[-1] - exact == pytest.approx(0.4, abs=1e-6)
 
 
-def test_the_band_is_drawn_again_when_what_it_shows_changed(timeline) -> None:
+def test_the_band_is_drawn_again_when_what_it_shows_changed(timeline, monkeypatch) -> None:
     zoomed(timeline)
     layer = timeline.events_item._pan_layer
     pan_by_pixels(timeline, 30)
@@ -109,8 +109,9 @@ def test_the_band_is_drawn_again_when_what_it_shows_changed(timeline) -> None:
     frame_image(timeline)
     assert layer.builds == 1 and not timeline.events_item.frame().panned
     pan_by_pixels(timeline, 30)
-    frame_image(timeline)
-    assert layer.builds == 2
+    banded = frame_image(timeline)
+    assert layer.builds == 2  # and the selection ring is in the band, whole
+    assert differing_share(banded, drawn_directly(timeline, monkeypatch)) <= MAX_DIFFERING
     # The view leaves the band (it reaches half a view beyond each side).
     pan_by_pixels(timeline, 0.8 * timeline.canvas.size()[0])
     frame_image(timeline)
@@ -133,3 +134,31 @@ def test_hover_repaints_copy_the_band(qtbot, timeline) -> None:
     timeline.events_item.update()
     frame_image(timeline)
     assert timeline.events_item._pan_layer.builds == 1
+
+
+def test_the_band_holds_all_of_a_lone_selected_marker_and_its_ring(qtbot, monkeypatch) -> None:
+    """The band is copied only in the rows its marks reach, and a selection ring reaches
+    further than its marker."""
+    widget = TimelineWidget()
+    qtbot.addWidget(widget)
+    widget.resize(900, 500)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.set_events(
+        columns_from(
+            [
+                event_row("big", "A landmark", utc(2015, 6, 1), importance=5),
+                event_row("month", "In May", utc(2016, 5, 1), utc(2016, 6, 1), precision=1),
+                event_row("small", "A detail", utc(2016, 9, 1), category=1, importance=1),
+            ]
+        )
+    )
+    widget.set_selection(["big", "small"])
+    widget.zoom_to(utc(2014), utc(2018))
+    frame_image(widget)
+    pan_by_pixels(widget, 12)
+    banded = frame_image(widget)
+    assert widget.events_item._pan_layer.builds == 1
+    direct = drawn_directly(widget, monkeypatch)
+    new, old = pixels(banded).astype(np.int16), pixels(direct).astype(np.int16)
+    assert int((np.abs(new - old)[:, :, :3] > 8).any(axis=2).sum()) == 0

@@ -904,7 +904,11 @@ class EventsItem(pg.GraphicsObject):
             self._paint_marks(band, marks, colours, qcolours, theme, False)
 
         size = (frame.width, frame.layout.height)
-        reach_y = np.where(marks.is_span, 4.0, marks.diameter / 2 + 5.0)
+        # How far a mark's drawing reaches above and below its y (and a bar's bottom): pen
+        # and anti-aliasing, a precision bracket's ends, a selection ring.
+        selected = canvas.selected
+        ring = np.where(selected[marks.event], 4.5, 0.0) if selected.shape[0] else 0.0
+        reach_y = np.where(marks.is_span, 2.0, np.maximum(marks.diameter / 2 + 2.0, 6.0)) + ring
         strips = np.column_stack(
             [marks.y - reach_y, marks.y + np.where(marks.is_span, SPAN_BAR, 0.0) + reach_y]
         )
