@@ -16,7 +16,9 @@ Markers are stamped from a pre-rendered sprite atlas in one `drawPixmapFragments
 bars and brackets go through `drawRects`/`drawLines` from numpy. Titles are placed by
 `labels.place_labels` and drawn as cached `QStaticText`. A frame (everything above, in
 pixels) is cached per view range, size and data version, so hover repaints cost almost
-nothing. Painting to a vector device (SVG, PDF) draws every marker as vector shapes.
+nothing. A pan at the same zoom keeps the titles in place (shifted, not placed again) and
+copies the marks from a band drawn once per zoom (pan_layer.py). Painting to a vector
+device (SVG, PDF) draws every marker as vector shapes.
 """
 
 from __future__ import annotations
