@@ -535,8 +535,8 @@ def _lane_arrays(columns: EventColumns, events: np.ndarray) -> dict[str, np.ndar
 def visible_rows(rows: LaneRows, lane: int, lower: float, upper: float) -> np.ndarray:
     """Indices of the rows of `lane` whose extent meets [lower, upper]."""
     part = rows.lane_slice(lane)
-    first = part.start + int(np.searchsorted(rows.reach[part], lower, side="left"))
-    last = part.start + int(np.searchsorted(rows.start[part], upper, side="right"))
+    first = part.start + int(rows.reach[part].searchsorted(lower, side="left"))
+    last = part.start + int(rows.start[part].searchsorted(upper, side="right"))
     if last <= first:
         return np.empty(0, dtype=np.int64)
     candidates = np.arange(first, last, dtype=np.int64)
