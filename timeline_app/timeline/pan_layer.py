@@ -3,11 +3,12 @@ drawing every marker, bar and bracket again.
 
 The marks of one zoom level do not depend on where the view starts: panning only slides
 them sideways. The first pan at a zoom draws them once into a band reaching half a view
-beyond each edge; the frames after it copy the band at a whole device pixel, so the copy
-is a plain blit (never resampled). That puts the marks within half a pixel of where drawing
-them afresh would; the caller draws what goes with them (titles, hover) shifted by the same
-fraction, so a title never slips against its marker. The band is drawn again when the view
-leaves it, the zoom or size changes, or anything drawn from data or selection does.
+(at most MAX_BAND pixels) beyond each edge; the frames after it copy the band's rows that
+hold marks at a whole device pixel, so the copy is a plain blit (never resampled). That
+puts the marks within half a pixel of where drawing them afresh would; the caller draws
+what goes with them (titles, hover) shifted by the same fraction, so a title never slips
+against its marker. The band is drawn again when the view leaves it, the zoom or size
+changes, or anything drawn from data or selection does.
 """
 
 from __future__ import annotations
@@ -26,9 +27,13 @@ view's edge."""
 MIN_BAND = 4 * BAND_STEP
 
 
+MAX_BAND = 40 * BAND_STEP  # the band's memory grows with its reach (a wide HiDPI window)
+
+
 def band_reach(width: float) -> float:
-    """How far (pixels) the band reaches beyond each side of a view `width` wide."""
-    return max(MIN_BAND, BAND_STEP * round(width / 2 / BAND_STEP))
+    """How far (pixels) the band reaches beyond each side of a view `width` wide: half a
+    view, within bounds."""
+    return max(MIN_BAND, BAND_STEP * round(min(width / 2, MAX_BAND) / BAND_STEP))
 
 
 def device_scale(transform: QtGui.QTransform) -> float | None:
