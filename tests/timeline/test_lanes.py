@@ -162,3 +162,13 @@ def test_actor_lanes_match_a_plain_reading_under_any_filter() -> None:
         assert [lane.name for lane in rows.lanes] == [name for name, _ in expected]
         for lane, (_, events) in enumerate(expected):
             assert rows.event[rows.lane_slice(lane)].tolist() == events
+
+
+def test_lane_totals_count_what_one_column_of_column_counts_does() -> None:
+    rows = build_lanes(many_events(3000, seed=3, categories=8))
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        lower, upper = sorted(rng.uniform(6e8, 1.8e9, 2))
+        assert np.array_equal(
+            lane_totals(rows, lower, upper), column_counts(rows, lower, upper, 1)[:, 0]
+        )

@@ -143,8 +143,10 @@ def place_labels(
     # Per lane and text row: sorted lefts and rights of the titles placed there (inlined
     # rather than a class: this loop is the hot path of every frame with titles).
     rows = [[([], []) for _ in tops] for tops in lane_rows]
-    if taken is not None:
-        _occupy(rows, lane_rows, *taken)
+    if taken is not None and order.size:
+        wanted = np.zeros(len(lane_rows), dtype=bool)
+        wanted[lane_array[order]] = True
+        _occupy(rows, lane_rows, *taken, wanted)
     blocked = _Obstacles(obstacles, obstacle_strength, len(lane_rows))
     tiers = np.zeros(count) if tier is None else np.asarray(tier, dtype=np.float64)
     # Per one-row lane and tier: sorted lefts of the titles not yet tried.
@@ -233,21 +235,30 @@ def _occupy(
     lane_rows: Sequence[Sequence[float]],
     placed: PlacedLabels,
     lanes: np.ndarray,
+    wanted: np.ndarray,
 ) -> None:
-    """Mark the rows where titles already stand as taken over their extents."""
-    for lane, left, top, width in zip(
-        lanes.tolist(),
-        placed.left.tolist(),
-        placed.top.tolist(),
-        placed.width.tolist(),
+    """Mark the rows where titles already stand as taken over their extents, in the lanes
+    `wanted` (per lane: it has titles still to place; after a pan, a few)."""
+    lanes = np.asarray(lanes, dtype=np.int64)
+    inside = (lanes >= 0) & (lanes < wanted.shape[0])
+    keep = np.flatnonzero(inside & wanted[np.where(inside, lanes, 0)])
+    if keep.size == 0:
+        return
+    keep = keep[np.argsort(placed.left[keep], kind="stable")]
+    index_of = [{top: i for i, top in enumerate(tops)} for tops in lane_rows]
+    # Titles kept from before never overlap: by left, they fill each row in order.
+    for lane, top, left, width in zip(
+        lanes[keep].tolist(),
+        placed.top[keep].tolist(),
+        placed.left[keep].tolist(),
+        placed.width[keep].tolist(),
         strict=True,
     ):
-        if not 0 <= lane < len(lane_rows) or top not in lane_rows[lane]:
-            continue
-        row_lefts, row_rights = rows[lane][list(lane_rows[lane]).index(top)]
-        at = bisect_left(row_lefts, left)
-        row_lefts.insert(at, left)
-        row_rights.insert(at, left + width)
+        row = index_of[lane].get(top)
+        if row is not None:
+            row_lefts, row_rights = rows[lane][row]
+            row_lefts.append(left)
+            row_rights.append(left + width)
 
 
 class _Obstacles:

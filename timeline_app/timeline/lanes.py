@@ -535,8 +535,8 @@ def _lane_arrays(columns: EventColumns, events: np.ndarray) -> dict[str, np.ndar
 def visible_rows(rows: LaneRows, lane: int, lower: float, upper: float) -> np.ndarray:
     """Indices of the rows of `lane` whose extent meets [lower, upper]."""
     part = rows.lane_slice(lane)
-    first = part.start + int(np.searchsorted(rows.reach[part], lower, side="left"))
-    last = part.start + int(np.searchsorted(rows.start[part], upper, side="right"))
+    first = part.start + int(rows.reach[part].searchsorted(lower, side="left"))
+    last = part.start + int(rows.start[part].searchsorted(upper, side="right"))
     if last <= first:
         return np.empty(0, dtype=np.int64)
     candidates = np.arange(first, last, dtype=np.int64)
@@ -580,5 +580,13 @@ def marker_counts(rows: LaneRows, edges: np.ndarray) -> np.ndarray:
 
 
 def lane_totals(rows: LaneRows, lower: float, upper: float) -> np.ndarray:
-    """Rows per lane that meet [lower, upper): one column of `column_counts`, cheaply."""
-    return column_counts(rows, lower, upper, 1)[:, 0]
+    """Rows per lane that meet [lower, upper): one column of `column_counts`, cheaply (two
+    scalar binary searches a lane: this runs every frame)."""
+    offsets = rows.offsets.tolist()
+    low, high = rows.density_lo, rows.density_hi
+    totals = np.empty(rows.lane_count, dtype=np.int64)
+    for lane in range(rows.lane_count):
+        first, last = offsets[lane], offsets[lane + 1]
+        begun = int(low[first:last].searchsorted(upper, side="left"))
+        totals[lane] = begun - int(high[first:last].searchsorted(lower, side="left"))
+    return totals

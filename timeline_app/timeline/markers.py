@@ -16,7 +16,9 @@ Markers are stamped from a pre-rendered sprite atlas in one `drawPixmapFragments
 bars and brackets go through `drawRects`/`drawLines` from numpy. Titles are placed by
 `labels.place_labels` and drawn as cached `QStaticText`. A frame (everything above, in
 pixels) is cached per view range, size and data version, so hover repaints cost almost
-nothing. Painting to a vector device (SVG, PDF) draws every marker as vector shapes.
+nothing. A pan at the same zoom keeps the titles in place (shifted, not placed again) and
+copies the marks from a band drawn once per zoom (pan_layer.py). Painting to a vector
+device (SVG, PDF) draws every marker as vector shapes.
 """
 
 from __future__ import annotations
@@ -39,12 +41,15 @@ from timeline_app.timeline.labels import (
 )
 from timeline_app.timeline.lanes import column_counts, lane_totals, visible_rows
 from timeline_app.timeline.layout import SPAN_BAR, ChartLayout
+from timeline_app.timeline.pan_layer import PanLayer, Spot, band_reach, device_scale
 from timeline_app.timeline.primitives import PrimitiveArray, draw_lines, draw_rects
 from timeline_app.timeline.theme import Theme, mark_colour
 
 MAX_MARKS = 6000  # beyond this many marks in view, the busiest lanes switch to density
 PIXELS_PER_EVENT = 3.0  # a lane with more events than width / this is drawn as density
 SPANS_PER_TRACK = 4  # a lane whose visible spans would pile deeper than this is density too
+BAND_MARKS = 2 * MAX_MARKS  # a pan band holding more marks than this is not drawn: marks are
+# drawn per frame instead
 MAX_LABEL_WIDTH = 260.0
 RETRY_BAND = MAX_LABEL_WIDTH + 60.0  # after a pan, marks this near the edge it uncovers
 RETRY_STEP = 40.0  # get their titles tried again each time they move in this far
@@ -175,6 +180,18 @@ class SpriteAtlas:
         self.pixmap, self.source, self.dpr, self._key = pixmap, source, dpr, key
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class LabelPlan:
+    """A frame's titles ready to draw: halo rectangles (view pixels), then per font and pen
+    the titles and where their text starts, in pixels from `origin` (seconds) — where a pan
+    leaves a kept title, so the next frame reuses its position as is."""
+
+    halos: np.ndarray
+    origin: float
+    points: list[QtCore.QPointF]  # per title
+    groups: list[tuple[QtGui.QFont, QtGui.QPen, list[QtCore.QPointF], list[QtGui.QStaticText]]]
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     """What is under the pointer: an event (its index in the columns) or a density column."""
@@ -216,6 +233,38 @@ class Frame:
     label_text: list[QtGui.QStaticText]
     label_cut: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # per title:
     # cut short to the room it had
+    panned: bool = False  # the previous frame showed the same at this zoom, elsewhere
+    label_plan: LabelPlan | None = None  # the titles ready to draw, made on first paint
+    # After a pan: the previous frame's title positions and which of its titles are kept
+    # (the first ones here), so the plan reuses them instead of making them again.
+    label_reuse: tuple[LabelPlan, np.ndarray] | None = None
+
+    @property
+    def left(self) -> float:
+        """Where drawing the marks may stop on the left (bars and brackets are cut there)."""
+        return 0.0
+
+    @property
+    def right(self) -> float:
+        return self.width
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Marks:
+    """Individual marks in the pixels of a view, reaching from `left` to `right` (beyond the
+    view when they are drawn into a band for pans); the fields mean what Frame's do."""
+
+    event: np.ndarray
+    lane: np.ndarray
+    is_span: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    x_start: np.ndarray
+    x_end: np.ndarray
+    diameter: np.ndarray
+    colour: np.ndarray
+    left: float
+    right: float
 
 
 def _cover(importance: np.ndarray) -> np.ndarray:
@@ -335,6 +384,8 @@ class EventsItem(pg.GraphicsObject):
         self._fragments = None
         self._bracket_pens: dict[int, QtGui.QPen] = {}
         self._span_styles: dict[tuple[int, int], tuple[QtGui.QPen, QtGui.QBrush]] = {}
+        self._pan_layer = PanLayer()
+        self._colour_cache: tuple[tuple, tuple[str, ...], list[QtGui.QColor]] | None = None
         self.hover: Hit | None = None
         self.rubber_band: QtCore.QRectF | None = None
         self.setAcceptedMouseButtons(QtCore.Qt.MouseButton.NoButton)
@@ -464,35 +515,17 @@ class EventsItem(pg.GraphicsObject):
             counts = column_counts(rows, lower, upper, pixels, dense_lanes)
             image, image_rows = self._density_image(counts, dense_lanes)
 
-        mark_rows = np.concatenate(list(parts.values())) if parts else empty_i
-        lane_ids = (
-            np.repeat(
-                np.asarray(list(parts), dtype=np.int64), [part.shape[0] for part in parts.values()]
-            )
-            if parts
-            else empty_i
-        )
-        event = rows.event[mark_rows]
-        is_span = rows.is_span[mark_rows]
-        x_start = (rows.start[mark_rows] - lower) * scale
-        x_end = (rows.end[mark_rows] - lower) * scale
-        pos = (rows.marker_at(mark_rows) - lower) * scale
-        x = np.where(is_span, x_start, pos)
-        y = np.where(
-            is_span,
-            layout.span_y(lane_ids, np.concatenate(part_tracks)) if lane_ids.size else empty_f,
-            layout.baseline[lane_ids] if lane_ids.size else empty_f,
-        )
+        mark_rows, geometry = self._geometry(layout, parts, part_tracks, lower, scale)
+        lane_ids, event, is_span, x, y, x_start, x_end, diameter, colour = geometry
         importance = columns.importance[event]
-        diameter = marker_diameter(importance).astype(np.float64)
-        colour = columns.category[event].astype(np.int64)
 
         placed = PlacedLabels.empty()
         label_event = empty_i
         label_text: list[QtGui.QStaticText] = []
         label_cut = np.zeros(0, dtype=bool)
+        label_kept = None
         if canvas.show_labels and mark_rows.size:
-            placed, label_event, label_text, label_cut = self._place(
+            placed, label_event, label_text, label_cut, label_kept = self._place(
                 layout, width, event, lane_ids, is_span, x, y, x_start, importance, panned
             )
         return Frame(
@@ -520,6 +553,79 @@ class EventsItem(pg.GraphicsObject):
             label_event=label_event,
             label_text=label_text,
             label_cut=label_cut,
+            panned=panned is not None,
+            label_reuse=(
+                (panned.label_plan, label_kept)
+                if panned is not None and panned.label_plan is not None and label_kept is not None
+                else None
+            ),
+        )
+
+    def _geometry(
+        self,
+        layout: ChartLayout,
+        parts: dict[int, np.ndarray],
+        tracks: list[np.ndarray],
+        lower: float,
+        scale: float,
+    ) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
+        """The rows of the marks of `parts` (lane → its rows) and where they go in a view
+        starting at `lower`: lane, event, is_span, x, y, x_start, x_end, diameter, colour
+        (the fields of Frame and Marks); `tracks`: the span track of each part's rows."""
+        rows = self._canvas.rows
+        columns = self._canvas.columns
+        if not parts:
+            empty_i, empty_f = np.empty(0, dtype=np.int64), np.empty(0)
+            nothing = (empty_i, empty_i, np.empty(0, bool), *[empty_f] * 5, empty_i)
+            return empty_i, nothing
+        mark_rows = np.concatenate(list(parts.values()))
+        lane_ids = np.repeat(
+            np.asarray(list(parts), dtype=np.int64), [part.shape[0] for part in parts.values()]
+        )
+        event = rows.event[mark_rows]
+        is_span = rows.is_span[mark_rows]
+        x_start = (rows.start[mark_rows] - lower) * scale
+        x_end = (rows.end[mark_rows] - lower) * scale
+        pos = (rows.marker_at(mark_rows) - lower) * scale
+        x = np.where(is_span, x_start, pos)
+        y = np.where(
+            is_span,
+            layout.span_y(lane_ids, np.concatenate(tracks)),
+            layout.baseline[lane_ids],
+        )
+        diameter = marker_diameter(columns.importance[event]).astype(np.float64)
+        colour = columns.category[event].astype(np.int64)
+        return mark_rows, (lane_ids, event, is_span, x, y, x_start, x_end, diameter, colour)
+
+    def _band_marks(self, frame: Frame, reach: float) -> Marks | None:
+        """The marks of the frame's lanes drawn one by one, from `reach` pixels left of its
+        view to `reach` right of it; None when there would be too many to draw at once."""
+        rows = self._canvas.rows
+        lower = frame.lower - (reach + 10.0) / frame.scale
+        upper = frame.upper + (reach + 10.0) / frame.scale
+        lanes = np.flatnonzero(~frame.dense)
+        if lane_totals(rows, lower, upper)[lanes].sum() > BAND_MARKS:
+            return None
+        parts: dict[int, np.ndarray] = {}
+        tracks: list[np.ndarray] = []
+        for lane in lanes.tolist():
+            found = visible_rows(rows, lane, lower, upper)
+            parts[lane] = found
+            tracks.append(rows.lane_track(lane)[found - int(rows.offsets[lane])])
+        _, geometry = self._geometry(frame.layout, parts, tracks, frame.lower, frame.scale)
+        lane, event, is_span, x, y, x_start, x_end, diameter, colour = geometry
+        return Marks(
+            event=event,
+            lane=lane,
+            is_span=is_span,
+            x=x,
+            y=y,
+            x_start=x_start,
+            x_end=x_end,
+            diameter=diameter,
+            colour=colour,
+            left=-reach,
+            right=frame.width + reach,
         )
 
     def _place(
@@ -534,7 +640,7 @@ class EventsItem(pg.GraphicsObject):
         x_start: np.ndarray,
         importance: np.ndarray,
         panned: Frame | None = None,
-    ) -> tuple[PlacedLabels, np.ndarray, list[QtGui.QStaticText], np.ndarray]:
+    ) -> tuple[PlacedLabels, np.ndarray, list[QtGui.QStaticText], np.ndarray, np.ndarray | None]:
         """Place the titles of the marks; after a pure pan, keep the previous frame's titles
         (shifted) and place only those of the marks that came into view."""
         canvas = self._canvas
@@ -623,7 +729,13 @@ class EventsItem(pg.GraphicsObject):
             label_text.append(static)
         if kept is not None:
             placed = kept[0].followed_by(placed)
-        return placed, label_event, label_text, np.asarray(cut, dtype=bool)
+        return (
+            placed,
+            label_event,
+            label_text,
+            np.asarray(cut, dtype=bool),
+            None if kept is None else kept[1],
+        )
 
     @staticmethod
     def _thin_lane_anchors(
@@ -710,10 +822,7 @@ class EventsItem(pg.GraphicsObject):
         layout = frame.layout
         engine = painter.paintEngine()
         vector = engine is not None and engine.type() in VECTOR_ENGINES
-        colours = tuple(
-            mark_colour(theme, c) for c in canvas.columns.category_colours or (FALLBACK_COLOUR,)
-        )
-        qcolours = [_qcolour(c) for c in colours]
+        colours, qcolours = self._colours(theme, tuple(canvas.columns.category_colours))
         painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
         painter.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
 
@@ -728,13 +837,20 @@ class EventsItem(pg.GraphicsObject):
                     QtCore.QRectF(0, row, frame.image.width(), 1),
                 )
 
+        shift = 0.0  # how far the marks were drawn from their exact place (a pan's band)
         if frame.row.size:
-            self._paint_brackets(painter, frame, qcolours)
-            self._paint_spans(painter, frame, qcolours, theme)
-            self._paint_points(painter, frame, colours, qcolours, theme, vector)
-            self._paint_selection(painter, frame, theme)
+            spot = None if vector else self._band_spot(painter, frame, colours, qcolours, theme)
+            if spot is None:
+                self._paint_marks(painter, frame, colours, qcolours, theme, vector)
+            else:
+                self._pan_layer.copy_to(painter, spot)
+                shift = spot.shift
+        if shift:
+            painter.translate(shift, 0.0)
         self._paint_labels(painter, frame, theme)
         self._paint_hover(painter, frame, theme)
+        if shift:
+            painter.translate(-shift, 0.0)
         if self.rubber_band is not None:
             colour = QtGui.QColor(theme.rubber_band)
             painter.setPen(QtGui.QPen(colour, 1))
@@ -742,13 +858,89 @@ class EventsItem(pg.GraphicsObject):
             painter.setBrush(colour)
             painter.drawRect(self.rubber_band.normalized())
 
-    def _paint_brackets(self, painter: QtGui.QPainter, frame: Frame, qcolours: list) -> None:
+    def _colours(
+        self, theme: Theme, categories: tuple[str, ...]
+    ) -> tuple[tuple[str, ...], list[QtGui.QColor]]:
+        """The marks' colours per category in this theme (as text and as QColor), worked out
+        once per theme and set of categories rather than every frame."""
+        key = (theme.name, categories)
+        if self._colour_cache is None or self._colour_cache[0] != key:
+            colours = tuple(mark_colour(theme, c) for c in categories or (FALLBACK_COLOUR,))
+            self._colour_cache = (key, colours, [_qcolour(c) for c in colours])
+        return self._colour_cache[1], self._colour_cache[2]
+
+    def _band_spot(
+        self,
+        painter: QtGui.QPainter,
+        frame: Frame,
+        colours: tuple[str, ...],
+        qcolours: list,
+        theme: Theme,
+    ) -> Spot | None:
+        """Where the pan band of this zoom shows the frame's marks (drawing the band first
+        when this frame is a pan and the band cannot show it), or None: draw them directly."""
+        transform = painter.deviceTransform()
+        if device_scale(transform) is None:
+            return None
+        canvas = self._canvas
+        key = (
+            canvas.version,
+            canvas.selection_version,
+            frame.width,
+            frame.layout.height,
+            theme.name,
+            frame.dense.tobytes(),
+        )
+        per_pixel = (frame.upper - frame.lower) / frame.width
+        layer = self._pan_layer
+        spot = layer.spot(key, frame.lower, per_pixel, frame.width, transform)
+        if spot is not None or not frame.panned:
+            return spot
+        reach = band_reach(frame.width)
+        marks = self._band_marks(frame, reach)
+        if marks is None:
+            return None
+
+        def draw(band: QtGui.QPainter) -> None:
+            band.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+            self._paint_marks(band, marks, colours, qcolours, theme, False)
+
+        size = (frame.width, frame.layout.height)
+        # How far a mark's drawing reaches above and below its y (and a bar's bottom): pen
+        # and anti-aliasing, a precision bracket's ends, a selection ring.
+        selected = canvas.selected
+        ring = np.where(selected[marks.event], 4.5, 0.0) if selected.shape[0] else 0.0
+        reach_y = np.where(marks.is_span, 2.0, np.maximum(marks.diameter / 2 + 2.0, 6.0)) + ring
+        strips = np.column_stack(
+            [marks.y - reach_y, marks.y + np.where(marks.is_span, SPAN_BAR, 0.0) + reach_y]
+        )
+        layer.build(key, frame.lower, per_pixel, size, reach, transform, draw, strips)
+        return layer.spot(key, frame.lower, per_pixel, frame.width, transform)
+
+    def _paint_marks(
+        self,
+        painter: QtGui.QPainter,
+        marks: Frame | Marks,
+        colours: tuple[str, ...],
+        qcolours: list,
+        theme: Theme,
+        vector: bool,
+    ) -> None:
+        """Brackets, bars, markers and selection rings, bottom to top."""
+        self._paint_brackets(painter, marks, qcolours)
+        self._paint_spans(painter, marks, qcolours)
+        self._paint_points(painter, marks, colours, qcolours, theme, vector)
+        self._paint_selection(painter, marks, theme)
+
+    def _paint_brackets(
+        self, painter: QtGui.QPainter, frame: Frame | Marks, qcolours: list
+    ) -> None:
         points = ~frame.is_span
         wide = points & ((frame.x_end - frame.x_start) >= frame.diameter + 4)
         if not wide.any():
             return
-        x0 = np.clip(frame.x_start[wide], -5, frame.width + 5)
-        x1 = np.clip(frame.x_end[wide], -5, frame.width + 5)
+        x0 = np.clip(frame.x_start[wide], frame.left - 5, frame.right + 5)
+        x1 = np.clip(frame.x_end[wide], frame.left - 5, frame.right + 5)
         y = frame.y[wide]
         colour_index = frame.colour[wide]
         lines = np.empty((x0.size * 3, 4))
@@ -770,16 +962,14 @@ class EventsItem(pg.GraphicsObject):
             painter.setPen(pen)
             draw_lines(painter, lines[first * 3 : last * 3])
 
-    def _paint_spans(
-        self, painter: QtGui.QPainter, frame: Frame, qcolours: list, theme: Theme
-    ) -> None:
+    def _paint_spans(self, painter: QtGui.QPainter, frame: Frame | Marks, qcolours: list) -> None:
         spans = frame.is_span
         if not spans.any():
             return
         # Bars are axis-aligned: crisp without antialiasing, and far cheaper to fill.
         painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, False)
-        x0 = np.clip(frame.x_start[spans], -4, frame.width + 4)
-        x1 = np.clip(frame.x_end[spans], -4, frame.width + 4)
+        x0 = np.clip(frame.x_start[spans], frame.left - 4, frame.right + 4)
+        x1 = np.clip(frame.x_end[spans], frame.left - 4, frame.right + 4)
         widths = np.maximum(x1 - x0, 2.0)
         rects = np.column_stack([x0, frame.y[spans], widths, np.full(x0.size, SPAN_BAR)])
         certainty = self._canvas.columns.certainty[frame.event[spans]].astype(np.int64)
@@ -813,7 +1003,7 @@ class EventsItem(pg.GraphicsObject):
     def _paint_points(
         self,
         painter: QtGui.QPainter,
-        frame: Frame,
+        frame: Frame | Marks,
         colours: tuple[str, ...],
         qcolours: list,
         theme: Theme,
@@ -860,7 +1050,7 @@ class EventsItem(pg.GraphicsObject):
         fragments[:, 6:10] = (1.0 / self._atlas.dpr, 1.0 / self._atlas.dpr, 0.0, 1.0)
         painter.drawPixmapFragments(*self._fragments.drawargs(), self._atlas.pixmap)
 
-    def _paint_selection(self, painter: QtGui.QPainter, frame: Frame, theme: Theme) -> None:
+    def _paint_selection(self, painter: QtGui.QPainter, frame: Frame | Marks, theme: Theme) -> None:
         selected = self._canvas.selected
         if not selected.shape[0] or not selected.any():
             return
@@ -871,8 +1061,8 @@ class EventsItem(pg.GraphicsObject):
         painter.setPen(QtGui.QPen(QtGui.QColor(theme.selection), 2.2))
         for index in chosen.tolist():
             if frame.is_span[index]:
-                x0 = max(frame.x_start[index], -4.0)
-                x1 = min(frame.x_end[index], frame.width + 4)
+                x0 = max(frame.x_start[index], frame.left - 4.0)
+                x1 = min(frame.x_end[index], frame.right + 4)
                 painter.drawRoundedRect(
                     QtCore.QRectF(x0 - 2, frame.y[index] - 2, max(x1 - x0, 2) + 4, SPAN_BAR + 4),
                     2,
@@ -886,47 +1076,86 @@ class EventsItem(pg.GraphicsObject):
         placed = frame.labels
         if len(placed) == 0:
             return
-        halo = QtGui.QColor(theme.halo)
+        if frame.label_plan is None:
+            frame.label_plan = self._label_plan(frame, theme)
+            frame.label_reuse = None
+        plan = frame.label_plan
         painter.setPen(QtCore.Qt.PenStyle.NoPen)
-        painter.setBrush(halo)
-        rects = np.column_stack([placed.left, placed.top + 1, placed.width, placed.height - 2])
-        draw_rects(painter, rects)
+        painter.setBrush(QtGui.QColor(theme.halo))
+        draw_rects(painter, plan.halos)
+        moved = (plan.origin - frame.lower) * frame.scale
+        painter.translate(moved, 0.0)
+        for font, pen, points, texts in plan.groups:
+            painter.setFont(font)
+            painter.setPen(pen)
+            draw = painter.drawStaticText
+            for point, static in zip(points, texts, strict=True):
+                draw(point, static)
+        painter.translate(-moved, 0.0)
+
+    def _label_plan(self, frame: Frame, theme: Theme) -> LabelPlan:
+        """The frame's titles ready to draw (see LabelPlan); a pan's kept titles keep the
+        positions the previous frame made for them."""
         canvas = self._canvas
-        thin = frame.layout.compact
-        layout = frame.layout
-        lanes = (
-            ((placed.top + placed.height / 2 - layout.lanes_top) // max(layout.lane_height, 1e-9))
-            .astype(np.int64)
-            .tolist()
-        )
-        selected = canvas.selected
-        chosen = (
-            selected[frame.label_event].tolist()
-            if selected.shape[0]
-            else [False] * len(frame.label_text)
+        placed = frame.labels
+        halos = np.column_stack([placed.left, placed.top + 1, placed.width, placed.height - 2])
+        inline, chosen = self._label_kinds(frame)
+        heights = np.asarray([self._metrics(False).height(), self._metrics(True).height()])
+        offsets = (placed.height - heights[inline.astype(np.int64)]) / 2
+        reuse = frame.label_reuse
+        if reuse is not None:
+            before, kept = reuse
+            origin = before.origin
+            points = [before.points[i] for i in kept.tolist()]
+        else:
+            origin, points = frame.lower, []
+        moved = (frame.lower - origin) * frame.scale
+        first = len(points)
+        points.extend(
+            QtCore.QPointF(left + 2 + moved, top + offset)
+            for left, top, offset in zip(
+                placed.left[first:].tolist(),
+                placed.top[first:].tolist(),
+                offsets[first:].tolist(),
+                strict=True,
+            )
         )
         pens = (QtGui.QPen(QtGui.QColor(theme.text)), QtGui.QPen(QtGui.QColor(theme.selection)))
-        font_inline: bool | None = None
-        pen_chosen: bool | None = None
-        offset = 0.0
-        for static, lane, left, top, height, is_selected in zip(
-            frame.label_text,
-            lanes,
-            placed.left.tolist(),
-            placed.top.tolist(),
-            placed.height.tolist(),
-            chosen,
-            strict=True,
-        ):
-            inline = bool(0 <= lane < len(thin) and thin[lane])
-            if inline != font_inline:
-                font_inline = inline
-                painter.setFont(canvas.inline_font if inline else canvas.label_font)
-                offset = (height - self._metrics(inline).height()) / 2
-            if is_selected != pen_chosen:
-                pen_chosen = is_selected
-                painter.setPen(pens[is_selected])
-            painter.drawStaticText(QtCore.QPointF(left + 2, top + offset), static)
+        groups = []
+        for is_inline in (False, True):
+            for is_selected in (False, True):
+                members = np.flatnonzero((inline == is_inline) & (chosen == is_selected)).tolist()
+                if not members:
+                    continue
+                font = canvas.inline_font if is_inline else canvas.label_font
+                groups.append(
+                    (
+                        font,
+                        pens[is_selected],
+                        [points[i] for i in members],
+                        [frame.label_text[i] for i in members],
+                    )
+                )
+        return LabelPlan(halos, origin, points, groups)
+
+    def _label_kinds(self, frame: Frame) -> tuple[np.ndarray, np.ndarray]:
+        """Per placed title: whether it is in a thin lane (smaller font), and selected."""
+        placed = frame.labels
+        layout = frame.layout
+        lane = (
+            (placed.top + placed.height / 2 - layout.lanes_top) // max(layout.lane_height, 1e-9)
+        ).astype(np.int64)
+        thin = np.asarray(layout.compact, dtype=bool)
+        inline = (
+            thin[np.clip(lane, 0, thin.size - 1)] & (lane >= 0) & (lane < thin.size)
+            if thin.size
+            else np.zeros(len(placed), dtype=bool)
+        )
+        selected = self._canvas.selected
+        chosen = (
+            selected[frame.label_event] if selected.shape[0] else np.zeros(len(placed), dtype=bool)
+        )
+        return inline, chosen
 
     def _paint_hover(self, painter: QtGui.QPainter, frame: Frame, theme: Theme) -> None:
         hit = self.hover

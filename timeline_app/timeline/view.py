@@ -222,6 +222,9 @@ class TimelineWidget(QtWidgets.QWidget):
         self.canvas = Canvas(self.viewbox)
         self.header = LaneHeader(self.canvas)
         self.axis = DateAxis()
+        # Dates have no units to scale: with the SI prefix on, every range change would set
+        # the (hidden) axis label's HTML again and re-measure it.
+        self.axis.enableAutoSIPrefix(False)
         self.axis.linkToView(self.viewbox)
         self._legend = _LegendCorner(self.canvas)
         grid.addItem(self.header, row=0, col=0)
