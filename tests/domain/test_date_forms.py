@@ -404,7 +404,7 @@ def test_a_year_is_written_as_edtf_with_four_digits_and_a_sign(year, text):
 
 @pytest.mark.parametrize("year", [10_000, -10_000])
 def test_a_year_of_five_digits_has_no_edtf_text_here(year):
-    with pytest.raises(ValueError, match="outside -9999..9999"):
+    with pytest.raises(ValueError, match=r"outside -9999\.\.9999"):
         dates.year_text(year)
 
 

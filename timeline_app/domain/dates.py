@@ -556,8 +556,6 @@ def _clean_typed(text: str) -> str:
     return raw
 
 
-
-
 def read_user_date(text: str, day_first: bool | None = None) -> str:
     """Turn what a person types or a file holds into EDTF text: "March 2023", "~2015", "1990s",
     "602", "55 BC", "AD 602", "c. 1040", "14 Oct 1066", "2013-03-30 11:16", "between 1990 and

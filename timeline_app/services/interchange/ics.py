@@ -46,7 +46,6 @@ from timeline_app.domain.model import EventDraft, EventRecord, SourceRef, stable
 from timeline_app.domain.progress import Progress, report_every
 from timeline_app.domain.rules import NAME_MAX, TITLE_MAX, character_problem
 from timeline_app.services.catalog import Catalog
-from timeline_app.services.interchange.civil_dates import CivilTime, day_of, parse_time_text
 from timeline_app.services.interchange.document import (
     ID_MAX,
     CategoryItem,
@@ -55,6 +54,7 @@ from timeline_app.services.interchange.document import (
     check_event,
     check_unique_ids,
 )
+from timeline_app.services.interchange.edtf_parts import CivilTime, day_of, parse_time_text
 from timeline_app.services.interchange.text_file import decode_text
 
 PRODID = "-//timeline-app//Timeline of events//EN"

@@ -34,6 +34,7 @@ from timeline_app.domain.dates import (
     describe_date,
     parse_date,
     read_user_date,
+    utc_time,
 )
 from timeline_app.domain.errors import DateError, ImportFileError, ValidationError, quoted
 from timeline_app.domain.model import EraRecord, EventDraft, EventRecord, SourceRef, stable_id
@@ -660,8 +661,7 @@ def date_object(text: str) -> dict[str, Any]:
     qualifier, a decade, a season)."""
     parts = parts_of(text)
     if parts is not None:
-        year = parts.year - 1 if parts.year <= 0 else parts.year
-        date: dict[str, Any] = {"year": year}
+        date: dict[str, Any] = {"year": _timelinejs_year(parts.year)}
         for key in ("month", "day", "hour", "minute", "second"):
             value = getattr(parts, key)
             if value is not None:
@@ -679,15 +679,20 @@ def _approximate_object(text: str) -> dict[str, Any]:
         parsed = parse_date(text)
     except (DateError, ValueError):
         year = re.search(r"-?[0-9]{4}", text)
-        return {"year": int(year.group()) if year else 1, "display_date": text}
-    first = dt.datetime(1970, 1, 1) + dt.timedelta(seconds=parsed.lower)
-    date: dict[str, Any] = {"year": first.year}
+        return {"year": _timelinejs_year(int(year.group())) if year else 1, "display_date": text}
+    first = utc_time(parsed.lower)
+    date: dict[str, Any] = {"year": _timelinejs_year(first.year)}
     if parsed.precision in (Precision.DAY, Precision.MONTH, Precision.SEASON):
         date["month"] = first.month
     if parsed.precision is Precision.DAY:
         date["day"] = first.day
     date["display_date"] = _display(text)
     return date
+
+
+def _timelinejs_year(year: int) -> int:
+    """An astronomical year in TimelineJS's count, which has no year 0: -43 is -44 (44 BCE)."""
+    return year - 1 if year <= 0 else year
 
 
 def _display(text: str) -> str:
