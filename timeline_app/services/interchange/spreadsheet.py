@@ -26,7 +26,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 
-from timeline_app.domain.dates import parse_date, parse_span, read_user_date
+from timeline_app.domain.dates import (
+    MAX_YEAR,
+    MIN_YEAR,
+    days_in_month,
+    parse_span,
+    read_user_date,
+    year_text,
+)
 from timeline_app.domain.errors import (
     DateError,
     ImportFileError,
@@ -66,6 +73,7 @@ from timeline_app.services.interchange.document import (
     check_unique_ids,
     field_label,
 )
+from timeline_app.services.interchange.edtf_parts import clock_text
 from timeline_app.services.interchange.text_file import decode_text
 
 FORMATS = ("xlsx", "ods", "tsv", "csv")
@@ -732,64 +740,25 @@ def _header_text(cell: Cell) -> str:
 
 # ---- dates --------------------------------------------------------------------------------
 
-
-def read_date_text(text: str, day_first: bool) -> str:
-    """A person's date text as EDTF. The one place this module calls the lenient reader:
-    numbers separated by / . or - with a four-digit year are ordered here by `day_first`,
-    the rest is `read_user_date`'s."""
-    return _read_date_text(text, day_first)
-
-
 _NUMERIC_DATE = re.compile(r"\s*([0-9]{1,2})[./-]([0-9]{1,2})[./-]([0-9]{4})\s*([?~%]?)\s*")
-_ISO_TIME = re.compile(
-    r"\s*([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?"
-    r"\s*(Z|UTC|[+-][0-9]{2}:?[0-9]{2})?\s*",
-    re.IGNORECASE,
+"""A numeric date (03/04/2020): the cells that tell, or leave open, the order of day and month."""
+_SECOND_FRACTION = re.compile(
+    r"(?<=:[0-9]{2})[.,][0-9]+(?=\s*(?:Z|UTC|GMT|[+-][0-9]{2}(?::?[0-9]{2})?)?\s*$)", re.I
 )
+"""Fractions of a second, which a sheet's time stamps carry (`11:16:05.250`) and EDTF has not."""
 _THOUSANDS = re.compile(r"^(\s*[+-]?[0-9]{1,3})[,\u00a0 ]([0-9]{3})(?=\s*[?~%]?\s*$)")
 """A year a spreadsheet formatted as a number with a thousands separator ("1,990")."""
 _YEAR = re.compile(r"\s*([+-]?[0-9]{1,4})\s*([?~%]?)\s*")
-_CLOCK = re.compile(r"\s*([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?\s*(Z|UTC)?\s*", re.I)
+_CLOCK = re.compile(
+    r"\s*([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:[.,][0-9]+)?)?\s*(Z|UTC|GMT)?\s*", re.I
+)
 
 
 @lru_cache(maxsize=65_536)
-def _read_date_text(text: str, day_first: bool) -> str:
-    numeric = _NUMERIC_DATE.fullmatch(text)
-    if numeric is not None:
-        first, second, year = (int(part) for part in numeric.groups()[:3])
-        day, month = (first, second) if day_first else (second, first)
-        candidate = f"{year:04d}-{month:02d}-{day:02d}{numeric.group(4)}"
-        parse_date(candidate)
-        return candidate
-    timed = _ISO_TIME.fullmatch(text)
-    if timed is not None:
-        date_text, hour, minute, second, zone = timed.groups()
-        parse_date(date_text)
-        return date_text + _clock_text(int(hour), int(minute), second, zone, text)
-    return read_user_date(text)
-
-
-def _clock_text(hour: int, minute: int, second: str | None, zone: str | None, text: str) -> str:
-    if hour > 23 or minute > 59 or (second is not None and int(second) > 59):
-        raise DateError("date", f"{quoted(text)}: {hour:02d}:{minute:02d} is not a time of day")
-    clock = f"T{hour:02d}:{minute:02d}" + (f":{int(second):02d}" if second is not None else "")
-    if zone:
-        if zone.upper() in ("Z", "UTC"):
-            return clock + "Z"
-        return clock + zone[:3] + ":" + zone[-2:]
-    return clock
-
-
-def _model_takes_times() -> bool:
-    """Whether the stored date model accepts a time of day (`2013-03-30T11:16`)."""
-    try:
-        parse_date("2000-01-01T00:00")
-    except DateError:
-        return False
-    return True
-
-
-MODEL_TAKES_TIMES = _model_takes_times()
+def _user_date(text: str, day_first: bool) -> str:
+    """`read_user_date` of a cell's text, numeric dates ordered by `day_first`; cached, as a
+    sheet repeats its dates."""
+    return read_user_date(_SECOND_FRACTION.sub("", text), day_first=day_first)
 
 
 def excel_serial_date(serial: float) -> dt.date | dt.datetime:
@@ -815,25 +784,14 @@ class CellError(ValueError):
         self.message = message
 
 
-def _time_kept(date_text: str, clock: str, note: list[str]) -> str:
-    """The date with its time of day, or without it (noted) while the model has no times."""
-    if MODEL_TAKES_TIMES:
-        return date_text + clock
-    note.append(f"time {clock[1:]} not kept (dates are stored to the day)")
-    return date_text
-
-
 def _cell_date(column: str, cell: Cell, day_first: bool, note: list[str]) -> str | None:
-    """One date cell as EDTF; None for an empty cell."""
+    """One date cell as EDTF, with its time of day when it has one; None for an empty cell."""
     if cell is None:
         return None
     if isinstance(cell, dt.datetime):
         if cell.time() == dt.time():
             return cell.date().isoformat()
-        clock = _clock_text(
-            cell.hour, cell.minute, str(cell.second) if cell.second else None, None, str(cell)
-        )
-        return _time_kept(cell.date().isoformat(), clock, note)
+        return cell.date().isoformat() + _clock(column, cell.time())
     if isinstance(cell, dt.date):
         return cell.isoformat()
     if isinstance(cell, (dt.time, dt.timedelta)):
@@ -854,18 +812,22 @@ def _cell_date(column: str, cell: Cell, day_first: bool, note: list[str]) -> str
         return None
     if text[0] == "'" and len(text) > 1:  # a spreadsheet's mark for "text, not a number"
         text = text[1:]
+    numeric = _NUMERIC_DATE.match(text)
+    if numeric is not None:  # the file's one order holds for every row: a row of the other is
+        first, second = int(numeric.group(1)), int(numeric.group(2))  # a mixed-up file
+        month = second if day_first else first
+        if month > 12:
+            raise CellError(
+                column,
+                f"{quoted(text)} cannot be read {_order_word(day_first)}: "
+                f"there is no month {month}",
+            )
     try:
-        result = _read_date_text(text, day_first)
+        result = _user_date(text, day_first)
     except DateError as error:
         raise CellError(column, error.message) from None
-    numeric = _NUMERIC_DATE.fullmatch(text)
-    if numeric is not None:
-        first, second = int(numeric.group(1)), int(numeric.group(2))
-        if first <= 12 and second <= 12 and first != second:
-            note.append(f"{text} read {_order_word(day_first)}")
-    if "T" in result and not MODEL_TAKES_TIMES:
-        date_text, _, clock = result.partition("T")
-        return _time_kept(date_text, "T" + clock, note)
+    if numeric is not None and first <= 12 and second <= 12 and first != second:
+        note.append(f"{text} read {_order_word(day_first)}")
     return result
 
 
@@ -926,20 +888,6 @@ def _whole(cell: Cell) -> tuple[int | None, str]:
     return int(match.group(1)), match.group(2)
 
 
-def _parts_date(
-    columns: tuple[str | None, str | None, str | None, str | None],
-    cells: tuple[Cell, Cell, Cell, Cell],
-    note: list[str],
-) -> str | None:
-    """Year, month, day and time cells as one EDTF date; a time the model cannot store yet
-    is left out, with a note."""
-    text = date_from_parts(*cells, columns=columns)
-    if text is None or "T" not in text:
-        return text
-    date_text, _, clock = text.partition("T")
-    return _time_kept(date_text, "T" + clock, note)
-
-
 def date_from_parts(
     year: Cell,
     month: Cell = None,
@@ -968,9 +916,9 @@ def date_from_parts(
     number, qualifier = _whole(year_cell)
     if number is None:
         raise CellError(year_column, f"{quoted(year_cell)} is not a year")
-    if not -9999 <= number <= 9999:
+    if not MIN_YEAR <= number <= MAX_YEAR:
         raise CellError(year_column, f"{number} is out of range")
-    text = f"-{-number:04d}" if number < 0 else f"{number:04d}"
+    text = year_text(number)
     if month_cell is None:
         if day_cell is not None:
             raise CellError(day_column, f"{quoted(day_cell)} is a day without a month")
@@ -987,44 +935,53 @@ def date_from_parts(
             raise CellError(time_column, "is a time of day without a day")
         return text + qualifier
     day_number, mark = _whole(day_cell)
-    if day_number is None or not 1 <= day_number <= _days_in_month(number, month_number):
+    if day_number is None or not 1 <= day_number <= days_in_month(number, month_number):
         raise CellError(day_column, f"{quoted(day_cell)} is not a day of {text}")
     text += f"-{day_number:02d}"
     qualifier = mark or qualifier
     if time_cell is not None:
+        if qualifier:
+            raise CellError(
+                time_column, f"a time of day cannot be marked {qualifier} (only a date can)"
+            )
         text += _time_cell(time_column, time_cell)
     return text + qualifier
 
 
-def _days_in_month(year: int, month: int) -> int:
-    """Days in a month of the proleptic Gregorian calendar, astronomical years (0, -1…) too."""
-    if month == 2:
-        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-        return 29 if leap else 28
-    return 30 if month in (4, 6, 9, 11) else 31
+def _clock(column: str, time: dt.time) -> str:
+    return _checked_clock(column, time.hour, time.minute, time.second or None, "", str(time))
+
+
+def _checked_clock(
+    column: str, hour: int, minute: int, second: int | None, zone: str, written: str
+) -> str:
+    if hour > 23 or minute > 59 or (second is not None and second > 59):
+        raise CellError(column, f"{quoted(written)} is not a time of day")
+    return clock_text(hour, minute, second, zone)
 
 
 def _time_cell(column: str, cell: Cell) -> str:
+    """A time-of-day cell (a time, a fraction of a day, "11:16", "11:16:05 UTC") as `Thh:mm…`."""
     if isinstance(cell, dt.datetime):
         cell = cell.time()
     if isinstance(cell, dt.time):
-        return _clock_text(
-            cell.hour, cell.minute, str(cell.second) if cell.second else None, None, str(cell)
-        )
+        return _clock(column, cell)
     if isinstance(cell, float) and 0 <= cell < 1:
         seconds = round(cell * 86_400)
-        return _clock_text(
-            seconds // 3600,
-            seconds // 60 % 60,
-            str(seconds % 60) if seconds % 60 else None,
-            None,
-            str(cell),
-        )
+        second = seconds % 60 or None
+        return _checked_clock(column, seconds // 3600, seconds // 60 % 60, second, "", str(cell))
     match = _CLOCK.fullmatch(str(cell))
     if match is None:
         raise CellError(column, f"{quoted(cell)} is not a time of day (write it like 11:16)")
     hour, minute, second, zone = match.groups()
-    return _clock_text(int(hour), int(minute), second, zone, str(cell))
+    return _checked_clock(
+        column,
+        int(hour),
+        int(minute),
+        int(second) if second is not None else None,
+        zone or "",
+        str(cell),
+    )
 
 
 def _blank(cell: Cell) -> bool:
@@ -1186,17 +1143,15 @@ class _RowReader:
         columns: tuple[str | None, ...],
         targets: tuple[str, ...],
         values: list[Cell],
-        note: list[str],
     ) -> str | None:
-        """`_parts_date` of the row's cells, each distinct set of cells read once."""
+        """`date_from_parts` of the row's cells, each distinct set of cells read once."""
         cells = tuple(self.cell(values, name) for name in targets)
         key = (columns, cells, tuple(cell.__class__ for cell in cells))
         found = self.parts_read.get(key)
         if found is not None:
             return found
-        heard = len(note)
-        text = _parts_date(columns, cells, note)  # type: ignore[arg-type]
-        if text is not None and len(note) == heard:  # a noted reading is noted on every row
+        text = date_from_parts(*cells, columns=columns)
+        if text is not None:
             self.parts_read[key] = text
         return text
 
@@ -1220,7 +1175,6 @@ class _RowReader:
                 (mapping.year, mapping.month, mapping.day, mapping.time),
                 ("year", "month", "day", "time"),
                 values,
-                note,
             )
         if start is None:
             column = mapping.start_column or mapping.year or "date"
@@ -1233,7 +1187,6 @@ class _RowReader:
                     (mapping.end_year, mapping.end_month, mapping.end_day, mapping.end_time),
                     ("end_year", "end_month", "end_day", "end_time"),
                     values,
-                    note,
                 )
                 or end
             )
