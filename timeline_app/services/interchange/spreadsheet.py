@@ -32,6 +32,8 @@ from timeline_app.domain.dates import (
     days_in_month,
     parse_span,
     read_user_date,
+    read_user_end,
+    read_user_span,
     year_text,
 )
 from timeline_app.domain.errors import (
@@ -135,6 +137,9 @@ class ColumnMapping:
     default_category: str = DEFAULT_CATEGORY
     html: bool = False
     day_first: bool | None = None
+    no_year_zero: bool = False
+    """Year cells count as TimelineJS does, without a year 0: -44 is 44 BCE (EDTF `-0043`).
+    Otherwise a year cell is astronomical, as EDTF and the lenient reader count: -55 is `-0055`."""
 
     def columns(self) -> dict[str, str]:
         """The mapped fields and their columns, in the order of TARGETS."""
@@ -152,7 +157,7 @@ class ColumnMapping:
 TARGETS: tuple[str, ...] = tuple(
     item.name
     for item in fields(ColumnMapping)
-    if item.name not in ("default_category", "html", "day_first")
+    if item.name not in ("default_category", "html", "day_first", "no_year_zero")
 )
 """Every field a column can feed, in the order the dialog lists them."""
 TARGET_LABELS: dict[str, str] = {
@@ -270,7 +275,7 @@ def propose_mapping(header: Sequence[str]) -> ColumnMapping:
         chosen["source_url"] = others[0] if others else chosen["source_url"]
     if "sources" in chosen and header_key(chosen.get("source_url") or "") == "source":
         del chosen["source_url"]  # "sources" holds them all, in the app's notation
-    return ColumnMapping(**chosen, html=timelinejs)
+    return ColumnMapping(**chosen, html=timelinejs, no_year_zero=timelinejs)
 
 
 def fit_mapping(mapping: ColumnMapping, header: Sequence[str]) -> ColumnMapping:
@@ -305,6 +310,7 @@ PRESETS: dict[str, ColumnMapping] = {
         source_publisher="Media Credit",
         kind="Type",
         html=True,
+        no_year_zero=True,
     ),
     "simple": ColumnMapping(title="Title", date="Date", description="Description"),
     "app": ColumnMapping(**{name: name for name in HEADER}),
@@ -336,6 +342,8 @@ def mapping_to_json(mapping: ColumnMapping, header: Sequence[str] | None = None)
         "html": mapping.html,
         "day_first": mapping.day_first,
     }
+    if mapping.no_year_zero:
+        data["no_year_zero"] = True
     if header is not None:
         data["header"] = list(header)
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
@@ -383,6 +391,9 @@ def _mapping_and_header(text: str, where: str) -> tuple[ColumnMapping, list[str]
     day_first = data.get("day_first")
     if day_first is not None and not isinstance(day_first, bool):
         raise TimelineError(f"{where}: day_first: must be true, false or null")
+    no_year_zero = data.get("no_year_zero", False)
+    if not isinstance(no_year_zero, bool):
+        raise TimelineError(f"{where}: no_year_zero: must be true or false")
     header = data.get("header")
     if header is not None and (
         not isinstance(header, list) or not all(isinstance(name, str) for name in header)
@@ -393,6 +404,7 @@ def _mapping_and_header(text: str, where: str) -> tuple[ColumnMapping, list[str]
         default_category=category.strip(),
         html=flag,
         day_first=day_first,
+        no_year_zero=no_year_zero,
     )
     return mapping, header
 
@@ -742,6 +754,7 @@ def _header_text(cell: Cell) -> str:
 
 _NUMERIC_DATE = re.compile(r"\s*([0-9]{1,2})[./-]([0-9]{1,2})[./-]([0-9]{4})\s*([?~%]?)\s*")
 """A numeric date (03/04/2020): the cells that tell, or leave open, the order of day and month."""
+_NUMERIC_IN_TEXT = re.compile(r"(?<![0-9])([0-9]{1,2})[./-]([0-9]{1,2})[./-][0-9]{4}(?![0-9])")
 _SECOND_FRACTION = re.compile(
     r"(?<=:[0-9]{2})[.,][0-9]+(?=\s*(?:Z|UTC|GMT|[+-][0-9]{2}(?::?[0-9]{2})?)?\s*$)", re.I
 )
@@ -755,10 +768,14 @@ _CLOCK = re.compile(
 
 
 @lru_cache(maxsize=65_536)
-def _user_date(text: str, day_first: bool) -> str:
-    """`read_user_date` of a cell's text, numeric dates ordered by `day_first`; cached, as a
-    sheet repeats its dates."""
-    return read_user_date(_SECOND_FRACTION.sub("", text), day_first=day_first)
+def _user_date(text: str, day_first: bool, end: bool = False) -> str:
+    """`read_user_date` of a cell's text, numeric dates ordered by `day_first` (of an end
+    cell `read_user_end`: "present" is an open end, "?" an unknown one); cached, as a sheet
+    repeats its dates."""
+    text = _SECOND_FRACTION.sub("", text)
+    if end:
+        return read_user_end(text, day_first=day_first)
+    return read_user_date(text, day_first=day_first)
 
 
 def excel_serial_date(serial: float) -> dt.date | dt.datetime:
@@ -784,8 +801,11 @@ class CellError(ValueError):
         self.message = message
 
 
-def _cell_date(column: str, cell: Cell, day_first: bool, note: list[str]) -> str | None:
-    """One date cell as EDTF, with its time of day when it has one; None for an empty cell."""
+def _cell_date(
+    column: str, cell: Cell, day_first: bool, note: list[str], *, end: bool = False
+) -> str | None:
+    """One date cell as EDTF, with its time of day when it has one; None for an empty cell.
+    An `end` cell may also say the span is ongoing (`..`) or ended at an unknown time ("")."""
     if cell is None:
         return None
     if isinstance(cell, dt.datetime):
@@ -812,9 +832,24 @@ def _cell_date(column: str, cell: Cell, day_first: bool, note: list[str]) -> str
         return None
     if text[0] == "'" and len(text) > 1:  # a spreadsheet's mark for "text, not a number"
         text = text[1:]
+    _check_day_order(column, text, day_first)
     numeric = _NUMERIC_DATE.match(text)
-    if numeric is not None:  # the file's one order holds for every row: a row of the other is
-        first, second = int(numeric.group(1)), int(numeric.group(2))  # a mixed-up file
+    try:
+        result = _user_date(text, day_first, end)
+    except DateError as error:
+        raise CellError(column, error.message) from None
+    if numeric is not None:
+        first, second = int(numeric.group(1)), int(numeric.group(2))
+        if first <= 12 and second <= 12 and first != second:
+            note.append(f"{text} read {_order_word(day_first)}")
+    return result
+
+
+def _check_day_order(column: str, text: str, day_first: bool) -> None:
+    """The file's one order of day and month holds for every numeric date in it: a date that
+    reads only the other way is a mixed-up file, named here, not silently read the other way."""
+    for numeric in _NUMERIC_IN_TEXT.finditer(text):
+        first, second = int(numeric.group(1)), int(numeric.group(2))
         month = second if day_first else first
         if month > 12:
             raise CellError(
@@ -822,13 +857,6 @@ def _cell_date(column: str, cell: Cell, day_first: bool, note: list[str]) -> str
                 f"{quoted(text)} cannot be read {_order_word(day_first)}: "
                 f"there is no month {month}",
             )
-    try:
-        result = _user_date(text, day_first)
-    except DateError as error:
-        raise CellError(column, error.message) from None
-    if numeric is not None and first <= 12 and second <= 12 and first != second:
-        note.append(f"{text} read {_order_word(day_first)}")
-    return result
 
 
 def _span_cell(column: str, cell: Cell, day_first: bool, note: list[str]) -> tuple[str, str | None]:
@@ -838,16 +866,11 @@ def _span_cell(column: str, cell: Cell, day_first: bool, note: list[str]) -> tup
     except CellError:
         if not isinstance(cell, str):
             raise
-        for separator in ("/", " – ", " - ", "–", " to "):
-            first, found, second = cell.partition(separator)
-            if found and first.strip() and second.strip():
-                try:
-                    start = _cell_date(column, first, day_first, note)
-                    end = _cell_date(column, second, day_first, note)
-                except CellError:
-                    continue
-                if start and end:
-                    return start, end
+        _check_day_order(column, cell, day_first)
+        try:
+            return read_user_span(_SECOND_FRACTION.sub("", cell), day_first=day_first)
+        except DateError:
+            pass
         raise
 
 
@@ -895,10 +918,12 @@ def date_from_parts(
     time: Cell = None,
     *,
     columns: tuple[str | None, ...] = ("year", "month", "day", "time"),
+    no_year_zero: bool = False,
 ) -> str | None:
     """Year, month, day and time cells as one EDTF date at the precision they give
-    (`2020`, `2020-03`, `2020-03-04`, `2020-03-04T11:16`, `-0055` for the year -55);
-    None when all are empty; CellError naming the column at fault."""
+    (`2020`, `2020-03`, `2020-03-04`, `2020-03-04T11:16`, `-0055` for the year -55, or with
+    `no_year_zero` `-0054`: 55 BCE); None when all are empty; CellError naming the column
+    at fault."""
     year_column, month_column, day_column, time_column = (
         column or default
         for column, default in zip(columns, ("year", "month", "day", "time"), strict=True)
@@ -916,8 +941,13 @@ def date_from_parts(
     number, qualifier = _whole(year_cell)
     if number is None:
         raise CellError(year_column, f"{quoted(year_cell)} is not a year")
+    if no_year_zero and number == 0:
+        raise CellError(year_column, "0 is not a year (1 BCE is -1 in this count)")
+    written = number
+    if no_year_zero and number < 0:
+        number += 1
     if not MIN_YEAR <= number <= MAX_YEAR:
-        raise CellError(year_column, f"{number} is out of range")
+        raise CellError(year_column, f"{written} is out of range")
     text = year_text(number)
     if month_cell is None:
         if day_cell is not None:
@@ -1150,7 +1180,7 @@ class _RowReader:
         found = self.parts_read.get(key)
         if found is not None:
             return found
-        text = date_from_parts(*cells, columns=columns)
+        text = date_from_parts(*cells, columns=columns, no_year_zero=self.mapping.no_year_zero)
         if text is not None:
             self.parts_read[key] = text
         return text
@@ -1180,7 +1210,10 @@ class _RowReader:
             column = mapping.start_column or mapping.year or "date"
             raise CellError(column, "is empty; every event needs a date")
         if mapping.end:
-            end = _cell_date(mapping.end, self.cell(values, "end"), self.day_first, note) or end
+            end_cell = _cell_date(
+                mapping.end, self.cell(values, "end"), self.day_first, note, end=True
+            )
+            end = end if end_cell is None else end_cell
         if mapping.end_year:
             end = (
                 self.parts(
