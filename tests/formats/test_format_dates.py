@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from timeline_app.domain.dates import utc_seconds
-from timeline_app.domain.errors import TimelineError
+from timeline_app.domain.errors import ImportFileError, TimelineError
 from timeline_app.services.catalog import Catalog
 from timeline_app.services.interchange import apply_import, ics, plan_import, spreadsheet
 from timeline_app.services.interchange import thetimeline as timeline_file
@@ -302,3 +302,27 @@ def test_a_sheet_date_column_keeps_times_open_ends_and_years_before_christ():
         "Ongoing": ("2022-02-24", "..", "day"),
         "Years": ("1995", "1997", "year"),
     }
+
+
+def test_a_sheet_counts_years_as_its_mapping_says():
+    """A mapping built column by column (as the mapping dialog does) still reads a TimelineJS
+    template in its count; a mapping file may choose either count explicitly."""
+    raw = b"Year,Headline,Text\n-44,Ides of March,\n"
+    table = spreadsheet.load_table("t.csv", raw)
+    by_columns = spreadsheet.ColumnMapping(title="Headline", year="Year")
+    assert dates_of(spreadsheet.read_table(table, by_columns))["Ides of March"][0] == "-0043"
+    astronomical = spreadsheet.ColumnMapping(title="Headline", year="Year", no_year_zero=False)
+    text = spreadsheet.mapping_to_json(astronomical)
+    assert spreadsheet.mapping_from_json(text) == astronomical
+    assert dates_of(spreadsheet.read_table(table, astronomical))["Ides of March"][0] == "-0044"
+    with pytest.raises(TimelineError, match="no_year_zero: must be true, false or null"):
+        spreadsheet.mapping_from_json('{"columns": {"year": "Year"}, "no_year_zero": 1}')
+
+
+def test_year_zero_is_refused_where_the_count_has_none():
+    raw = b"Year,Headline,Text\n0,Nothing,\n"
+    with pytest.raises(ImportFileError) as raised:
+        spreadsheet.read("t.xlsx.csv", raw)
+    assert str(raised.value) == (
+        "t.xlsx.csv:2: column Year: 0 is not a year (1 BCE is -1 in this count)"
+    )

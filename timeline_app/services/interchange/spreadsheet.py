@@ -137,9 +137,10 @@ class ColumnMapping:
     default_category: str = DEFAULT_CATEGORY
     html: bool = False
     day_first: bool | None = None
-    no_year_zero: bool = False
-    """Year cells count as TimelineJS does, without a year 0: -44 is 44 BCE (EDTF `-0043`).
-    Otherwise a year cell is astronomical, as EDTF and the lenient reader count: -55 is `-0055`."""
+    no_year_zero: bool | None = None
+    """True: year cells count as TimelineJS does, without a year 0: -44 is 44 BCE (EDTF
+    `-0043`). False: astronomical, as EDTF and the lenient reader count: -55 is `-0055`.
+    None: TimelineJS's count when the header is its template's, else astronomical."""
 
     def columns(self) -> dict[str, str]:
         """The mapped fields and their columns, in the order of TARGETS."""
@@ -275,7 +276,7 @@ def propose_mapping(header: Sequence[str]) -> ColumnMapping:
         chosen["source_url"] = others[0] if others else chosen["source_url"]
     if "sources" in chosen and header_key(chosen.get("source_url") or "") == "source":
         del chosen["source_url"]  # "sources" holds them all, in the app's notation
-    return ColumnMapping(**chosen, html=timelinejs, no_year_zero=timelinejs)
+    return ColumnMapping(**chosen, html=timelinejs, no_year_zero=True if timelinejs else None)
 
 
 def fit_mapping(mapping: ColumnMapping, header: Sequence[str]) -> ColumnMapping:
@@ -342,8 +343,8 @@ def mapping_to_json(mapping: ColumnMapping, header: Sequence[str] | None = None)
         "html": mapping.html,
         "day_first": mapping.day_first,
     }
-    if mapping.no_year_zero:
-        data["no_year_zero"] = True
+    if mapping.no_year_zero is not None:
+        data["no_year_zero"] = mapping.no_year_zero
     if header is not None:
         data["header"] = list(header)
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
@@ -391,9 +392,9 @@ def _mapping_and_header(text: str, where: str) -> tuple[ColumnMapping, list[str]
     day_first = data.get("day_first")
     if day_first is not None and not isinstance(day_first, bool):
         raise TimelineError(f"{where}: day_first: must be true, false or null")
-    no_year_zero = data.get("no_year_zero", False)
-    if not isinstance(no_year_zero, bool):
-        raise TimelineError(f"{where}: no_year_zero: must be true or false")
+    no_year_zero = data.get("no_year_zero")
+    if no_year_zero is not None and not isinstance(no_year_zero, bool):
+        raise TimelineError(f"{where}: no_year_zero: must be true, false or null")
     header = data.get("header")
     if header is not None and (
         not isinstance(header, list) or not all(isinstance(name, str) for name in header)
@@ -1088,6 +1089,11 @@ class _RowReader:
         self.seen: dict[str, int] = {}
         self.eras = 0
         self.parts_read: dict[tuple, str] = {}
+        self.no_year_zero = (
+            mapping.no_year_zero
+            if mapping.no_year_zero is not None
+            else looks_like_timelinejs(table.header)
+        )
         position = {}
         for index, name in enumerate(table.header):
             position.setdefault(name, index)
@@ -1180,7 +1186,7 @@ class _RowReader:
         found = self.parts_read.get(key)
         if found is not None:
             return found
-        text = date_from_parts(*cells, columns=columns, no_year_zero=self.mapping.no_year_zero)
+        text = date_from_parts(*cells, columns=columns, no_year_zero=self.no_year_zero)
         if text is not None:
             self.parts_read[key] = text
         return text
