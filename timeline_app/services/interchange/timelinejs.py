@@ -13,6 +13,7 @@ astronomical years) writes `-0043`; year 0 does not exist in that count and is r
 A date's `display_date` (or, in the template, the row's Display Date when the row has no
 end date) is used when it reads as a date that starts where the numbers do and is at most as
 precise ("c. 1500", "1990s", "2015?"); otherwise it is ignored (TimelineJS only shows it).
+An open end (`..`) is not written: a slide has an end date or none.
 
 ROW in messages: the slide's 1-based position in `events` (or in `eras`) for JSON, the line
 for CSV, the spreadsheet row for the template reader.

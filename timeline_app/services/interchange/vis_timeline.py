@@ -11,6 +11,8 @@ Dates: ISO text at any precision (`2014`, `2014-04`, `2014-04-20`, `2014-04-20T1
 a number of milliseconds since 1970 (UTC). vis-timeline ends a range at the instant `end`, so
 an end given as a whole day, month or year is the first unit after the range: `end:
 "2014-04-19"` closes a range on 18 April, and the writer writes the day after the last one.
+Years before 1 are written with six digits and a sign (`-000055-03-15`), as ISO expands them;
+an open end (`..`) is not written: the item becomes a box at its start.
 
 ROW in messages: the 1-based position of the item in its list (of a group: in `groups`).
 """
