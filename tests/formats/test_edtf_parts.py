@@ -11,6 +11,7 @@ from timeline_app.domain.dates import parse_date
 from timeline_app.domain.errors import ValidationError
 from timeline_app.services.interchange.edtf_parts import (
     CivilTime,
+    Clock,
     DateParts,
     check_civil,
     clock_text,
@@ -18,6 +19,7 @@ from timeline_app.services.interchange.edtf_parts import (
     edtf_text,
     parse_time_text,
     parts_of,
+    read_clock,
     utc_clock,
     zone_text,
 )
@@ -124,3 +126,42 @@ def test_impossible_days_and_times_are_named():
     assert check_civil(2001, 13, 1) == "month 13 does not exist"
     assert check_civil(2001, 1, 1, 24, 0, 0) == "24:00:00 is not a time of day"
     assert check_civil(-10_000, 1, 1) == "year -10000 is out of range"
+
+
+@pytest.mark.parametrize(
+    ("text", "clock"),
+    [
+        ("11:16", Clock(11, 16)),
+        ("11:16:05.250", Clock(11, 16, 5)),
+        ("1116", Clock(11, 16)),
+        ("9", Clock(9, 0)),
+        ("9 PM", Clock(21, 0)),
+        ("9:30 p.m.", Clock(21, 30)),
+        ("12 a.m.", Clock(0, 0)),
+        ("12:05 PM", Clock(12, 5)),
+        ("11:16 UTC", Clock(11, 16, None, "Z")),
+        ("11:16:05+0330", Clock(11, 16, 5, "+03:30")),
+    ],
+)
+def test_times_of_day_are_read_as_people_write_them(text, clock):
+    assert read_clock(text) == clock
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("noon", "'noon' is not a time of day (write it like 11:16 or 9:30 PM)"),
+        ("25:00", "'25:00' is not a time of day"),
+        ("13 PM", "'13 PM': 13 is not an hour of a 12-hour clock"),
+        ("11:60", "'11:60' is not a time of day"),
+    ],
+)
+def test_a_bad_time_of_day_says_why(text, words):
+    with pytest.raises(ValueError) as raised:
+        read_clock(text)
+    assert str(raised.value) == words
+
+
+def test_a_clock_writes_its_edtf_part():
+    assert Clock(9, 5).text == "T09:05"
+    assert Clock(11, 16, 5, "Z").text == "T11:16:05Z"

@@ -326,3 +326,33 @@ def test_year_zero_is_refused_where_the_count_has_none():
     assert str(raised.value) == (
         "t.xlsx.csv:2: column Year: 0 is not a year (1 BCE is -1 in this count)"
     )
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (
+            b"Year,Month,Day,Time,Title\n2013,3,30,25:00,x\n",
+            "s.csv:2: column Time: '25:00' is not a time of day",
+        ),
+        (
+            b"Year,Month,Day,Time,Title\n2013,3,30,noon,x\n",
+            "s.csv:2: column Time: 'noon' is not a time of day (write it like 11:16 or 9:30 PM)",
+        ),
+        (
+            b"Date,Title\n2013-03-30 11:16?,x\n",
+            "s.csv:2: column Date: '2013-03-30 11:16?': a time of day cannot be marked "
+            "approximate or uncertain",
+        ),
+    ],
+)
+def test_a_bad_time_in_a_sheet_is_named_in_one_line(raw, message):
+    with pytest.raises(ImportFileError) as raised:
+        spreadsheet.read("s.csv", raw)
+    assert str(raised.value) == message
+
+
+def test_a_timelinejs_time_with_a_zone_is_refused():
+    with pytest.raises(ImportFileError) as raised:
+        tljs.read("t.csv", b"Year,Month,Day,Time,Headline\n2013,3,30,11:16 UTC,x\n")
+    assert str(raised.value) == "t.csv:2: Time: '11:16 UTC': TimelineJS times have no time zone"

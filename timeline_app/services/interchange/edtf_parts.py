@@ -21,7 +21,7 @@ from timeline_app.domain.dates import (
     utc_time,
     year_text,
 )
-from timeline_app.domain.errors import ValidationError
+from timeline_app.domain.errors import ValidationError, quoted
 
 QUALIFIERS = "?~%"
 """The EDTF marks of an uncertain (`?`), approximate (`~`) or both (`%`) date."""
@@ -51,6 +51,54 @@ def clock_text(hour: int, minute: int, second: int | None = None, zone: str = ""
     seconds are written when given."""
     seconds = f":{second:02d}" if second is not None else ""
     return f"T{hour:02d}:{minute:02d}{seconds}{zone_text(zone)}"
+
+
+_CLOCK = re.compile(
+    r"([0-9]{1,2})(?:[:.]([0-9]{2})(?:[:.]([0-9]{2})(?:[.,][0-9]+)?)?)?\s*(?:([ap])\.?\s?m\.?)?"
+    r"\s*(Z|UTC|GMT|[+-][0-9]{2}(?::?[0-9]{2})?)?",
+    re.IGNORECASE,
+)
+_CLOCK_DIGITS = re.compile(r"([0-9]{1,2})([0-9]{2})")
+
+
+@dataclass(frozen=True, slots=True)
+class Clock:
+    """A time of day as read from a file's time cell; `second` None when none was written."""
+
+    hour: int
+    minute: int
+    second: int | None = None
+    zone: str = ""
+
+    @property
+    def text(self) -> str:
+        """The EDTF time-of-day part: `T11:16`, `T11:16:05Z`."""
+        return clock_text(self.hour, self.minute, self.second, self.zone)
+
+
+def read_clock(text: str) -> Clock:
+    """A time of day as people and spreadsheets write it: "11:16", "11:16:05.250", "1116",
+    "9" (9:00), "9 PM", "9:30 p.m.", "11:16 UTC", "11:16+03:00" (fractions of a second are dropped).
+    Raises ValueError saying why, quoting the text."""
+    cleaned = text.strip()
+    digits = _CLOCK_DIGITS.fullmatch(cleaned)
+    match = None if digits else _CLOCK.fullmatch(cleaned)
+    if digits:
+        hour, minute, second, period, zone = digits.group(1), digits.group(2), None, None, None
+    elif match:
+        hour, minute, second, period, zone = match.groups()
+    else:
+        raise ValueError(f"{quoted(text)} is not a time of day (write it like 11:16 or 9:30 PM)")
+    hours = int(hour)
+    if period:
+        if not 1 <= hours <= 12:
+            raise ValueError(f"{quoted(text)}: {hours} is not an hour of a 12-hour clock")
+        hours = hours % 12 + (12 if period.lower() == "p" else 0)
+    minutes = int(minute or 0)
+    seconds = int(second) if second is not None else None
+    if hours > 23 or minutes > 59 or (seconds is not None and seconds > 59):
+        raise ValueError(f"{quoted(text)} is not a time of day")
+    return Clock(hours, minutes, seconds, zone_text(zone or ""))
 
 
 def zone_offset(zone: str) -> int:

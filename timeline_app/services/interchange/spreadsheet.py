@@ -75,7 +75,7 @@ from timeline_app.services.interchange.document import (
     check_unique_ids,
     field_label,
 )
-from timeline_app.services.interchange.edtf_parts import clock_text
+from timeline_app.services.interchange.edtf_parts import clock_text, read_clock
 from timeline_app.services.interchange.text_file import decode_text
 
 FORMATS = ("xlsx", "ods", "tsv", "csv")
@@ -763,9 +763,6 @@ _SECOND_FRACTION = re.compile(
 _THOUSANDS = re.compile(r"^(\s*[+-]?[0-9]{1,3})[,\u00a0 ]([0-9]{3})(?=\s*[?~%]?\s*$)")
 """A year a spreadsheet formatted as a number with a thousands separator ("1,990")."""
 _YEAR = re.compile(r"\s*([+-]?[0-9]{1,4})\s*([?~%]?)\s*")
-_CLOCK = re.compile(
-    r"\s*([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:[.,][0-9]+)?)?\s*(Z|UTC|GMT)?\s*", re.I
-)
 
 
 @lru_cache(maxsize=65_536)
@@ -812,7 +809,7 @@ def _cell_date(
     if isinstance(cell, dt.datetime):
         if cell.time() == dt.time():
             return cell.date().isoformat()
-        return cell.date().isoformat() + _clock(column, cell.time())
+        return cell.date().isoformat() + _clock(cell.time())
     if isinstance(cell, dt.date):
         return cell.isoformat()
     if isinstance(cell, (dt.time, dt.timedelta)):
@@ -821,7 +818,7 @@ def _cell_date(
         raise CellError(column, f"{quoted(cell)} is not a date")
     if isinstance(cell, (int, float)):
         if float(cell).is_integer() and 1 <= cell <= 9999:
-            return f"{int(cell):04d}"
+            return year_text(int(cell))
         try:
             serial = excel_serial_date(float(cell))
         except ValueError as error:
@@ -979,16 +976,8 @@ def date_from_parts(
     return text + qualifier
 
 
-def _clock(column: str, time: dt.time) -> str:
-    return _checked_clock(column, time.hour, time.minute, time.second or None, "", str(time))
-
-
-def _checked_clock(
-    column: str, hour: int, minute: int, second: int | None, zone: str, written: str
-) -> str:
-    if hour > 23 or minute > 59 or (second is not None and second > 59):
-        raise CellError(column, f"{quoted(written)} is not a time of day")
-    return clock_text(hour, minute, second, zone)
+def _clock(time: dt.time) -> str:
+    return clock_text(time.hour, time.minute, time.second or None)
 
 
 def _time_cell(column: str, cell: Cell) -> str:
@@ -996,23 +985,14 @@ def _time_cell(column: str, cell: Cell) -> str:
     if isinstance(cell, dt.datetime):
         cell = cell.time()
     if isinstance(cell, dt.time):
-        return _clock(column, cell)
+        return _clock(cell)
     if isinstance(cell, float) and 0 <= cell < 1:
-        seconds = round(cell * 86_400)
-        second = seconds % 60 or None
-        return _checked_clock(column, seconds // 3600, seconds // 60 % 60, second, "", str(cell))
-    match = _CLOCK.fullmatch(str(cell))
-    if match is None:
-        raise CellError(column, f"{quoted(cell)} is not a time of day (write it like 11:16)")
-    hour, minute, second, zone = match.groups()
-    return _checked_clock(
-        column,
-        int(hour),
-        int(minute),
-        int(second) if second is not None else None,
-        zone or "",
-        str(cell),
-    )
+        seconds = round(cell * 86_400) % 86_400
+        return clock_text(seconds // 3600, seconds // 60 % 60, seconds % 60 or None)
+    try:
+        return read_clock(str(cell)).text
+    except ValueError as error:
+        raise CellError(column, str(error)) from None
 
 
 def _blank(cell: Cell) -> bool:

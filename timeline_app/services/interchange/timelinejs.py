@@ -51,7 +51,7 @@ from timeline_app.services.interchange.document import (
     check_event,
     check_id,
 )
-from timeline_app.services.interchange.edtf_parts import edtf_text, parts_of
+from timeline_app.services.interchange.edtf_parts import edtf_text, parts_of, read_clock
 from timeline_app.services.interchange.html_text import html_of, one_line, plain_text
 from timeline_app.services.interchange.json_format import _parse as parse_json
 from timeline_app.services.interchange.text_file import decode_text
@@ -84,11 +84,6 @@ DATE_KEYS = ("year", "month", "day", "hour", "minute", "second")
 _SNIFF_BYTES = 65_536
 _WHOLE = re.compile(r"-?[0-9]+(?:\.0+)?")
 """A whole number as a cell holds it; a spreadsheet saved as CSV may write 2015 as 2015.0."""
-_TIME = re.compile(
-    r"([0-9]{1,2})(?:[:.]([0-9]{2})(?:[:.]([0-9]{2})(?:[.,][0-9]+)?)?)?\s*(?:([ap])\.?m\.?)?",
-    re.IGNORECASE,
-)
-_TIME_DIGITS = re.compile(r"([0-9]{1,2})([0-9]{2})")
 _JSON_FIELDS = {
     "title": "text.headline",
     "start": "start_date",
@@ -256,22 +251,13 @@ def _time_parts(
     """A template's Time cell ("11:16", "11:16:05", "1116", "9 PM") as hour, minute, second."""
     if isinstance(value, dt.time):
         return value.hour, value.minute, value.second or None
-    text = reader.text(value, row, field).strip()
-    digits = _TIME_DIGITS.fullmatch(text)
-    if digits:
-        return int(digits.group(1)), int(digits.group(2)), None
-    match = _TIME.fullmatch(text)
-    if match is None:
-        raise reader.fail(row, field, f"{quoted(text)} is not a time like 11:16 or 9:30 PM")
-    hour, minute, second, period = match.groups()
-    hours = int(hour)
-    if period and not 1 <= hours <= 12:
-        raise reader.fail(row, field, f"{quoted(text)}: {hours} is not an hour of a 12-hour clock")
-    if period and period.lower() == "p" and hours != 12:
-        hours += 12
-    elif period and period.lower() == "a" and hours == 12:
-        hours = 0
-    return hours, int(minute or 0), int(second) if second is not None else None
+    try:
+        clock = read_clock(reader.text(value, row, field))
+    except ValueError as error:
+        raise reader.fail(row, field, str(error)) from None
+    if clock.zone:
+        raise reader.fail(row, field, f"{quoted(value)}: TimelineJS times have no time zone")
+    return clock.hour, clock.minute, clock.second
 
 
 # ---- JSON -------------------------------------------------------------------------------
