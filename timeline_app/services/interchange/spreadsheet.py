@@ -6,8 +6,9 @@ Other people's sheets name their columns in many ways ("Date", "Year"/"Month"/"D
 Workbooks are read with python-calamine (date cells arrive as dates); text files with the
 csv module. Every row's dates go through the app's lenient reader (`read_user_date`, with the
 file's order of day and month), times of day included; an end cell may also say "present" (an
-open end); year/month/day(/time) columns combine into EDTF at the precision the cells give. `preview_rows` is the dry run of each row
-(the date read, its precision, or the error) that the column-mapping dialog shows.
+open end); year/month/day(/time) columns combine into EDTF at the precision the cells give.
+`preview_rows` is the dry run of each row (the date read, its precision, or the error) that
+the column-mapping dialog shows.
 
 `dump` writes xlsx, ods or tsv with the app's own CSV columns, so an export imports back as
 it was. A CSV whose header is the app's own stays with `csv_format`; this module reads the rest.
