@@ -391,3 +391,23 @@ def test_a_bad_end_is_an_end_error():
     with pytest.raises(DateError) as caught:
         read_user_end("Marchember 2023")
     assert caught.value.field == "end"
+
+
+@pytest.mark.parametrize(
+    ("year", "text"),
+    [(2023, "2023"), (55, "0055"), (0, "0000"), (-55, "-0055"), (-9999, "-9999"), (9999, "9999")],
+)
+def test_a_year_is_written_as_edtf_with_four_digits_and_a_sign(year, text):
+    assert dates.year_text(year) == text
+    assert parse_date(text).lower == utc_seconds(year)
+
+
+@pytest.mark.parametrize("year", [10_000, -10_000])
+def test_a_year_of_five_digits_has_no_edtf_text_here(year):
+    with pytest.raises(ValueError, match=r"outside -9999\.\.9999"):
+        dates.year_text(year)
+
+
+def test_a_season_of_a_five_digit_year_is_a_date_error():
+    with pytest.raises(DateError, match="out of range"):
+        read_user_date("Spring 12000")

@@ -31,7 +31,6 @@ from timeline_app.services.interchange.spreadsheet import (
     preview_rows,
     propose_mapping,
     read,
-    read_date_text,
     settings_key,
     sniff,
     sniff_format,
@@ -234,10 +233,15 @@ def test_bad_date_parts_name_their_column(cells, column, message):
         ("2013-03-30T11:16:05Z", True, "2013-03-30T11:16:05Z"),
         ("March 2023", True, "2023-03"),
         ("~1995", True, "1995~"),
+        ("2013-03-30 11:16:05.250", True, "2013-03-30T11:16:05"),
+        ("30.03.2013 11:16 UTC", True, "2013-03-30T11:16Z"),
+        ("55 BC", True, "-0054"),
+        ("between 1990 and 1994", True, "[1990..1994]"),
     ],
 )
 def test_date_texts_become_edtf(text, day_first, expected):
-    assert read_date_text(text, day_first) == expected
+    (row,) = preview_rows("d.csv", f"Date,Title\n{text},x\n".encode(), day_first=day_first)
+    assert (row.error, row.start) == (None, expected)
 
 
 def test_excel_day_numbers_count_from_1899_12_30_past_the_fictional_leap_day():
@@ -267,7 +271,9 @@ def test_a_date_read_month_first_is_refused_by_a_row_that_only_reads_day_first()
     raw = b"Date,Title\n03/04/2020,Talks\n31/12/2020,Eve\n"
     with pytest.raises(ImportFileError) as caught:
         read("mixed.csv", raw, day_first=False)
-    assert str(caught.value) == "mixed.csv:3: column Date: '2020-31-12': month 31 does not exist"
+    assert str(caught.value) == (
+        "mixed.csv:3: column Date: '31/12/2020' cannot be read month first: there is no month 31"
+    )
 
 
 # ---- reading files ------------------------------------------------------------------------
@@ -291,11 +297,11 @@ def test_an_excel_date_cell_is_read_as_its_day(tmp_path):
 def test_a_time_of_day_in_an_excel_cell_is_shown_in_the_preview():
     raw = xlsx_bytes([["Date", "Title"], [dt.datetime(2013, 3, 30, 11, 16), "Meteor"]])
     (row,) = preview_rows("t.xlsx", raw)
-    assert row.error is None
-    # Until the date model stores times the day is kept and the time named in the note.
-    assert (row.start, row.note) in (
-        ("2013-03-30T11:16", ""),
-        ("2013-03-30", "time 11:16 not kept (dates are stored to the day)"),
+    assert (row.error, row.start, row.precision, row.note) == (
+        None,
+        "2013-03-30T11:16",
+        "minute",
+        "",
     )
 
 

@@ -14,7 +14,7 @@ from timeline_app.domain.errors import ImportFileError
 from timeline_app.domain.model import EventDraft, SourceRef
 from timeline_app.services.catalog import Catalog
 from timeline_app.services.interchange import apply_import, plan_import, thetimeline
-from timeline_app.services.interchange.civil_dates import CivilTime
+from timeline_app.services.interchange.edtf_parts import CivilTime
 from timeline_app.store.database import open_database
 
 DATA = Path(__file__).parent.parent / "data" / "formats" / "thetimeline"

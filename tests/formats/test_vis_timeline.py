@@ -110,7 +110,8 @@ def test_vis_dates_become_edtf_at_their_precision(value, end, start, edtf):
         ("2014-02-30", "day 30 does not exist"),
         ("+012000", "outside the years"),
         (True, "True is not a date"),
-        (1e20, "outside the years 1–9999"),
+        (1e20, "outside the years -9999 to 9999"),
+        (float("nan"), "outside the years -9999 to 9999"),
         ([2014], "must be ISO text or a number"),
     ],
 )

@@ -146,6 +146,14 @@ OPEN_END_UPPER = utc_seconds(MAX_YEAR + 1)
 clamp it to "now" (open) or fade it out (unknown)."""
 
 
+def year_text(year: int) -> str:
+    """An astronomical year as EDTF writes it: `2023`, `0055`, `0000` (1 BC), `-0055` (56 BC).
+    Raises ValueError outside MIN_YEAR..MAX_YEAR: EDTF years here have four digits."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(f"year {year} is outside {MIN_YEAR}..{MAX_YEAR}")
+    return f"{year:04d}" if year >= 0 else f"-{-year:04d}"
+
+
 def describe_year(year: int) -> str:
     """An astronomical year as readers write it: 2023, 602, 1 BC (year 0), 56 BC (-55)."""
     return str(year) if year > 0 else f"{1 - year} BC"
@@ -429,7 +437,7 @@ def _parse_date_text(text: str) -> PartialDate:
     if cleaned == OPEN_END:
         raise DateError("date", f"{quoted(text)} only ends an interval, like 2022-02-24/..")
     if re.fullmatch(r"-?[0-9]{1,3}", cleaned):
-        four_digits = _edtf_year(int(cleaned))
+        four_digits = year_text(int(cleaned))
         raise DateError(
             "date", f"{quoted(text)} is not a date (write the year with four digits: {four_digits})"
         )
@@ -546,10 +554,6 @@ def _clean_typed(text: str) -> str:
     if not raw.isascii():
         raise DateError("date", f"{quoted(text)} is not a date: {_non_ascii_problem(raw)}")
     return raw
-
-
-def _edtf_year(year: int) -> str:
-    return f"{year:04d}" if year >= 0 else f"-{-year:04d}"
 
 
 def read_user_date(text: str, day_first: bool | None = None) -> str:
@@ -702,21 +706,21 @@ def _read_calendar(body: str, text: str, day_first: bool | None) -> str | None:
         return _calendar_text(year, month, day, text)
     month_year = _FREE_MONTH_YEAR.fullmatch(body)
     if month_year:
-        name, year_text = month_year.groups()
+        name, year_digits = month_year.groups()
         if name.lower() in _SEASON_CODES:
-            year = _year(year_text, "", era, text, need_digits=3)
-            return f"{_edtf_year(year)}-{_SEASON_CODES[name.lower()]}"
+            year = _year(year_digits, "", era, text, need_digits=3)
+            return f"{_calendar_text(year, None, None, text)}-{_SEASON_CODES[name.lower()]}"
         month = _month(name, text)
-        return _calendar_text(_year(year_text, "", era, text, need_digits=3), month, None, text)
+        return _calendar_text(_year(year_digits, "", era, text, need_digits=3), month, None, text)
     day_month_year = _FREE_DAY_MONTH_YEAR.fullmatch(lowered)
     if day_month_year:
-        day_text, name, year_text = day_month_year.groups()
-        year = _year(year_text, "", era, text, need_digits=3)
+        day_text, name, year_digits = day_month_year.groups()
+        year = _year(year_digits, "", era, text, need_digits=3)
         return _calendar_text(year, _month(name, text), int(day_text), text)
     month_day_year = _FREE_MONTH_DAY_YEAR.fullmatch(lowered)
     if month_day_year:
-        name, day_text, year_text = month_day_year.groups()
-        year = _year(year_text, "", era, text, need_digits=3)
+        name, day_text, year_digits = month_day_year.groups()
+        year = _year(year_digits, "", era, text, need_digits=3)
         return _calendar_text(year, _month(name, text), int(day_text), text)
     return None
 
@@ -765,17 +769,17 @@ def _calendar_text(year: int, month: int | None, day: int | None, text: str) -> 
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise DateError("date", f"{quoted(text)}: year {year} is out of range")
     if month is None:
-        return _edtf_year(year)
+        return year_text(year)
     if not 1 <= month <= 12:
         raise DateError("date", f"{quoted(text)}: month {month} does not exist")
     if day is None:
-        return f"{_edtf_year(year)}-{month:02d}"
+        return f"{year_text(year)}-{month:02d}"
     if not 1 <= day <= days_in_month(year, month):
         raise DateError(
             "date",
             f"{quoted(text)}: {calendar.month_name[month]} {describe_year(year)} has no day {day}",
         )
-    return f"{_edtf_year(year)}-{month:02d}-{day:02d}"
+    return f"{year_text(year)}-{month:02d}-{day:02d}"
 
 
 def read_user_span(text: str, day_first: bool | None = None) -> tuple[str, str | None]:

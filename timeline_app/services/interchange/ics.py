@@ -25,8 +25,10 @@ category, then the tags), the first source's URL as `URL` and the others as `ATT
 Dates without a time become all-day `DTSTART`/`DTEND;VALUE=DATE` over the event's bounds
 (lower bound; exclusive upper bound): a month or a year becomes an all-day span of its days
 and a qualifier (`?`, `~`) is dropped — the format has neither. Dates with a time of day
-become `DATE-TIME`s, in UTC for a `Z` time. Importance, certainty, actors and the sources'
-titles, publishers and dates are not written.
+become `DATE-TIME`s, in UTC for a `Z` time. An open end (`..`) writes the start alone; a year
+before 1 cannot be written (iCalendar's dates are years 1–9999) and stops the export naming the
+event. Importance, certainty, actors and the sources' titles, publishers and dates are not
+written.
 """
 
 from __future__ import annotations
@@ -46,7 +48,6 @@ from timeline_app.domain.model import EventDraft, EventRecord, SourceRef, stable
 from timeline_app.domain.progress import Progress, report_every
 from timeline_app.domain.rules import NAME_MAX, TITLE_MAX, character_problem
 from timeline_app.services.catalog import Catalog
-from timeline_app.services.interchange.civil_dates import CivilTime, day_of, parse_time_text
 from timeline_app.services.interchange.document import (
     ID_MAX,
     CategoryItem,
@@ -55,6 +56,7 @@ from timeline_app.services.interchange.document import (
     check_event,
     check_unique_ids,
 )
+from timeline_app.services.interchange.edtf_parts import CivilTime, day_of, parse_time_text
 from timeline_app.services.interchange.text_file import decode_text
 
 PRODID = "-//timeline-app//Timeline of events//EN"

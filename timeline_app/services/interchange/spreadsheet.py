@@ -4,9 +4,11 @@ Other people's sheets name their columns in many ways ("Date", "Year"/"Month"/"D
 "Headline", "Event"…). A `ColumnMapping` says which column feeds which field of an event;
 `propose_mapping` guesses one from the header, so a recognisable sheet imports without one.
 Workbooks are read with python-calamine (date cells arrive as dates); text files with the
-csv module. Every row's dates go through the app's lenient reader; year/month/day columns
-combine into EDTF at the precision the cells give. `preview_rows` is the dry run of each row
-(the date read, its precision, or the error) that the column-mapping dialog shows.
+csv module. Every row's dates go through the app's lenient reader (`read_user_date`, with the
+file's order of day and month), times of day included; an end cell may also say "present" (an
+open end); year/month/day(/time) columns combine into EDTF at the precision the cells give.
+`preview_rows` is the dry run of each row (the date read, its precision, or the error) that
+the column-mapping dialog shows.
 
 `dump` writes xlsx, ods or tsv with the app's own CSV columns, so an export imports back as
 it was. A CSV whose header is the app's own stays with `csv_format`; this module reads the rest.
@@ -26,7 +28,16 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 
-from timeline_app.domain.dates import parse_date, parse_span, read_user_date
+from timeline_app.domain.dates import (
+    MAX_YEAR,
+    MIN_YEAR,
+    days_in_month,
+    parse_span,
+    read_user_date,
+    read_user_end,
+    read_user_span,
+    year_text,
+)
 from timeline_app.domain.errors import (
     DateError,
     ImportFileError,
@@ -66,6 +77,7 @@ from timeline_app.services.interchange.document import (
     check_unique_ids,
     field_label,
 )
+from timeline_app.services.interchange.edtf_parts import clock_text, read_clock
 from timeline_app.services.interchange.text_file import decode_text
 
 FORMATS = ("xlsx", "ods", "tsv", "csv")
@@ -127,6 +139,10 @@ class ColumnMapping:
     default_category: str = DEFAULT_CATEGORY
     html: bool = False
     day_first: bool | None = None
+    no_year_zero: bool | None = None
+    """True: year cells count as TimelineJS does, without a year 0: -44 is 44 BCE (EDTF
+    `-0043`). False: astronomical, as EDTF and the lenient reader count: -55 is `-0055`.
+    None: TimelineJS's count when the header is its template's, else astronomical."""
 
     def columns(self) -> dict[str, str]:
         """The mapped fields and their columns, in the order of TARGETS."""
@@ -144,7 +160,7 @@ class ColumnMapping:
 TARGETS: tuple[str, ...] = tuple(
     item.name
     for item in fields(ColumnMapping)
-    if item.name not in ("default_category", "html", "day_first")
+    if item.name not in ("default_category", "html", "day_first", "no_year_zero")
 )
 """Every field a column can feed, in the order the dialog lists them."""
 TARGET_LABELS: dict[str, str] = {
@@ -262,7 +278,7 @@ def propose_mapping(header: Sequence[str]) -> ColumnMapping:
         chosen["source_url"] = others[0] if others else chosen["source_url"]
     if "sources" in chosen and header_key(chosen.get("source_url") or "") == "source":
         del chosen["source_url"]  # "sources" holds them all, in the app's notation
-    return ColumnMapping(**chosen, html=timelinejs)
+    return ColumnMapping(**chosen, html=timelinejs, no_year_zero=True if timelinejs else None)
 
 
 def fit_mapping(mapping: ColumnMapping, header: Sequence[str]) -> ColumnMapping:
@@ -297,6 +313,7 @@ PRESETS: dict[str, ColumnMapping] = {
         source_publisher="Media Credit",
         kind="Type",
         html=True,
+        no_year_zero=True,
     ),
     "simple": ColumnMapping(title="Title", date="Date", description="Description"),
     "app": ColumnMapping(**{name: name for name in HEADER}),
@@ -328,6 +345,8 @@ def mapping_to_json(mapping: ColumnMapping, header: Sequence[str] | None = None)
         "html": mapping.html,
         "day_first": mapping.day_first,
     }
+    if mapping.no_year_zero is not None:
+        data["no_year_zero"] = mapping.no_year_zero
     if header is not None:
         data["header"] = list(header)
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
@@ -375,6 +394,9 @@ def _mapping_and_header(text: str, where: str) -> tuple[ColumnMapping, list[str]
     day_first = data.get("day_first")
     if day_first is not None and not isinstance(day_first, bool):
         raise TimelineError(f"{where}: day_first: must be true, false or null")
+    no_year_zero = data.get("no_year_zero")
+    if no_year_zero is not None and not isinstance(no_year_zero, bool):
+        raise TimelineError(f"{where}: no_year_zero: must be true, false or null")
     header = data.get("header")
     if header is not None and (
         not isinstance(header, list) or not all(isinstance(name, str) for name in header)
@@ -385,6 +407,7 @@ def _mapping_and_header(text: str, where: str) -> tuple[ColumnMapping, list[str]
         default_category=category.strip(),
         html=flag,
         day_first=day_first,
+        no_year_zero=no_year_zero,
     )
     return mapping, header
 
@@ -732,64 +755,27 @@ def _header_text(cell: Cell) -> str:
 
 # ---- dates --------------------------------------------------------------------------------
 
-
-def read_date_text(text: str, day_first: bool) -> str:
-    """A person's date text as EDTF. The one place this module calls the lenient reader:
-    numbers separated by / . or - with a four-digit year are ordered here by `day_first`,
-    the rest is `read_user_date`'s."""
-    return _read_date_text(text, day_first)
-
-
 _NUMERIC_DATE = re.compile(r"\s*([0-9]{1,2})[./-]([0-9]{1,2})[./-]([0-9]{4})\s*([?~%]?)\s*")
-_ISO_TIME = re.compile(
-    r"\s*([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?"
-    r"\s*(Z|UTC|[+-][0-9]{2}:?[0-9]{2})?\s*",
-    re.IGNORECASE,
+"""A numeric date (03/04/2020): the cells that tell, or leave open, the order of day and month."""
+_NUMERIC_IN_TEXT = re.compile(r"(?<![0-9])([0-9]{1,2})[./-]([0-9]{1,2})[./-][0-9]{4}(?![0-9])")
+_SECOND_FRACTION = re.compile(
+    r"(?<=:[0-9]{2})[.,][0-9]+(?=\s*(?:Z|UTC|GMT|[+-][0-9]{2}(?::?[0-9]{2})?)?\s*$)", re.I
 )
+"""Fractions of a second, which a sheet's time stamps carry (`11:16:05.250`) and EDTF has not."""
 _THOUSANDS = re.compile(r"^(\s*[+-]?[0-9]{1,3})[,\u00a0 ]([0-9]{3})(?=\s*[?~%]?\s*$)")
 """A year a spreadsheet formatted as a number with a thousands separator ("1,990")."""
 _YEAR = re.compile(r"\s*([+-]?[0-9]{1,4})\s*([?~%]?)\s*")
-_CLOCK = re.compile(r"\s*([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?\s*(Z|UTC)?\s*", re.I)
 
 
 @lru_cache(maxsize=65_536)
-def _read_date_text(text: str, day_first: bool) -> str:
-    numeric = _NUMERIC_DATE.fullmatch(text)
-    if numeric is not None:
-        first, second, year = (int(part) for part in numeric.groups()[:3])
-        day, month = (first, second) if day_first else (second, first)
-        candidate = f"{year:04d}-{month:02d}-{day:02d}{numeric.group(4)}"
-        parse_date(candidate)
-        return candidate
-    timed = _ISO_TIME.fullmatch(text)
-    if timed is not None:
-        date_text, hour, minute, second, zone = timed.groups()
-        parse_date(date_text)
-        return date_text + _clock_text(int(hour), int(minute), second, zone, text)
-    return read_user_date(text)
-
-
-def _clock_text(hour: int, minute: int, second: str | None, zone: str | None, text: str) -> str:
-    if hour > 23 or minute > 59 or (second is not None and int(second) > 59):
-        raise DateError("date", f"{quoted(text)}: {hour:02d}:{minute:02d} is not a time of day")
-    clock = f"T{hour:02d}:{minute:02d}" + (f":{int(second):02d}" if second is not None else "")
-    if zone:
-        if zone.upper() in ("Z", "UTC"):
-            return clock + "Z"
-        return clock + zone[:3] + ":" + zone[-2:]
-    return clock
-
-
-def _model_takes_times() -> bool:
-    """Whether the stored date model accepts a time of day (`2013-03-30T11:16`)."""
-    try:
-        parse_date("2000-01-01T00:00")
-    except DateError:
-        return False
-    return True
-
-
-MODEL_TAKES_TIMES = _model_takes_times()
+def _user_date(text: str, day_first: bool, end: bool = False) -> str:
+    """`read_user_date` of a cell's text, numeric dates ordered by `day_first` (of an end
+    cell `read_user_end`: "present" is an open end, "?" an unknown one); cached, as a sheet
+    repeats its dates."""
+    text = _SECOND_FRACTION.sub("", text)
+    if end:
+        return read_user_end(text, day_first=day_first)
+    return read_user_date(text, day_first=day_first)
 
 
 def excel_serial_date(serial: float) -> dt.date | dt.datetime:
@@ -815,25 +801,17 @@ class CellError(ValueError):
         self.message = message
 
 
-def _time_kept(date_text: str, clock: str, note: list[str]) -> str:
-    """The date with its time of day, or without it (noted) while the model has no times."""
-    if MODEL_TAKES_TIMES:
-        return date_text + clock
-    note.append(f"time {clock[1:]} not kept (dates are stored to the day)")
-    return date_text
-
-
-def _cell_date(column: str, cell: Cell, day_first: bool, note: list[str]) -> str | None:
-    """One date cell as EDTF; None for an empty cell."""
+def _cell_date(
+    column: str, cell: Cell, day_first: bool, note: list[str], *, end: bool = False
+) -> str | None:
+    """One date cell as EDTF, with its time of day when it has one; None for an empty cell.
+    An `end` cell may also say the span is ongoing (`..`) or ended at an unknown time ("")."""
     if cell is None:
         return None
     if isinstance(cell, dt.datetime):
         if cell.time() == dt.time():
             return cell.date().isoformat()
-        clock = _clock_text(
-            cell.hour, cell.minute, str(cell.second) if cell.second else None, None, str(cell)
-        )
-        return _time_kept(cell.date().isoformat(), clock, note)
+        return cell.date().isoformat() + _clock(cell.time())
     if isinstance(cell, dt.date):
         return cell.isoformat()
     if isinstance(cell, (dt.time, dt.timedelta)):
@@ -842,7 +820,7 @@ def _cell_date(column: str, cell: Cell, day_first: bool, note: list[str]) -> str
         raise CellError(column, f"{quoted(cell)} is not a date")
     if isinstance(cell, (int, float)):
         if float(cell).is_integer() and 1 <= cell <= 9999:
-            return f"{int(cell):04d}"
+            return year_text(int(cell))
         try:
             serial = excel_serial_date(float(cell))
         except ValueError as error:
@@ -854,19 +832,31 @@ def _cell_date(column: str, cell: Cell, day_first: bool, note: list[str]) -> str
         return None
     if text[0] == "'" and len(text) > 1:  # a spreadsheet's mark for "text, not a number"
         text = text[1:]
+    _check_day_order(column, text, day_first)
+    numeric = _NUMERIC_DATE.match(text)
     try:
-        result = _read_date_text(text, day_first)
+        result = _user_date(text, day_first, end)
     except DateError as error:
         raise CellError(column, error.message) from None
-    numeric = _NUMERIC_DATE.fullmatch(text)
     if numeric is not None:
         first, second = int(numeric.group(1)), int(numeric.group(2))
         if first <= 12 and second <= 12 and first != second:
             note.append(f"{text} read {_order_word(day_first)}")
-    if "T" in result and not MODEL_TAKES_TIMES:
-        date_text, _, clock = result.partition("T")
-        return _time_kept(date_text, "T" + clock, note)
     return result
+
+
+def _check_day_order(column: str, text: str, day_first: bool) -> None:
+    """The file's one order of day and month holds for every numeric date in it: a date that
+    reads only the other way is a mixed-up file, named here, not silently read the other way."""
+    for numeric in _NUMERIC_IN_TEXT.finditer(text):
+        first, second = int(numeric.group(1)), int(numeric.group(2))
+        month = second if day_first else first
+        if month > 12:
+            raise CellError(
+                column,
+                f"{quoted(text)} cannot be read {_order_word(day_first)}: "
+                f"there is no month {month}",
+            )
 
 
 def _span_cell(column: str, cell: Cell, day_first: bool, note: list[str]) -> tuple[str, str | None]:
@@ -876,16 +866,11 @@ def _span_cell(column: str, cell: Cell, day_first: bool, note: list[str]) -> tup
     except CellError:
         if not isinstance(cell, str):
             raise
-        for separator in ("/", " – ", " - ", "–", " to "):
-            first, found, second = cell.partition(separator)
-            if found and first.strip() and second.strip():
-                try:
-                    start = _cell_date(column, first, day_first, note)
-                    end = _cell_date(column, second, day_first, note)
-                except CellError:
-                    continue
-                if start and end:
-                    return start, end
+        _check_day_order(column, cell, day_first)
+        try:
+            return read_user_span(_SECOND_FRACTION.sub("", cell), day_first=day_first)
+        except DateError:
+            pass
         raise
 
 
@@ -926,20 +911,6 @@ def _whole(cell: Cell) -> tuple[int | None, str]:
     return int(match.group(1)), match.group(2)
 
 
-def _parts_date(
-    columns: tuple[str | None, str | None, str | None, str | None],
-    cells: tuple[Cell, Cell, Cell, Cell],
-    note: list[str],
-) -> str | None:
-    """Year, month, day and time cells as one EDTF date; a time the model cannot store yet
-    is left out, with a note."""
-    text = date_from_parts(*cells, columns=columns)
-    if text is None or "T" not in text:
-        return text
-    date_text, _, clock = text.partition("T")
-    return _time_kept(date_text, "T" + clock, note)
-
-
 def date_from_parts(
     year: Cell,
     month: Cell = None,
@@ -947,10 +918,12 @@ def date_from_parts(
     time: Cell = None,
     *,
     columns: tuple[str | None, ...] = ("year", "month", "day", "time"),
+    no_year_zero: bool = False,
 ) -> str | None:
     """Year, month, day and time cells as one EDTF date at the precision they give
-    (`2020`, `2020-03`, `2020-03-04`, `2020-03-04T11:16`, `-0055` for the year -55);
-    None when all are empty; CellError naming the column at fault."""
+    (`2020`, `2020-03`, `2020-03-04`, `2020-03-04T11:16`, `-0055` for the year -55, or with
+    `no_year_zero` `-0054`: 55 BCE); None when all are empty; CellError naming the column
+    at fault."""
     year_column, month_column, day_column, time_column = (
         column or default
         for column, default in zip(columns, ("year", "month", "day", "time"), strict=True)
@@ -968,9 +941,14 @@ def date_from_parts(
     number, qualifier = _whole(year_cell)
     if number is None:
         raise CellError(year_column, f"{quoted(year_cell)} is not a year")
-    if not -9999 <= number <= 9999:
-        raise CellError(year_column, f"{number} is out of range")
-    text = f"-{-number:04d}" if number < 0 else f"{number:04d}"
+    if no_year_zero and number == 0:
+        raise CellError(year_column, "0 is not a year (1 BCE is -1 in this count)")
+    written = number
+    if no_year_zero and number < 0:
+        number += 1
+    if not MIN_YEAR <= number <= MAX_YEAR:
+        raise CellError(year_column, f"{written} is out of range")
+    text = year_text(number)
     if month_cell is None:
         if day_cell is not None:
             raise CellError(day_column, f"{quoted(day_cell)} is a day without a month")
@@ -987,44 +965,36 @@ def date_from_parts(
             raise CellError(time_column, "is a time of day without a day")
         return text + qualifier
     day_number, mark = _whole(day_cell)
-    if day_number is None or not 1 <= day_number <= _days_in_month(number, month_number):
+    if day_number is None or not 1 <= day_number <= days_in_month(number, month_number):
         raise CellError(day_column, f"{quoted(day_cell)} is not a day of {text}")
     text += f"-{day_number:02d}"
     qualifier = mark or qualifier
     if time_cell is not None:
+        if qualifier:
+            raise CellError(
+                time_column, f"a time of day cannot be marked {qualifier} (only a date can)"
+            )
         text += _time_cell(time_column, time_cell)
     return text + qualifier
 
 
-def _days_in_month(year: int, month: int) -> int:
-    """Days in a month of the proleptic Gregorian calendar, astronomical years (0, -1…) too."""
-    if month == 2:
-        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-        return 29 if leap else 28
-    return 30 if month in (4, 6, 9, 11) else 31
+def _clock(time: dt.time) -> str:
+    return clock_text(time.hour, time.minute, time.second or None)
 
 
 def _time_cell(column: str, cell: Cell) -> str:
+    """A time-of-day cell (a time, a fraction of a day, "11:16", "11:16:05 UTC") as `Thh:mm…`."""
     if isinstance(cell, dt.datetime):
         cell = cell.time()
     if isinstance(cell, dt.time):
-        return _clock_text(
-            cell.hour, cell.minute, str(cell.second) if cell.second else None, None, str(cell)
-        )
+        return _clock(cell)
     if isinstance(cell, float) and 0 <= cell < 1:
-        seconds = round(cell * 86_400)
-        return _clock_text(
-            seconds // 3600,
-            seconds // 60 % 60,
-            str(seconds % 60) if seconds % 60 else None,
-            None,
-            str(cell),
-        )
-    match = _CLOCK.fullmatch(str(cell))
-    if match is None:
-        raise CellError(column, f"{quoted(cell)} is not a time of day (write it like 11:16)")
-    hour, minute, second, zone = match.groups()
-    return _clock_text(int(hour), int(minute), second, zone, str(cell))
+        seconds = round(cell * 86_400) % 86_400
+        return clock_text(seconds // 3600, seconds // 60 % 60, seconds % 60 or None)
+    try:
+        return read_clock(str(cell)).text
+    except ValueError as error:
+        raise CellError(column, str(error)) from None
 
 
 def _blank(cell: Cell) -> bool:
@@ -1101,6 +1071,11 @@ class _RowReader:
         self.seen: dict[str, int] = {}
         self.eras = 0
         self.parts_read: dict[tuple, str] = {}
+        self.no_year_zero = (
+            mapping.no_year_zero
+            if mapping.no_year_zero is not None
+            else looks_like_timelinejs(table.header)
+        )
         position = {}
         for index, name in enumerate(table.header):
             position.setdefault(name, index)
@@ -1186,17 +1161,15 @@ class _RowReader:
         columns: tuple[str | None, ...],
         targets: tuple[str, ...],
         values: list[Cell],
-        note: list[str],
     ) -> str | None:
-        """`_parts_date` of the row's cells, each distinct set of cells read once."""
+        """`date_from_parts` of the row's cells, each distinct set of cells read once."""
         cells = tuple(self.cell(values, name) for name in targets)
         key = (columns, cells, tuple(cell.__class__ for cell in cells))
         found = self.parts_read.get(key)
         if found is not None:
             return found
-        heard = len(note)
-        text = _parts_date(columns, cells, note)  # type: ignore[arg-type]
-        if text is not None and len(note) == heard:  # a noted reading is noted on every row
+        text = date_from_parts(*cells, columns=columns, no_year_zero=self.no_year_zero)
+        if text is not None:
             self.parts_read[key] = text
         return text
 
@@ -1220,20 +1193,21 @@ class _RowReader:
                 (mapping.year, mapping.month, mapping.day, mapping.time),
                 ("year", "month", "day", "time"),
                 values,
-                note,
             )
         if start is None:
             column = mapping.start_column or mapping.year or "date"
             raise CellError(column, "is empty; every event needs a date")
         if mapping.end:
-            end = _cell_date(mapping.end, self.cell(values, "end"), self.day_first, note) or end
+            end_cell = _cell_date(
+                mapping.end, self.cell(values, "end"), self.day_first, note, end=True
+            )
+            end = end if end_cell is None else end_cell
         if mapping.end_year:
             end = (
                 self.parts(
                     (mapping.end_year, mapping.end_month, mapping.end_day, mapping.end_time),
                     ("end_year", "end_month", "end_day", "end_time"),
                     values,
-                    note,
                 )
                 or end
             )

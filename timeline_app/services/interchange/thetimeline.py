@@ -47,13 +47,6 @@ from timeline_app.domain.model import EventDraft, EventRecord, SourceRef, stable
 from timeline_app.domain.progress import Progress, report_every
 from timeline_app.domain.rules import NAME_MAX, TITLE_MAX, check_span, check_text
 from timeline_app.services.catalog import Catalog
-from timeline_app.services.interchange.civil_dates import (
-    QUALIFIERS,
-    CivilTime,
-    check_civil,
-    day_of,
-    parse_time_text,
-)
 from timeline_app.services.interchange.document import (
     CategoryItem,
     Document,
@@ -61,6 +54,13 @@ from timeline_app.services.interchange.document import (
     EventItem,
     check_event,
     check_unique_ids,
+)
+from timeline_app.services.interchange.edtf_parts import (
+    QUALIFIERS,
+    CivilTime,
+    check_civil,
+    day_of,
+    parse_time_text,
 )
 
 EXPORT_VERSION = "2.5.0"

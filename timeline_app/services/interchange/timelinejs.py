@@ -13,6 +13,7 @@ astronomical years) writes `-0043`; year 0 does not exist in that count and is r
 A date's `display_date` (or, in the template, the row's Display Date when the row has no
 end date) is used when it reads as a date that starts where the numbers do and is at most as
 precise ("c. 1500", "1990s", "2015?"); otherwise it is ignored (TimelineJS only shows it).
+An open end (`..`) is not written: a slide has an end date or none.
 
 ROW in messages: the slide's 1-based position in `events` (or in `eras`) for JSON, the line
 for CSV, the spreadsheet row for the template reader.
@@ -34,6 +35,7 @@ from timeline_app.domain.dates import (
     describe_date,
     parse_date,
     read_user_date,
+    utc_time,
 )
 from timeline_app.domain.errors import DateError, ImportFileError, ValidationError, quoted
 from timeline_app.domain.model import EraRecord, EventDraft, EventRecord, SourceRef, stable_id
@@ -49,7 +51,7 @@ from timeline_app.services.interchange.document import (
     check_event,
     check_id,
 )
-from timeline_app.services.interchange.edtf_parts import edtf_text, parts_of
+from timeline_app.services.interchange.edtf_parts import edtf_text, parts_of, read_clock
 from timeline_app.services.interchange.html_text import html_of, one_line, plain_text
 from timeline_app.services.interchange.json_format import _parse as parse_json
 from timeline_app.services.interchange.text_file import decode_text
@@ -82,11 +84,6 @@ DATE_KEYS = ("year", "month", "day", "hour", "minute", "second")
 _SNIFF_BYTES = 65_536
 _WHOLE = re.compile(r"-?[0-9]+(?:\.0+)?")
 """A whole number as a cell holds it; a spreadsheet saved as CSV may write 2015 as 2015.0."""
-_TIME = re.compile(
-    r"([0-9]{1,2})(?:[:.]([0-9]{2})(?:[:.]([0-9]{2})(?:[.,][0-9]+)?)?)?\s*(?:([ap])\.?m\.?)?",
-    re.IGNORECASE,
-)
-_TIME_DIGITS = re.compile(r"([0-9]{1,2})([0-9]{2})")
 _JSON_FIELDS = {
     "title": "text.headline",
     "start": "start_date",
@@ -254,22 +251,13 @@ def _time_parts(
     """A template's Time cell ("11:16", "11:16:05", "1116", "9 PM") as hour, minute, second."""
     if isinstance(value, dt.time):
         return value.hour, value.minute, value.second or None
-    text = reader.text(value, row, field).strip()
-    digits = _TIME_DIGITS.fullmatch(text)
-    if digits:
-        return int(digits.group(1)), int(digits.group(2)), None
-    match = _TIME.fullmatch(text)
-    if match is None:
-        raise reader.fail(row, field, f"{quoted(text)} is not a time like 11:16 or 9:30 PM")
-    hour, minute, second, period = match.groups()
-    hours = int(hour)
-    if period and not 1 <= hours <= 12:
-        raise reader.fail(row, field, f"{quoted(text)}: {hours} is not an hour of a 12-hour clock")
-    if period and period.lower() == "p" and hours != 12:
-        hours += 12
-    elif period and period.lower() == "a" and hours == 12:
-        hours = 0
-    return hours, int(minute or 0), int(second) if second is not None else None
+    try:
+        clock = read_clock(reader.text(value, row, field))
+    except ValueError as error:
+        raise reader.fail(row, field, str(error)) from None
+    if clock.zone:
+        raise reader.fail(row, field, f"{quoted(value)}: TimelineJS times have no time zone")
+    return clock.hour, clock.minute, clock.second
 
 
 # ---- JSON -------------------------------------------------------------------------------
@@ -660,8 +648,7 @@ def date_object(text: str) -> dict[str, Any]:
     qualifier, a decade, a season)."""
     parts = parts_of(text)
     if parts is not None:
-        year = parts.year - 1 if parts.year <= 0 else parts.year
-        date: dict[str, Any] = {"year": year}
+        date: dict[str, Any] = {"year": _timelinejs_year(parts.year)}
         for key in ("month", "day", "hour", "minute", "second"):
             value = getattr(parts, key)
             if value is not None:
@@ -679,15 +666,20 @@ def _approximate_object(text: str) -> dict[str, Any]:
         parsed = parse_date(text)
     except (DateError, ValueError):
         year = re.search(r"-?[0-9]{4}", text)
-        return {"year": int(year.group()) if year else 1, "display_date": text}
-    first = dt.datetime(1970, 1, 1) + dt.timedelta(seconds=parsed.lower)
-    date: dict[str, Any] = {"year": first.year}
+        return {"year": _timelinejs_year(int(year.group())) if year else 1, "display_date": text}
+    first = utc_time(parsed.lower)
+    date: dict[str, Any] = {"year": _timelinejs_year(first.year)}
     if parsed.precision in (Precision.DAY, Precision.MONTH, Precision.SEASON):
         date["month"] = first.month
     if parsed.precision is Precision.DAY:
         date["day"] = first.day
     date["display_date"] = _display(text)
     return date
+
+
+def _timelinejs_year(year: int) -> int:
+    """An astronomical year in TimelineJS's count, which has no year 0: -43 is -44 (44 BCE)."""
+    return year - 1 if year <= 0 else year
 
 
 def _display(text: str) -> str:

@@ -11,18 +11,28 @@ Dates: ISO text at any precision (`2014`, `2014-04`, `2014-04-20`, `2014-04-20T1
 a number of milliseconds since 1970 (UTC). vis-timeline ends a range at the instant `end`, so
 an end given as a whole day, month or year is the first unit after the range: `end:
 "2014-04-19"` closes a range on 18 April, and the writer writes the day after the last one.
+Years before 1 are written with six digits and a sign (`-000055-03-15`), as ISO expands them;
+an open end (`..`) is not written: the item becomes a box at its start.
 
 ROW in messages: the 1-based position of the item in its list (of a group: in `groups`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
+import math
 import re
 from typing import Any
 
-from timeline_app.domain.dates import Precision, parse_date
+from timeline_app.domain.dates import (
+    MAX_YEAR,
+    MIN_YEAR,
+    Precision,
+    days_in_month,
+    parse_date,
+    utc_seconds,
+    utc_time,
+)
 from timeline_app.domain.errors import DateError, ImportFileError, ValidationError, quoted
 from timeline_app.domain.model import (
     CategoryRecord,
@@ -44,10 +54,10 @@ from timeline_app.services.interchange.document import (
 )
 from timeline_app.services.interchange.edtf_parts import (
     DateParts,
-    days_in_month,
+    check_civil,
     edtf_text,
     parts_of,
-    year_text,
+    zone_offset,
 )
 from timeline_app.services.interchange.html_text import html_of, one_line, plain_text
 from timeline_app.services.interchange.json_format import _parse as parse_json
@@ -70,7 +80,6 @@ _FIELDS = {
     "category": "group",
     "description": "title",
 }
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def sniff(raw: bytes, name: str) -> bool:
@@ -161,7 +170,7 @@ def edtf_of_value(value: object, *, end: bool = False, start: str = "") -> str:
     numbers = [int(part) if part is not None else None for part in (month, day, hour, minute)]
     seconds = int(second) if second is not None else None
     if zone and zone != "Z":
-        return _utc_text(year, numbers, seconds, zone)
+        return _utc_text(text, year, numbers, seconds, zone)
     parts = DateParts(year, numbers[0], numbers[1], numbers[2], numbers[3], seconds, zone or "")
     if end and parts.hour is None:
         parts = _unit_before(_as_fine_as(parts, parts_of(start)))
@@ -183,18 +192,15 @@ def _text(parts: DateParts) -> str:
     )
 
 
-def _utc_text(year: int, numbers: list[int | None], second: int | None, zone: str) -> str:
+def _utc_text(
+    text: str, year: int, numbers: list[int | None], second: int | None, zone: str
+) -> str:
     """A local time with an offset, as the same instant in UTC."""
-    sign = -1 if zone[0] == "-" else 1
-    digits = zone[1:].replace(":", "")
-    offset = dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-    try:
-        local = dt.datetime(
-            year, numbers[0] or 1, numbers[1] or 1, numbers[2] or 0, numbers[3] or 0, second or 0
-        )
-    except ValueError as error:
-        raise ValidationError("date", f"{year_text(year)}…{zone}: {error}") from error
-    utc = local - sign * offset
+    month, day, hour, minute = numbers[0] or 1, numbers[1] or 1, numbers[2] or 0, numbers[3] or 0
+    problem = check_civil(year, month, day, hour, minute, second or 0)
+    if problem is not None:
+        raise ValidationError("date", f"{quoted(text)}: {problem}")
+    utc = utc_time(utc_seconds(year, month, day, hour, minute, second or 0) - zone_offset(zone))
     return edtf_text(
         utc.year,
         utc.month,
@@ -206,12 +212,15 @@ def _utc_text(year: int, numbers: list[int | None], second: int | None, zone: st
     )
 
 
+_MILLISECONDS_MIN = utc_seconds(MIN_YEAR) * 1000
+_MILLISECONDS_MAX = utc_seconds(MAX_YEAR + 1) * 1000
+
+
 def _edtf_of_milliseconds(value: float, *, end: bool) -> str:
-    try:
-        instant = _EPOCH + dt.timedelta(milliseconds=value)
-    except (OverflowError, ValueError) as error:
-        raise ValidationError("date", f"{value} ms is outside the years 1–9999") from error
-    if instant.time() == dt.time(0, 0):
+    if not math.isfinite(value) or not _MILLISECONDS_MIN <= value < _MILLISECONDS_MAX:
+        raise ValidationError("date", f"{value} ms is outside the years {MIN_YEAR} to {MAX_YEAR}")
+    instant = utc_time(value / 1000 if isinstance(value, float) else value // 1000)
+    if value % 86_400_000 == 0:
         parts = DateParts(instant.year, instant.month, instant.day)
         return _text(_unit_before(parts) if end else parts)
     second = instant.second or None
@@ -266,8 +275,7 @@ def _covering_parts(text: str, *, end: bool) -> DateParts:
     except (DateError, ValueError):
         year = re.search(r"-?[0-9]{4}", text)
         return DateParts(int(year.group()) if year else 1)
-    seconds = parsed.upper - 1 if end else parsed.lower
-    moment = _EPOCH + dt.timedelta(seconds=seconds)
+    moment = utc_time(parsed.upper - 1 if end else parsed.lower)
     if parsed.precision in (Precision.SEASON, Precision.MONTH):
         return DateParts(moment.year, moment.month)
     if parsed.precision is Precision.DAY:
