@@ -203,12 +203,14 @@ def check_event_fields(
     *values: object,
     present: frozenset[str] | None = None,
     checker: EventChecker | None = None,
+    sources_checked: bool = False,
 ) -> EventItem:
     """`check_event` on the values of a draft in field order (see `validate_event_fields`);
-    a reader's `checker` checks each value its file repeats only once."""
+    a reader's `checker` checks each value its file repeats only once, and takes sources
+    the reader has checked (`sources_checked`) as they are."""
     try:
         if checker is not None:
-            cleaned, span = checker.check(*values)  # type: ignore[arg-type]
+            cleaned, span = checker.check(*values, sources_checked=sources_checked)  # type: ignore[arg-type]
         else:
             cleaned, span = validate_event_fields(*values)  # type: ignore[arg-type]
     except ValidationError as error:
