@@ -232,6 +232,10 @@ def _with_end(present: frozenset[str] | None, cleaned: EventDraft) -> frozenset[
 
 
 def check_unique_ids(document: Document) -> None:
+    """Refuse a file that gives one id to two events, naming both rows."""
+    ids = [item.id for item in document.events]
+    if len(set(ids)) == len(ids):
+        return  # the usual file: one set says so, no row needs naming
     seen: dict[str, int] = {}
     for item in document.events:
         if item.id in seen:
@@ -508,7 +512,11 @@ def _apply_import(catalog: Catalog, document: Document, progress: Progress | Non
     stamp = queries.now_text()
     count = len(document.events)
     total = 2 * count
-    with catalog.engine.begin() as connection:
+    with (
+        catalog.engine.connect() as connection,
+        queries.foreign_keys_deferred(connection, count) as deferred,
+        connection.begin(),
+    ):
         queries.lock_for_import(connection)
         planned = _make_plan(connection, document, lock=True, tick=report_every(progress, total))
         plan = planned.plan
@@ -550,6 +558,8 @@ def _apply_import(catalog: Catalog, document: Document, progress: Progress | Non
         rows, actor_names, tag_names, source_refs = _rows_and_links(
             writes, ids, previous_versions, stamp
         )
+        if deferred:  # no cascade: the links of the events replaced go first
+            queries.delete_links(connection, list(previous_versions))
         queries.delete_event_rows(connection, sorted(previous_versions))
         written = _share(progress, count, count, len(rows))
         with queries.indexes_set_aside(connection, len(rows)):
@@ -561,6 +571,8 @@ def _apply_import(catalog: Catalog, document: Document, progress: Progress | Non
                 source_refs,
                 clear_existing=False,  # new rows; changed ones were deleted with their links
             )
+        if deferred:
+            queries.check_foreign_keys(connection)
         if progress is not None:
             progress(total, total)  # still inside the transaction: the last chance to stop
     return ImportResult(
