@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from timeline_app.domain.errors import DatabaseFailure
+from timeline_app.domain.errors import DatabaseFailure, ImportFileError
 from timeline_app.services.catalog import Catalog
 from timeline_app.services.interchange import import_file
 from timeline_app.store import queries
@@ -90,4 +90,21 @@ def test_a_failed_large_import_turns_foreign_key_checks_back_on(catalog, tmp_pat
     with pytest.raises(Exception, match="disk full"):
         import_file(catalog, _csv(tmp_path, "Russia; Iran", "Wire"))
     assert _scalar(catalog, "PRAGMA foreign_keys") == 1
+    assert catalog.count_events() == 0
+
+
+def test_one_source_id_given_two_ways_names_the_row_that_gave_it_first(catalog, tmp_path):
+    path = tmp_path / "twice.csv"
+    path.write_text(
+        "title,start,category,sources\n"
+        "Talks,2001,Energy,Wire: Report <https://x.org/1> [id: s-1]\n"
+        "Visit,2002,Energy,Other: Report <https://x.org/2>\n"
+        "Deal,2003,Energy,Agency: Report <https://x.org/1> [id: s-1]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportFileError) as caught:
+        import_file(catalog, path)
+    assert str(caught.value) == (
+        f"{path}:4: sources[0]: source s-1 is given other fields than at row 2"
+    )
     assert catalog.count_events() == 0
