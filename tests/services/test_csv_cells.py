@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from timeline_app.domain.errors import ImportFileError
 from timeline_app.domain.model import EventDraft, SourceRef
+from timeline_app.domain.rules import check_source
 from timeline_app.services.catalog import Catalog
 from timeline_app.services.interchange import export_text, import_file, read_file
 from timeline_app.services.interchange.csv_format import (
@@ -250,6 +251,39 @@ def test_plain_source_fast_path_reads_as_the_scanner_does(cell):
     if fast is None:
         return
     assert _SourceScanner("f.csv", 2, cell).refs() == (fast,)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    cell=st.lists(
+        st.sampled_from(
+            [
+                "Wire",
+                ":",
+                " ",
+                "<",
+                ">",
+                "https://x.org/",
+                "http://",
+                "(2011)",
+                ")",
+                "a",
+                "é",
+                "\x00",
+            ]
+        ),
+        max_size=12,
+    ).map("".join)
+)
+def test_checked_plain_source_is_the_scanner_and_the_rules_in_one_step(cell):
+    """The reader's one-step path gives what reading the cell, then checking it, gives."""
+    from timeline_app.services.interchange.csv_format import _checked_plain_source, _sources
+
+    fast = _checked_plain_source(cell)
+    if fast is None:
+        return
+    (read,) = _sources("f.csv", 2, cell)
+    assert check_source("sources[0]", read) == fast
 
 
 @pytest.mark.parametrize("cell", ["٣", "۳", "3.0", "1_0", "6", "0", "three"])

@@ -133,6 +133,30 @@ def check_span(start: object, end: object) -> DateSpan:
     return parse_span(start, end or None)
 
 
+def plain_source(
+    title: str, url: str, publisher: str = "", note: str = "", source_id: str | None = None
+) -> SourceRef | None:
+    """The checked source of stripped, undated parts when they are plain (ASCII, no NUL,
+    within their limits, an http(s) URL), exactly as `check_source` gives it; None when they
+    are not, for `check_source` to clean or refuse. A file's common source costs one call."""
+    joined = title + url + publisher + note
+    if (
+        title
+        and url
+        and len(title) <= TITLE_MAX
+        and len(url) <= URL_MAX
+        and len(publisher) <= NAME_MAX
+        and len(note) <= DESCRIPTION_MAX
+        and joined.isascii()
+        and "\x00" not in joined
+        and _HTTP_URL.match(url) is not None
+    ):
+        return SourceRef(
+            title, url, publisher, None, note, source_id or derived_source_id(url, title)
+        )
+    return None
+
+
 def check_source(field: str, source: SourceRef) -> SourceRef:
     """A cleaned source with its id; errors name `field`.title, `field`.url and so on."""
     if source.published is None:  # the common source: plain text, checked in one go
@@ -143,27 +167,11 @@ def check_source(field: str, source: SourceRef) -> SourceRef:
             and publisher.__class__ is str
             and note.__class__ is str
         ):
-            title, url, publisher, note = (
-                title.strip(),
-                url.strip(),
-                publisher.strip(),
-                note.strip(),
+            plain = plain_source(
+                title.strip(), url.strip(), publisher.strip(), note.strip(), source.id
             )
-            joined = title + url + publisher + note
-            if (
-                title
-                and url
-                and len(title) <= TITLE_MAX
-                and len(url) <= URL_MAX
-                and len(publisher) <= NAME_MAX
-                and len(note) <= DESCRIPTION_MAX
-                and joined.isascii()
-                and "\x00" not in joined
-                and _HTTP_URL.match(url) is not None
-            ):
-                return SourceRef(
-                    title, url, publisher, None, note, source.id or derived_source_id(url, title)
-                )
+            if plain is not None:
+                return plain
     try:
         title = check_text("title", source.title, limit=TITLE_MAX)
         url = check_url("url", source.url)
@@ -265,10 +273,12 @@ class EventChecker:
     errors come in the order the plain function gives them.
     """
 
-    __slots__ = ("_categories", "_names", "_spans")
+    __slots__ = ("_categories", "_names", "_open_spans", "_spans")
 
     def __init__(self) -> None:
-        self._spans: dict[tuple[str, str | None], DateSpan] = {}
+        self._open_spans: dict[str, DateSpan] = {}
+        """Spans of a start without an end, by the start's text: most rows, no key tuple."""
+        self._spans: dict[tuple[str, str], DateSpan] = {}
         self._categories: dict[str, str] = {}
         self._names: dict[tuple[str, ...], tuple[str, ...]] = {}
 
@@ -285,8 +295,14 @@ class EventChecker:
         actors: object,
         tags: object,
         sources: Sequence[SourceRef],
+        *,
+        sources_checked: bool = False,
     ) -> tuple[EventDraft, DateSpan]:
-        """What `validate_event_fields` returns (and raises) for the same values."""
+        """What `validate_event_fields` returns (and raises) for the same values.
+
+        `sources_checked`: the sources are what `check_source` returned for them (a reader
+        that checked a repeated cell once), taken as they are.
+        """
         clean_title = title.strip() if title.__class__ is str else None  # type: ignore[attr-defined]
         if not (
             clean_title
@@ -295,12 +311,7 @@ class EventChecker:
             and "\x00" not in clean_title
         ):
             clean_title = check_text("title", title, limit=TITLE_MAX)
-        plain_dates = start.__class__ is str and (end is None or end.__class__ is str)
-        span = self._spans.get((start, end)) if plain_dates else None  # type: ignore[arg-type]
-        if span is None:
-            span = check_span(start, end)
-            if plain_dates:
-                self._spans[(start, end)] = span  # type: ignore[index]
+        span = self._span(start, end)
         plain_category = category.__class__ is str
         clean_category = self._categories.get(category) if plain_category else None  # type: ignore[arg-type]
         if clean_category is None:
@@ -310,26 +321,63 @@ class EventChecker:
         if importance.__class__ is not int or not IMPORTANCE_MIN <= importance <= IMPORTANCE_MAX:  # type: ignore[operator]
             check_importance(importance)  # raises: it says what is wrong
         found = CERTAINTY_OF_VALUE.get(certainty) if certainty.__class__ is str else None  # type: ignore[call-overload]
+        clean_certainty = found if found is not None else check_certainty(certainty)
+        clean_description = description.strip() if description.__class__ is str else None  # type: ignore[attr-defined]
+        if not (
+            clean_description is not None
+            and len(clean_description) <= DESCRIPTION_MAX
+            and clean_description.isascii()
+            and "\x00" not in clean_description
+        ):
+            clean_description = check_text(
+                "description", description, limit=DESCRIPTION_MAX, required=False
+            )
+        clean_location = (
+            check_text("location", location, limit=NAME_MAX, required=False) or None
+            if location is not None
+            else None
+        )
+        clean_actors = self._checked_names("actors", actors)
+        clean_tags = self._checked_names("tags", tags)
+        if sources_checked:
+            clean_sources = tuple(sources)
+        elif len(sources) == 1:
+            clean_sources = (check_source("sources[0]", sources[0]),)
+        else:
+            clean_sources = tuple(
+                check_source(_source_field(index), ref) for index, ref in enumerate(sources)
+            )
         cleaned = EventDraft(
             clean_title,
             span.start.text,
             span.end.text if span.end is not None else None,
             clean_category,
             importance,  # type: ignore[arg-type]
-            found if found is not None else check_certainty(certainty),
-            check_text("description", description, limit=DESCRIPTION_MAX, required=False),
-            check_text("location", location, limit=NAME_MAX, required=False) or None
-            if location is not None
-            else None,
-            self._checked_names("actors", actors),
-            self._checked_names("tags", tags),
-            (check_source("sources[0]", sources[0]),)
-            if len(sources) == 1
-            else tuple(
-                check_source(_source_field(index), ref) for index, ref in enumerate(sources)
-            ),
+            clean_certainty,
+            clean_description,
+            clean_location,
+            clean_actors,
+            clean_tags,
+            clean_sources,
         )
         return cleaned, span
+
+    def _span(self, start: object, end: object) -> DateSpan:
+        """`check_span`, remembered for date texts."""
+        if start.__class__ is not str:
+            return check_span(start, end)
+        if end is None:
+            span = self._open_spans.get(start)  # type: ignore[call-overload]
+            if span is None:
+                span = self._open_spans[start] = check_span(start, end)  # type: ignore[index]
+            return span
+        if end.__class__ is not str:
+            return check_span(start, end)
+        key = (start, end)
+        span = self._spans.get(key)  # type: ignore[arg-type]
+        if span is None:
+            span = self._spans[key] = check_span(start, end)  # type: ignore[index]
+        return span
 
     def _checked_names(self, field: str, names: object) -> tuple[str, ...]:
         if names.__class__ is not tuple:

@@ -10,7 +10,7 @@ import datetime as dt
 import operator
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from itertools import chain
 
@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 
 from timeline_app.domain.columns import CERTAINTY_CODES, PRECISION_CODES, EventColumns, EventRow
+from timeline_app.domain.errors import DatabaseFailure
 from timeline_app.domain.model import (
     CERTAINTY_OF_VALUE,
     CategoryRecord,
@@ -639,88 +640,93 @@ def category_ids(connection: Connection) -> dict[str, int]:
 
 def write_links(
     connection: Connection,
-    event_actor_names: dict[str, Sequence[str]],
-    event_tag_names: dict[str, Sequence[str]],
-    event_source_refs: dict[str, Sequence[tuple[str, str]]],
+    event_actor_names: Mapping[str, Sequence[str]],
+    event_tag_names: Mapping[str, Sequence[str]],
+    event_source_refs: Mapping[str, Sequence[tuple[str, str]]],
     *,
     clear_existing: bool = True,
 ) -> None:
-    """Replace the actor, tag and source links of the given events (source refs: (id, note)).
+    """Replace the actor, tag and source links of the given events (source refs: (id, note));
+    missing actors and tags are created.
 
     `clear_existing=False` is for events inserted in the same transaction: they have none.
     Rows go in key order, which keeps SQLite's B-tree inserts local.
     """
     if clear_existing:
-        touched = sorted(set(event_actor_names) | set(event_tag_names) | set(event_source_refs))
-        for part in chunks(touched):
-            connection.execute(delete(event_actors).where(event_actors.c.event_id.in_(part)))
-            connection.execute(delete(event_tags).where(event_tags.c.event_id.in_(part)))
-            connection.execute(delete(event_sources).where(event_sources.c.event_id.in_(part)))
-    insert_links(
-        connection,
-        [
-            (event_id, name, position)
-            for event_id, names_ in event_actor_names.items()
-            for position, name in enumerate(names_)
-        ],
-        [
-            (event_id, name, position)
-            for event_id, names_ in event_tag_names.items()
-            for position, name in enumerate(names_)
-        ],
-        [
-            (event_id, source_id, position, note)
-            for event_id, refs in event_source_refs.items()
-            for position, (source_id, note) in enumerate(refs)
-        ],
-    )
-
-
-def insert_links(
-    connection: Connection,
-    actor_links: list[tuple[str, str, int]],
-    tag_links: list[tuple[str, str, int]],
-    source_links: list[tuple[str, str, int, str]],
-) -> None:
-    """Insert links of events that have none yet: (event id, actor or tag name, position)
-    and (event id, source id, position, note); missing actors and tags are created.
-
-    Rows go in key order, which keeps SQLite's B-tree inserts local (lists that come in
-    event-id order cost the sort next to nothing).
-    """
-    actor_ids = ensure_names(connection, actors, {link[1] for link in actor_links})
-    tag_ids = ensure_names(connection, tags, {link[1] for link in tag_links})
-    actor_rows = [(event_id, actor_ids[name], position) for event_id, name, position in actor_links]
-    tag_rows = [(event_id, tag_ids[name], position) for event_id, name, position in tag_links]
-    actor_rows.sort()
-    tag_rows.sort()
-    source_links.sort()
+        delete_links(
+            connection, list(set(event_actor_names) | set(event_tag_names) | set(event_source_refs))
+        )
+    actor_rows = _name_link_rows(connection, actors, event_actor_names)
+    tag_rows = _name_link_rows(connection, tags, event_tag_names)
+    source_rows: list[tuple] = []
+    append = source_rows.append
+    for event_id in sorted(event_source_refs):
+        refs = event_source_refs[event_id]
+        if len(refs) == 1:
+            append((event_id, refs[0][0], 0, refs[0][1]))
+        elif refs:
+            source_rows.extend(
+                sorted(
+                    (event_id, source_id, position, note)
+                    for position, (source_id, note) in enumerate(refs)
+                )
+            )
     insert_tuples(connection, event_actors, ("event_id", "actor_id", "position"), actor_rows)
     insert_tuples(connection, event_tags, ("event_id", "tag_id", "position"), tag_rows)
     insert_tuples(
-        connection, event_sources, ("event_id", "source_id", "position", "note"), source_links
+        connection, event_sources, ("event_id", "source_id", "position", "note"), source_rows
     )
+
+
+def _name_link_rows(
+    connection: Connection, table: object, names_of_event: Mapping[str, Sequence[str]]
+) -> list[tuple[str, int, int]]:
+    """(event id, actor or tag id, position) rows in key order, creating missing names.
+
+    Events share their lists (a file repeats "Russia; Iran" on every row): each distinct list
+    is resolved to its sorted (id, position) pairs once.
+    """
+    distinct = set(map(tuple, names_of_event.values()))
+    distinct.discard(())
+    if not distinct:
+        return []
+    ids = ensure_names(connection, table, {name for names in distinct for name in names})
+    pairs_of = {
+        names: sorted((ids[name], position) for position, name in enumerate(names))
+        for names in distinct
+    }
+    rows: list[tuple[str, int, int]] = []
+    append = rows.append
+    for event_id in sorted(names_of_event):
+        names = names_of_event[event_id]
+        if names:
+            for name_id, position in pairs_of[tuple(names)]:
+                append((event_id, name_id, position))
+    return rows
 
 
 def upsert_sources(
     connection: Connection,
-    refs: Iterable[SourceRef],
+    refs: Iterable[SourceRef] | dict[str, SourceRef],
     existing: dict[str, tuple] | None = None,
 ) -> None:
-    """Insert new sources and update changed ones, by id (every ref must carry an id).
+    """Insert new sources and update changed ones, by id (every ref must carry an id; a
+    dict is taken as the refs by their ids).
 
     `existing`: what `source_fields` gave for these ids in this transaction, when the
     caller has it already (an import reads it to plan).
     """
-    wanted = {ref.id: ref for ref in refs if ref.id}
+    wanted = refs if isinstance(refs, dict) else {ref.id: ref for ref in refs if ref.id}
     if existing is None:
         existing = source_fields(connection, wanted)
-    new_rows = []
-    for source_id, ref in wanted.items():
-        values = (ref.title, ref.url, ref.publisher, ref.published)
-        if source_id not in existing:
-            new_rows.append((source_id, *values))
-        elif existing[source_id] != values:
+    new_rows = [
+        (source_id, ref.title, ref.url, ref.publisher, ref.published)
+        for source_id, ref in wanted.items()
+        if source_id not in existing
+    ]
+    for source_id, values in existing.items():
+        ref = wanted.get(source_id)
+        if ref is not None and values != (ref.title, ref.url, ref.publisher, ref.published):
             connection.execute(
                 update(sources)
                 .where(sources.c.id == source_id)
@@ -819,6 +825,60 @@ def indexes_set_aside(connection: Connection, rows_to_add: int) -> Iterator[None
     yield
     for _name, sql in indexes:
         connection.exec_driver_sql(sql)
+
+
+FOREIGN_KEY_TABLES = ("events", "event_actors", "event_tags", "event_sources")
+"""The tables whose references a bulk write with deferred foreign keys checks at its end."""
+
+
+@contextmanager
+def foreign_keys_deferred(connection: Connection, rows_to_add: int) -> Iterator[bool]:
+    """On SQLite, for a batch at least as large as what is stored, turn the per-row
+    foreign-key checks off around the caller's transaction; yield whether they are off.
+
+    The caller then deletes links itself (no cascade runs) and calls `check_foreign_keys`
+    before it commits: one pass over the link tables instead of two index look-ups per
+    link row. SQLite changes the setting only outside a transaction, so this wraps
+    `connection.begin()`; the setting is back on when the block ends, whatever happened.
+    Elsewhere, and for small batches, nothing changes (yields False).
+    """
+    if connection.dialect.name != "sqlite" or rows_to_add < BULK_FTS_THRESHOLD:
+        yield False
+        return
+    driver = connection.connection.driver_connection
+    if driver is None or driver.in_transaction:  # type: ignore[attr-defined]
+        yield False  # the setting would not change inside a transaction
+        return
+    stored = driver.execute("SELECT count(*) FROM events").fetchone()[0]  # type: ignore[attr-defined]
+    if rows_to_add < stored:
+        yield False
+        return
+    driver.execute("PRAGMA foreign_keys = OFF")  # type: ignore[attr-defined]
+    try:
+        yield True
+    finally:
+        driver.execute("PRAGMA foreign_keys = ON")  # type: ignore[attr-defined]
+
+
+def check_foreign_keys(connection: Connection) -> None:
+    """Raise DatabaseFailure when a row of the event tables refers to a missing row: the
+    one check, before commit, of a write made with `foreign_keys_deferred`."""
+    for table in FOREIGN_KEY_TABLES:
+        broken = connection.exec_driver_sql(f"PRAGMA foreign_key_check({table})").fetchall()
+        if broken:
+            raise DatabaseFailure(
+                f"{len(broken)} {table} row(s) refer to a missing {broken[0][2]} row; "
+                "nothing was written"
+            )
+
+
+def delete_links(connection: Connection, event_ids: Sequence[str]) -> None:
+    """Delete the actor, tag and source links of these events (what the cascade of their
+    deletion does when foreign keys are on)."""
+    for part in chunks(sorted(event_ids)):
+        connection.execute(delete(event_actors).where(event_actors.c.event_id.in_(part)))
+        connection.execute(delete(event_tags).where(event_tags.c.event_id.in_(part)))
+        connection.execute(delete(event_sources).where(event_sources.c.event_id.in_(part)))
 
 
 def update_event_row(

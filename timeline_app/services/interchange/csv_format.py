@@ -36,7 +36,7 @@ from timeline_app.domain.model import (
     stable_id,
 )
 from timeline_app.domain.progress import Progress, report_every
-from timeline_app.domain.rules import EventChecker, parse_importance_text
+from timeline_app.domain.rules import EventChecker, parse_importance_text, plain_source
 from timeline_app.services.catalog import Catalog
 from timeline_app.services.interchange.document import (
     DRAFT_FIELDS,
@@ -249,6 +249,31 @@ def _plain_source(value: str) -> SourceRef | None:
     return SourceRef(rest or url, url)
 
 
+def _checked_plain_source(value: str) -> SourceRef | None:
+    """The common cell read and checked in one step: what `check_source` makes of what
+    `_plain_source` reads, without the unchecked ref in between; None for any other cell
+    (and for a plain one the quick check cannot pass), which goes the long way."""
+    text = value.strip()
+    if not text.endswith(">") or "\\" in text or "[" in text or "|" in text:
+        return None
+    opening = text.rfind("<")
+    if opening < 0:
+        return None
+    url = text[opening + 1 : -1].strip()
+    rest = text[:opening].rstrip()
+    if rest.endswith(")"):
+        return None
+    colon = rest.find(":")
+    if (
+        colon >= 0
+        and colon + 1 < len(rest)
+        and rest[colon + 1].isspace()
+        and "<" not in rest[:colon]
+    ):
+        return plain_source(rest[colon + 1 :].strip() or url, url, rest[:colon].strip())
+    return plain_source(rest or url, url)
+
+
 def _sources(path: str, row: int, value: str) -> tuple[SourceRef, ...]:
     plain = _plain_source(value)
     return (plain,) if plain is not None else _SourceScanner(path, row, value).refs()
@@ -291,6 +316,7 @@ def read_csv(path: str, raw: bytes, *, progress: Progress | None = None) -> Docu
     checker = EventChecker()
     names_of: dict[str, tuple[str, ...]] = {}
     sources_of: dict[str, tuple[SourceRef, ...]] = {}  # cells a file repeats, read once
+    checked_sources_of: dict[str, tuple[SourceRef, ...]] = {}  # … and those checked too
     width = len(header)
     position = {name: header.index(name) if name in header else width for name in HEADER}
     guarded = (
@@ -348,9 +374,21 @@ def read_csv(path: str, raw: bytes, *, progress: Progress | None = None) -> Docu
         actors = values[actors_at]
         tags = values[tags_at]
         sources = values[sources_at]
-        refs = sources_of.get(sources, ()) if sources else ()
-        if sources and not refs:
-            refs = sources_of[sources] = _sources(path, row, sources)
+        refs: tuple[SourceRef, ...] | None = ()
+        checked = True
+        if sources:
+            refs = checked_sources_of.get(sources)
+            if refs is None:
+                refs = sources_of.get(sources)
+                if refs is None:
+                    plain = _checked_plain_source(sources)
+                    if plain is not None:
+                        refs = checked_sources_of[sources] = (plain,)
+                    else:
+                        refs = sources_of[sources] = _sources(path, row, sources)
+                        checked = False
+                else:
+                    checked = False
         item = check_event_fields(
             path,
             row,
@@ -368,6 +406,7 @@ def read_csv(path: str, raw: bytes, *, progress: Progress | None = None) -> Docu
             refs,
             present=present,
             checker=checker,
+            sources_checked=checked,
         )
         document.events.append(item)
         categories[item.draft.category] = None

@@ -50,6 +50,8 @@ DRAFT_FIELDS = (
 """An event's fields a file may carry, in EventDraft's order."""
 ID_MAX = 36
 """The length of the id columns (events, eras, sources): a UUID's text."""
+PLAN_BLOCK = 1000
+"""New events a plan lists between two progress ticks (report_every's step)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,12 +210,14 @@ def check_event_fields(
     *values: object,
     present: frozenset[str] | None = None,
     checker: EventChecker | None = None,
+    sources_checked: bool = False,
 ) -> EventItem:
     """`check_event` on the values of a draft in field order (see `validate_event_fields`);
-    a reader's `checker` checks each value its file repeats only once."""
+    a reader's `checker` checks each value its file repeats only once, and takes sources
+    the reader has checked (`sources_checked`) as they are."""
     try:
         if checker is not None:
-            cleaned, span = checker.check(*values)  # type: ignore[arg-type]
+            cleaned, span = checker.check(*values, sources_checked=sources_checked)  # type: ignore[arg-type]
         else:
             cleaned, span = validate_event_fields(*values)  # type: ignore[arg-type]
     except ValidationError as error:
@@ -233,6 +237,10 @@ def _with_end(present: frozenset[str] | None, cleaned: EventDraft) -> frozenset[
 
 
 def check_unique_ids(document: Document) -> None:
+    """Refuse a file that gives one id to two events, naming both rows."""
+    ids = [item.id for item in document.events]
+    if len(set(ids)) == len(ids):
+        return  # the usual file: one set says so, no row needs naming
     seen: dict[str, int] = {}
     for item in document.events:
         if item.id in seen:
@@ -321,25 +329,37 @@ def _sources_to_write(document: Document, writes: list[EventItem]) -> dict[str, 
     """The file's sources and those cited by the events it writes, by id; one source given
     two ways (other title, publisher or date under one id) is refused, never half taken."""
     sources: dict[str, SourceRef] = {ref.id: ref for ref in document.sources}  # type: ignore[misc]
-    given_at: dict[str, int | None] = dict.fromkeys(sources)
     for item in writes:
         if item.present is not None and "sources" not in item.present:
             continue  # it keeps the stored sources, as they are stored
-        for index, ref in enumerate(item.draft.sources):
-            known = sources.get(ref.id)
-            if known is None:
-                sources[ref.id] = ref  # type: ignore[index]
-                given_at[ref.id] = item.row  # type: ignore[index]
-            elif _source_values(known) != _source_values(ref):
-                first = given_at[ref.id]  # type: ignore[index]
-                where = "in the file's sources" if first is None else f"at row {first}"
-                raise ImportFileError(
-                    document.path,
-                    item.row,
-                    f"sources[{index}]",
-                    f"source {ref.id} is given other fields than {where}",
-                )
+        for ref in item.draft.sources:
+            known = sources.setdefault(ref.id, ref)  # type: ignore[arg-type]
+            if known is not ref and _source_values(known) != _source_values(ref):
+                raise _source_given_twice(document, writes, item, ref)
     return sources
+
+
+def _source_given_twice(
+    document: Document, writes: list[EventItem], item: EventItem, ref: SourceRef
+) -> ImportFileError:
+    """The error for `item` citing `ref` with other fields than where its id came first."""
+    index = next(i for i, cited in enumerate(item.draft.sources) if cited is ref)
+    if any(known.id == ref.id for known in document.sources):
+        where = "in the file's sources"
+    else:
+        first = next(
+            other.row
+            for other in writes
+            if (other.present is None or "sources" in other.present)
+            and any(cited.id == ref.id for cited in other.draft.sources)
+        )
+        where = f"at row {first}"
+    return ImportFileError(
+        document.path,
+        item.row,
+        f"sources[{index}]",
+        f"source {ref.id} is given other fields than {where}",
+    )
 
 
 def _make_plan(
@@ -372,7 +392,14 @@ def _make_plan(
     replaced: list[EventRecord] = []
     tick = tick or _no_tick
     tick(0)
-    for done, item in enumerate(document.events, 1):
+    if not existing:  # new events only (a first import): nothing to compare, a block at a time
+        events = document.events
+        for start in range(0, len(events), PLAN_BLOCK):
+            block = events[start : start + PLAN_BLOCK]
+            added.extend([(item.id, item.draft.title) for item in block])
+            tick(start + len(block))
+        writes = list(events)
+    for done, item in enumerate(document.events if existing else (), 1):
         tick(done)
         record = existing.get(item.id)
         if record is None:
@@ -498,7 +525,11 @@ def _apply_import(catalog: Catalog, document: Document, progress: Progress | Non
     stamp = queries.now_text()
     count = len(document.events)
     total = 2 * count
-    with catalog.engine.begin() as connection:
+    with (
+        catalog.engine.connect() as connection,
+        queries.foreign_keys_deferred(connection, count) as deferred,
+        connection.begin(),
+    ):
         queries.lock_for_import(connection)
         planned = _make_plan(connection, document, lock=True, tick=report_every(progress, total))
         plan = planned.plan
@@ -515,7 +546,7 @@ def _apply_import(catalog: Catalog, document: Document, progress: Progress | Non
                 [ref.id for ref in planned.replaced_sources],  # type: ignore[misc]
                 stamp,
             )
-        queries.upsert_sources(connection, planned.sources.values(), planned.stored_sources)
+        queries.upsert_sources(connection, planned.sources, planned.stored_sources)
         era_ids = catalog_queries.era_ids(connection)
         new_eras = []
         for era in document.eras:
@@ -538,35 +569,24 @@ def _apply_import(catalog: Catalog, document: Document, progress: Progress | Non
             catalog_queries.insert_eras(connection, new_eras)
         writes = sorted(planned.writes, key=_item_id)  # key order: local B-tree inserts
         previous_versions = {record.id: record for record in planned.replaced}
-        rows = []
-        for item in writes:
-            previous = previous_versions.get(item.id) if previous_versions else None
-            category_id = ids[item.draft.category]
-            if previous is None:
-                rows.append(event_row(item.id, item.draft, item.span, category_id, stamp))
-            else:
-                rows.append(
-                    event_row(
-                        item.id,
-                        item.draft,
-                        item.span,
-                        category_id,
-                        previous.created_at,
-                        stamp,
-                        previous.version + 1,
-                    )
-                )
+        rows, actor_names, tag_names, source_refs = _rows_and_links(
+            writes, ids, previous_versions, stamp
+        )
+        if deferred:  # no cascade: the links of the events replaced go first
+            queries.delete_links(connection, list(previous_versions))
         queries.delete_event_rows(connection, sorted(previous_versions))
         written = _share(progress, count, count, len(rows))
         with queries.indexes_set_aside(connection, len(rows)):
             queries.insert_event_rows(connection, rows, written=written)
             queries.write_links(
                 connection,
-                {item.id: item.draft.actors for item in writes},
-                {item.id: item.draft.tags for item in writes},
-                {item.id: [(ref.id, ref.note) for ref in item.draft.sources] for item in writes},
+                actor_names,
+                tag_names,
+                source_refs,
                 clear_existing=False,  # new rows; changed ones were deleted with their links
             )
+        if deferred:
+            queries.check_foreign_keys(connection)
         if progress is not None:
             progress(total, total)  # still inside the transaction: the last chance to stop
     return ImportResult(
@@ -577,6 +597,48 @@ def _apply_import(catalog: Catalog, document: Document, progress: Progress | Non
         replaced_sources=planned.replaced_sources,
         adopted_title=adopted_title,
     )
+
+
+def _rows_and_links(
+    writes: list[EventItem],
+    category_ids: dict[str, int],
+    previous_versions: dict[str, EventRecord],
+    stamp: str,
+) -> tuple[list[tuple], dict, dict, dict]:
+    """The events-table rows of `writes` and their actor, tag and source links (as
+    `queries.write_links` takes them), in one pass: an import writes 100,000 of each."""
+    rows: list[tuple] = []
+    actor_names: dict[str, tuple[str, ...]] = {}
+    tag_names: dict[str, tuple[str, ...]] = {}
+    source_refs: dict[str, tuple[tuple[str, str], ...]] = {}
+    append = rows.append
+    for item in writes:
+        event_id = item.id
+        draft = item.draft
+        previous = previous_versions.get(event_id) if previous_versions else None
+        category_id = category_ids[draft.category]
+        if previous is None:
+            append(event_row(event_id, draft, item.span, category_id, stamp))
+        else:
+            append(
+                event_row(
+                    event_id,
+                    draft,
+                    item.span,
+                    category_id,
+                    previous.created_at,
+                    stamp,
+                    previous.version + 1,
+                )
+            )
+        actor_names[event_id] = draft.actors
+        tag_names[event_id] = draft.tags
+        refs = draft.sources
+        if len(refs) == 1:
+            source_refs[event_id] = ((refs[0].id, refs[0].note),)  # type: ignore[assignment]
+        else:
+            source_refs[event_id] = tuple((ref.id, ref.note) for ref in refs)  # type: ignore[misc]
+    return rows, actor_names, tag_names, source_refs
 
 
 def _share(
