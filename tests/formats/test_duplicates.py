@@ -143,3 +143,18 @@ def test_a_files_title_becomes_the_timelines_when_it_has_none(db_target):
         assert catalog.title() == "My chronology"
     finally:
         catalog.database.dispose()
+
+
+def test_titles_whose_numbers_differ_are_not_duplicates(catalog):
+    catalog.add_event(
+        EventDraft(title="UNSC Resolution 1737 adopted", start="2006-12-23", category="Diplomacy")
+    )
+    document = _document(
+        EventDraft(title="UNSC Resolution 1747 adopted", start="2006-12-23", category="X"),
+        EventDraft(title="UN Security Council Resolution 1737", start="2006-12-23", category="X"),
+    )
+    assert [dup.item_id for dup in find_duplicates(catalog, document)] == []
+    same = _document(
+        EventDraft(title="Resolution 1737 adopted by the UNSC", start="2006-12-23", category="X")
+    )
+    assert len(find_duplicates(catalog, same)) == 1

@@ -233,7 +233,12 @@ def export_file(
     name = str(path)
     chosen = guess_format(name, fmt) if name != "-" else checked_name(fmt or "json")
     if name == "-":
-        sys.stdout.buffer.write(export_bytes(catalog, chosen, progress=progress))
+        data = export_bytes(catalog, chosen, progress=progress)
+        stream = getattr(sys.stdout, "buffer", None)
+        if stream is not None:  # the bytes as they are: a workbook is not text
+            stream.write(data)
+        else:
+            sys.stdout.write(data.decode("utf-8", errors="replace"))
         sys.stdout.flush()
         return catalog.count_events()
     target = Path(name)

@@ -10,6 +10,7 @@ as a new event; nothing is dropped or merged without that choice.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -26,6 +27,9 @@ from timeline_app.services.interchange.document import Document, EventItem, chec
 SIMILAR_AT_LEAST = 85.0
 """The title similarity (0–100, rapidfuzz's token sort ratio) from which two events on the
 same dates are shown as likely duplicates."""
+_NUMBERS = re.compile(r"[0-9]+")
+"""Numbers in titles tell events apart ("Resolution 1737" is not "Resolution 1747"): titles
+whose numbers differ are never duplicates, however alike their words."""
 PROGRESS_STEP = 2_000
 
 
@@ -110,12 +114,16 @@ def _best_match(
     if overlapping.size == 0:
         return None
     wanted = utils.default_process(item.draft.title)
+    numbers = sorted(_NUMBERS.findall(item.draft.title))
     best: tuple[int, float] | None = None
     for position in overlapping.tolist():
-        score = fuzz.token_sort_ratio(
-            wanted, str(titles[position]), processor=utils.default_process
-        )
-        if score >= SIMILAR_AT_LEAST and (best is None or score > best[1]):
+        title = str(titles[position])
+        score = fuzz.token_sort_ratio(wanted, title, processor=utils.default_process)
+        if (
+            score >= SIMILAR_AT_LEAST
+            and (best is None or score > best[1])
+            and sorted(_NUMBERS.findall(title)) == numbers
+        ):
             best = (position, score)
     return best
 
