@@ -133,7 +133,7 @@ def _visible_categories(state: TimelineState) -> list[tuple[str, str]]:
     if not len(columns) or not columns.category_names:
         return []
     lower, upper = state.x_range
-    inside = (columns.end > lower) & (columns.start < upper)
+    inside = (columns.drawn_end(time.time()) > lower) & (columns.start < upper)
     if state.mask is not None:
         inside &= state.mask
     used = set(np.unique(columns.category[inside]).tolist())
@@ -148,7 +148,7 @@ def _drawn(state: TimelineState) -> np.ndarray:
     """Which events the page draws: inside the range and through the filter."""
     columns = state.columns
     lower, upper = state.x_range
-    inside = (columns.end > lower) & (columns.start < upper)
+    inside = (columns.drawn_end(time.time()) > lower) & (columns.start < upper)
     if state.mask is not None:
         inside &= state.mask
     return inside
@@ -170,7 +170,7 @@ def data_span(state: TimelineState) -> tuple[float, float] | None:
     if not drawn.any():
         return None
     lower, upper = state.x_range
-    ends = np.minimum(state.columns.end[drawn], time.time())
+    ends = state.columns.drawn_end(time.time())[drawn]
     first = max(float(state.columns.start[drawn].min()), lower)
     last = min(float(max(ends.max(), state.columns.start[drawn].max() + 1)), upper)
     return first, max(last, first + 1)
@@ -392,8 +392,9 @@ def filter_mask(
 
 def fitted_range(columns: EventColumns, mask: np.ndarray | None = None) -> tuple[float, float]:
     """From the first event shown to the last, with 2% of air each side, so no mark sits on
-    the frame; 1990–2026 when there is nothing to show."""
-    start, end = columns.start, columns.end
+    the frame (an open end reaches now, not its far-future bound); 1990–2026 when there is
+    nothing to show."""
+    start, end = columns.start, columns.drawn_end(time.time())
     if mask is not None:
         start, end = start[mask], end[mask]
     if not len(start):
