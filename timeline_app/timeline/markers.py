@@ -149,6 +149,78 @@ def draw_marker(
     painter.drawEllipse(centre, inner, inner)
 
 
+SHAPE_LEGEND: tuple[tuple[int, str], ...] = (
+    (SHAPE_ONE_OF, "one of a range"),
+    (SHAPE_BEFORE, "before"),
+    (SHAPE_AFTER, "after"),
+    (SHAPE_OPEN_END, "ongoing"),
+    (SHAPE_UNKNOWN_END, "end unknown"),
+)
+"""Each shape of date a legend explains, with its words, in the order shown."""
+
+
+def draw_shape_glyph(
+    painter: QtGui.QPainter, centre: QtCore.QPointF, size: float, colour: QtGui.QColor, shape: int
+) -> None:
+    """A small picture of how one SHAPE_* flag is drawn on the chart, about `size` pixels
+    tall and twice as wide around `centre`: a legend's key."""
+    x, y = centre.x(), centre.y()
+    half = size * 0.75
+    unit = size / 11.0
+    painter.save()
+    painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+    pen = QtGui.QPen(colour, 1.4 * unit)
+    painter.setPen(pen)
+    painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
+    if shape == SHAPE_ONE_OF:
+        tick, serif = size * 0.45, 2.5 * unit
+        painter.drawLine(QtCore.QPointF(x - half, y), QtCore.QPointF(x + half, y))
+        for end, inward in ((x - half, serif), (x + half, -serif)):
+            painter.drawLine(QtCore.QPointF(end, y - tick), QtCore.QPointF(end, y + tick))
+            painter.drawLine(QtCore.QPointF(end, y - tick), QtCore.QPointF(end + inward, y - tick))
+            painter.drawLine(QtCore.QPointF(end, y + tick), QtCore.QPointF(end + inward, y + tick))
+        painter.setPen(QtCore.Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawEllipse(centre, 2.5 * unit, 2.5 * unit)
+    elif shape in (SHAPE_BEFORE, SHAPE_AFTER):
+        sign = -1.0 if shape == SHAPE_BEFORE else 1.0
+        dot = QtCore.QPointF(x - sign * half * 0.6, y)
+        tip = x + sign * half
+        barb = 3.5 * unit
+        painter.drawLine(QtCore.QPointF(dot.x() + sign * 3 * unit, y), QtCore.QPointF(tip, y))
+        painter.drawLine(QtCore.QPointF(tip, y), QtCore.QPointF(tip - sign * barb, y - barb))
+        painter.drawLine(QtCore.QPointF(tip, y), QtCore.QPointF(tip - sign * barb, y + barb))
+        painter.setPen(QtCore.Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawEllipse(dot, 3 * unit, 3 * unit)
+    elif shape == SHAPE_OPEN_END:
+        bar, head = 4 * unit, 6 * unit
+        painter.setPen(QtCore.Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawRect(QtCore.QRectF(x - half, y - bar / 2, 2 * half - head, bar))
+        painter.drawPolygon(
+            QtGui.QPolygonF(
+                [
+                    QtCore.QPointF(x + half, y),
+                    QtCore.QPointF(x + half - head, y - bar / 2 - 2.5 * unit),
+                    QtCore.QPointF(x + half - head, y + bar / 2 + 2.5 * unit),
+                ]
+            )
+        )
+    elif shape == SHAPE_UNKNOWN_END:
+        bar = 4 * unit
+        gradient = QtGui.QLinearGradient(x - half, 0.0, x + half, 0.0)
+        clear = QtGui.QColor(colour)
+        clear.setAlpha(0)
+        gradient.setColorAt(0.0, colour)
+        gradient.setColorAt(0.25, colour)
+        gradient.setColorAt(1.0, clear)
+        painter.setPen(QtCore.Qt.PenStyle.NoPen)
+        painter.setBrush(QtGui.QBrush(gradient))
+        painter.drawRect(QtCore.QRectF(x - half, y - bar / 2, 2 * half, bar))
+    painter.restore()
+
+
 class SpriteAtlas:
     """Every marker style (colour × importance × certainty) pre-rendered once in a pixmap."""
 
