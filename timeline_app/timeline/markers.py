@@ -780,7 +780,15 @@ class EventsItem(pg.GraphicsObject):
         ends = anchor + FLAG_OFFSET
         if thin.any():
             anchor, ends, obstacles, strength = self._thin_lane_anchors(
-                layout, lane_ids, is_span, x, y, anchor, x_start, importance
+                layout,
+                lane_ids,
+                is_span,
+                x,
+                y,
+                anchor,
+                x_start,
+                importance,
+                columns.shape[event],
             )
         placed = place_labels(
             anchor[candidates],
@@ -837,11 +845,14 @@ class EventsItem(pg.GraphicsObject):
         anchor: np.ndarray,
         x_start: np.ndarray,
         importance: np.ndarray,
+        shape: np.ndarray,
     ) -> tuple[np.ndarray, np.ndarray, list[list[tuple[float, float]]], list[list[float]]]:
         """In thin lanes the one title row meets some markers: all of them when it lies on
         the marker line, the largest ones when it lies above. Titles keep clear of those
         (save what `_cover` lets a landmark run over), and the title of such a marker starts
         just right of it — or of the clump of touching markers it is part of.
+
+        A before/after arrow belongs to its marker: titles keep clear of it too.
 
         Returns the anchors, where titles end when they must end at their marker (near the
         right edge), and per lane the extents and importances of the markers in the way.
@@ -854,8 +865,13 @@ class EventsItem(pg.GraphicsObject):
         bottom = np.where(is_span, y + SPAN_BAR, y + radius)
         # The title's halo spans its row less a pixel at each side (see _paint_labels).
         meets = thin & (top < row_top + heights - 1) & (bottom > row_top + 1)
-        left_edge = np.where(is_span, x_start, x - radius)
-        right_edge = np.where(is_span, x_start, x + radius)
+        arrow = ARROW + 1.0
+        left_edge = np.where(
+            is_span, x_start, x - radius - np.where(shape & SHAPE_BEFORE, arrow, 0.0)
+        )
+        right_edge = np.where(
+            is_span, x_start, x + radius + np.where(shape & SHAPE_AFTER, arrow, 0.0)
+        )
         points = np.flatnonzero(meets & ~is_span)
         # The right end of the clump each marker starts, walking right along its lane.
         clump_end = right_edge.copy()
