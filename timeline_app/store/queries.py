@@ -29,18 +29,8 @@ from sqlalchemy import (
     update,
 )
 
-from timeline_app.domain.columns import (
-    CERTAINTY_CODES,
-    PRECISION_CODES,
-    SHAPE_AFTER,
-    SHAPE_BEFORE,
-    SHAPE_BITS,
-    SHAPE_ONE_OF,
-    SHAPE_OPEN_END,
-    SHAPE_UNKNOWN_END,
-    EventColumns,
-    EventRow,
-)
+from timeline_app.domain import columns as shapes
+from timeline_app.domain.columns import CERTAINTY_CODES, PRECISION_CODES, EventColumns, EventRow
 from timeline_app.domain.model import (
     CERTAINTY_OF_VALUE,
     CategoryRecord,
@@ -349,7 +339,7 @@ _PRECISION_SHIFT = 1
 _CERTAINTY_SHIFT = _PRECISION_SHIFT + _PRECISION_BITS
 _IMPORTANCE_SHIFT = _CERTAINTY_SHIFT + _CERTAINTY_BITS
 _SHAPE_SHIFT = _IMPORTANCE_SHIFT + _IMPORTANCE_BITS
-_CATEGORY_SHIFT = _SHAPE_SHIFT + SHAPE_BITS
+_CATEGORY_SHIFT = _SHAPE_SHIFT + shapes.SHAPE_BITS
 """How `event_columns` packs is_span, precision, certainty, importance, shape and category id
 into one integer cell: each fetched cell costs about 0.2 s per million events."""
 
@@ -360,11 +350,11 @@ def _shape_codes():
     an end `..` open, an end "" unknown."""
     start, end = events.c.start, events.c.end
     return case(
-        (start.like("[..%"), SHAPE_BEFORE),
-        (start.like("%..]"), SHAPE_AFTER),
-        (start.like("[%"), SHAPE_ONE_OF),
+        (start.like("[..%"), shapes.SHAPE_BEFORE),
+        (start.like("%..]"), shapes.SHAPE_AFTER),
+        (start.like("[%"), shapes.SHAPE_ONE_OF),
         else_=0,
-    ) + case((end == "..", SHAPE_OPEN_END), (end == "", SHAPE_UNKNOWN_END), else_=0)
+    ) + case((end == "..", shapes.SHAPE_OPEN_END), (end == "", shapes.SHAPE_UNKNOWN_END), else_=0)
 
 
 def _packed_codes():
@@ -484,7 +474,7 @@ def event_columns(
         category=lookup[packed >> _CATEGORY_SHIFT],
         importance=_field(packed, _IMPORTANCE_SHIFT, _IMPORTANCE_BITS, np.int8),
         certainty=_field(packed, _CERTAINTY_SHIFT, _CERTAINTY_BITS, np.int8),
-        shape=_field(packed, _SHAPE_SHIFT, SHAPE_BITS, np.int8),
+        shape=_field(packed, _SHAPE_SHIFT, shapes.SHAPE_BITS, np.int8),
         ids=id_array,
         titles=titles,
         category_names=tuple(row[1] for row in category_list),
