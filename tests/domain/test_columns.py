@@ -6,9 +6,20 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from timeline_app.domain.columns import EventColumns
+from timeline_app.domain.columns import (
+    ENDLESS,
+    SHAPE_AFTER,
+    SHAPE_BEFORE,
+    SHAPE_BITS,
+    SHAPE_ONE_OF,
+    SHAPE_OPEN_END,
+    SHAPE_UNKNOWN_END,
+    EventColumns,
+    shape_of,
+)
+from timeline_app.domain.dates import OPEN_END_UPPER, DateKind, parse_span
 
-FIELDS = ("start", "end", "is_span", "precision", "category", "importance", "certainty")
+FIELDS = ("start", "end", "is_span", "precision", "category", "importance", "certainty", "shape")
 
 
 def rows_strategy():
@@ -26,7 +37,7 @@ def columns_of(rows: dict, with_actors: bool) -> EventColumns:
     ordered = sorted(rows.items(), key=lambda item: (float(item[1][0]), item[0]))
     return EventColumns.from_rows(
         [
-            (event_id, f"title {event_id}", float(s), float(s + 1), span, 0, cat, imp, 0)
+            (event_id, f"title {event_id}", float(s), float(s + 1), span, 0, cat, imp, 0, imp * 3)
             for event_id, (s, imp, span, cat, _names) in ordered
         ],
         category_names=("A", "B", "C", "D"),
@@ -96,3 +107,77 @@ def test_positions_of_settles_a_hash_clash_by_id(monkeypatch) -> None:
 def test_mask_of_marks_the_positions() -> None:
     columns = columns_of({"a": (1, 1, False, 0, ()), "b": (2, 1, False, 0, ())}, False)
     assert columns.mask_of(np.array([1])).tolist() == [False, True]
+
+
+SHAPES = (SHAPE_ONE_OF, SHAPE_BEFORE, SHAPE_AFTER, SHAPE_OPEN_END, SHAPE_UNKNOWN_END)
+
+
+def test_shape_flags_are_distinct_bits_that_fit_their_width() -> None:
+    combined = 0
+    for flag in SHAPES:
+        assert flag & (flag - 1) == 0 and not combined & flag
+        combined |= flag
+    assert combined < 1 << SHAPE_BITS
+    assert ENDLESS == SHAPE_OPEN_END | SHAPE_UNKNOWN_END
+
+
+def test_shape_of_agrees_with_the_kind_the_date_model_reads() -> None:
+    """The stored texts tell the shape as the parser tells the kind of each end."""
+    cases = {
+        ("[1990..1994]", None): SHAPE_ONE_OF,
+        ("[1667, 1668, 1670..1672]", None): SHAPE_ONE_OF,
+        ("[..1990]", None): SHAPE_BEFORE,
+        ("[2001-03..]", None): SHAPE_AFTER,
+        ("2022-02-24", ".."): SHAPE_OPEN_END,
+        ("2014-03", ""): SHAPE_UNKNOWN_END,
+        ("[..2015]", ".."): SHAPE_BEFORE | SHAPE_OPEN_END,
+        ("1995", "1997"): 0,
+        ("2013-03-30T11:16", None): 0,
+        ("1990~", None): 0,
+    }
+    kinds = {
+        DateKind.ONE_OF: SHAPE_ONE_OF,
+        DateKind.BEFORE: SHAPE_BEFORE,
+        DateKind.AFTER: SHAPE_AFTER,
+        DateKind.EXACT: 0,
+    }
+    for (start, end), expected in cases.items():
+        assert shape_of(start, end) == expected, (start, end)
+        span = parse_span(start, end)
+        from_model = kinds[span.start.kind]
+        from_model |= SHAPE_OPEN_END if span.open_end else 0
+        from_model |= SHAPE_UNKNOWN_END if span.unknown_end else 0
+        assert from_model == expected, (start, end)
+
+
+def test_shape_travels_with_its_event_through_sorting_take_and_patching() -> None:
+    columns = EventColumns.from_rows(
+        [
+            ("late", "late", 9.0, 10.0, False, 0, 0, 3, 0, SHAPE_BEFORE),
+            ("early", "early", 1.0, OPEN_END_UPPER, True, 0, 0, 3, 0, SHAPE_OPEN_END),
+            ("mid", "mid", 5.0, 6.0, False, 0, 0, 3, 0),
+        ]
+    )
+    assert columns.shape.dtype == np.int8
+    assert columns.shape.tolist() == [SHAPE_OPEN_END, 0, SHAPE_BEFORE]
+    assert columns.take(np.array([2])).shape.tolist() == [SHAPE_BEFORE]
+    added = EventColumns.from_rows([("new", "new", 7.0, 8.0, False, 0, 0, 3, 0, SHAPE_ONE_OF)])
+    patched = columns.patched({"mid"}, added)
+    assert patched.ids.tolist() == ["early", "new", "late"]
+    assert patched.shape.tolist() == [SHAPE_OPEN_END, SHAPE_ONE_OF, SHAPE_BEFORE]
+    assert EventColumns.empty().shape.shape == (0,)
+    without = EventColumns.from_rows([("a", "a", 1.0, 2.0, False, 0, 0, 3, 0)])
+    assert without.shape.tolist() == [0]
+
+
+def test_drawn_end_brings_open_and_unknown_ends_back_to_now() -> None:
+    columns = EventColumns.from_rows(
+        [
+            ("open", "open", 100.0, OPEN_END_UPPER, True, 0, 0, 3, 0, SHAPE_OPEN_END),
+            ("unknown", "unknown", 200.0, OPEN_END_UPPER, True, 0, 0, 3, 0, SHAPE_UNKNOWN_END),
+            ("future", "future", 900.0, OPEN_END_UPPER, True, 0, 0, 3, 0, SHAPE_OPEN_END),
+            ("closed", "closed", 300.0, 400.0, True, 0, 0, 3, 0),
+        ]
+    )
+    assert columns.drawn_end(500.0).tolist() == [500.0, 500.0, 400.0, 900.0]
+    assert columns.end.max() == OPEN_END_UPPER  # the bound itself is kept

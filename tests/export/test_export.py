@@ -232,3 +232,45 @@ def test_a_filtered_render_says_so_under_the_title():
     assert describe_filter(frozenset({"Nuclear file"}), frozenset()) == "Nuclear file"
     assert describe_filter(frozenset(), frozenset({"Russia"})) == "involving Russia"
     assert describe_filter(frozenset(), frozenset()) == ""
+
+
+def test_an_export_explains_the_shapes_of_date_it_draws_and_ends_at_today(tmp_path, qapp):
+    """The legend names "one of", "before", "after", "ongoing" and "end unknown" when the page
+    draws them (and not otherwise); an ongoing event's page spans up to this year, never to
+    the far-future bound of its open end."""
+    import calendar
+    import datetime as dt
+
+    from timeline_app.domain.columns import (
+        SHAPE_AFTER,
+        SHAPE_BEFORE,
+        SHAPE_ONE_OF,
+        SHAPE_OPEN_END,
+        SHAPE_UNKNOWN_END,
+        EventColumns,
+    )
+    from timeline_app.domain.dates import OPEN_END_UPPER
+    from timeline_app.timeline.export import ExportOptions, export_image
+
+    def year(value: int) -> float:
+        return float(calendar.timegm((value, 1, 1, 0, 0, 0)))
+
+    rows = [
+        ("a", "Between", year(1990), year(1995), False, 5, 0, 3, 0, SHAPE_ONE_OF),
+        ("b", "Before", year(1992), year(1993), False, 5, 0, 3, 0, SHAPE_BEFORE),
+        ("c", "After", year(2001), year(2002), False, 5, 0, 3, 0, SHAPE_AFTER),
+        ("d", "Ongoing", year(2014), OPEN_END_UPPER, True, 5, 0, 3, 0, SHAPE_OPEN_END),
+        ("e", "Unknown end", year(2008), OPEN_END_UPPER, True, 5, 0, 3, 0, SHAPE_UNKNOWN_END),
+    ]
+    columns = EventColumns.from_rows(rows, ("General",), ("#336699",))
+    out = tmp_path / "shapes.svg"
+    export_image(columns, [], ExportOptions(title="Shapes"), out)
+    texts = svg_texts(out)
+    for words in ("one of a range", "before", "after", "ongoing", "end unknown"):
+        assert words in texts, words
+    this_year = dt.datetime.now(dt.UTC).year
+    assert any(f"1990–{this_year} · 5 events" in text for text in texts), texts
+    plain = EventColumns.from_rows([row[:9] for row in rows[:3]], ("General",), ("#336699",))
+    export_image(plain, [], ExportOptions(title="Plain"), out)
+    texts = svg_texts(out)
+    assert not {"one of a range", "before", "after", "ongoing"} & set(texts)

@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from timeline_app.domain.dates import describe_span, parse_span
+from timeline_app.domain.model import EventDraft
 from timeline_app.services.catalog import Catalog
 from timeline_app.store import queries
 from timeline_app.store.database import open_database
@@ -168,3 +169,38 @@ def test_selection_stays_on_its_events_across_set_events(view, catalog):
 
 def _row(index: int) -> tuple:
     return event_row(index, [0, 0, 0])
+
+
+def test_one_of_before_after_and_open_ends_read_as_words(qtbot, tmp_path):
+    """The date column says what each shape of date means, not its EDTF."""
+    catalog = Catalog(open_database(tmp_path / "shapes.sqlite"))
+    try:
+        catalog.add_category("general")
+        for title, start, end in (
+            ("a", "[1990..1994]", None),
+            ("b", "[..1980-05]", None),
+            ("c", "[2001..]", None),
+            ("d", "2022-02-24", ".."),
+            ("e", "2014-03/", None),
+            ("f", "[..1985]", ".."),
+        ):
+            catalog.add_event(EventDraft(title, start, end, category="general"))
+        table = EventTableView()
+        qtbot.addWidget(table)
+        table.set_date_source(catalog.event_dates)
+        table.set_events(catalog.event_columns(with_actors=False), None, catalog.categories())
+        model = table.table_model
+        shown = {
+            model.index(row, TITLE).data(): model.index(row, DATE).data()
+            for row in range(model.rowCount())
+        }
+    finally:
+        catalog.database.dispose()
+    assert shown == {
+        "a": "between 1990 and 1994",
+        "b": "before May 1980",
+        "c": "after 2001",
+        "d": "24 February 2022 – ongoing",
+        "e": "March 2014 – unknown",
+        "f": "before 1985 – ongoing",
+    }

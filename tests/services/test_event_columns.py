@@ -7,24 +7,44 @@ import numpy as np
 import pytest
 from sqlalchemy import select, text
 
-from timeline_app.domain.columns import CERTAINTY_CODES, PRECISION_CODES
+from timeline_app.domain.columns import CERTAINTY_CODES, PRECISION_CODES, shape_of
 from timeline_app.domain.model import Certainty, EventDraft, EventFilter
 from timeline_app.store import queries
 
-STARTS = ("2001", "2001-05", "2001-05-09", "2003", "2003~", "1999-12-31")
+STARTS = (
+    "2001",
+    "2001-05",
+    "2001-05-09",
+    "2003",
+    "2003~",
+    "1999-12-31",
+    "[2001..2002]",
+    "[..2001-05]",
+    "[2003..]",
+    "2002/",
+)
 CATEGORIES = ("Diplomacy & treaties", "Nuclear file", "Energy")
 CERTAINTIES = tuple(Certainty)
 
 
 @pytest.fixture
 def stocked(catalog):
-    """Forty events, many sharing a start, of every category, certainty and importance."""
+    """Forty events, many sharing a start, of every category, certainty and importance, and
+    of every shape of date (one of, before, after, an open or unknown end)."""
     for index in range(40):
         catalog.add_event(
             EventDraft(
                 title=f"Event {index:02d}",
                 start=STARTS[index % len(STARTS)],
-                end="2005" if index % 5 == 0 else None,
+                end=(
+                    None
+                    if "/" in STARTS[index % len(STARTS)]
+                    else "2005"
+                    if index % 5 == 0
+                    else ".."
+                    if index % 7 == 3
+                    else None
+                ),
                 category=CATEGORIES[index % 3],
                 importance=1 + index % 5,
                 certainty=CERTAINTIES[index % len(CERTAINTIES)],
@@ -49,6 +69,7 @@ def plain_reading(catalog, where: EventFilter | None = None) -> list[tuple]:
         categories.c.name,
         events.c.importance,
         events.c.certainty,
+        events.c.start,
     ).join(categories, categories.c.id == events.c.category_id)
     wanted = None if where is None else set(catalog.event_ids(where))
     with catalog.engine.connect() as connection:
@@ -64,6 +85,7 @@ def plain_reading(catalog, where: EventFilter | None = None) -> list[tuple]:
             names.index(row[6]),
             row[7],
             CERTAINTY_CODES[row[8]],
+            shape_of(row[9], row[4]),
         )
         for row in rows
     )
@@ -81,6 +103,7 @@ def as_tuples(columns) -> list[tuple]:
             columns.category.tolist(),
             columns.importance.tolist(),
             columns.certainty.tolist(),
+            columns.shape.tolist(),
             strict=True,
         )
     )

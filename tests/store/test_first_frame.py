@@ -13,6 +13,15 @@ from pathlib import Path
 
 import numpy as np
 
+from timeline_app.domain.columns import (
+    SHAPE_AFTER,
+    SHAPE_BEFORE,
+    SHAPE_ONE_OF,
+    SHAPE_OPEN_END,
+    SHAPE_UNKNOWN_END,
+    shape_of,
+)
+from timeline_app.domain.dates import OPEN_END_UPPER
 from timeline_app.domain.model import EventDraft, SourceRef
 from timeline_app.services.catalog import Catalog
 from timeline_app.services.dataset import load_dataset
@@ -30,6 +39,7 @@ COLUMN_FIELDS = (
     "certainty",
     "ids",
     "titles",
+    "shape",
 )
 
 
@@ -122,6 +132,46 @@ def test_spans_equal_starts_and_odd_categories_read_the_same_both_ways(tmp_path)
     frame = assert_same_as_catalog(path)
     assert frame.columns.titles.tolist()[:2] == ["open-ish", "a span"]
     assert frame.columns.is_span.tolist().count(True) == 2
+
+
+def test_one_of_before_after_and_open_ends_read_the_same_both_ways(tmp_path):
+    """Each shape of date is told by the stored texts, in both reads alike (and as
+    `shape_of` tells it in Python)."""
+    path = tmp_path / "shapes.sqlite"
+    catalog = make_catalog(path)
+    catalog.add_category("general", "#336699")
+    drafts = {
+        "between": EventDraft("between", "[1990..1994]", category="general"),
+        "listed": EventDraft("listed", "[1667, 1668, 1670..1672]", category="general"),
+        "before": EventDraft("before", "[..1990-05]", category="general"),
+        "after": EventDraft("after", "[2001-03..]", category="general"),
+        "ongoing": EventDraft("ongoing", "2022-02-24", "..", category="general"),
+        "unknown end": EventDraft("unknown end", "2014-03/", category="general"),
+        "before, ongoing": EventDraft("before, ongoing", "[..2015]", "..", category="general"),
+        "exact": EventDraft("exact", "2013-03-30T11:16", category="general"),
+        "span": EventDraft("span", "1995", "1997", category="general"),
+    }
+    for draft in drafts.values():
+        catalog.add_event(draft)
+    catalog.database.dispose()
+    frame = assert_same_as_catalog(path)
+    columns = frame.columns
+    shape = dict(zip(columns.titles.tolist(), columns.shape.tolist(), strict=True))
+    assert shape == {
+        "between": SHAPE_ONE_OF,
+        "listed": SHAPE_ONE_OF,
+        "before": SHAPE_BEFORE,
+        "after": SHAPE_AFTER,
+        "ongoing": SHAPE_OPEN_END,
+        "unknown end": SHAPE_UNKNOWN_END,
+        "before, ongoing": SHAPE_BEFORE | SHAPE_OPEN_END,
+        "exact": 0,
+        "span": 0,
+    }
+    for event_id, (start, end) in frame.dates.items():
+        index = columns.index_of(event_id)
+        assert shape_of(start, end) == columns.shape[index], (start, end)
+    assert columns.end[columns.titles == "ongoing"].tolist() == [OPEN_END_UPPER]
 
 
 def test_a_database_with_more_events_than_allowed_takes_the_normal_path(tmp_path):

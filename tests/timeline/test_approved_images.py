@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from image_compare import assert_image_approved, pixels
 from PySide6 import QtGui, QtWidgets
-from timeline_builders import utc
+from timeline_builders import SHAPES_NOW, shapes_sample, utc
 
 from timeline_app.timeline.export import ExportOptions, render_to_image
 from timeline_app.timeline.view import TimelineWidget
@@ -36,6 +36,21 @@ def test_the_timeline_over_two_years_looks_as_approved(timeline, theme, tmp_path
     timeline.zoom_to(utc(2015), utc(2017))
     QtWidgets.QApplication.processEvents()
     assert_image_approved(timeline.grab().toImage(), f"timeline-2015-2017-{theme}", tmp_path)
+
+
+def test_each_shape_of_date_looks_as_approved(qtbot, tmp_path):
+    """One of a range, before, after, an open end, an unknown end, beside plain dates."""
+    widget = TimelineWidget()
+    qtbot.addWidget(widget)
+    widget.canvas.now = lambda: SHAPES_NOW  # the open ends' arrow heads stay put
+    widget.set_today_visible(False)
+    widget.resize(1000, 520)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.set_events(shapes_sample())
+    widget.zoom_to(utc(1988), utc(2028))
+    QtWidgets.QApplication.processEvents()
+    assert_image_approved(widget.grab().toImage(), "timeline-date-shapes", tmp_path)
 
 
 def test_an_exported_page_looks_as_approved(sample_columns, tmp_path, qapp):

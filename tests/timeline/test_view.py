@@ -319,12 +319,17 @@ def test_tooltip_tells_title_date_category_and_certainty(widget) -> None:
     assert "Energy" in text and "alleged" in text
 
 
-def test_tooltip_uses_dates_as_written_and_the_detail_provider(widget) -> None:
+def test_tooltip_reads_the_dates_as_written_and_uses_the_detail_provider(widget) -> None:
+    """The written date is read out for people ("2015-06" is "June 2015"; a one-of range
+    "between … and …"), not the drawn bounds."""
     widget.set_details({"c": ("2015-06", "", "Rosatom press release")})
     widget.set_detail_provider(lambda event_id: f"Notes for {event_id}")
     text = widget.tool_tip_at(widget_point(widget, *marker_of(widget, "c")))
-    assert "2015-06" in text and "Rosatom press release" in text and "Notes for c" in text
+    assert "June 2015" in text and "Rosatom press release" in text and "Notes for c" in text
     assert "reported" in text
+    widget.set_details({"c": ("[2015-06..2015-08]", "", "")})
+    text = widget.tool_tip_at(widget_point(widget, *marker_of(widget, "c")))
+    assert "between June 2015 and August 2015" in text
 
 
 def test_hover_shows_a_tooltip(qtbot, widget) -> None:

@@ -6,7 +6,16 @@ import calendar
 
 import numpy as np
 
-from timeline_app.domain.columns import PRECISION_CODES, EventColumns
+from timeline_app.domain.columns import (
+    PRECISION_CODES,
+    SHAPE_AFTER,
+    SHAPE_BEFORE,
+    SHAPE_ONE_OF,
+    SHAPE_OPEN_END,
+    SHAPE_UNKNOWN_END,
+    EventColumns,
+)
+from timeline_app.domain.dates import OPEN_END_UPPER
 from timeline_app.domain.palette import CATEGORY_COLOURS
 
 DAY = 86_400.0
@@ -29,6 +38,7 @@ def event_row(
     category: int = 0,
     importance: int = 3,
     certainty: int = 0,
+    shape: int = 0,
 ) -> tuple:
     return (
         event_id,
@@ -40,6 +50,7 @@ def event_row(
         category,
         importance,
         certainty,
+        shape,
     )
 
 
@@ -126,3 +137,89 @@ def sample() -> EventColumns:
         (),
     ]
     return columns_from(rows, actors)
+
+
+SHAPES_NOW = utc(2026, 6, 1)
+"""The clock of `shapes_sample` charts: their open ends reach it."""
+
+
+def shapes_sample() -> EventColumns:
+    """One event of each shape of date (and plain ones to compare), 1990–now."""
+    year, month = PRECISION_CODES["year"], PRECISION_CODES["month"]
+    rows = [
+        event_row(
+            "one-of",
+            "Between 1990 and 1994",
+            utc(1990),
+            utc(1995),
+            precision=year,
+            category=0,
+            importance=4,
+            shape=SHAPE_ONE_OF,
+        ),
+        event_row(
+            "before",
+            "Before May 1992",
+            utc(1992, 5),
+            utc(1992, 6),
+            precision=month,
+            category=1,
+            shape=SHAPE_BEFORE,
+        ),
+        event_row(
+            "after",
+            "After 2001",
+            utc(2001),
+            utc(2002),
+            precision=year,
+            category=2,
+            importance=5,
+            certainty=1,
+            shape=SHAPE_AFTER,
+        ),
+        event_row(
+            "open",
+            "Ongoing since 2014",
+            utc(2014, 2, 24),
+            OPEN_END_UPPER,
+            span=True,
+            category=1,
+            importance=5,
+            shape=SHAPE_OPEN_END,
+        ),
+        event_row(
+            "unknown",
+            "Ended, nobody knows when",
+            utc(2008, 3),
+            OPEN_END_UPPER,
+            span=True,
+            precision=month,
+            category=3,
+            shape=SHAPE_UNKNOWN_END,
+        ),
+        event_row("span", "A plain span", utc(1996), utc(1999), span=True, category=3),
+        event_row("year", "A plain year", utc(2005), utc(2006), precision=year, category=0),
+        event_row(
+            "before-open",
+            "Before 2010, ongoing",
+            utc(2010),
+            OPEN_END_UPPER,
+            span=True,
+            precision=year,
+            category=2,
+            certainty=2,
+            shape=SHAPE_BEFORE | SHAPE_OPEN_END,
+        ),
+        event_row(
+            "reported-one-of",
+            "Reported one of",
+            utc(2016),
+            utc(2019),
+            precision=year,
+            category=3,
+            importance=2,
+            certainty=1,
+            shape=SHAPE_ONE_OF,
+        ),
+    ]
+    return columns_from(rows)

@@ -21,6 +21,40 @@ FEW_IDS = 16
 """Removed ids up to which `patched` compares each with the id column in numpy."""
 CERTAINTY_CODES = {certainty.value: code for code, certainty in enumerate(CERTAINTY_ORDER)}
 
+# What an event's dates say beyond their bounds, as bit flags of `EventColumns.shape`, so a
+# view draws each form honestly without reading the EDTF text again.
+SHAPE_ONE_OF = 1
+"""The start is one of a range or set (`[1990..1994]`): somewhere within its bounds."""
+SHAPE_BEFORE = 2
+"""The start is "this date or earlier" (`[..1990]`): its bounds are the anchor date's."""
+SHAPE_AFTER = 4
+"""The start is "this date or later" (`[1990..]`): its bounds are the anchor date's."""
+SHAPE_OPEN_END = 8
+"""The end is open, still going on (`a/..`): drawn up to now, its bound is OPEN_END_UPPER."""
+SHAPE_UNKNOWN_END = 16
+"""The end is unknown (`a/`): drawn up to now at most, its bound is OPEN_END_UPPER."""
+SHAPE_BITS = 5
+"""Bits a shape takes (the store packs it with other codes)."""
+ENDLESS = SHAPE_OPEN_END | SHAPE_UNKNOWN_END
+"""Either end whose bound is OPEN_END_UPPER."""
+
+
+def shape_of(start: str, end: str | None) -> int:
+    """The shape flags of an event's stored EDTF start and end texts (what the store works out
+    in SQL: the tests hold the two equal)."""
+    shape = 0
+    if start.startswith("[.."):
+        shape |= SHAPE_BEFORE
+    elif start.endswith("..]"):
+        shape |= SHAPE_AFTER
+    elif start.startswith("["):
+        shape |= SHAPE_ONE_OF
+    if end == "..":
+        shape |= SHAPE_OPEN_END
+    elif end == "":
+        shape |= SHAPE_UNKNOWN_END
+    return shape
+
 
 @dataclass(frozen=True, slots=True, eq=False)
 class EventColumns:
@@ -30,7 +64,9 @@ class EventColumns:
     the exclusive upper bound of the event's last date); is_span: bool (has an end date);
     precision: int8 index into PRECISION_ORDER of the start date; category: int32 index
     into `category_names`/`category_colours`; importance: int8 1–5; certainty: int8 index
-    into CERTAINTY_ORDER; ids and titles: object arrays of str; actors: tuple of tuples.
+    into CERTAINTY_ORDER; ids and titles: object arrays of str; actors: tuple of tuples;
+    shape: int8 SHAPE_* flags (one of, before, after, open or unknown end), all 0 — exact
+    dates, known ends — when not given.
     """
 
     start: np.ndarray
@@ -45,6 +81,11 @@ class EventColumns:
     category_names: tuple[str, ...] = ()
     category_colours: tuple[str, ...] = ()
     actors: tuple[tuple[str, ...], ...] = field(default=())
+    shape: np.ndarray = field(default=None)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.shape is None:
+            object.__setattr__(self, "shape", np.zeros(self.start.shape[0], dtype=np.int8))
 
     def __len__(self) -> int:
         return int(self.start.shape[0])
@@ -62,7 +103,7 @@ class EventColumns:
         actors: tuple[tuple[str, ...], ...] | None = None,
     ) -> EventColumns:
         """Rows of (id, title, start, end, is_span, precision_code, category_index,
-        importance, certainty_code), in any order; sorted here by start."""
+        importance, certainty_code[, shape]), in any order; sorted here by start."""
         count = len(rows)
         start = np.fromiter((r[2] for r in rows), dtype=np.float64, count=count)
         order = np.argsort(start, kind="stable")
@@ -90,6 +131,9 @@ class EventColumns:
             category_names=category_names,
             category_colours=category_colours,
             actors=ordered_actors,
+            shape=np.fromiter(
+                (r[9] if len(r) > 9 else 0 for r in rows), dtype=np.int8, count=count
+            )[order],
         )
 
     def take(self, mask_or_index: np.ndarray) -> EventColumns:
@@ -108,6 +152,7 @@ class EventColumns:
             category_names=self.category_names,
             category_colours=self.category_colours,
             actors=tuple(self.actors[i] for i in index) if self.actors else (),
+            shape=self.shape[index],
         )
 
     def positions_of(self, starts: np.ndarray, ids: np.ndarray | Sequence[str]) -> np.ndarray:
@@ -178,6 +223,15 @@ class EventColumns:
         mask[positions] = True
         return mask
 
+    def drawn_end(self, now: float) -> np.ndarray:
+        """`end` with open and unknown ends brought back to `now` (never before the start):
+        where a view draws, fits or hit-tests an ongoing event's end, not at the year 10000
+        its bound says."""
+        endless = (self.shape & ENDLESS) != 0
+        if not endless.any():
+            return self.end
+        return np.where(endless, np.maximum(now, self.start), self.end)
+
     def index_of(self, event_id: str) -> int | None:
         hits = np.flatnonzero(self.ids == event_id)
         return int(hits[0]) if hits.size else None
@@ -244,6 +298,7 @@ class EventColumns:
             category_names=self.category_names,
             category_colours=self.category_colours,
             actors=actors,
+            shape=put("shape"),
         )
 
 

@@ -18,7 +18,16 @@ from pathlib import Path
 
 import numpy as np
 
-from timeline_app.domain.columns import CERTAINTY_CODES, PRECISION_CODES, EventColumns
+from timeline_app.domain.columns import (
+    CERTAINTY_CODES,
+    PRECISION_CODES,
+    SHAPE_AFTER,
+    SHAPE_BEFORE,
+    SHAPE_ONE_OF,
+    SHAPE_OPEN_END,
+    SHAPE_UNKNOWN_END,
+    EventColumns,
+)
 from timeline_app.domain.model import CategoryRecord, EraRecord
 from timeline_app.domain.palette import FALLBACK_COLOUR
 
@@ -29,6 +38,13 @@ whoever adds it look at the SQL below)."""
 APP_MARKER = "timeline-app"
 """The `meta` row that marks a database as ours (equal to `schema.APP_MARKER`, tested)."""
 SQLITE_HEADER = b"SQLite format 3\x00"
+_SHAPE_SQL = (
+    f"(CASE WHEN start LIKE '[..%' THEN {SHAPE_BEFORE} WHEN start LIKE '%..]' THEN {SHAPE_AFTER} "
+    f"WHEN start LIKE '[%' THEN {SHAPE_ONE_OF} ELSE 0 END) + "
+    f"""(CASE WHEN "end" = '..' THEN {SHAPE_OPEN_END} WHEN "end" = '' THEN {SHAPE_UNKNOWN_END} """
+    "ELSE 0 END)"
+)
+"""An event's SHAPE_* flags from its stored texts, as `queries.event_columns` works them out."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +138,7 @@ def _event_columns(
     index_of_category = {row[0]: index for index, row in enumerate(category_list)}
     rows = connection.execute(
         'SELECT id, title, start_lo, end_hi, "end" IS NOT NULL, precision, certainty, '
-        'importance, category_id, start, "end" FROM events ORDER BY start_lo, id'
+        f'importance, category_id, start, "end", {_SHAPE_SQL} FROM events ORDER BY start_lo, id'
     ).fetchall()
     if any(row[8] not in index_of_category for row in rows):
         return None, {}  # a dangling category: `check` and the normal path deal with it
@@ -146,6 +162,7 @@ def _event_columns(
         category=np.array([index_of_category[row[8]] for row in rows], dtype=np.int32),
         importance=np.array([row[7] for row in rows], dtype=np.int8),
         certainty=np.array([CERTAINTY_CODES.get(row[6], 0) for row in rows], dtype=np.int8),
+        shape=np.array([row[11] for row in rows], dtype=np.int8),
         ids=ids,
         titles=titles,
         category_names=tuple(row[1] for row in category_list),

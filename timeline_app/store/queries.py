@@ -29,6 +29,7 @@ from sqlalchemy import (
     update,
 )
 
+from timeline_app.domain import columns as shapes
 from timeline_app.domain.columns import CERTAINTY_CODES, PRECISION_CODES, EventColumns, EventRow
 from timeline_app.domain.errors import DatabaseFailure
 from timeline_app.domain.model import (
@@ -338,9 +339,23 @@ _IMPORTANCE_BITS = 3
 _PRECISION_SHIFT = 1
 _CERTAINTY_SHIFT = _PRECISION_SHIFT + _PRECISION_BITS
 _IMPORTANCE_SHIFT = _CERTAINTY_SHIFT + _CERTAINTY_BITS
-_CATEGORY_SHIFT = _IMPORTANCE_SHIFT + _IMPORTANCE_BITS
-"""How `event_columns` packs is_span, precision, certainty, importance and category id into
-one integer cell: each fetched cell costs about 0.2 s per million events."""
+_SHAPE_SHIFT = _IMPORTANCE_SHIFT + _IMPORTANCE_BITS
+_CATEGORY_SHIFT = _SHAPE_SHIFT + shapes.SHAPE_BITS
+"""How `event_columns` packs is_span, precision, certainty, importance, shape and category id
+into one integer cell: each fetched cell costs about 0.2 s per million events."""
+
+
+def _shape_codes():
+    """The SQL expression of an event's SHAPE_* flags, read off its stored EDTF texts (as
+    `columns.shape_of` reads them): `[..a]` before, `[a..]` after, any other `[…]` one of;
+    an end `..` open, an end "" unknown."""
+    start, end = events.c.start, events.c.end
+    return case(
+        (start.like("[..%"), shapes.SHAPE_BEFORE),
+        (start.like("%..]"), shapes.SHAPE_AFTER),
+        (start.like("[%"), shapes.SHAPE_ONE_OF),
+        else_=0,
+    ) + case((end == "..", shapes.SHAPE_OPEN_END), (end == "", shapes.SHAPE_UNKNOWN_END), else_=0)
 
 
 def _packed_codes():
@@ -353,6 +368,7 @@ def _packed_codes():
         * (1 << _PRECISION_SHIFT)
         + case(CERTAINTY_CODES, value=events.c.certainty, else_=0) * (1 << _CERTAINTY_SHIFT)
         + events.c.importance * (1 << _IMPORTANCE_SHIFT)
+        + _shape_codes() * (1 << _SHAPE_SHIFT)
         + cast(events.c.category_id, BigInteger) * (1 << _CATEGORY_SHIFT)
     )
 
@@ -459,6 +475,7 @@ def event_columns(
         category=lookup[packed >> _CATEGORY_SHIFT],
         importance=_field(packed, _IMPORTANCE_SHIFT, _IMPORTANCE_BITS, np.int8),
         certainty=_field(packed, _CERTAINTY_SHIFT, _CERTAINTY_BITS, np.int8),
+        shape=_field(packed, _SHAPE_SHIFT, shapes.SHAPE_BITS, np.int8),
         ids=id_array,
         titles=titles,
         category_names=tuple(row[1] for row in category_list),

@@ -10,7 +10,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
-from timeline_app.timeline.axis import date_ticks, today_seconds
+from timeline_app.timeline.axis import date_ticks
 from timeline_app.timeline.guarded import guarded_paint
 from timeline_app.timeline.primitives import draw_lines
 
@@ -65,7 +65,7 @@ class BackdropItem(pg.GraphicsObject):
             painter.drawLine(QtCore.QPointF(0, y), QtCore.QPointF(width, y))
 
         if canvas.show_today:
-            now = today_seconds()
+            now = canvas.now()  # the clock the open ends are drawn to
             if lower <= now <= upper:
                 px = (now - lower) * scale
                 painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)

@@ -16,6 +16,7 @@ from PySide6 import QtGui
 
 from timeline_app.domain.columns import EventColumns
 from timeline_app.domain.model import EraRecord
+from timeline_app.timeline.axis import today_seconds
 from timeline_app.timeline.eras import EraRows, era_rows
 from timeline_app.timeline.lanes import (
     ActorTable,
@@ -49,6 +50,8 @@ class Canvas:
         self.selected = np.zeros(0, dtype=bool)
         self.show_labels = True
         self.show_today = True
+        self.now: Callable[[], float] = today_seconds
+        """The clock open and unknown ends are drawn up to (tests set a fixed one)."""
         self.version = 0
         self.selection_version = 0
         self.label_font = QtGui.QFont()
@@ -106,7 +109,7 @@ class Canvas:
         if self._rows is None:
             base, self._patch_from = self._patch_from, None
             if base is not None and self.mask is None and self.lane_mode == "category":
-                self._rows = patch_lanes(*base, self.columns, self._tracks)
+                self._rows = patch_lanes(*base, self.columns, self._tracks, now=self.now())
             if self._rows is None:
                 self._rows = build_lanes(
                     self.columns,
@@ -114,6 +117,7 @@ class Canvas:
                     self.lane_mode,
                     memo=self._tracks,
                     actors=self._actors() if self.lane_mode == "actor" else None,
+                    now=self.now(),
                 )
             self.lane_builds += 1
         return self._rows

@@ -24,7 +24,7 @@ from timeline_app.domain.errors import TimelineError
 from timeline_app.domain.model import CERTAINTY_ORDER, EraRecord
 from timeline_app.timeline.axis import format_range
 from timeline_app.timeline.guarded import paint_failures
-from timeline_app.timeline.markers import draw_marker
+from timeline_app.timeline.markers import SHAPE_LEGEND, draw_marker, draw_shape_glyph
 from timeline_app.timeline.theme import Theme, mark_colour, theme_named
 from timeline_app.timeline.view import TimelineState, render_timeline
 
@@ -133,7 +133,7 @@ def _visible_categories(state: TimelineState) -> list[tuple[str, str]]:
     if not len(columns) or not columns.category_names:
         return []
     lower, upper = state.x_range
-    inside = (columns.end > lower) & (columns.start < upper)
+    inside = (columns.drawn_end(time.time()) > lower) & (columns.start < upper)
     if state.mask is not None:
         inside &= state.mask
     used = set(np.unique(columns.category[inside]).tolist())
@@ -148,7 +148,7 @@ def _drawn(state: TimelineState) -> np.ndarray:
     """Which events the page draws: inside the range and through the filter."""
     columns = state.columns
     lower, upper = state.x_range
-    inside = (columns.end > lower) & (columns.start < upper)
+    inside = (columns.drawn_end(time.time()) > lower) & (columns.start < upper)
     if state.mask is not None:
         inside &= state.mask
     return inside
@@ -170,7 +170,7 @@ def data_span(state: TimelineState) -> tuple[float, float] | None:
     if not drawn.any():
         return None
     lower, upper = state.x_range
-    ends = np.minimum(state.columns.end[drawn], time.time())
+    ends = state.columns.drawn_end(time.time())[drawn]
     first = max(float(state.columns.start[drawn].min()), lower)
     last = min(float(max(ends.max(), state.columns.start[drawn].max() + 1)), upper)
     return first, max(last, first + 1)
@@ -274,12 +274,22 @@ def _text_line(
 
 
 def _legend_entries(state: TimelineState) -> list[tuple[str, str | None, int]]:
-    """(label, category colour or None, certainty code) for each legend item, in order."""
+    """(label, category colour or None, code) for each legend item, in order: a code ≥ 0 is
+    a certainty, a negative one the SHAPE_* flag (negated) of a shape of date the page
+    draws — those are explained only when there are some."""
     entries: list[tuple[str, str | None, int]] = [
         (name, colour, 0) for name, colour in _visible_categories(state)
     ]
     entries += [(certainty.value, None, code) for code, certainty in enumerate(CERTAINTY_ORDER)]
+    if len(state.columns):
+        shapes = np.bitwise_or.reduce(state.columns.shape[_drawn(state)], initial=0)
+        entries += [(label, None, -flag) for flag, label in SHAPE_LEGEND if shapes & flag]
     return entries
+
+
+def _key_width(code: int, scale: float) -> float:
+    """Pixels from a legend item's start to its label: a shape's key is twice as wide."""
+    return (24 if code < 0 else 18) * scale
 
 
 def _legend_rows(
@@ -294,9 +304,17 @@ def _legend_rows(
     The certainty marks start after a wider gap, so they read as a group of their own."""
     gap = 16 * scale
     widths = []
-    for index, (label, colour, _code) in enumerate(entries):
-        lead = gap if colour is None and index and entries[index - 1][1] is not None else 0.0
-        widths.append((lead, 18 * scale + metrics.horizontalAdvance(label) + gap))
+    for index, (label, colour, code) in enumerate(entries):
+        previous = entries[index - 1] if index else None
+        lead = (
+            gap
+            if previous is not None
+            and colour is None
+            and (previous[1] is not None or (code < 0 <= previous[2]))
+            else 0.0
+        )
+        key = _key_width(code, scale)
+        widths.append((lead, key + metrics.horizontalAdvance(label) + gap))
 
     def wrap(limit: float) -> list[list[int]]:
         rows: list[list[int]] = [[]]
@@ -352,7 +370,8 @@ def _paint_legend(
         centre_y = top + row_index * line + line / 2
         for label, colour, code, lead, item_width in row:
             x += lead
-            centre = QtCore.QPointF(x + 7 * scale, centre_y)
+            key = _key_width(code, scale)
+            centre = QtCore.QPointF(x + (key - 4 * scale) / 2, centre_y)
             if colour is not None:
                 painter.setPen(QtCore.Qt.PenStyle.NoPen)
                 painter.setBrush(QtGui.QColor(mark_colour(theme, colour)))
@@ -362,13 +381,13 @@ def _paint_legend(
                     2 * scale,
                     2 * scale,
                 )
+            elif code < 0:
+                draw_shape_glyph(painter, centre, 11 * scale, neutral, -code)
             else:
                 draw_marker(painter, centre, 11 * scale, neutral, code, theme)
             painter.setPen(QtGui.QColor(theme.text if colour is not None else theme.text_muted))
             painter.drawText(
-                QtCore.QPointF(
-                    x + 18 * scale, centre_y + (metrics.ascent() - metrics.descent()) / 2
-                ),
+                QtCore.QPointF(x + key, centre_y + (metrics.ascent() - metrics.descent()) / 2),
                 label,
             )
             x += item_width
@@ -392,8 +411,9 @@ def filter_mask(
 
 def fitted_range(columns: EventColumns, mask: np.ndarray | None = None) -> tuple[float, float]:
     """From the first event shown to the last, with 2% of air each side, so no mark sits on
-    the frame; 1990–2026 when there is nothing to show."""
-    start, end = columns.start, columns.end
+    the frame (an open end reaches now, not its far-future bound); 1990–2026 when there is
+    nothing to show."""
+    start, end = columns.start, columns.drawn_end(time.time())
     if mask is not None:
         start, end = start[mask], end[mask]
     if not len(start):

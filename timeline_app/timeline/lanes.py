@@ -10,12 +10,13 @@ Lanes with no event under the current filter are folded away.
 from __future__ import annotations
 
 import heapq
+import time
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 
-from timeline_app.domain.columns import EventColumns
+from timeline_app.domain.columns import ENDLESS, EventColumns
 from timeline_app.domain.palette import FALLBACK_COLOUR
 
 LaneMode = Literal["category", "actor", "single"]
@@ -54,7 +55,8 @@ class LaneRows:
     """Drawable rows (one per event per lane it appears in), lane-major, by start in a lane.
 
     event: index into the EventColumns; start/end: the row's extent (a span's dates, or a
-    point's known range, e.g. its whole month); tracks: per lane, how many span tracks it needs
+    point's known range, e.g. its whole month; an open or unknown end is now, when the lanes
+    were laid out, not its far-future bound); tracks: per lane, how many span tracks it needs
     (the deepest overlap of its spans); reach: running maximum of `end` within each lane (so
     the first row that can still be visible at time t is one binary search away); offsets:
     lane i owns rows offsets[i]:offsets[i+1]. density_lo/density_hi: per lane,
@@ -298,10 +300,12 @@ def build_lanes(
     top_actors: int = DEFAULT_TOP_ACTORS,
     memo: TrackMemo | None = None,
     actors: ActorTable | None = None,
+    now: float | None = None,
 ) -> LaneRows:
     """Lay the (optionally masked) events into lanes for `mode`; empty lanes are dropped.
 
-    `actors`: the columns' `actor_table`, when kept from an earlier layout by actor.
+    `actors`: the columns' `actor_table`, when kept from an earlier layout by actor; `now`
+    (default: the clock) where open and unknown ends are drawn.
 
     Vectorised apart from span tracks, which each lane packs when first drawn one mark at a
     time; `memo` (the previous layout's) lets that packing resume where the spans changed.
@@ -330,7 +334,7 @@ def build_lanes(
     if events.shape[0] < np.iinfo(np.int32).max:
         events = events.astype(np.int32)
     start = columns.start[events]
-    end = np.maximum(columns.end[events], start)
+    end = np.maximum(_drawn_end(columns, events, now), start)
     is_span = columns.is_span[events]
     pos = np.where(is_span, start, (start + end) / 2.0)
     offsets = np.zeros(lane_count + 1, dtype=np.int64)
@@ -377,7 +381,11 @@ _LANE_FIELDS = ("event", "start", "end", "is_span", "reach", "density_lo", "dens
 
 
 def patch_lanes(
-    rows: LaneRows, before: EventColumns, after: EventColumns, memo: TrackMemo | None = None
+    rows: LaneRows,
+    before: EventColumns,
+    after: EventColumns,
+    memo: TrackMemo | None = None,
+    now: float | None = None,
 ) -> LaneRows | None:
     """`rows` (lanes by category of every event of `before`) brought to `after`, rebuilding
     only the lanes of the events that differ; None when a full layout is the better path
@@ -430,7 +438,7 @@ def patch_lanes(
         ).astype(rows.event.dtype)
         if events.size == 0:
             return None  # the lane folds away
-        rebuilt[index] = _lane_arrays(after, events)
+        rebuilt[index] = _lane_arrays(after, events, now)
     old_counts = np.diff(rows.offsets)
     counts = old_counts.copy()
     for index, arrays in rebuilt.items():
@@ -514,10 +522,23 @@ def _first_difference(
     return int(length - 1 - found[-1]) if from_end else int(found[0])
 
 
-def _lane_arrays(columns: EventColumns, events: np.ndarray) -> dict[str, np.ndarray]:
+def _drawn_end(columns: EventColumns, events: np.ndarray, now: float | None) -> np.ndarray:
+    """The ends of `events` as drawn: an open or unknown end at `now` (default: the clock),
+    never before its start (as `EventColumns.drawn_end`, for these events only)."""
+    end = columns.end[events]
+    endless = (columns.shape[events] & ENDLESS) != 0
+    if not endless.any():
+        return end
+    now = time.time() if now is None else now
+    return np.where(endless, np.maximum(now, columns.start[events]), end)
+
+
+def _lane_arrays(
+    columns: EventColumns, events: np.ndarray, now: float | None = None
+) -> dict[str, np.ndarray]:
     """The rows of one lane holding `events` (sorted by start), and its track count."""
     start = columns.start[events]
-    end = np.maximum(columns.end[events], start)
+    end = np.maximum(_drawn_end(columns, events, now), start)
     is_span = columns.is_span[events]
     pos = np.where(is_span, start, (start + end) / 2.0)
     return {

@@ -11,6 +11,11 @@ small image, counts from `lanes.column_counts`); the other lanes get individual 
   shows the range, so "March 2023" never masquerades as 1 March.
 - a span is a bar over its dates, stacked on its own track so overlapping spans stay
   visible; the same certainty cues apply (solid, outlined, dashed).
+- what a date says beyond its bounds (`EventColumns.shape`) is drawn too: "one of"
+  (`[1990..1994]`) as a marker in the middle of an uncertainty bracket — square ends, bolder
+  than a precision bracket, never a bar; "before"/"after" (`[..1990]`, `[1990..]`) as an
+  arrow leaving the anchor date towards the open side; an open end (`a/..`) as a bar up to
+  now ending in an arrow head; an unknown end (`a/`) as a bar fading out towards now.
 
 Markers are stamped from a pre-rendered sprite atlas in one `drawPixmapFragments` call;
 bars and brackets go through `drawRects`/`drawLines` from numpy. Titles are placed by
@@ -30,6 +35,13 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
+from timeline_app.domain.columns import (
+    SHAPE_AFTER,
+    SHAPE_BEFORE,
+    SHAPE_ONE_OF,
+    SHAPE_OPEN_END,
+    SHAPE_UNKNOWN_END,
+)
 from timeline_app.domain.palette import FALLBACK_COLOUR, is_colour
 from timeline_app.timeline.guarded import guarded_paint
 from timeline_app.timeline.labels import (
@@ -58,6 +70,12 @@ LANDMARK = 5  # importance of the events whose titles matter most
 MIN_TITLE_CHARACTERS = 8  # a title cut shorter than this (plus "…") is left out instead
 MIN_ROOMY_TITLE_CHARACTERS = 18  # the same where lanes have rows to spare
 CERTAINTY_STYLES = 4
+ARROW = 13.0  # pixels of a before/after arrow beyond its anchor's marker or bracket
+ARROW_HEAD = 4.0  # pixels back and to each side of a before/after arrow's tip
+OPEN_HEAD = 9.0  # pixels of an open end's arrow head (its tip is at now)
+OPEN_HEAD_FLARE = 3.5  # pixels an open end's arrow head stands out above and below its bar
+ONE_OF_TICK = 6.0  # pixels up and down of a "one of" bracket's square ends
+MARK_MARGIN = 10.0 + ARROW  # marks this far beyond the view may still reach into it
 IMPORTANCE_LEVELS = 5
 VECTOR_ENGINES = {
     QtGui.QPaintEngine.Type.SVG,
@@ -129,6 +147,78 @@ def draw_marker(
     painter.setPen(QtGui.QPen(colour, 1.2))
     painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
     painter.drawEllipse(centre, inner, inner)
+
+
+SHAPE_LEGEND: tuple[tuple[int, str], ...] = (
+    (SHAPE_ONE_OF, "one of a range"),
+    (SHAPE_BEFORE, "before"),
+    (SHAPE_AFTER, "after"),
+    (SHAPE_OPEN_END, "ongoing"),
+    (SHAPE_UNKNOWN_END, "end unknown"),
+)
+"""Each shape of date a legend explains, with its words, in the order shown."""
+
+
+def draw_shape_glyph(
+    painter: QtGui.QPainter, centre: QtCore.QPointF, size: float, colour: QtGui.QColor, shape: int
+) -> None:
+    """A small picture of how one SHAPE_* flag is drawn on the chart, about `size` pixels
+    tall and twice as wide around `centre`: a legend's key."""
+    x, y = centre.x(), centre.y()
+    half = size * 0.75
+    unit = size / 11.0
+    painter.save()
+    painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+    pen = QtGui.QPen(colour, 1.4 * unit)
+    painter.setPen(pen)
+    painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
+    if shape == SHAPE_ONE_OF:
+        tick, serif = size * 0.45, 2.5 * unit
+        painter.drawLine(QtCore.QPointF(x - half, y), QtCore.QPointF(x + half, y))
+        for end, inward in ((x - half, serif), (x + half, -serif)):
+            painter.drawLine(QtCore.QPointF(end, y - tick), QtCore.QPointF(end, y + tick))
+            painter.drawLine(QtCore.QPointF(end, y - tick), QtCore.QPointF(end + inward, y - tick))
+            painter.drawLine(QtCore.QPointF(end, y + tick), QtCore.QPointF(end + inward, y + tick))
+        painter.setPen(QtCore.Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawEllipse(centre, 2.5 * unit, 2.5 * unit)
+    elif shape in (SHAPE_BEFORE, SHAPE_AFTER):
+        sign = -1.0 if shape == SHAPE_BEFORE else 1.0
+        dot = QtCore.QPointF(x - sign * half * 0.6, y)
+        tip = x + sign * half
+        barb = 3.5 * unit
+        painter.drawLine(QtCore.QPointF(dot.x() + sign * 3 * unit, y), QtCore.QPointF(tip, y))
+        painter.drawLine(QtCore.QPointF(tip, y), QtCore.QPointF(tip - sign * barb, y - barb))
+        painter.drawLine(QtCore.QPointF(tip, y), QtCore.QPointF(tip - sign * barb, y + barb))
+        painter.setPen(QtCore.Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawEllipse(dot, 3 * unit, 3 * unit)
+    elif shape == SHAPE_OPEN_END:
+        bar, head = 4 * unit, 6 * unit
+        painter.setPen(QtCore.Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawRect(QtCore.QRectF(x - half, y - bar / 2, 2 * half - head, bar))
+        painter.drawPolygon(
+            QtGui.QPolygonF(
+                [
+                    QtCore.QPointF(x + half, y),
+                    QtCore.QPointF(x + half - head, y - bar / 2 - 2.5 * unit),
+                    QtCore.QPointF(x + half - head, y + bar / 2 + 2.5 * unit),
+                ]
+            )
+        )
+    elif shape == SHAPE_UNKNOWN_END:
+        bar = 4 * unit
+        gradient = QtGui.QLinearGradient(x - half, 0.0, x + half, 0.0)
+        clear = QtGui.QColor(colour)
+        clear.setAlpha(0)
+        gradient.setColorAt(0.0, colour)
+        gradient.setColorAt(0.25, colour)
+        gradient.setColorAt(1.0, clear)
+        painter.setPen(QtCore.Qt.PenStyle.NoPen)
+        painter.setBrush(QtGui.QBrush(gradient))
+        painter.drawRect(QtCore.QRectF(x - half, y - bar / 2, 2 * half, bar))
+    painter.restore()
 
 
 class SpriteAtlas:
@@ -382,7 +472,7 @@ class EventsItem(pg.GraphicsObject):
         self._titles: dict[tuple[int, bool], tuple[QtGui.QStaticText, float, float]] = {}
         self._titles_version = -1
         self._fragments = None
-        self._bracket_pens: dict[int, QtGui.QPen] = {}
+        self._bracket_pens: dict[tuple[int, str], QtGui.QPen] = {}
         self._span_styles: dict[tuple[int, int], tuple[QtGui.QPen, QtGui.QBrush]] = {}
         self._pan_layer = PanLayer()
         self._colour_cache: tuple[tuple, tuple[str, ...], list[QtGui.QColor]] | None = None
@@ -485,7 +575,7 @@ class EventsItem(pg.GraphicsObject):
                 [],
             )
         scale = width / (upper - lower)
-        margin = 10.0 / scale
+        margin = MARK_MARGIN / scale
         totals = lane_totals(rows, lower - margin, upper + margin)
         dense = totals > width / PIXELS_PER_EVENT
         while totals[~dense].sum() > MAX_MARKS:
@@ -601,8 +691,8 @@ class EventsItem(pg.GraphicsObject):
         """The marks of the frame's lanes drawn one by one, from `reach` pixels left of its
         view to `reach` right of it; None when there would be too many to draw at once."""
         rows = self._canvas.rows
-        lower = frame.lower - (reach + 10.0) / frame.scale
-        upper = frame.upper + (reach + 10.0) / frame.scale
+        lower = frame.lower - (reach + MARK_MARGIN) / frame.scale
+        upper = frame.upper + (reach + MARK_MARGIN) / frame.scale
         lanes = np.flatnonzero(~frame.dense)
         if lane_totals(rows, lower, upper)[lanes].sum() > BAND_MARKS:
             return None
@@ -690,7 +780,15 @@ class EventsItem(pg.GraphicsObject):
         ends = anchor + FLAG_OFFSET
         if thin.any():
             anchor, ends, obstacles, strength = self._thin_lane_anchors(
-                layout, lane_ids, is_span, x, y, anchor, x_start, importance
+                layout,
+                lane_ids,
+                is_span,
+                x,
+                y,
+                anchor,
+                x_start,
+                importance,
+                columns.shape[event],
             )
         placed = place_labels(
             anchor[candidates],
@@ -747,11 +845,14 @@ class EventsItem(pg.GraphicsObject):
         anchor: np.ndarray,
         x_start: np.ndarray,
         importance: np.ndarray,
+        shape: np.ndarray,
     ) -> tuple[np.ndarray, np.ndarray, list[list[tuple[float, float]]], list[list[float]]]:
         """In thin lanes the one title row meets some markers: all of them when it lies on
         the marker line, the largest ones when it lies above. Titles keep clear of those
         (save what `_cover` lets a landmark run over), and the title of such a marker starts
         just right of it — or of the clump of touching markers it is part of.
+
+        A before/after arrow belongs to its marker: titles keep clear of it too.
 
         Returns the anchors, where titles end when they must end at their marker (near the
         right edge), and per lane the extents and importances of the markers in the way.
@@ -764,8 +865,13 @@ class EventsItem(pg.GraphicsObject):
         bottom = np.where(is_span, y + SPAN_BAR, y + radius)
         # The title's halo spans its row less a pixel at each side (see _paint_labels).
         meets = thin & (top < row_top + heights - 1) & (bottom > row_top + 1)
-        left_edge = np.where(is_span, x_start, x - radius)
-        right_edge = np.where(is_span, x_start, x + radius)
+        arrow = ARROW + 1.0
+        left_edge = np.where(
+            is_span, x_start, x - radius - np.where(shape & SHAPE_BEFORE, arrow, 0.0)
+        )
+        right_edge = np.where(
+            is_span, x_start, x + radius + np.where(shape & SHAPE_AFTER, arrow, 0.0)
+        )
         points = np.flatnonzero(meets & ~is_span)
         # The right end of the clump each marker starts, walking right along its lane.
         clump_end = right_edge.copy()
@@ -910,7 +1016,13 @@ class EventsItem(pg.GraphicsObject):
         # and anti-aliasing, a precision bracket's ends, a selection ring.
         selected = canvas.selected
         ring = np.where(selected[marks.event], 4.5, 0.0) if selected.shape[0] else 0.0
-        reach_y = np.where(marks.is_span, 2.0, np.maximum(marks.diameter / 2 + 2.0, 6.0)) + ring
+        # A "one of" bracket's ends and an open end's arrow head reach a little further.
+        reach_y = (
+            np.where(
+                marks.is_span, OPEN_HEAD_FLARE + 1.0, np.maximum(marks.diameter / 2 + 2.0, 7.5)
+            )
+            + ring
+        )
         strips = np.column_stack(
             [marks.y - reach_y, marks.y + np.where(marks.is_span, SPAN_BAR, 0.0) + reach_y]
         )
@@ -929,38 +1041,134 @@ class EventsItem(pg.GraphicsObject):
         """Brackets, bars, markers and selection rings, bottom to top."""
         self._paint_brackets(painter, marks, qcolours)
         self._paint_spans(painter, marks, qcolours)
+        self._paint_arrows(painter, marks, qcolours)
         self._paint_points(painter, marks, colours, qcolours, theme, vector)
         self._paint_selection(painter, marks, theme)
 
     def _paint_brackets(
         self, painter: QtGui.QPainter, frame: Frame | Marks, qcolours: list
     ) -> None:
+        """The range a point's date is known to: a faint precision bracket (a month, a
+        year), or for a date that is one of a range a bolder one with square ends."""
         points = ~frame.is_span
         wide = points & ((frame.x_end - frame.x_start) >= frame.diameter + 4)
         if not wide.any():
             return
-        x0 = np.clip(frame.x_start[wide], frame.left - 5, frame.right + 5)
-        x1 = np.clip(frame.x_end[wide], frame.left - 5, frame.right + 5)
-        y = frame.y[wide]
-        colour_index = frame.colour[wide]
-        lines = np.empty((x0.size * 3, 4))
-        lines[0::3] = np.column_stack([x0, y, x1, y])
-        lines[1::3] = np.column_stack([x0, y - 4, x0, y + 4])
-        lines[2::3] = np.column_stack([x1, y - 4, x1, y + 4])
+        one_of = (self._canvas.columns.shape[frame.event] & SHAPE_ONE_OF) != 0
         painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
+        plain = wide & ~one_of
+        if plain.any():
+            x0 = np.clip(frame.x_start[plain], frame.left - 5, frame.right + 5)
+            x1 = np.clip(frame.x_end[plain], frame.left - 5, frame.right + 5)
+            y = frame.y[plain]
+            lines = np.stack(
+                [
+                    np.column_stack([x0, y, x1, y]),
+                    np.column_stack([x0, y - 4, x0, y + 4]),
+                    np.column_stack([x1, y - 4, x1, y + 4]),
+                ],
+                axis=1,
+            )
+            self._stroke_by_colour(painter, lines, frame.colour[plain], qcolours, "precision")
+        ranged = wide & one_of
+        if ranged.any():
+            x0 = np.clip(frame.x_start[ranged], frame.left - 8, frame.right + 8)
+            x1 = np.clip(frame.x_end[ranged], frame.left - 8, frame.right + 8)
+            y = frame.y[ranged]
+            top, bottom = y - ONE_OF_TICK, y + ONE_OF_TICK
+            serif = 3.0
+            lines = np.stack(
+                [
+                    np.column_stack([x0, y, x1, y]),
+                    np.column_stack([x0, top, x0, bottom]),
+                    np.column_stack([x0, top, x0 + serif, top]),
+                    np.column_stack([x0, bottom, x0 + serif, bottom]),
+                    np.column_stack([x1, top, x1, bottom]),
+                    np.column_stack([x1, top, x1 - serif, top]),
+                    np.column_stack([x1, bottom, x1 - serif, bottom]),
+                ],
+                axis=1,
+            )
+            self._stroke_by_colour(painter, lines, frame.colour[ranged], qcolours, "one_of")
+
+    def _stroke_by_colour(
+        self,
+        painter: QtGui.QPainter,
+        lines: np.ndarray,
+        colour_index: np.ndarray,
+        qcolours: list,
+        kind: str,
+    ) -> None:
+        """Stroke each mark's lines (marks × lines × 4) in its category's colour, one draw
+        call per colour, with the pen of `kind` (see `_line_pen`)."""
+        per_mark = lines.shape[1]
         order = np.argsort(colour_index, kind="stable")
-        lines = lines.reshape(-1, 3, 4)[order].reshape(-1, 4)
+        flat = lines[order].reshape(-1, 4)
         codes, starts = np.unique(colour_index[order], return_index=True)
         ends = [*starts[1:].tolist(), int(order.size)]
         for code, first, last in zip(codes.tolist(), starts.tolist(), ends, strict=True):
-            base = qcolours[code % len(qcolours)]
-            pen = self._bracket_pens.get(base.rgba())
-            if pen is None:
-                faint = QtGui.QColor(base)
-                faint.setAlpha(110)
-                pen = self._bracket_pens[base.rgba()] = QtGui.QPen(faint, 1.4)
-            painter.setPen(pen)
-            draw_lines(painter, lines[first * 3 : last * 3])
+            painter.setPen(self._line_pen(qcolours[code % len(qcolours)], kind))
+            draw_lines(painter, flat[first * per_mark : last * per_mark])
+
+    def _line_pen(self, base: QtGui.QColor, kind: str) -> QtGui.QPen:
+        """The pen of a precision bracket (faint), a "one of" bracket (bold, square ends) or a
+        before/after arrow, in a category's colour; made once per colour."""
+        key = (base.rgba(), kind)
+        pen = self._bracket_pens.get(key)
+        if pen is None:
+            colour = QtGui.QColor(base)
+            if kind == "precision":
+                colour.setAlpha(110)
+                pen = QtGui.QPen(colour, 1.4)
+            elif kind == "one_of":
+                colour.setAlpha(215)
+                pen = QtGui.QPen(colour, 1.6)
+                pen.setCapStyle(QtCore.Qt.PenCapStyle.SquareCap)
+                pen.setJoinStyle(QtCore.Qt.PenJoinStyle.MiterJoin)
+            else:
+                colour.setAlpha(225)
+                pen = QtGui.QPen(colour, 1.6)
+                pen.setCapStyle(QtCore.Qt.PenCapStyle.RoundCap)
+            self._bracket_pens[key] = pen
+        return pen
+
+    def _paint_arrows(self, painter: QtGui.QPainter, frame: Frame | Marks, qcolours: list) -> None:
+        """ "Before" and "after": an arrow leaving the anchor date towards the open side —
+        from a point's marker (or its precision bracket, when wider), from a bar's start."""
+        if not frame.event.size:
+            return
+        shape = self._canvas.columns.shape[frame.event]
+        before = (shape & SHAPE_BEFORE) != 0
+        after = ((shape & SHAPE_AFTER) != 0) & ~frame.is_span
+        if not (before.any() or after.any()):
+            return
+        radius = frame.diameter / 2
+        bracket = (frame.x_end - frame.x_start) >= frame.diameter + 4
+        left = np.where(
+            frame.is_span,
+            frame.x_start,
+            np.where(bracket, np.minimum(frame.x_start, frame.x - radius), frame.x - radius),
+        )
+        right = np.where(bracket, np.maximum(frame.x_end, frame.x + radius), frame.x + radius)
+        y = np.where(frame.is_span, frame.y + SPAN_BAR / 2, frame.y)
+        # direction -1 points left (before), +1 right (after); the shaft leaves 1 px of air
+        direction = np.where(before, -1.0, 1.0)
+        chosen = before | after
+        base = np.where(before, left - 1.0, right + 1.0)[chosen]
+        sign = direction[chosen]
+        y = y[chosen]
+        tip = base + sign * ARROW
+        back = tip - sign * ARROW_HEAD
+        lines = np.stack(
+            [
+                np.column_stack([base, y, tip, y]),
+                np.column_stack([tip, y, back, y - ARROW_HEAD]),
+                np.column_stack([tip, y, back, y + ARROW_HEAD]),
+            ],
+            axis=1,
+        )
+        painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
+        self._stroke_by_colour(painter, lines, frame.colour[chosen], qcolours, "arrow")
 
     def _paint_spans(self, painter: QtGui.QPainter, frame: Frame | Marks, qcolours: list) -> None:
         spans = frame.is_span
@@ -968,10 +1176,17 @@ class EventsItem(pg.GraphicsObject):
             return
         # Bars are axis-aligned: crisp without antialiasing, and far cheaper to fill.
         painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, False)
+        x_end = frame.x_end[spans]
         x0 = np.clip(frame.x_start[spans], frame.left - 4, frame.right + 4)
-        x1 = np.clip(frame.x_end[spans], frame.left - 4, frame.right + 4)
-        widths = np.maximum(x1 - x0, 2.0)
-        rects = np.column_stack([x0, frame.y[spans], widths, np.full(x0.size, SPAN_BAR)])
+        x1 = np.clip(x_end, frame.left - 4, frame.right + 4)
+        shape = self._canvas.columns.shape[frame.event[spans]]
+        # An open end's bar stops where its arrow head begins: the head's tip is now.
+        headed = ((shape & SHAPE_OPEN_END) != 0) & (x_end <= frame.right + OPEN_HEAD)
+        x1 = np.where(headed, np.maximum(np.minimum(x1, x_end - OPEN_HEAD), x0), x1)
+        widths = np.where(headed, x1 - x0, np.maximum(x1 - x0, 2.0))
+        y = frame.y[spans]
+        rects = np.column_stack([x0, y, widths, np.full(x0.size, SPAN_BAR)])
+        fading = (shape & SHAPE_UNKNOWN_END) != 0
         certainty = self._canvas.columns.certainty[frame.event[spans]].astype(np.int64)
         styles = np.minimum(certainty, CERTAINTY_STYLES - 1)
         keys = frame.colour[spans] * CERTAINTY_STYLES + styles
@@ -980,8 +1195,52 @@ class EventsItem(pg.GraphicsObject):
             pen, fill = self._span_style(qcolours[code % len(qcolours)], style)
             painter.setPen(pen)
             painter.setBrush(fill)
-            draw_rects(painter, rects[group])
+            draw_rects(painter, rects[group[~fading[group]]])
+            for index in group[fading[group]].tolist():
+                self._paint_fading_bar(painter, rects[index], fill.color())
+            heads = group[headed[group]]
+            if heads.size:
+                painter.setPen(pen)
+                painter.setBrush(fill)
+                self._paint_open_heads(painter, x_end[heads], y[heads])
         painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+
+    @staticmethod
+    def _paint_fading_bar(painter: QtGui.QPainter, rect: np.ndarray, fill: QtGui.QColor) -> None:
+        """An unknown end: the bar fades out from its start towards now — it ended somewhere
+        in between, nobody knows when."""
+        left, top, width, height = (float(value) for value in rect)
+        gradient = QtGui.QLinearGradient(left, 0.0, left + max(width, 1.0), 0.0)
+        solid = QtGui.QColor(fill)
+        solid.setAlpha(max(fill.alpha(), 150))
+        clear = QtGui.QColor(fill)
+        clear.setAlpha(0)
+        gradient.setColorAt(0.0, solid)
+        gradient.setColorAt(0.25, solid)
+        gradient.setColorAt(1.0, clear)
+        painter.setPen(QtCore.Qt.PenStyle.NoPen)
+        painter.setBrush(QtGui.QBrush(gradient))
+        painter.drawRect(QtCore.QRectF(left, top, width, height))
+
+    @staticmethod
+    def _paint_open_heads(painter: QtGui.QPainter, tips: np.ndarray, tops: np.ndarray) -> None:
+        """Arrow heads of open ends, tips at `tips` (now), over bars whose tops are `tops`."""
+        path = QtGui.QPainterPath()
+        middle = SPAN_BAR / 2
+        for tip, top in zip(tips.tolist(), tops.tolist(), strict=True):
+            path.addPolygon(
+                QtGui.QPolygonF(
+                    [
+                        QtCore.QPointF(tip, top + middle),
+                        QtCore.QPointF(tip - OPEN_HEAD, top - OPEN_HEAD_FLARE),
+                        QtCore.QPointF(tip - OPEN_HEAD, top + SPAN_BAR + OPEN_HEAD_FLARE),
+                    ]
+                )
+            )
+            path.closeSubpath()
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        painter.drawPath(path)
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, False)
 
     def _span_style(self, base: QtGui.QColor, style: int) -> tuple[QtGui.QPen, QtGui.QBrush]:
         """Pen and brush of a bar: solid (confirmed), outlined (reported), dashed (others)."""

@@ -42,9 +42,23 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from timeline_app.domain.columns import EventColumns
+from timeline_app.domain.columns import (
+    SHAPE_AFTER,
+    SHAPE_BEFORE,
+    SHAPE_ONE_OF,
+    SHAPE_OPEN_END,
+    SHAPE_UNKNOWN_END,
+    EventColumns,
+)
+from timeline_app.domain.dates import describe_span, parse_span
+from timeline_app.domain.errors import DateError
 from timeline_app.domain.model import CERTAINTY_ORDER, EraRecord
-from timeline_app.timeline.axis import YEAR, DateAxis, format_instant, format_range
+from timeline_app.timeline.axis import (
+    YEAR,
+    DateAxis,
+    format_instant,
+    format_range,
+)
 from timeline_app.timeline.backdrop import BackdropItem
 from timeline_app.timeline.canvas import Canvas
 from timeline_app.timeline.eras import ErasItem
@@ -417,10 +431,12 @@ class TimelineWidget(QtWidgets.QWidget):
         self.zoom_to(lower + shift, upper + shift)
 
     def _extent(self, mask: np.ndarray | None) -> tuple[float, float] | None:
+        """From the first start to the last end (an open end: now) of the events `mask`
+        keeps, or of them all."""
         columns = self.canvas.columns
         if not len(columns):
             return None
-        start, end = columns.start, columns.end
+        start, end = columns.start, columns.drawn_end(self.canvas.now())
         if mask is None:  # starts are sorted: the first is the earliest
             return float(start[0]), max(float(end.max()), float(start[-1]))
         if not mask.any():
@@ -569,13 +585,12 @@ class TimelineWidget(QtWidgets.QWidget):
         event_id = str(columns.ids[index])
         lines = [f"<b>{html.escape(str(columns.titles[index]))}</b>"]
         details = self._details.get(event_id)
-        precision = int(columns.precision[index])
+        when = describe_when(columns, index)
         if details is not None and details[0]:
-            when = details[0] + (f" – {details[1]}" if details[1] else "")
-        else:
-            when = format_instant(columns.start[index], precision)
-            if columns.is_span[index]:
-                when += f" – {format_instant(columns.end[index] - 1, precision)}"
+            try:
+                when = describe_span(parse_span(details[0], details[1] or None))
+            except DateError:
+                when = details[0] + (f" – {details[1]}" if details[1] else "")
         lines.append(html.escape(when))
         category = int(columns.category[index])
         names = columns.category_names
@@ -754,7 +769,12 @@ class TimelineWidget(QtWidgets.QWidget):
         extent = self._extent(None)
         span = _padded(*extent) if extent is not None else DEFAULT_RANGE
         self.overview.set_events(
-            columns.start, columns.end, columns.is_span, self.canvas.mask, span, self._marks_in
+            columns.start,
+            columns.drawn_end(self.canvas.now()),
+            columns.is_span,
+            self.canvas.mask,
+            span,
+            self._marks_in,
         )
         self.overview.set_window(*self.visible_range())
 
@@ -764,6 +784,34 @@ class TimelineWidget(QtWidgets.QWidget):
         if self.canvas.lane_mode == "actor":
             return None
         return marker_counts(self.canvas.rows, edges)
+
+
+def describe_when(columns: EventColumns, index: int) -> str:
+    """When an event was, in words, from its columns alone (bounds, precision and shape):
+    "between 1990 and 1994", "before May 1990", "after 2001", "24 February 2022 – ongoing"."""
+    precision = int(columns.precision[index])
+    shape = int(columns.shape[index])
+    start = float(columns.start[index])
+    is_span = bool(columns.is_span[index])
+    first = format_instant(start, precision)
+    if shape & SHAPE_BEFORE:
+        first = f"before {first}"
+    elif shape & SHAPE_AFTER:
+        first = f"after {first}"
+    elif shape & SHAPE_ONE_OF:
+        # a span keeps only the start's lower bound: its latest possible start is not held
+        first = (
+            f"not before {first}"
+            if is_span
+            else f"between {first} and {format_instant(columns.end[index] - 1, precision)}"
+        )
+    if not is_span:
+        return first
+    if shape & SHAPE_OPEN_END:
+        return f"{first} – ongoing"
+    if shape & SHAPE_UNKNOWN_END:
+        return f"{first} – unknown"
+    return f"{first} – {format_instant(columns.end[index] - 1, precision)}"
 
 
 def _padded(lower: float, upper: float) -> tuple[float, float]:
