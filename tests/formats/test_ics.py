@@ -27,6 +27,16 @@ def _calendar(*events: str, head: str = "") -> bytes:
     return "\r\n".join(line for line in lines if line).encode() + b"\r\n"
 
 
+ZONE = """BEGIN:VTIMEZONE
+TZID:Tehran fixed
+BEGIN:STANDARD
+DTSTART:19700101T000000
+TZOFFSETFROM:+0330
+TZOFFSETTO:+0330
+END:STANDARD
+END:VTIMEZONE"""
+
+
 def _read(raw: bytes):
     return ics.read("c.ics", raw)
 
@@ -196,6 +206,40 @@ BAD_FILES = {
             "UID:same\nDTSTART;VALUE=DATE:20220225\nSUMMARY:B",
         ),
         "c.ics:9: id: 'same' is used again (first at row 4)",
+    ),
+    # Damaged VTIMEZONEs, on which the library's parser raised an AttributeError
+    # ("'VTIMEZONE' object has no attribute 'to_tz'") instead of refusing the file.
+    "zone-name-with-a-space": (
+        _calendar(
+            "UID:1\nDTSTART;VALUE=DATE:20220224",
+            head=ZONE.replace("BEGIN:VTIMEZONE", "BEGIN:VTIMEZONE "),
+        ),
+        "c.ics:4: BEGIN: 'VTIMEZONE ' is not the name of a component",
+    ),
+    "zone-name-with-a-tab": (
+        _calendar(
+            "UID:1\nDTSTART;VALUE=DATE:20220224",
+            head=ZONE.replace("BEGIN:VTIMEZONE", "BEGIN:VTIMEZONE\t"),
+        ),
+        "c.ics:4: BEGIN: 'VTIMEZONE\\t' is not the name of a component",
+    ),
+    "zone-closing-another-component": (
+        _calendar(
+            "UID:1\nDTSTART;VALUE=DATE:20220224",
+            head=ZONE.replace("BEGIN:VTIMEZONE", "BEGIN;X=1:VTIMEZONX"),
+        ),
+        "c.ics:11: END: END:VTIMEZONE where END:VTIMEZONX was due",
+    ),
+    "zone-with-two-tzids": (
+        _calendar(
+            "UID:1\nDTSTART;VALUE=DATE:20220224",
+            head=ZONE.replace("TZID:Tehran fixed", "TZID:Tehran fixed\nTZID:Again"),
+        ),
+        "c.ics:6: TZID: is given more than once",
+    ),
+    "all-day-date-cut-short": (
+        _calendar("UID:1\nDTSTART;VALUE=DATE:201507"),
+        "c.ics:4: DTSTART: ",
     ),
 }
 

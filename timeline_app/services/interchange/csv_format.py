@@ -14,8 +14,8 @@ sources cell a backslash makes the next character plain text: `\\|`, `\\:`, `\\<
 `\\(`, `\\)`, `\\[`, `\\]` and `\\\\` (a backslash before any other character is itself). The
 writer escapes every `|` and backslash, a publisher's colons, a title's colons when there is
 no publisher, a title's closing bracket at its end (and, with neither URL nor date, its
-closing angle or square bracket), a URL's angle brackets and a note's (or id's) square brackets, so any text
-reads back as it was written.
+closing angle or square bracket), a URL's angle brackets and a note's (or id's) square
+brackets, so any text reads back as it was written.
 
 Formulas: a text cell (id, title, category, location, actors, tags, sources, description) that
 starts with `=`, `+`, `-`, `@`, a tab, a carriage return or `'` is written with a `'` in front,
