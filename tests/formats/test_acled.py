@@ -317,7 +317,7 @@ def test_an_event_with_its_sources_in_the_description_still_exports_them(catalog
         EventDraft(
             title="Talks",
             start="2019-09-05",
-            category="Strategic developments",
+            category="Nuclear file",
             description="Notes.\n\nSub-event type: Agreement\nSources: IRNA; TASS",
             actors=("Russia",),
         )
