@@ -10,8 +10,10 @@ ACLED names its sources without links ("IRNA; TASS"): each name becomes a source
 URL, the name as its title and publisher. The notes and the other fields go to the description
 as labelled lines (`Fatalities:`, `Source scale:` …) that `dump` reads back; `dump` names an
 event's sources by their publishers (or titles), or, for an event imported before sources
-could lack a URL, by the description's `Sources:` line. Rows of the same day, actors, sub-event type and location are one event (ACLED's own
-rule for a single event): they merge, their sources joined, the lowest event_id_cnty kept.
+could lack a URL, by the description's `Sources:` line.
+
+Rows of the same day, actors, sub-event type and location are one event (ACLED's own rule for
+a single event): they merge, their sources joined, the lowest event_id_cnty kept.
 """
 
 from __future__ import annotations
