@@ -21,7 +21,8 @@ Import: ROW in messages is the line of the event's `BEGIN:VEVENT`.
 
 Export: a VCALENDAR (`PRODID`, `VERSION:2.0`) with one VEVENT an event: `UID` = id,
 `DTSTAMP` = the time of export, `SUMMARY`, `DESCRIPTION`, `LOCATION`, `CATEGORIES` (the
-category, then the tags), the first source's URL as `URL` and the others as `ATTACH`.
+category, then the tags), the first source's URL as `URL` and the others as `ATTACH` (a
+source without a URL is not written: both need one).
 Dates without a time become all-day `DTSTART`/`DTEND;VALUE=DATE` over the event's bounds
 (lower bound; exclusive upper bound): a month or a year becomes an all-day span of its days
 and a qualifier (`?`, `~`) is dropped — the format has neither. Dates with a time of day
@@ -533,8 +534,9 @@ def _vevent(record: EventRecord, stamp: dt.datetime) -> icalendar.Event:
     if record.location:
         event.add("location", record.location)
     event.add("categories", [record.category, *record.tags])
-    if record.sources:
-        event.add("url", record.sources[0].url)
-        for ref in record.sources[1:]:
-            event.add("attach", ref.url)
+    urls = [ref.url for ref in record.sources if ref.url]
+    if urls:
+        event.add("url", urls[0])
+        for url in urls[1:]:
+            event.add("attach", url)
     return event
