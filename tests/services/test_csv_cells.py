@@ -335,3 +335,31 @@ def test_usual_importance_cells_are_read(tmp_path):
     path.write_text(f"title,start,category,importance\n{rows}Talks,2015-04-01,Energy,\n")
     document = read_file(path)
     assert [item.draft.importance for item in document.events] == [1, 2, 3, 4, 5, 3]
+
+
+def test_sources_without_a_url_survive_csv_export_and_import(catalog, tmp_path):
+    """Stored with an empty URL, written without `<…>`, read back into an empty database
+    as the same sources (the same ids), and a second import changes nothing."""
+    refs = (
+        SourceRef("Wire: talks <resume>", "", "Interfax", "2015-07", "p. [2]"),
+        SourceRef("Talks resume", "", "TASS"),
+        SourceRef("Report", "https://x.org/r", "NTI"),
+    )
+    catalog.add_event(EventDraft("Treaty", "2001", category="Energy", sources=refs))
+    text = export_text(catalog, "csv")
+    assert "<https://x.org/r>" in text and text.count("<") == 2  # one `<` in a title
+    path = tmp_path / "no-url.csv"
+    path.write_text(text, encoding="utf-8")
+    target = Catalog(open_database(tmp_path / "target.sqlite"))
+    try:
+        import_file(target, path)
+        assert export_text(target, "csv") == text
+        (record,) = target.events()
+        assert [(r.title, r.url, r.publisher, r.published, r.note) for r in record.sources] == [
+            (r.title, r.url, r.publisher, r.published, r.note) for r in refs
+        ]
+        assert [r.id for r in record.sources] == [r.id for r in catalog.events()[0].sources]
+        import_file(target, path)
+        assert export_text(target, "csv") == text
+    finally:
+        target.database.dispose()
