@@ -127,24 +127,6 @@ def test_each_row_takes_its_own_choice(catalog):
     assert [item.id for item in resolved.events] == ["row-2"]
 
 
-def test_a_files_title_becomes_the_timelines_when_it_has_none(db_target):
-    """The first file's title is adopted (undo removes it again); a later file's title does
-    not replace it."""
-    catalog = Catalog(open_database(db_target))
-    try:
-        first = Document(path="a.json", title="Caspian file", events=[])
-        result = apply_import(catalog, first)
-        assert catalog.title() == "Caspian file" and result.adopted_title
-        second = apply_import(catalog, Document(path="b.json", title="Other desk", events=[]))
-        assert catalog.title() == "Caspian file" and not second.adopted_title
-        undo_import(catalog, result)
-        assert catalog.title() == ""
-        assert catalog.set_title("  My chronology ") == "My chronology"
-        assert catalog.title() == "My chronology"
-    finally:
-        catalog.database.dispose()
-
-
 def test_merging_keeps_two_agencies_wires_of_one_headline_apart():
     """Without a URL a source is its publisher and title: another agency's wire is added."""
     from timeline_app.domain.model import Certainty, EventRecord
@@ -166,3 +148,22 @@ def test_merging_keeps_two_agencies_wires_of_one_headline_apart():
     )
     merged = merged_draft(stored, incoming)
     assert [ref.publisher for ref in merged.sources] == ["Interfax", "TASS"]
+
+
+def test_a_files_title_becomes_the_timelines_when_it_has_none(db_target):
+    """The first file's title is adopted (undo removes it again); a later file's title does
+    not replace it."""
+    catalog = Catalog(open_database(db_target))
+    try:
+        first = Document(path="a.json", title="Caspian file", events=[])
+        result = apply_import(catalog, first)
+        assert catalog.title() == "Caspian file" and result.adopted_title
+        second = apply_import(catalog, Document(path="b.json", title="Other desk", events=[]))
+        assert catalog.title() == "Caspian file" and not second.adopted_title
+        undo_import(catalog, result)
+        assert catalog.title() == ""
+        assert catalog.set_title("  My chronology ") == "My chronology"
+        assert catalog.title() == "My chronology"
+    finally:
+        catalog.database.dispose()
+
