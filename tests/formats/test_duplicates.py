@@ -166,4 +166,3 @@ def test_a_files_title_becomes_the_timelines_when_it_has_none(db_target):
         assert catalog.title() == "My chronology"
     finally:
         catalog.database.dispose()
-
