@@ -76,14 +76,16 @@ def test_an_event_carries_actors_place_category_tags_and_labelled_fields():
     assert protest.draft.location == "Tehran, Tehran, Iran"
     assert protest.draft.actors == ("Protesters (Iran)",)
     assert protest.draft.tags == ("crowd size=no report",)
-    assert protest.draft.sources == ()  # ACLED names its sources without links
+    # ACLED names its sources without links: sources without a URL
+    assert [(ref.title, ref.url, ref.publisher) for ref in protest.draft.sources] == [
+        ("HRANA", "", "HRANA")
+    ]
     assert protest.draft.description == (
         "In March 2022, retirees protested in Tehran over pensions.\n\n"
         "Disorder type: Demonstrations\n"
         "Sub-event type: Peaceful protest\n"
         "Associated with actor 1: Labor Group (Iran); Retirees (Iran)\n"
         "Fatalities: 0\n"
-        "Sources: HRANA\n"
         "Source scale: National\n"
         "Coordinates: 35.6944, 51.4215"
     )
@@ -97,7 +99,12 @@ def test_rows_of_one_day_actors_kind_and_place_merge_into_one_event():
         "Agreement: Government of Russia (2000-) – Government of Iran (1989-) (Tehran)"
     )
     lines = agreement.draft.description.splitlines()
-    assert "Sources: IRNA; TASS; Fars News Agency" in lines
+    assert [ref.publisher for ref in agreement.draft.sources] == [
+        "IRNA",
+        "TASS",
+        "Fars News Agency",
+    ]
+    assert not any(line.startswith("Sources: ") for line in lines)
     assert "Source scale: International; National" in lines
     assert "Merged ACLED events: IRN1004" in lines
     assert lines[0].startswith("On 19 July 2022, the presidents")
@@ -302,3 +309,18 @@ def test_a_row_without_actors_reads_as_an_event_of_no_actor(tmp_path):
     (item,) = document.events
     assert item.draft.title == "Strategic developments (Tehran)"
     assert item.draft.actors == ()
+
+
+def test_an_event_with_its_sources_in_the_description_still_exports_them(catalog):
+    """Events imported before sources could lack a URL kept ACLED's names in a `Sources:` line."""
+    catalog.add_event(
+        EventDraft(
+            title="Talks",
+            start="2019-09-05",
+            category="Nuclear file",
+            description="Notes.\n\nSub-event type: Agreement\nSources: IRNA; TASS",
+            actors=("Russia",),
+        )
+    )
+    (row,) = csv.DictReader(io.StringIO(acled.dump(catalog).decode("utf-8")))
+    assert row["source"] == "IRNA; TASS"

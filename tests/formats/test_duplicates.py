@@ -127,6 +127,29 @@ def test_each_row_takes_its_own_choice(catalog):
     assert [item.id for item in resolved.events] == ["row-2"]
 
 
+def test_merging_keeps_two_agencies_wires_of_one_headline_apart():
+    """Without a URL a source is its publisher and title: another agency's wire is added."""
+    from timeline_app.domain.model import Certainty, EventRecord
+    from timeline_app.services.interchange.duplicates import merged_draft
+
+    wire = SourceRef("Putin in Tehran", "", "Interfax")
+    stored = EventRecord(
+        "e1", "Visit", "2007-10-16", None, "Diplomacy", 3, Certainty.CONFIRMED, "", None,
+        (), (), (wire,), 0, 0, "day", 1,
+    )  # fmt: skip
+    incoming = EventDraft(
+        "Visit",
+        "2007-10-16",
+        category="Diplomacy",
+        sources=(
+            SourceRef("Putin in Tehran", "", "Interfax"),
+            SourceRef("Putin in Tehran", "", "TASS"),
+        ),
+    )
+    merged = merged_draft(stored, incoming)
+    assert [ref.publisher for ref in merged.sources] == ["Interfax", "TASS"]
+
+
 def test_a_files_title_becomes_the_timelines_when_it_has_none(db_target):
     """The first file's title is adopted (undo removes it again); a later file's title does
     not replace it."""

@@ -76,10 +76,12 @@ def test_dyad_keeps_russia_iran_rows_in_both_directions_and_merges_repeated_rows
     assert [item.name for item in document.categories] == ["Verbal cooperation"]
 
 
-def test_a_source_that_is_not_a_link_is_named_in_the_description():
+def test_a_source_that_is_not_a_link_is_a_source_without_a_url():
     agreement = by_id(read(V2_FILE))["1051200005"]
-    assert agreement.draft.sources == ()
-    assert "Sources without a link: BBC Monitoring" in agreement.draft.description.splitlines()
+    (ref,) = agreement.draft.sources
+    assert (ref.title, ref.url, ref.publisher) == ("BBC Monitoring", "", "BBC Monitoring")
+    assert ref.note.startswith("GLOBALEVENTID 1051200005")
+    assert not any("without a link" in line for line in agreement.draft.description.splitlines())
 
 
 def test_without_a_dyad_every_row_is_kept():

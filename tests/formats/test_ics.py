@@ -27,6 +27,16 @@ def _calendar(*events: str, head: str = "") -> bytes:
     return "\r\n".join(line for line in lines if line).encode() + b"\r\n"
 
 
+ZONE = """BEGIN:VTIMEZONE
+TZID:Tehran fixed
+BEGIN:STANDARD
+DTSTART:19700101T000000
+TZOFFSETFROM:+0330
+TZOFFSETTO:+0330
+END:STANDARD
+END:VTIMEZONE"""
+
+
 def _read(raw: bytes):
     return ics.read("c.ics", raw)
 
@@ -197,6 +207,40 @@ BAD_FILES = {
         ),
         "c.ics:9: id: 'same' is used again (first at row 4)",
     ),
+    # Damaged VTIMEZONEs, on which the library's parser raised an AttributeError
+    # ("'VTIMEZONE' object has no attribute 'to_tz'") instead of refusing the file.
+    "zone-name-with-a-space": (
+        _calendar(
+            "UID:1\nDTSTART;VALUE=DATE:20220224",
+            head=ZONE.replace("BEGIN:VTIMEZONE", "BEGIN:VTIMEZONE "),
+        ),
+        "c.ics:4: BEGIN: 'VTIMEZONE ' is not the name of a component",
+    ),
+    "zone-name-with-a-tab": (
+        _calendar(
+            "UID:1\nDTSTART;VALUE=DATE:20220224",
+            head=ZONE.replace("BEGIN:VTIMEZONE", "BEGIN:VTIMEZONE\t"),
+        ),
+        "c.ics:4: BEGIN: 'VTIMEZONE\\t' is not the name of a component",
+    ),
+    "zone-closing-another-component": (
+        _calendar(
+            "UID:1\nDTSTART;VALUE=DATE:20220224",
+            head=ZONE.replace("BEGIN:VTIMEZONE", "BEGIN;X=1:VTIMEZONX"),
+        ),
+        "c.ics:11: END: END:VTIMEZONE where END:VTIMEZONX was due",
+    ),
+    "zone-with-two-tzids": (
+        _calendar(
+            "UID:1\nDTSTART;VALUE=DATE:20220224",
+            head=ZONE.replace("TZID:Tehran fixed", "TZID:Tehran fixed\nTZID:Again"),
+        ),
+        "c.ics:6: TZID: is given more than once",
+    ),
+    "all-day-date-cut-short": (
+        _calendar("UID:1\nDTSTART;VALUE=DATE:201507"),
+        "c.ics:4: DTSTART: ",
+    ),
 }
 
 
@@ -256,6 +300,7 @@ def _fill(catalog: Catalog) -> None:
             location="Moscow",
             tags=("Bushehr", "energy, fuel"),
             sources=(
+                SourceRef("Wire report", "", "Interfax"),  # URL and ATTACH need a URL
                 SourceRef("Chronology", "https://www.example.org/a"),
                 SourceRef("Second", "https://www.example.org/b"),
             ),
@@ -309,7 +354,9 @@ def test_export_then_import_gives_the_same_events_for_what_ics_carries(catalog: 
         assert item.draft.tags == record.tags
         assert item.draft.description == record.description
         assert item.draft.location == record.location
-        assert [ref.url for ref in item.draft.sources] == [ref.url for ref in record.sources]
+        assert [ref.url for ref in item.draft.sources] == [
+            ref.url for ref in record.sources if ref.url
+        ]
         assert (item.span.lower, item.span.upper) == (record.lower, record.upper)
     assert (
         back[_id(catalog, "Deliveries")].draft.start,

@@ -630,3 +630,43 @@ def test_the_best_word_wins_whatever_the_column_order():
     assert mapping.description == "Summary"
     assert mapping.date == "Date"
     assert mapping.start == "Start date"
+
+
+def test_source_title_and_publisher_columns_without_a_url_column_make_sources():
+    raw = (
+        b"Title,Date,Source title,Publisher\n"
+        b"Talks,2015-07-14,Wire on the talks,Interfax\n"
+        b"Visit,2016-01-23,,IRNA\n"
+        b"Summit,2018-09-07,,\n"
+    )
+    mapping = ColumnMapping(
+        title="Title", date="Date", source_title="Source title", source_publisher="Publisher"
+    )
+    talks, visit, summit = read("s.csv", raw, mapping=mapping).events
+    assert [(r.title, r.url, r.publisher) for r in talks.draft.sources] == [
+        ("Wire on the talks", "", "Interfax")
+    ]
+    assert [(r.title, r.url, r.publisher) for r in visit.draft.sources] == [("IRNA", "", "IRNA")]
+    assert summit.draft.sources == ()
+
+
+def test_a_timelinejs_caption_without_media_is_no_source_but_a_credit_is():
+    raw = xlsx_bytes(
+        [
+            TIMELINEJS_HEADER,
+            timelinejs_row(year=2001, headline="Treaty", media_caption="A photograph"),
+            timelinejs_row(year=2002, headline="Talks", media_credit="Tasnim"),
+        ]
+    )
+    treaty, talks = read("tl.xlsx", raw).events
+    assert treaty.draft.sources == ()
+    assert [(r.title, r.url, r.publisher) for r in talks.draft.sources] == [
+        ("Tasnim", "", "Tasnim")
+    ]
+
+
+def test_a_source_url_column_must_still_hold_web_addresses():
+    raw = b"Title,Date,URL\nTalks,2015-07-14,ftp://x.org/r\n"
+    with pytest.raises(ImportFileError) as refused:
+        read("u.csv", raw, mapping=ColumnMapping(title="Title", date="Date", source_url="URL"))
+    assert "http(s)" in str(refused.value) and "\n" not in str(refused.value)

@@ -277,7 +277,15 @@ def _fill(catalog: Catalog) -> None:
             importance=5,
         )
     )
-    catalog.add_event(EventDraft("Deliveries", "2007-12-16~", "2008-01-28", category="Energy"))
+    catalog.add_event(
+        EventDraft(
+            "Deliveries",
+            "2007-12-16~",
+            "2008-01-28",
+            category="Energy",
+            sources=(SourceRef("Wire report", "", "Interfax"),),  # no URL: not written
+        )
+    )
     catalog.add_event(EventDraft("Embargo", "2010-06", category="Sanctions"))
     catalog.add_event(EventDraft("Uncertain talks", "2001-03-12?", category="Energy"))
     catalog.add_era("JCPOA in force", "2016-01-16", "2025-10-18", "#E69F00")
@@ -325,6 +333,7 @@ def test_export_then_import_keeps_what_the_format_carries(catalog: Catalog, tmp_
         "https://www.example.org/second",
     ]
     assert (contract.start, contract.end) == ("1995-01-08", None)
+    assert back["Deliveries"].draft.sources == ()
     assert (back["Deliveries"].draft.start, back["Deliveries"].draft.end) == (
         "2007-12-16~",
         "2008-01-28",

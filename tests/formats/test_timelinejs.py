@@ -188,7 +188,10 @@ def test_json_slides_become_events_at_their_precision():
     talks = by_title["Bushehr contract talks begin"]
     assert talks.draft.start == "1995~"
     assert talks.draft.category == tljs.DEFAULT_CATEGORY
-    assert talks.draft.sources == ()  # embed code is not a web address
+    # embed code is not a web address: the media's credit is a source without a URL
+    assert [(ref.title, ref.url, ref.publisher) for ref in talks.draft.sources] == [
+        ("nobody", "", "nobody")
+    ]
     assert by_title["Treaty on the Foundations of Relations"].draft.end is None
     assert [(era.name, era.start, era.end) for era in document.eras] == [
         ("Wars of the Caucasus", "1804", "1828")
@@ -355,6 +358,10 @@ def fill(catalog: Catalog) -> None:
             start="2007-12?",
             end="2008-01",
             category="Nuclear <file>",
+            sources=(  # a slide's media needs a URL: the source without one is not written
+                SourceRef("Wire report", "", "Interfax"),
+                SourceRef("Shipment log", "https://www.example.org/fuel", "Rosatom"),
+            ),
         )
     )
     catalog.add_event(EventDraft(title="Arms deals", start="199X", category="Diplomacy & treaties"))
@@ -406,8 +413,8 @@ def test_export_then_import_is_lossless_for_what_timelinejs_carries(catalog, tmp
             record.description,
         )
         assert [(s.title, s.url, s.publisher) for s in item.draft.sources] == [
-            (s.title, s.url, s.publisher) for s in record.sources[:1]
-        ]
+            (s.title, s.url, s.publisher) for s in record.sources if s.url
+        ][:1]
     other = Catalog(open_database(str(tmp_path / "other.sqlite")))
     apply_import(other, document)
     assert tljs.dump(other, title="Russia & Iran") == first
@@ -496,3 +503,18 @@ def test_sniff_tells_timelinejs_from_its_neighbours(catalog, tmp_path):
     assert not tljs.sniff(b"id,title,start\n1,x,2015\n", "x.csv")
     assert not tljs.sniff(b"\xff\xfe\x00garbage", "x.json")
     assert not tljs.sniff(b"", "x.json")
+
+
+@pytest.mark.parametrize(
+    ("media", "expected"),
+    [
+        (",Tasnim,Statement", ("Statement", "", "Tasnim")),
+        ("photo.jpg,Tasnim,", ("Tasnim", "", "Tasnim")),
+        (",,Statement", None),  # a caption without a credit names no source
+    ],
+)
+def test_a_media_credit_without_a_web_address_is_a_source_without_a_url(media, expected):
+    content = f"Year,Headline,Media,Media Credit,Media Caption\n2015,Talks,{media}\n"
+    (event,) = tljs.read("t.csv", content.encode("utf-8")).events
+    sources = [(ref.title, ref.url, ref.publisher) for ref in event.draft.sources]
+    assert sources == ([expected] if expected else [])

@@ -156,3 +156,33 @@ def test_sources_accept_only_web_addresses(window, qtbot) -> None:
     assert [s.url for s in window.workspace.catalog.event(event_id).sources] == [
         "https://www.reuters.com/x"
     ]
+
+
+def test_a_source_with_a_title_and_no_address_is_added_and_saved(window, qtbot) -> None:
+    """A printed report or an agency's wire: title and publisher, no URL; Open stays off."""
+    _click_row(qtbot, window, _row_of_title(window, "Gas swap talks"))
+    sources = window.inspector.sources_editor
+    assert not sources.add_button.isEnabled()
+    _type(qtbot, sources.title_edit, "Wire on the gas swap")
+    _type(qtbot, sources.publisher_edit, "Interfax")
+    assert sources.add_button.isEnabled() and not sources.url_error.isVisible()
+    qtbot.keyClick(sources.publisher_edit, Qt.Key.Key_Return)
+    assert sources.list.topLevelItemCount() == 1
+    assert sources.title_edit.text() == "" and sources.publisher_edit.text() == ""
+    sources.list.setCurrentItem(sources.list.topLevelItem(0))
+    assert sources.remove_button.isEnabled() and not sources.open_button.isEnabled()
+    qtbot.mouseClick(window.inspector.save_button, Qt.MouseButton.LeftButton)
+    event_id = window.selected_ids()[0]
+    assert [
+        (s.title, s.publisher, s.url) for s in window.workspace.catalog.event(event_id).sources
+    ] == [("Wire on the gas swap", "Interfax", "")]
+
+
+def test_a_typed_address_must_still_be_http_even_with_a_title(window, qtbot) -> None:
+    _click_row(qtbot, window, _row_of_title(window, "Gas swap talks"))
+    sources = window.inspector.sources_editor
+    _type(qtbot, sources.title_edit, "Report")
+    _type(qtbot, sources.url_edit, "ftp://x.org/r")
+    assert sources.url_error.isVisible() and not sources.add_button.isEnabled()
+    qtbot.keyClick(sources.title_edit, Qt.Key.Key_Return)
+    assert sources.list.topLevelItemCount() == 0

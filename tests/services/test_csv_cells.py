@@ -67,7 +67,7 @@ urls = st.text(
         st.builds(
             SourceRef,
             title=plain_text.filter(bool),
-            url=urls,
+            url=urls | st.just(""),
             publisher=plain_text,
             published=st.sampled_from([None, "2011", "2023-03?", "199X"]),
             note=plain_text,
@@ -78,7 +78,8 @@ urls = st.text(
     )
 )
 def test_sources_with_any_text_read_back_as_written(tmp_path, refs):
-    """Titles, publishers, notes and URLs holding `|`, `<`, `>`, `:`, brackets, backslashes."""
+    """Titles, publishers, notes and URLs holding `|`, `<`, `>`, `:`, brackets, backslashes;
+    a source without a URL (a title ending in `>` or `]` included) reads back without one."""
     read = _read_sources(tmp_path / "sources.csv", refs)
     assert [(r.title, r.url, r.publisher, r.published, r.note) for r in read] == [
         (r.title, r.url, r.publisher, r.published, r.note) for r in refs
@@ -99,6 +100,39 @@ def test_source_notation_of_the_readme(tmp_path):
         "2011",
         "p. [3]",
     )
+
+
+@pytest.mark.parametrize(
+    ("ref", "cell"),
+    [
+        (SourceRef("Wire report", "", "Reuters"), "Reuters: Wire report"),
+        (SourceRef("Talks <Vienna>", "", "", "2011"), "Talks <Vienna> (2011)"),
+        (SourceRef("Talks <Vienna>", ""), "Talks <Vienna\\>"),
+        (SourceRef("Memo [draft]", "", note="p. 3"), "Memo [draft\\] [note: p. 3]"),
+    ],
+)
+def test_a_source_without_a_url_is_written_without_angle_brackets(tmp_path, ref, cell):
+    assert source_text(ref) == cell
+    (read,) = _read_sources(tmp_path / "no-url.csv", [ref])
+    assert (read.title, read.url, read.publisher, read.published, read.note) == (
+        ref.title,
+        "",
+        ref.publisher,
+        ref.published,
+        ref.note,
+    )
+
+
+def test_a_url_in_angle_brackets_must_still_be_http(tmp_path):
+    with pytest.raises(ImportFileError) as refused:
+        read_file(_csv_with_sources(tmp_path / "ftp.csv", "Wire: Report <ftp://x.org/r>"))
+    assert refused.value.field == "sources[0].url" and "http(s)" in refused.value.message
+
+
+def test_same_headline_of_two_agencies_without_urls_are_two_sources(tmp_path):
+    refs = [SourceRef("Talks resume", "", "Reuters"), SourceRef("Talks resume", "", "TASS")]
+    read = _read_sources(tmp_path / "two.csv", refs)
+    assert len({ref.id for ref in read}) == 2
 
 
 def test_source_with_its_own_id_keeps_it_through_csv(catalog, tmp_path):
@@ -162,7 +196,7 @@ def test_hostile_sources_cells_finish_quickly(tmp_path):
 
 
 def test_a_bad_source_is_one_short_line(tmp_path):
-    path = _csv_with_sources(tmp_path / "bad.csv", "Wire: " + "x" * 5_000 + " no url")
+    path = _csv_with_sources(tmp_path / "bad.csv", "Wire: " + "x" * 5_000 + " [what: no url]")
     with pytest.raises(ImportFileError) as caught:
         read_file(path)
     message = str(caught.value)
@@ -301,3 +335,31 @@ def test_usual_importance_cells_are_read(tmp_path):
     path.write_text(f"title,start,category,importance\n{rows}Talks,2015-04-01,Energy,\n")
     document = read_file(path)
     assert [item.draft.importance for item in document.events] == [1, 2, 3, 4, 5, 3]
+
+
+def test_sources_without_a_url_survive_csv_export_and_import(catalog, tmp_path):
+    """Stored with an empty URL, written without `<…>`, read back into an empty database
+    as the same sources (the same ids), and a second import changes nothing."""
+    refs = (
+        SourceRef("Wire: talks <resume>", "", "Interfax", "2015-07", "p. [2]"),
+        SourceRef("Talks resume", "", "TASS"),
+        SourceRef("Report", "https://x.org/r", "NTI"),
+    )
+    catalog.add_event(EventDraft("Treaty", "2001", category="Energy", sources=refs))
+    text = export_text(catalog, "csv")
+    assert "<https://x.org/r>" in text and text.count("<") == 2  # one `<` in a title
+    path = tmp_path / "no-url.csv"
+    path.write_text(text, encoding="utf-8")
+    target = Catalog(open_database(tmp_path / "target.sqlite"))
+    try:
+        import_file(target, path)
+        assert export_text(target, "csv") == text
+        (record,) = target.events()
+        assert [(r.title, r.url, r.publisher, r.published, r.note) for r in record.sources] == [
+            (r.title, r.url, r.publisher, r.published, r.note) for r in refs
+        ]
+        assert [r.id for r in record.sources] == [r.id for r in catalog.events()[0].sources]
+        import_file(target, path)
+        assert export_text(target, "csv") == text
+    finally:
+        target.database.dispose()

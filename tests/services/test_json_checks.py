@@ -118,7 +118,53 @@ BAD_JSON = {
     ),
     "era-id-nul": (_file(eras=[{"id": "\u0000", "name": "E", "start": "2001"}]), "eras.id:"),
     "era-start-list": (_file(eras=[{"name": "E", "start": [1]}]), ":1: eras.start: must be a date"),
+    "source-url-ftp": (
+        _event(sources=[{"title": "R", "url": "ftp://x.org/"}]),
+        ":1: sources[0].url: 'ftp://x.org/' is not an http(s) URL",
+    ),
+    "source-url-number": (
+        _event(sources=[{"title": "R", "url": 5}]),
+        ":1: sources[0].url: must be text",
+    ),
+    "source-without-url-or-title": (
+        _event(sources=[{"publisher": "Reuters"}]),
+        ":1: sources[0].title:",
+    ),
 }
+
+
+def test_sources_without_a_url_are_read_stored_and_written_back(catalog, tmp_path):
+    """A source's "url" may be absent or "": it is stored as "", and JSON export → import
+    into an empty database → export is identical."""
+    path = tmp_path / "no-url.json"
+    path.write_bytes(
+        _event(
+            sources=[
+                {"title": "Wire report", "publisher": "Reuters", "note": "p. 2"},
+                {"title": "Talks", "publisher": "TASS", "url": "", "published": "2001-03"},
+            ]
+        )
+    )
+    import_file(catalog, path)
+    (record,) = catalog.events()
+    assert [(ref.title, ref.url, ref.publisher) for ref in record.sources] == [
+        ("Wire report", "", "Reuters"),
+        ("Talks", "", "TASS"),
+    ]
+    first = export_text(catalog, "json")
+    again = tmp_path / "again.json"
+    again.write_text(first, encoding="utf-8")
+    from timeline_app.services.catalog import Catalog
+    from timeline_app.store.database import open_database
+
+    empty = Catalog(open_database(tmp_path / "empty.sqlite"))
+    try:
+        import_file(empty, again)
+        assert export_text(empty, "json") == first
+        import_file(empty, again)  # a re-import changes nothing
+        assert export_text(empty, "json") == first
+    finally:
+        empty.database.dispose()
 
 
 @pytest.mark.parametrize("name", sorted(BAD_JSON))

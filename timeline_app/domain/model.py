@@ -30,7 +30,9 @@ IMPORTANCE_MAX = 5
 
 @dataclass(frozen=True, slots=True)
 class SourceRef:
-    """A source as cited by one event: the source's fields plus the event's note on it."""
+    """A source as cited by one event: the source's fields plus the event's note on it.
+
+    `url` is "" for a source without an address (a printed report, an agency's wire)."""
 
     title: str
     url: str
@@ -55,14 +57,18 @@ def stable_id(name: str) -> str:
     )
 
 
-def derived_source_id(url: str, title: str) -> str:
-    """The stable id of a source that came without one: derived from its URL and title."""
+def derived_source_id(url: str, title: str, publisher: str = "") -> str:
+    """The stable id of a source that came without one: derived from its URL and title, or,
+    without a URL, from its publisher and title (two agencies' wires may share a headline)."""
+    if not url:
+        return stable_id(f"source without url:{publisher}\n{title}")
     return stable_id(f"source:{url}\n{title}")
 
 
 def source_id_for(ref: SourceRef) -> str:
-    """A source's id: its own when it has one, else derived from URL and title."""
-    return ref.id or derived_source_id(ref.url, ref.title)
+    """A source's id: its own when it has one, else derived from URL and title (publisher
+    and title when it has no URL)."""
+    return ref.id or derived_source_id(ref.url, ref.title, ref.publisher)
 
 
 @dataclass(frozen=True, slots=True)

@@ -133,48 +133,63 @@ def check_span(start: object, end: object) -> DateSpan:
     return parse_span(start, end or None)
 
 
+def check_optional_url(field: str, value: object) -> str:
+    """`check_url` for a source's address, which may be absent: None or blank gives ""."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ""
+    return check_url(field, value)
+
+
 def plain_source(
     title: str, url: str, publisher: str = "", note: str = "", source_id: str | None = None
 ) -> SourceRef | None:
     """The checked source of stripped, undated parts when they are plain (ASCII, no NUL,
-    within their limits, an http(s) URL), exactly as `check_source` gives it; None when they
-    are not, for `check_source` to clean or refuse. A file's common source costs one call."""
+    within their limits, no URL or an http(s) one), exactly as `check_source` gives it; None
+    when they are not, for `check_source` to clean or refuse. A file's common source costs
+    one call."""
     joined = title + url + publisher + note
     if (
         title
-        and url
         and len(title) <= TITLE_MAX
         and len(url) <= URL_MAX
         and len(publisher) <= NAME_MAX
         and len(note) <= DESCRIPTION_MAX
         and joined.isascii()
         and "\x00" not in joined
-        and _HTTP_URL.match(url) is not None
+        and (not url or _HTTP_URL.match(url) is not None)
     ):
         return SourceRef(
-            title, url, publisher, None, note, source_id or derived_source_id(url, title)
+            title,
+            url,
+            publisher,
+            None,
+            note,
+            source_id or derived_source_id(url, title, publisher),
         )
     return None
 
 
 def check_source(field: str, source: SourceRef) -> SourceRef:
-    """A cleaned source with its id; errors name `field`.title, `field`.url and so on."""
+    """A cleaned source with its id; errors name `field`.title, `field`.url and so on.
+
+    The URL is optional (a printed report, a news agency's wire): None or blank is stored as
+    "", and one that is given must be http(s)."""
     if source.published is None:  # the common source: plain text, checked in one go
         title, url, publisher, note = source.title, source.url, source.publisher, source.note
         if (
             title.__class__ is str
-            and url.__class__ is str
+            and (url.__class__ is str or url is None)
             and publisher.__class__ is str
             and note.__class__ is str
         ):
             plain = plain_source(
-                title.strip(), url.strip(), publisher.strip(), note.strip(), source.id
+                title.strip(), (url or "").strip(), publisher.strip(), note.strip(), source.id
             )
             if plain is not None:
                 return plain
     try:
         title = check_text("title", source.title, limit=TITLE_MAX)
-        url = check_url("url", source.url)
+        url = check_optional_url("url", source.url)
         publisher = check_text("publisher", source.publisher, limit=NAME_MAX, required=False)
         published = None
         if source.published:
@@ -185,7 +200,7 @@ def check_source(field: str, source: SourceRef) -> SourceRef:
         note = check_text("note", source.note, limit=DESCRIPTION_MAX, required=False)
     except ValidationError as error:
         raise ValidationError(f"{field}.{error.field}", error.message) from error
-    source_id = source.id or derived_source_id(url, title)
+    source_id = source.id or derived_source_id(url, title, publisher)
     return SourceRef(title, url, publisher, published, note, source_id)
 
 

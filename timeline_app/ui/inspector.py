@@ -63,6 +63,7 @@ from timeline_app.domain.rules import (
     NAME_MAX,
     TITLE_MAX,
     check_names,
+    check_optional_url,
     check_text,
     check_url,
     validate_event,
@@ -151,7 +152,10 @@ class NameListEdit(QLineEdit):
 
 
 class SourcesEditor(QWidget):
-    """The event's sources: a list with Add (URL checked as typed), Remove and Open."""
+    """The event's sources: a list with Add, Remove and Open.
+
+    A source needs a title or a URL: a printed report or an agency's wire has no address, and
+    a URL, when typed, must be http(s) (checked as typed)."""
 
     changed = Signal()
 
@@ -162,13 +166,14 @@ class SourcesEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         self.list = QTreeWidget(self)
-        self.list.setHeaderLabels(["Title", "URL"])
+        self.list.setHeaderLabels(["Title", "Publisher", "URL"])
         self.list.setRootIsDecorated(False)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setMinimumHeight(70)
         self.list.setMaximumHeight(120)
         self.list.setToolTip("Where this event is documented; double-click to open in a browser")
         self.list.setColumnWidth(0, 160)
+        self.list.setColumnWidth(1, 90)
         layout.addWidget(self.list)
 
         row = QHBoxLayout()
@@ -176,14 +181,21 @@ class SourcesEditor(QWidget):
         self.title_edit = QLineEdit(self)
         self.title_edit.setPlaceholderText("Source title")
         self.title_edit.setToolTip("The article's or document's title (the address if empty)")
+        self.publisher_edit = QLineEdit(self)
+        self.publisher_edit.setPlaceholderText("Publisher")
+        self.publisher_edit.setToolTip("Who published it: a newspaper, an agency (optional)")
         self.url_edit = QLineEdit(self)
         self.url_edit.setPlaceholderText("https://…")
-        self.url_edit.setToolTip("The source's address; only http and https are accepted")
+        self.url_edit.setToolTip(
+            "The source's address (optional when the source has a title); "
+            "only http and https are accepted"
+        )
         self.add_button = QPushButton("Add", self)
         self.add_button.setToolTip("Add this source to the event")
         self.add_button.setEnabled(False)
         row.addWidget(self.title_edit, 2)
-        row.addWidget(self.url_edit, 3)
+        row.addWidget(self.publisher_edit, 1)
+        row.addWidget(self.url_edit, 2)
         row.addWidget(self.add_button)
         layout.addLayout(row)
         self.url_error = QLabel(self)
@@ -205,7 +217,8 @@ class SourcesEditor(QWidget):
 
         self.url_edit.textChanged.connect(self._check_new)
         self.title_edit.textChanged.connect(self._check_new)
-        self.url_edit.returnPressed.connect(self.add_source)
+        for edit in (self.title_edit, self.publisher_edit, self.url_edit):
+            edit.returnPressed.connect(self.add_source)
         self.add_button.clicked.connect(self.add_source)
         self.remove_button.clicked.connect(self.remove_selected)
         self.open_button.clicked.connect(self.open_selected)
@@ -218,20 +231,24 @@ class SourcesEditor(QWidget):
 
     def set_sources(self, refs: Sequence[SourceRef]) -> None:
         self._refs = list(refs)
-        self.title_edit.clear()
-        self.url_edit.clear()
+        self._clear_new()
         self._rebuild()
 
     def add_source(self) -> None:
+        """Add the typed source: a title, a URL or both; the publisher is optional."""
         url = self._valid_url()
-        if url is None:
-            return
         title = self.title_edit.text().strip() or url
-        self._refs.append(SourceRef(title=title[:TITLE_MAX], url=url))
-        self.title_edit.clear()
-        self.url_edit.clear()
+        if url is None or not title:
+            return
+        publisher = self.publisher_edit.text().strip()[:NAME_MAX]
+        self._refs.append(SourceRef(title=title[:TITLE_MAX], url=url, publisher=publisher))
+        self._clear_new()
         self._rebuild()
         self.changed.emit()
+
+    def _clear_new(self) -> None:
+        for edit in (self.title_edit, self.publisher_edit, self.url_edit):
+            edit.clear()
 
     def remove_selected(self) -> None:
         row = self._selected_row()
@@ -243,6 +260,8 @@ class SourcesEditor(QWidget):
     def open_selected(self) -> None:
         row = self._selected_row()
         if row is None:
+            return
+        if not self._refs[row].url:
             return
         try:
             url = check_url("url", self._refs[row].url)
@@ -257,15 +276,17 @@ class SourcesEditor(QWidget):
     def _rebuild(self) -> None:
         self.list.clear()
         for ref in self._refs:
-            item = QTreeWidgetItem([ref.title, ref.url])
+            item = QTreeWidgetItem([ref.title, ref.publisher, ref.url])
             item.setToolTip(0, ref.title)
-            item.setToolTip(1, ref.url)
+            item.setToolTip(1, ref.publisher)
+            item.setToolTip(2, ref.url or "No address: a source without a URL")
             self.list.addTopLevelItem(item)
         self._update_buttons()
 
     def _valid_url(self) -> str | None:
+        """The typed URL checked ("" when none is typed), or None when it is not http(s)."""
         try:
-            return check_url("url", self.url_edit.text())
+            return check_optional_url("url", self.url_edit.text())
         except ValidationError:
             return None
 
@@ -281,12 +302,13 @@ class SourcesEditor(QWidget):
         self.url_error.setVisible(bool(problem))
         self.url_edit.setProperty("invalid", bool(problem))
         _repolish(self.url_edit)
-        self.add_button.setEnabled(bool(text) and not problem)
+        has_title = bool(self.title_edit.text().strip())
+        self.add_button.setEnabled((bool(text) or has_title) and not problem)
 
     def _update_buttons(self) -> None:
-        selected = self._selected_row() is not None
-        self.open_button.setEnabled(selected)
-        self.remove_button.setEnabled(selected)
+        row = self._selected_row()
+        self.open_button.setEnabled(row is not None and bool(self._refs[row].url))
+        self.remove_button.setEnabled(row is not None)
 
 
 class EventInspector(QWidget):

@@ -6,10 +6,14 @@ and actor2 as actors, "location, admin1, country" as location and the `tags` col
 Its date follows time_precision: 1 is the day, 2 (the source gave a week; ACLED codes a day in
 it) is that day marked approximate (`2022-03-15~`), 3 (the source gave a month) is the month.
 
-ACLED names its sources without links, so they stay in the description for now, with the
-notes and the other fields as labelled lines (`Sources:`, `Fatalities:` …) that `dump` reads
-back. Rows of the same day, actors, sub-event type and location are one event (ACLED's own
-rule for a single event): they merge, their sources joined, the lowest event_id_cnty kept.
+ACLED names its sources without links ("IRNA; TASS"): each name becomes a source without a
+URL, the name as its title and publisher. The notes and the other fields go to the description
+as labelled lines (`Fatalities:`, `Source scale:` …) that `dump` reads back; `dump` names an
+event's sources by their publishers (or titles), or, for an event imported before sources
+could lack a URL, by the description's `Sources:` line.
+
+Rows of the same day, actors, sub-event type and location are one event (ACLED's own rule for
+a single event): they merge, their sources joined, the lowest event_id_cnty kept.
 """
 
 from __future__ import annotations
@@ -23,9 +27,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from timeline_app.domain.errors import ImportFileError, TimelineError, quoted
-from timeline_app.domain.model import Certainty, EventDraft, EventRecord
+from timeline_app.domain.model import Certainty, EventDraft, EventRecord, SourceRef
 from timeline_app.domain.progress import Progress, report_every
-from timeline_app.domain.rules import TITLE_MAX
+from timeline_app.domain.rules import NAME_MAX, TITLE_MAX
 from timeline_app.services.catalog import Catalog
 from timeline_app.services.interchange.country_names import countries_named, country_code
 from timeline_app.services.interchange.document import (
@@ -309,7 +313,11 @@ def _description(item: AcledRow) -> str:
         "coordinates": f"{latitude}, {longitude}" if latitude and longitude else "",
         "merged": ", ".join(item.ids[1:]),
     }
-    lines = [label + labelled[name] for name, label in _LABELS if labelled.get(name)]
+    lines = [
+        label + labelled[name]
+        for name, label in _LABELS
+        if labelled.get(name) and name != "source"  # the sources are the event's sources
+    ]
     return "\n\n".join(part for part in (values.get("notes", ""), "\n".join(lines)) if part)
 
 
@@ -327,7 +335,14 @@ def _draft(item: AcledRow) -> EventDraft:
             dict.fromkeys(values[name] for name in ("actor1", "actor2") if values.get(name))
         ),
         tags=tuple(dict.fromkeys(_split(values.get("tags", "")))),
+        sources=tuple(map(_source, dict.fromkeys(_split(values.get("source", ""))))),
     )
+
+
+def _source(name: str) -> SourceRef:
+    """A source ACLED names (an agency, a newspaper, a monitoring group), which has no URL."""
+    title = name if len(name) <= TITLE_MAX else name[: TITLE_MAX - 1] + "…"
+    return SourceRef(title, "", name if len(name) <= NAME_MAX else "")
 
 
 def _unguard(cell: str) -> str:
@@ -467,9 +482,9 @@ def _rows(record: EventRecord, kinds: dict[str, str]) -> Iterable[list[str]]:
     day = time.gmtime(record.lower)
     location, admin1, country = _place(record.location)
     latitude, _, longitude = found.get("coordinates", "").partition(", ")
-    sources = found.get("source") or _LIST.join(
+    sources = _LIST.join(
         dict.fromkeys(ref.publisher or ref.title for ref in record.sources)
-    )
+    ) or found.get("source", "")
     actor1 = record.actors[0] if record.actors else ""
     actor2 = record.actors[1] if len(record.actors) > 1 else ""
     values = dict.fromkeys(COLUMNS, "")

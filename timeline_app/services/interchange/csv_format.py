@@ -7,13 +7,15 @@ of a stored event as it is (a new event gets the default); an empty cell in a co
 there clears the field. ROW in error messages is the line number (the header is line 1).
 
 Actors and tags are separated by "; ". Sources are separated by " | ", each written
-`Publisher: Title (published) <URL> [note: text]`: publisher, date and note are optional, and
-a source whose id is not the one derived from its URL and title adds `[id: …]`. Inside a
+`Publisher: Title (published) <URL> [note: text]`: publisher, date, URL and note are optional
+(a source without a URL is written without the `<…>`), and a source whose id is not the one
+derived from its URL and title (publisher and title without a URL) adds `[id: …]`. Inside a
 sources cell a backslash makes the next character plain text: `\\|`, `\\:`, `\\<`, `\\>`,
 `\\(`, `\\)`, `\\[`, `\\]` and `\\\\` (a backslash before any other character is itself). The
 writer escapes every `|` and backslash, a publisher's colons, a title's colons when there is
-no publisher, a title's closing bracket at its end, a URL's angle brackets and a note's (or
-id's) square brackets, so any text reads back as it was written.
+no publisher, a title's closing bracket at its end (and, with neither URL nor date, its
+closing angle or square bracket), a URL's angle brackets and a note's (or id's) square
+brackets, so any text reads back as it was written.
 
 Formulas: a text cell (id, title, category, location, actors, tags, sources, description) that
 starts with `=`, `+`, `-`, `@`, a tab, a carriage return or `'` is written with a `'` in front,
@@ -190,13 +192,13 @@ class _SourceScanner:
                 raise self._fail(index, *whole, f"is not {_SOURCE_SHAPE}")
             notes[key] = value.strip()
             start, end = self._strip(start, opening)
-        if not self._ends_with(">", start, end):
-            raise self._fail(index, *whole, f"is not {_SOURCE_SHAPE}")
-        opening = self._rfind("<", start, end - 1)
-        if opening < 0:
-            raise self._fail(index, *whole, f"is not {_SOURCE_SHAPE}")
-        url = text[opening + 1 : end - 1]
-        start, end = self._strip(start, opening)
+        url = ""
+        if self._ends_with(">", start, end):
+            opening = self._rfind("<", start, end - 1)
+            if opening < 0:
+                raise self._fail(index, *whole, f"is not {_SOURCE_SHAPE}")
+            url = text[opening + 1 : end - 1]
+            start, end = self._strip(start, opening)
         published = None
         if self._ends_with(")", start, end):
             opening = self._rfind("(", start, end - 1)
@@ -421,13 +423,14 @@ def source_text(ref: SourceRef) -> str:
     """One source as the sources cell writes it (see the module's notation)."""
     publisher = _escape(ref.publisher, _PUBLISHER_SPECIALS)
     title = _escape(ref.title, _TITLE_SPECIALS if publisher else _LONE_TITLE_SPECIALS)
-    if title.endswith(")"):
-        title = title[:-1] + "\\)"
+    if title.endswith(")") or (not ref.url and not ref.published and title.endswith((">", "]"))):
+        title = title[:-1] + "\\" + title[-1]  # not read as a date, an address or a note
     text = f"{publisher}: {title}" if publisher else title
     if ref.published:
         text += f" ({ref.published})"
-    text += f" <{_escape(ref.url, _URL_SPECIALS)}>"
-    if ref.id and ref.id != derived_source_id(ref.url, ref.title):
+    if ref.url:
+        text += f" <{_escape(ref.url, _URL_SPECIALS)}>"
+    if ref.id and ref.id != derived_source_id(ref.url, ref.title, ref.publisher):
         text += f" [id: {_escape(ref.id, _NOTE_SPECIALS)}]"
     if ref.note:
         text += f" [note: {_escape(ref.note, _NOTE_SPECIALS)}]"

@@ -19,7 +19,7 @@ import numpy as np
 from rapidfuzz import fuzz, utils
 
 from timeline_app.domain.dates import DAY_SECONDS
-from timeline_app.domain.model import EventDraft, EventRecord
+from timeline_app.domain.model import EventDraft, EventRecord, SourceRef
 from timeline_app.domain.progress import Progress, report_every
 from timeline_app.services.catalog import Catalog
 from timeline_app.services.interchange.document import Document, EventItem, check_event
@@ -168,6 +168,12 @@ def resolve_duplicates(
     return replace(document, events=events)
 
 
+def _same_source(ref: SourceRef) -> tuple[str, str, str]:
+    """What makes two citations one source: URL and title, or, without a URL, publisher and
+    title (two agencies' wires may share a headline)."""
+    return (ref.url, ref.title, "" if ref.url else ref.publisher)
+
+
 def merged_draft(record: EventRecord, incoming: EventDraft) -> EventDraft:
     """The stored event with what the file adds: its sources, actors and tags not yet cited,
     and a description or location where the stored event has none. Dates, title, category,
@@ -175,7 +181,7 @@ def merged_draft(record: EventRecord, incoming: EventDraft) -> EventDraft:
     sources = record.sources + tuple(
         ref
         for ref in incoming.sources
-        if all((ref.url, ref.title) != (have.url, have.title) for have in record.sources)
+        if all(_same_source(ref) != _same_source(have) for have in record.sources)
     )
     return replace(
         record.to_draft(),

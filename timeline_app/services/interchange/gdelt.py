@@ -9,9 +9,10 @@ with its two actors, its ActionGeo_FullName as location and its SOURCEURL as sou
 Rows of the same day, actor pair (in its direction) and event code are one event cited by
 several articles: they merge into one event whose id is the lowest GLOBALEVENTID of them,
 its mentions summed, each article a source whose note keeps its row's GLOBALEVENTID and
-NumMentions. A SOURCEURL that is not a link (GDELT writes e.g. "BBC Monitoring" there) is
-named in the description. The description keeps the codes as labelled lines that `dump`
-reads back; an export writes GDELT 2.0 rows, one per linked source.
+NumMentions. A SOURCEURL that is not a link (GDELT writes e.g. "BBC Monitoring" there) is a
+source without a URL, the name as its title and publisher. The description keeps the codes as
+labelled lines that `dump` reads back; an export writes GDELT 2.0 rows, one per source (a
+source without a URL gives its publisher or title as SOURCEURL, as GDELT wrote it).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from urllib.parse import urlsplit
 from timeline_app.domain.errors import ImportFileError, TimelineError, quoted
 from timeline_app.domain.model import Certainty, EventDraft, EventRecord, SourceRef
 from timeline_app.domain.progress import Progress, report_every
-from timeline_app.domain.rules import TITLE_MAX
+from timeline_app.domain.rules import NAME_MAX, TITLE_MAX
 from timeline_app.services.catalog import Catalog
 from timeline_app.services.interchange.document import (
     CategoryItem,
@@ -333,6 +334,13 @@ def source_ref(url: str, event_id: str, mentions: int) -> SourceRef:
     return SourceRef(title, url, host, note=f"GLOBALEVENTID {event_id}; NumMentions {mentions}")
 
 
+def named_source(name: str, event_id: str, mentions: int) -> SourceRef:
+    """A source GDELT names without a link (a monitoring service, an agency): no URL."""
+    title = name if len(name) <= TITLE_MAX else name[: TITLE_MAX - 1] + "…"
+    publisher = name if len(name) <= NAME_MAX else ""
+    return SourceRef(title, "", publisher, note=f"GLOBALEVENTID {event_id}; NumMentions {mentions}")
+
+
 def _actor_line(side: int, actor: Actor) -> str | None:
     if not (actor.name or actor.country or actor.code):
         return None
@@ -356,13 +364,14 @@ def _event(rows: list[GdeltRow]) -> tuple[str, EventDraft, int]:
     first = rows[0]
     mentions = sum(item.mentions for item in rows)
     sources: dict[str, SourceRef] = {}
-    unlinked: dict[str, None] = {}
     for item in rows:
         if _is_link(item.source):
             if item.source not in sources:
                 sources[item.source] = source_ref(item.source, item.event_id, item.mentions)
         elif item.source:
-            unlinked[" ".join(item.source.split())] = None
+            name = " ".join(item.source.split())
+            if name not in sources:
+                sources[name] = named_source(name, item.event_id, item.mentions)
     root_name = CAMEO_ROOTS[first.root_code]
     target = f" → {first.actor2.label}" if first.actor2.label != "unnamed actor" else ""
     title = f"{first.actor1.label}{target}: {root_name} (CAMEO {first.event_code})"
@@ -374,7 +383,6 @@ def _event(rows: list[GdeltRow]) -> tuple[str, EventDraft, int]:
         f"Quad class {first.quad_class}: {QUAD_CLASSES[first.quad_class]}",
         f"Goldstein scale: {first.goldstein}" if first.goldstein else None,
         f"Mentions: {mentions}",
-        f"{_UNLINKED}{'; '.join(unlinked)}" if unlinked else None,
     ]
     actors = tuple(dict.fromkeys(name for name in (first.actor1.name, first.actor2.name) if name))
     draft = EventDraft(
@@ -534,12 +542,14 @@ def _row_specs(record: EventRecord, unlinked: list[str]) -> list[tuple[str, str,
     own_id = numeric_id(record.id)
     specs: list[tuple[str | None, str, int | None]] = []
     for ref in record.sources:
+        written = ref.url or ref.publisher or ref.title  # a source without a link by its name
         match = _NOTE.fullmatch(ref.note.strip())
         if match:
             mentions = match.group("mentions")
-            specs.append((match.group("id"), ref.url, int(mentions) if mentions else None))
+            specs.append((match.group("id"), written, int(mentions) if mentions else None))
         else:
-            specs.append((None, ref.url, None))
+            specs.append((None, written, None))
+    # events imported before sources could lack a URL name them in the description
     specs.extend((None, name, None) for name in unlinked)
     if not specs:
         specs.append((None, "", None))

@@ -21,7 +21,8 @@ Import: ROW in messages is the line of the event's `BEGIN:VEVENT`.
 
 Export: a VCALENDAR (`PRODID`, `VERSION:2.0`) with one VEVENT an event: `UID` = id,
 `DTSTAMP` = the time of export, `SUMMARY`, `DESCRIPTION`, `LOCATION`, `CATEGORIES` (the
-category, then the tags), the first source's URL as `URL` and the others as `ATTACH`.
+category, then the tags), the first source's URL as `URL` and the others as `ATTACH` (a
+source without a URL is not written: both need one).
 Dates without a time become all-day `DTSTART`/`DTEND;VALUE=DATE` over the event's bounds
 (lower bound; exclusive upper bound): a month or a year becomes an all-day span of its days
 and a qualifier (`?`, `~`) is dropped — the format has neither. Dates with a time of day
@@ -85,6 +86,10 @@ READ_PROPERTIES = frozenset(
 )
 """The properties an event is read from: only their damage refuses a file."""
 _HTTP = re.compile(r"(?i:https?)://\S+\Z")
+_PROPERTY_NAME = re.compile(r"[^;:]*")
+"""A content line's name: what comes before its parameters or its value."""
+_COMPONENT_NAME = re.compile(r"[A-Z0-9-]+")
+"""An iana-token or x-name (RFC 5545, 3.1), upper-cased."""
 _HTML_MARK = re.compile(
     r"<br\s*/?>|</(?:a|b|i|u|p|div|span|em|strong|ul|ol|li|h[1-6]|font|table|tr|td|pre|code)>",
     re.IGNORECASE,
@@ -152,6 +157,15 @@ def read_calendar(
     except ValueError as error:
         problem = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise ImportFileError(path, None, "ics", f"cannot be read: {problem}") from None
+    except Exception as error:
+        # The library's parser trusts the file's structure: it makes a time zone of whatever
+        # component an END:VTIMEZONE closes, and of whatever its TZID holds, and fails with an
+        # AttributeError or a TypeError when that is not one. `_vevent_lines` refuses the
+        # damage we know of by its line; this names any other without a traceback.
+        problem = str(error).splitlines()[0] if str(error) else ""
+        raise ImportFileError(
+            path, None, "ics", f"cannot be read: {type(error).__name__} {problem}".strip()
+        ) from None
     events = [event for calendar in calendars for event in calendar.walk("VEVENT")]
     if len(events) != len(begin_lines):  # nested oddities: rows are then unknown
         begin_lines = [None] * len(events)
@@ -176,17 +190,32 @@ def read_calendar(
 
 def _vevent_lines(path: str, text: str) -> list[int | None]:
     """The line of each `BEGIN:VEVENT`, in order; a component begun and never ended (which
-    the library would drop without a word) is refused here, naming its line."""
+    the library would drop without a word), one ended by another's END, a component name that
+    is not one (`VTIMEZONE ` with a space the library keeps), or a VTIMEZONE with two TZIDs
+    is refused here, naming its line: the library would fail on them with an AttributeError
+    when it makes a time zone of the component an END:VTIMEZONE closes."""
     stack: list[tuple[str, int]] = []
     lines: list[int | None] = []
     seen_calendar = False
+    zone_ids = 0
     for number, line in enumerate(text.splitlines(), 1):
         if line[:1] in (" ", "\t"):
             continue  # a folded continuation
-        key, _, value = line.partition(":")
-        key = key.strip().upper()
-        name = value.strip().upper()
+        key = _PROPERTY_NAME.match(line).group().strip().upper()  # type: ignore[union-attr]
+        if key == "TZID" and stack and stack[-1][0] == "VTIMEZONE":
+            zone_ids += 1
+            if zone_ids > 1:
+                raise ImportFileError(path, number, "TZID", "is given more than once")
+        if key not in ("BEGIN", "END"):
+            continue
+        value = line.partition(":")[2]
+        name = value.upper()
+        if _COMPONENT_NAME.fullmatch(name) is None:
+            raise ImportFileError(
+                path, number, key, f"{quoted(value)} is not the name of a component"
+            )
         if key == "BEGIN":
+            zone_ids = 0
             stack.append((name, number))
             if name == "VCALENDAR":
                 seen_calendar = True
@@ -205,6 +234,13 @@ def _vevent_lines(path: str, text: str) -> list[int | None]:
     if not seen_calendar:
         raise ImportFileError(path, None, "ics", "has no BEGIN:VCALENDAR: not an iCalendar file")
     return lines
+
+
+def _ical_text(prop: Any) -> str:
+    """A property as the file wrote it: the library's `to_ical` gives bytes for most value
+    types and a str for some (a DATE value it could not read stays text)."""
+    written = prop.to_ical() if hasattr(prop, "to_ical") else prop
+    return written.decode("utf-8", "replace") if isinstance(written, bytes) else str(written)
 
 
 def _calendar_name(path: str, calendars: list) -> str:
@@ -284,7 +320,7 @@ class _Reader:
             return None
         value = getattr(prop, "dt", None)
         if not isinstance(value, dt.date):
-            raise self.fail(row, name, f"{quoted(prop.to_ical().decode())} is not a date or time")
+            raise self.fail(row, name, f"{quoted(_ical_text(prop))} is not a date or time")
         zone = prop.params.get("TZID") if hasattr(prop, "params") else None
         if isinstance(value, dt.datetime) and zone and value.tzinfo is None:
             raise self.fail(
@@ -338,7 +374,7 @@ class _Reader:
         uid = self.text(event, "UID", row)
         occurrence = self.single(event, "RECURRENCE-ID", row)
         if uid and occurrence is not None:
-            return stable_id(f"ics:{uid}\n{occurrence.to_ical().decode()}")
+            return stable_id(f"ics:{uid}\n{_ical_text(occurrence)}")
         if uid:
             if len(uid) <= ID_MAX and uid.isprintable():
                 return uid
@@ -414,7 +450,7 @@ class _Reader:
                 continue
             first = value[0] if isinstance(value, list) else value
             try:
-                return f"{name}:{first.to_ical().decode()}"
+                return f"{name}:{_ical_text(first)}"
             except Exception:  # the rule is reported, whatever its shape
                 return name
         return None
@@ -498,8 +534,9 @@ def _vevent(record: EventRecord, stamp: dt.datetime) -> icalendar.Event:
     if record.location:
         event.add("location", record.location)
     event.add("categories", [record.category, *record.tags])
-    if record.sources:
-        event.add("url", record.sources[0].url)
-        for ref in record.sources[1:]:
-            event.add("attach", ref.url)
+    urls = [ref.url for ref in record.sources if ref.url]
+    if urls:
+        event.add("url", urls[0])
+        for url in urls[1:]:
+            event.add("attach", url)
     return event

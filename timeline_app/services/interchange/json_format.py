@@ -166,7 +166,7 @@ class _Reader:
             raise self.fail(row, f"{field}.published", f"is longer than {PUBLISHED_MAX} characters")
         return SourceRef(
             title=self.string(data.get("title"), row, f"{field}.title"),
-            url=self.string(data.get("url"), row, f"{field}.url"),
+            url=self.string(data.get("url"), row, f"{field}.url", optional=True),
             publisher=self.string(data.get("publisher"), row, f"{field}.publisher", optional=True),
             published=published or None,
             note=self.string(data.get("note"), row, f"{field}.note", optional=True),

@@ -105,8 +105,9 @@ class ColumnMapping:
 
     The date is one `date` cell, or `year`/`month`/`day` (+ `time`) cells; `start` is another
     name for a one-cell date. The end likewise: `end`, or `end_year`/`end_month`/`end_day`.
-    `sources` reads the app's own notation (`Publisher: Title <URL> | …`); `source_url` with
-    `source_title`/`source_publisher` make one source a row. `kind` is TimelineJS's "Type":
+    `sources` reads the app's own notation (`Publisher: Title <URL> | …`); `source_url`,
+    `source_title` and `source_publisher` make one source a row, any of them alone too (a
+    source without a URL is named by its title or publisher). `kind` is TimelineJS's "Type":
     a `title` row names the timeline, an `era` row is an era. `html` strips tags from title and
     text (TimelineJS writes HTML there). `day_first` decides 03/04/2020 (None: from the file).
     """
@@ -1130,7 +1131,12 @@ class _RowReader:
         ):
             if getattr(mapping, name):
                 carried.add(name)
-        if mapping.sources or mapping.source_url:
+        if (
+            mapping.sources
+            or mapping.source_url
+            or mapping.source_title
+            or mapping.source_publisher
+        ):
             carried.add("sources")
         if len(carried) == 11:
             return None
@@ -1319,12 +1325,15 @@ class _RowReader:
                     self.table.path, row, f"{self.label('sources')} {error.field}", error.message
                 ) from None
         url = self.text(values, "source_url")
-        if url:
-            source_title = self.text(values, "source_title")
-            if self.mapping.html:
-                source_title = _plain(source_title)
-            publisher = self.text(values, "source_publisher")
-            refs = (*refs, SourceRef(source_title or url, url, publisher))
+        source_title = self.text(values, "source_title")
+        if self.mapping.html:
+            source_title = _plain(source_title)
+        publisher = self.text(values, "source_publisher")
+        # A source without a URL is named by its title or publisher; a TimelineJS caption
+        # alone describes a picture, not a source.
+        captioned = header_key(self.mapping.source_url or "") == "media"
+        if url or publisher or (source_title and not captioned):
+            refs = (*refs, SourceRef(source_title or url or publisher, url, publisher))
         return refs
 
     def _date_label(self, name: str) -> str:

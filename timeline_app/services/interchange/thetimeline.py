@@ -26,8 +26,9 @@ reads, with `<timetype>gregoriantime</timetype>`. Day, month and year dates beco
 days from their bounds (a month is its first to its last day), times of day their clock
 time (a `Z` is dropped: the format has no zones), any qualifier (`?`, `~`, `%`) the fuzzy
 flag of its end, tags the space-separated `<labels>` (spaces inside a tag become `_`),
-sources their URLs in `<hyperlink>`. Location, importance, certainty, actors, source titles
-and ids are not written: the format has no place for them.
+sources their URLs in `<hyperlink>` (a source without a URL is not written). Location,
+importance, certainty, actors, source titles and ids are not written: the format has no place
+for them.
 """
 
 from __future__ import annotations
@@ -568,8 +569,8 @@ def _event_xml(record: EventRecord) -> str:
         parts.append(_tag(6, "description", record.description))
     if record.tags:
         parts.append(_tag(6, "labels", " ".join("_".join(tag.split()) for tag in record.tags)))
-    if record.sources:
-        links = ";".join(ref.url.replace(";", "%3B") for ref in record.sources)
+    links = ";".join(ref.url.replace(";", "%3B") for ref in record.sources if ref.url)
+    if links:
         parts.append(_tag(6, "hyperlink", links))
     parts.append("    </event>\n")
     return "".join(parts)

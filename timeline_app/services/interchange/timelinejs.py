@@ -6,7 +6,10 @@ Mapping: a slide's `start_date`/`end_date` ({year, month, day, hour, minute, sec
 EDTF date at the precision of the parts given; headline and text are HTML, kept as plain text;
 `group` is the category (slides without one go to `default_category`); `unique_id` is the
 event's id; a media URL (http or https) with its caption and credit is kept as the event's
-source; the title slide's headline is the document's title; eras are eras.
+source, and a credit without such a URL (an embed code, a file name, no media) as a source
+without a URL (the caption or the credit its title, the credit its publisher); the title
+slide's headline is the document's title; eras are eras. An export writes the first source
+that has a URL as the slide's media (TimelineJS needs one); sources without are not written.
 
 Years: TimelineJS shows a negative year -N as "N BCE", so -44 is 44 BCE, which EDTF (with
 astronomical years) writes `-0043`; year 0 does not exist in that count and is refused.
@@ -605,13 +608,16 @@ def _shortened(text: str, limit: int) -> str:
 
 
 def _source(slide: _Slide) -> tuple[SourceRef, ...]:
-    """The slide's media as a source, when its URL is a web address (embed code, a file
-    name or a map query is not a source the app can open)."""
-    if not slide.media_url:
-        return ()
-    try:
-        url = check_url("url", slide.media_url)
-    except ValidationError:
+    """The slide's media as a source: with its URL when that is a web address (embed code, a
+    file name or a map query is not a source the app can open), else, when the media has a
+    credit, as a source without a URL named by it."""
+    url = ""
+    if slide.media_url:
+        try:
+            url = check_url("url", slide.media_url)
+        except ValidationError:
+            url = ""
+    if not url and not slide.media_credit:
         return ()
     title = slide.media_caption or slide.media_credit or url
     return (SourceRef(_shortened(title, TITLE_MAX), url, _shortened(slide.media_credit, NAME_MAX)),)
@@ -702,8 +708,8 @@ def _slide(record: EventRecord) -> dict[str, Any]:
         slide["end_date"] = date_object(record.end)
     slide["text"] = {"headline": html_of(record.title), "text": html_of(record.description)}
     slide["group"] = html_of(record.category)  # TimelineJS shows the group as markup's text
-    if record.sources:
-        first = record.sources[0]
+    first = next((ref for ref in record.sources if ref.url), None)
+    if first is not None:  # a slide's media needs a URL
         slide["media"] = {
             "url": first.url,
             "caption": html_of(first.title),
