@@ -670,3 +670,17 @@ def test_a_source_url_column_must_still_hold_web_addresses():
     with pytest.raises(ImportFileError) as refused:
         read("u.csv", raw, mapping=ColumnMapping(title="Title", date="Date", source_url="URL"))
     assert "http(s)" in str(refused.value) and "\n" not in str(refused.value)
+
+
+def test_a_source_column_of_names_gives_sources_without_a_url():
+    raw = xlsx_bytes(
+        [
+            ["Date", "Title", "Source"],
+            ["2020-01-01", "Talks", "Reuters"],
+            ["2020-01-02", "More talks", "https://example.org/talks"],
+        ]
+    )
+    document = read("events.xlsx", raw)
+    first, second = (item.draft.sources for item in document.events)
+    assert [(ref.title, ref.url) for ref in first] == [("Reuters", "")]
+    assert [ref.url for ref in second] == ["https://example.org/talks"]

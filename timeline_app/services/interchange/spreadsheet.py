@@ -1325,7 +1325,19 @@ class _RowReader:
                     self.table.path, row, f"{self.label('sources')} {error.field}", error.message
                 ) from None
         url = self.text(values, "source_url")
-        source_title = self.text(values, "source_title")
+        if (
+            url
+            and "://" not in url
+            and not url.lower().startswith("www.")
+            and header_key(self.mapping.source_url or "") in ("source", "sources")
+        ):
+            # a column headed "Source" holding names ("Reuters"), not addresses: a source
+            # without a URL, named so
+            named = url
+            url = ""
+        else:
+            named = ""
+        source_title = self.text(values, "source_title") or named
         if self.mapping.html:
             source_title = _plain(source_title)
         publisher = self.text(values, "source_publisher")

@@ -30,7 +30,9 @@ CANCEL = "cancel"
 
 
 def _sources_text(sources: tuple[SourceRef, ...]) -> str:
-    return "\n".join(f"{ref.title} — {ref.url}" for ref in sources)
+    return "\n".join(
+        " — ".join(part for part in (ref.title, ref.publisher, ref.url) if part) for ref in sources
+    )
 
 
 def draft_fields(draft: EventDraft) -> list[tuple[str, str]]:
