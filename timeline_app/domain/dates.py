@@ -953,3 +953,11 @@ def describe_span(span: DateSpan) -> str:
     if span.end is None:
         return describe_date(span.start)
     return f"{describe_date(span.start)} – {describe_date(span.end)}"
+
+
+def file_date_cells(start: str, end: str | None) -> tuple[str, str | None]:
+    """An event's start and end as a file writes them: an unknown end (stored as "") goes
+    into the start as the EDTF interval `a/`, since a file's empty end means "no end"."""
+    if end == UNKNOWN_END:
+        return f"{start}/", None
+    return start, end

@@ -29,6 +29,7 @@ import csv
 import io
 import sys
 
+from timeline_app.domain.dates import file_date_cells
 from timeline_app.domain.errors import ImportFileError, ValidationError, quoted
 from timeline_app.domain.model import (
     IMPORTANCE_MAX,
@@ -450,8 +451,8 @@ def dump_csv(catalog: Catalog, *, progress: Progress | None = None) -> str:
             [
                 guard_formula(record.id),
                 guard_formula(record.title),
-                record.start,
-                record.end or "",
+                file_date_cells(record.start, record.end)[0],
+                file_date_cells(record.start, record.end)[1] or "",
                 guard_formula(record.category),
                 record.importance,
                 str(record.certainty),

@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from timeline_app.domain.dates import file_date_cells
 from timeline_app.domain.errors import ImportFileError, ValidationError, quoted
 from timeline_app.domain.model import EventDraft, EventRecord, SourceRef, stable_id
 from timeline_app.domain.progress import Progress, report_every
@@ -460,8 +461,8 @@ def _event_fields(record: EventRecord, done: int, tick: Callable[[int], None]) -
     fields = {
         "id": record.id,
         "title": record.title,
-        "start": record.start,
-        "end": record.end,
+        "start": file_date_cells(record.start, record.end)[0],
+        "end": file_date_cells(record.start, record.end)[1],
         "category": record.category,
         "importance": record.importance,
         "certainty": str(record.certainty),

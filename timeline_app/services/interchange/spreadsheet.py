@@ -32,6 +32,7 @@ from timeline_app.domain.dates import (
     MAX_YEAR,
     MIN_YEAR,
     days_in_month,
+    file_date_cells,
     parse_span,
     read_user_date,
     read_user_end,
@@ -1217,7 +1218,8 @@ class _RowReader:
                 )
                 or end
             )
-        return start, end
+        # an unknown end travels in the start (`a/`): an empty end is "no end" to the checker
+        return file_date_cells(start, end)
 
     def event(self, index: int) -> tuple[str, EventItem | EraItem | str, list[str]]:
         """Row `index` of the table as ("event", EventItem), ("era", EraItem) or ("title",
@@ -1556,8 +1558,8 @@ def _record_cells(record: EventRecord) -> list[str | int]:
     return [
         record.id,
         record.title,
-        record.start,
-        record.end or "",
+        file_date_cells(record.start, record.end)[0],
+        file_date_cells(record.start, record.end)[1] or "",
         record.category,
         record.importance,
         str(record.certainty),
