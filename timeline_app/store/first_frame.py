@@ -39,10 +39,10 @@ APP_MARKER = "timeline-app"
 """The `meta` row that marks a database as ours (equal to `schema.APP_MARKER`, tested)."""
 SQLITE_HEADER = b"SQLite format 3\x00"
 _SHAPE_SQL = (
-    f"(CASE WHEN start LIKE '[..%' THEN {SHAPE_BEFORE} WHEN start LIKE '%..]' THEN {SHAPE_AFTER} "
-    f"WHEN start LIKE '[%' THEN {SHAPE_ONE_OF} ELSE 0 END) + "
-    f"""(CASE WHEN "end" = '..' THEN {SHAPE_OPEN_END} WHEN "end" = '' THEN {SHAPE_UNKNOWN_END} """
-    "ELSE 0 END)"
+    f"(CASE WHEN substr(start, 1, 1) <> '[' THEN 0 WHEN start LIKE '[..%' THEN {SHAPE_BEFORE} "
+    f"WHEN start LIKE '%..]' THEN {SHAPE_AFTER} ELSE {SHAPE_ONE_OF} END) + "
+    f"""(CASE WHEN "end" IS NULL THEN 0 WHEN "end" = '..' THEN {SHAPE_OPEN_END} """
+    f"""WHEN "end" = '' THEN {SHAPE_UNKNOWN_END} ELSE 0 END)"""
 )
 """An event's SHAPE_* flags from its stored texts, as `queries.event_columns` works them out."""
 

@@ -350,12 +350,19 @@ def _shape_codes():
     `columns.shape_of` reads them): `[..a]` before, `[a..]` after, any other `[…]` one of;
     an end `..` open, an end "" unknown."""
     start, end = events.c.start, events.c.end
+    # the first test settles almost every event in one comparison: a plain date starts with
+    # a digit or a sign, and most events have no end
     return case(
+        (func.substr(start, 1, 1) != "[", 0),
         (start.like("[..%"), shapes.SHAPE_BEFORE),
         (start.like("%..]"), shapes.SHAPE_AFTER),
-        (start.like("[%"), shapes.SHAPE_ONE_OF),
+        else_=shapes.SHAPE_ONE_OF,
+    ) + case(
+        (end.is_(None), 0),
+        (end == "..", shapes.SHAPE_OPEN_END),
+        (end == "", shapes.SHAPE_UNKNOWN_END),
         else_=0,
-    ) + case((end == "..", shapes.SHAPE_OPEN_END), (end == "", shapes.SHAPE_UNKNOWN_END), else_=0)
+    )
 
 
 def _packed_codes():
