@@ -165,3 +165,16 @@ def test_a_mapping_file_and_a_bad_one(tmp_path, capsys):
     capsys.readouterr()
     assert main(["import", str(path), "--mapping", "nonesuch", "--db", str(db)]) == 2
     assert "neither a file nor a preset" in capsys.readouterr().err
+
+
+def test_a_day_order_nothing_in_the_file_tells_is_said(tmp_path, capsys):
+    path = tmp_path / "dates.csv"
+    path.write_text("Date,Title\n03/04/2001,Talks\n", encoding="utf-8")
+    assert main(["import", str(path), "--dry-run", "--db", str(tmp_path / "t.sqlite")]) == 0
+    out = capsys.readouterr().out
+    assert "dates like 03/04/2001 were read day first (rows 2)" in out
+    assert "--month-first" in out
+    told = tmp_path / "told.csv"
+    told.write_text("Date,Title\n03/04/2001,Talks\n31/12/2001,Later\n", encoding="utf-8")
+    assert main(["import", str(told), "--dry-run", "--db", str(tmp_path / "t.sqlite")]) == 0
+    assert "were read" not in capsys.readouterr().out  # 31/12 tells: day first

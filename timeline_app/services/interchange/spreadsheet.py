@@ -1525,17 +1525,26 @@ def read_table(
 ) -> Document:
     """`read` of cells already loaded (the dialog loads them once for its preview)."""
     mapping = mapping or propose_mapping(table.header)
-    reader = _RowReader(table, mapping, _day_first(table, mapping, day_first))
+    order = _day_first(table, mapping, day_first)
+    told = (
+        day_first is not None
+        or mapping.day_first is not None
+        or guess_day_first(table, mapping) is not None
+    )
+    reader = _RowReader(table, mapping, order)
     document = Document(path=table.path)
     categories: dict[str, None] = {}
     total = len(table.rows)
     tick = report_every(progress, total)
     tick(0)
+    either_way: list[int] = []  # rows whose numeric date reads both ways round
     for index in range(total):
         tick(index + 1)
         if not _filled(table.rows[index]):
             continue
-        _kind, item, _note = reader.event(index)
+        _kind, item, note = reader.event(index)
+        if not told and any(_order_word(order) in line for line in note):
+            either_way.append(table.row_numbers[index])
         if isinstance(item, EventItem):
             document.events.append(item)
             categories[item.draft.category] = None
@@ -1547,6 +1556,14 @@ def read_table(
         raise ImportFileError(table.path, None, "file", "has no rows of events")
     check_unique_ids(document)
     document.categories = [CategoryItem(name) for name in categories]
+    if either_way:
+        rows = ", ".join(str(row) for row in either_way[:5])
+        more = f" and {len(either_way) - 5:,} more" if len(either_way) > 5 else ""
+        other = "--month-first" if order else "--day-first"
+        document.notes.append(
+            f"dates like 03/04/2001 were read {_order_word(order)} (rows {rows}{more}): "
+            f"no date of the file tells; choose {other} if that is wrong"
+        )
     return document
 
 
