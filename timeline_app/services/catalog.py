@@ -17,6 +17,7 @@ from timeline_app.domain.dates import DateSpan, parse_span
 from timeline_app.domain.errors import ConflictError, NotFoundError, ValidationError
 from timeline_app.domain.model import (
     CategoryRecord,
+    Certainty,
     EraRecord,
     EventDraft,
     EventFilter,
@@ -29,7 +30,10 @@ from timeline_app.domain.progress import Progress, no_progress
 from timeline_app.domain.rules import (
     NAME_MAX,
     TITLE_MAX,
+    check_certainty,
     check_colour,
+    check_importance,
+    check_names,
     check_text,
     validate_event,
 )
@@ -562,3 +566,207 @@ class Catalog:
         with self.engine.begin() as connection:
             catalog_queries.delete_eras(connection, [era_id])
         return era
+
+    # ---- bulk edit of several events -------------------------------------------------------
+
+    def edit_events(
+        self,
+        change: EventsChange,
+        seen: Sequence[EventRecord],
+        *,
+        progress: Progress | None = None,
+    ) -> EventsEdit:
+        """Apply one change to several events in one transaction, as the user saw them.
+
+        An event changed elsewhere since `seen` (its version moved and its content differs)
+        or deleted raises ConflictError and nothing is written. `progress` as for
+        `delete_events`. Returns the events before and after, for an exact undo."""
+        clean = change.checked()
+        if clean.category is not None:
+            with self.engine.connect() as connection:
+                self._category_id(connection, clean.category)
+        return self._rewrite(seen, lambda record: clean.applied_to(record), True, progress)
+
+    def rewrite_events(
+        self,
+        expected: Sequence[EventRecord],
+        wanted: Sequence[EventRecord],
+        *,
+        progress: Progress | None = None,
+    ) -> EventsEdit:
+        """Give events still as `expected` left them the category, certainty, importance,
+        tags, actors and updated_at of `wanted` (undo and redo of `edit_events`);
+        ConflictError, nothing written, for one changed elsewhere since."""
+        by_id = {record.id: record for record in wanted}
+        return self._rewrite(expected, lambda record: by_id.get(record.id, record), False, progress)
+
+    def set_importance_of(
+        self, ids: Sequence[str], importance: int, *, progress: Progress | None = None
+    ) -> EventsEdit:
+        return self.edit_events(
+            EventsChange(importance=importance), self.events(ids), progress=progress
+        )
+
+    def set_certainty_of(
+        self, ids: Sequence[str], certainty: Certainty | str, *, progress: Progress | None = None
+    ) -> EventsEdit:
+        return self.edit_events(
+            EventsChange(certainty=certainty), self.events(ids), progress=progress
+        )
+
+    def add_tag_to(
+        self, ids: Sequence[str], tag: str, *, progress: Progress | None = None
+    ) -> EventsEdit:
+        return self.edit_events(EventsChange(add_tags=(tag,)), self.events(ids), progress=progress)
+
+    def remove_tag_from(
+        self, ids: Sequence[str], tag: str, *, progress: Progress | None = None
+    ) -> EventsEdit:
+        return self.edit_events(
+            EventsChange(remove_tags=(tag,)), self.events(ids), progress=progress
+        )
+
+    def add_actor_to(
+        self, ids: Sequence[str], actor: str, *, progress: Progress | None = None
+    ) -> EventsEdit:
+        return self.edit_events(
+            EventsChange(add_actors=(actor,)), self.events(ids), progress=progress
+        )
+
+    def remove_actor_from(
+        self, ids: Sequence[str], actor: str, *, progress: Progress | None = None
+    ) -> EventsEdit:
+        return self.edit_events(
+            EventsChange(remove_actors=(actor,)), self.events(ids), progress=progress
+        )
+
+    def _rewrite(
+        self,
+        expected: Sequence[EventRecord],
+        target: Callable[[EventRecord], EventRecord],
+        stamped: bool,
+        progress: Progress | None,
+    ) -> EventsEdit:
+        """Check every event is as `expected` (same version, or same content: a version raised
+        by an undone command is no conflict), then write `target(stored)` where it differs."""
+        report = progress or no_progress
+        ids = list(dict.fromkeys(record.id for record in expected))
+        total = 2 * len(ids)
+        with self.engine.begin() as connection:
+            report(0, total)
+            stored = {record.id: record for record in queries.event_records(connection, ids)}
+            for record in expected:
+                found = stored.get(record.id)
+                if found is None:
+                    raise ConflictError("event", record.id, record.version, None)
+                if found.version != record.version and found.to_draft() != record.to_draft():
+                    raise ConflictError("event", record.id, record.version, found.version)
+            report(len(ids), total)
+            stamp = queries.now_text()
+            category_ids = queries.category_ids(connection)
+            groups: dict[tuple, list[str]] = {}
+            tags_of: dict[str, tuple[str, ...]] = {}
+            actors_of: dict[str, tuple[str, ...]] = {}
+            for event_id in ids:
+                before = stored[event_id]
+                after = target(before)
+                fields = (after.category, after.importance, str(after.certainty))
+                if fields != (before.category, before.importance, str(before.certainty)) or (
+                    after.tags != before.tags or after.actors != before.actors
+                ):
+                    if after.category not in category_ids:
+                        raise ValidationError("category", f"{after.category!r} no longer exists")
+                    updated = stamp if stamped else after.updated_at or stamp
+                    groups.setdefault((before.version, *fields, updated), []).append(event_id)
+                if after.tags != before.tags:
+                    tags_of[event_id] = after.tags
+                if after.actors != before.actors:
+                    actors_of[event_id] = after.actors
+            written = len(ids)
+            for (version, category, importance, certainty, updated), group in groups.items():
+                values = {
+                    "category_id": category_ids[category],
+                    "importance": importance,
+                    "certainty": certainty,
+                    "updated_at": updated,
+                }
+                if queries.update_events_at_version(connection, group, version, values) != len(
+                    group
+                ):
+                    found = queries.event_version(connection, group[0])
+                    raise ConflictError("event", group[0], version, found)
+                written += len(group)
+                report(min(written, total - 1), total)
+            queries.replace_name_links(connection, "tags", tags_of)
+            queries.replace_name_links(connection, "actors", actors_of)
+            after_records = queries.event_records(connection, ids)
+            report(total, total)
+        return EventsEdit(tuple(stored[event_id] for event_id in ids), tuple(after_records))
+
+
+@dataclass(frozen=True, slots=True)
+class EventsChange:
+    """What one edit of several events sets: None (or nothing to add/remove) leaves a field."""
+
+    category: str | None = None
+    certainty: Certainty | str | None = None
+    importance: int | None = None
+    add_tags: tuple[str, ...] = ()
+    remove_tags: tuple[str, ...] = ()
+    add_actors: tuple[str, ...] = ()
+    remove_actors: tuple[str, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return self == EventsChange()
+
+    def checked(self) -> EventsChange:
+        """The change with its values validated and names cleaned; ValidationError if a name
+        is both added and removed."""
+        cleaned = EventsChange(
+            category=self.category,
+            certainty=None if self.certainty is None else check_certainty(self.certainty),
+            importance=None if self.importance is None else check_importance(self.importance),
+            add_tags=check_names("tags", self.add_tags),
+            remove_tags=check_names("tags", self.remove_tags),
+            add_actors=check_names("actors", self.add_actors),
+            remove_actors=check_names("actors", self.remove_actors),
+        )
+        for field, added, removed in (
+            ("tags", cleaned.add_tags, cleaned.remove_tags),
+            ("actors", cleaned.add_actors, cleaned.remove_actors),
+        ):
+            both = [name for name in added if name in removed]
+            if both:
+                raise ValidationError(field, f"{both[0]!r} is both added and removed")
+        return cleaned
+
+    def applied_to(self, record: EventRecord) -> EventRecord:
+        """The event as this change leaves it (links appended at the end, in order)."""
+        return replace(
+            record,
+            category=record.category if self.category is None else self.category,
+            certainty=record.certainty if self.certainty is None else Certainty(self.certainty),
+            importance=record.importance if self.importance is None else self.importance,
+            tags=_edited_names(record.tags, self.add_tags, self.remove_tags),
+            actors=_edited_names(record.actors, self.add_actors, self.remove_actors),
+        )
+
+
+def _edited_names(
+    names: tuple[str, ...], added: tuple[str, ...], removed: tuple[str, ...]
+) -> tuple[str, ...]:
+    kept = [name for name in names if name not in removed]
+    return tuple(dict.fromkeys([*kept, *added]))
+
+
+@dataclass(frozen=True, slots=True)
+class EventsEdit:
+    """Several events before and after one edit, in the same order: what undo puts back."""
+
+    before: tuple[EventRecord, ...]
+    after: tuple[EventRecord, ...]
+
+    @property
+    def ids(self) -> list[str]:
+        return [record.id for record in self.before]

@@ -975,3 +975,38 @@ def bump_events_citing(connection: Connection, source_ids: Sequence[str], stamp:
             .where(events.c.id.in_(citing))
             .values(version=events.c.version + 1, updated_at=stamp)
         )
+
+
+# ---- bulk edit of several events -------------------------------------------------------------
+
+
+def update_events_at_version(
+    connection: Connection, ids: Sequence[str], version: int, values: Mapping[str, object]
+) -> int:
+    """Set `values` on those of `ids` still at `version`, raising their versions; returns how
+    many rows changed, so the caller can refuse (roll back) when some had moved on."""
+    changed = 0
+    for part in chunks(list(ids)):
+        changed += connection.execute(
+            update(events)
+            .where(events.c.id.in_(part), events.c.version == version)
+            .values(**values, version=events.c.version + 1)
+        ).rowcount
+    return changed
+
+
+def replace_name_links(
+    connection: Connection, kind: str, names_of_event: Mapping[str, Sequence[str]]
+) -> None:
+    """Replace only the actor (`kind` "actors") or tag ("tags") links of these events, in the
+    given order; their other links stay. Missing names are created."""
+    table, link = (actors, event_actors) if kind == "actors" else (tags, event_tags)
+    for part in chunks(sorted(names_of_event)):
+        connection.execute(delete(link).where(link.c.event_id.in_(part)))
+    rows = _name_link_rows(connection, table, names_of_event)
+    insert_tuples(
+        connection,
+        link,
+        ("event_id", "actor_id" if kind == "actors" else "tag_id", "position"),
+        rows,
+    )
