@@ -22,7 +22,7 @@ from timeline_app.domain.model import CategoryRecord, EventDraft, EventRecord
 from timeline_app.domain.progress import Progress, no_progress
 
 if TYPE_CHECKING:  # the formats are read only when an import is undone or redone
-    from timeline_app.services.catalog import Catalog, MergeResult
+    from timeline_app.services.catalog import Catalog, EventsChange, MergeResult
     from timeline_app.services.interchange import Document, ImportResult
     from timeline_app.ui.workspace import Workspace
 
@@ -453,3 +453,41 @@ class ImportFileCommand(ServiceCommand):
     def _touched(self) -> list[str]:
         result = self._result()
         return [*result.added_ids, *(record.id for record in result.replaced)]
+
+
+# ---- several events at once ----------------------------------------------------------------
+
+
+class EditEventsCommand(ServiceCommand):
+    """One edit of several events (category, certainty, importance, tags, actors): one undo
+    takes all of it back. `seen` are the events as the user saw them; one changed elsewhere
+    since is a conflict, never overwritten."""
+
+    def __init__(self, workspace: Workspace, seen: list[EventRecord], change: EventsChange) -> None:
+        count = len(seen)
+        super().__init__(workspace, "Edit event" if count == 1 else f"Edit {count} events")
+        self.seen = list(seen)
+        self.change = change
+        self.before: tuple[EventRecord, ...] = ()
+        self.after: tuple[EventRecord, ...] = ()
+
+    @property
+    def runs_in_background(self) -> bool:
+        return len(self.seen) >= BACKGROUND_THRESHOLD
+
+    @property
+    def touches_categories(self) -> bool:  # type: ignore[override]
+        return self.change.category is not None  # the category counts move
+
+    def apply(self, progress: Progress = no_progress) -> list[str]:
+        if not self.after:
+            edit = self.catalog.edit_events(self.change, self.seen, progress=progress)
+        else:
+            edit = self.catalog.rewrite_events(self.before, self.after, progress=progress)
+        self.before, self.after = edit.before, edit.after
+        return edit.ids
+
+    def revert(self, progress: Progress = no_progress) -> list[str]:
+        edit = self.catalog.rewrite_events(self.after, self.before, progress=progress)
+        self.after, self.before = edit.before, edit.after
+        return edit.ids

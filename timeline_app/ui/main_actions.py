@@ -109,7 +109,7 @@ def main_actions(window: MainWindow) -> list[ActionSpec]:
             "delete",
             "&Delete",
             "Delete the selected events (Undo brings them back)",
-            editing.delete_selected,
+            lambda: _delete_selected(window),
             (KEY.Delete,),
             enabled_when=lambda: bool(window.selected_ids()),
         ),
@@ -188,6 +188,7 @@ def main_actions(window: MainWindow) -> list[ActionSpec]:
                 group="theme",
             )
         )
+    specs.extend(_bulk_edit_actions(window))
     return specs
 
 
@@ -249,6 +250,7 @@ def main_menus(window: MainWindow) -> list[MenuSpec]:
                 SEPARATOR,
                 "new_event",
                 "duplicate",
+                "edit_events",
                 "delete",
                 SubmenuSpec(
                     "move",
@@ -281,3 +283,32 @@ def main_menus(window: MainWindow) -> list[MenuSpec]:
         ),
         MenuSpec("help", "&Help", ("about",)),
     ]
+
+
+# ---- several events at once ----------------------------------------------------------------
+
+
+def _bulk_edit_actions(window: MainWindow) -> list[ActionSpec]:
+    return [
+        ActionSpec(
+            "edit_events",
+            "Edit Selected &Events…",
+            "Set the category, certainty, importance, tags or actors of the selected events "
+            "at once (one Undo takes it back)",
+            lambda: _edit_events(window),
+            ("Ctrl+Alt+E",),
+            enabled_when=lambda: len(window.selected_ids()) >= 2,
+        )
+    ]
+
+
+def _edit_events(window: MainWindow) -> None:
+    from timeline_app.ui.dialogs.bulk_edit import edit_selected_events  # not at start-up
+
+    edit_selected_events(window)
+
+
+def _delete_selected(window: MainWindow) -> None:
+    from timeline_app.ui.dialogs.bulk_edit import delete_selected_events
+
+    delete_selected_events(window)

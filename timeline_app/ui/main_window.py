@@ -145,7 +145,7 @@ class MainWindow(QMainWindow):
         for dock_or_bar in (self.inspector_dock, self.filter_bar, self.history_dock):
             view.addAction(dock_or_bar.toggleViewAction())
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        for name in ("new_event", "duplicate", "delete"):
+        for name in ("new_event", "duplicate", "edit_events", "delete"):
             self.table.addAction(self.actions[name])
 
     def _connect(self) -> None:

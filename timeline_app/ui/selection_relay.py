@@ -101,6 +101,6 @@ class SelectionRelay:
                 self.inspector.show_event(None)
         else:
             self.inspector.show_message(
-                f"{len(ids)} events selected.\n\nDelete, or move them to a category, "
-                "from the Edit menu."
+                f"{len(ids)} events selected.\n\nEdit them all at once (Edit ▸ Edit Selected "
+                "Events…), move them to a category, or delete them, from the Edit menu."
             )
