@@ -183,3 +183,35 @@ def test_deleting_one_event_does_not_ask(window, qtbot, messages) -> None:
     window.actions["delete"].trigger()
     assert messages == []
     assert window.workspace.catalog.count_events() == 2
+
+
+def test_a_big_edit_runs_undoes_and_redoes_off_the_gui_thread(window, qtbot, monkeypatch) -> None:
+    import threading
+
+    from timeline_app.services.catalog import EventsChange
+    from timeline_app.ui import commands
+    from timeline_app.ui.commands import EditEventsCommand
+
+    monkeypatch.setattr(commands, "BACKGROUND_THRESHOLD", 2)
+    workspace = window.workspace
+    catalog = workspace.catalog
+    seen = catalog.events()
+    threads: list[int] = []
+    real_rewrite = catalog._rewrite
+
+    def rewrite(*args, **kwargs):
+        threads.append(threading.get_ident())
+        return real_rewrite(*args, **kwargs)
+
+    monkeypatch.setattr(catalog, "_rewrite", rewrite)
+    stack = workspace.undo_stack
+    assert workspace.run(EditEventsCommand(workspace, seen, EventsChange(category="Energy")))
+    qtbot.waitUntil(lambda: stack.index() == 1, timeout=10_000)
+    assert {record.category for record in catalog.events()} == {"Energy"}
+    workspace.undo()
+    qtbot.waitUntil(lambda: stack.index() == 0, timeout=10_000)
+    assert sorted(r.category for r in catalog.events()) == sorted(r.category for r in seen)
+    workspace.redo()
+    qtbot.waitUntil(lambda: stack.index() == 1, timeout=10_000)
+    assert {record.category for record in catalog.events()} == {"Energy"}
+    assert len(threads) == 3 and threading.get_ident() not in threads
