@@ -141,7 +141,8 @@ def test_an_event_changed_elsewhere_meanwhile_is_reported_not_overwritten(
     dialog.accept()
 
     assert len(messages) == 1 and messages[0][0] == "warning"
-    assert "your edit was based on version" in messages[0][1]
+    assert "“Gas swap talks” was changed elsewhere" in messages[0][1]
+    assert "no event was changed" in messages[0][1]
     importances = {r.title: r.importance for r in window.workspace.catalog.events()}
     assert importances == {
         "Bushehr reactor agreement": 4,

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from timeline_app.domain.errors import ConflictError, TimelineError
 from timeline_app.domain.model import IMPORTANCE_MAX, IMPORTANCE_MIN, Certainty, EventRecord
 from timeline_app.services.catalog import EventsChange
 from timeline_app.ui.commands import EditEventsCommand
@@ -156,7 +157,13 @@ def edit_selected_events(window: MainWindow) -> BulkEditDialog | None:
 
     def apply() -> None:
         command = EditEventsCommand(window.workspace, records, dialog.change())
-        if window.editing.run(command):
+        try:
+            window.workspace.run(command)
+        except ConflictError as error:
+            window.editing.warn(_conflict_text(records, error))
+        except TimelineError as error:
+            window.editing.warn(str(error))
+        else:
             window.statusBar().showMessage(
                 f"Edited {len(records)} events — Undo takes the edit back", 5000
             )
@@ -166,6 +173,17 @@ def edit_selected_events(window: MainWindow) -> BulkEditDialog | None:
     dialog.rejected.connect(dialog.deleteLater)
     dialog.open()
     return dialog
+
+
+def _conflict_text(records: Sequence[EventRecord], error: ConflictError) -> str:
+    """Which event stopped the edit, by its title, and that nothing was changed."""
+    title = next((record.title for record in records if record.id == error.entity_id), "")
+    what = "was deleted" if error.found is None else "was changed elsewhere"
+    name = f"“{title}”" if title else f"event {error.entity_id}"
+    return (
+        f"{name} {what} after this edit was opened, so no event was changed "
+        f"(Reload Events shows it as it is now). Details: {error}"
+    )
 
 
 def confirm_deleting(parent: QWidget, count: int) -> bool:
