@@ -13,8 +13,13 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from timeline_app.domain.columns import EventColumns, EventRow
-from timeline_app.domain.dates import DateSpan, parse_span
-from timeline_app.domain.errors import ConflictError, NotFoundError, ValidationError
+from timeline_app.domain.dates import DateSpan, parse_span, read_user_end, read_user_span
+from timeline_app.domain.errors import (
+    ConflictError,
+    DateError,
+    NotFoundError,
+    ValidationError,
+)
 from timeline_app.domain.model import (
     CategoryRecord,
     Certainty,
@@ -703,6 +708,151 @@ class Catalog:
             report(total, total)
         return EventsEdit(tuple(stored[event_id] for event_id in ids), tuple(after_records))
 
+    # ---- tags: counts, rename, merge, delete -----------------------------------------------
+
+    def tag_uses(self) -> list[TagUse]:
+        """Every tag with how many events cite it, in alphabetical order whatever the case."""
+        with self.engine.connect() as connection:
+            uses = catalog_queries.tag_uses(connection)
+        return sorted(
+            (TagUse(name, count) for name, count in uses),
+            key=lambda tag: (tag.name.casefold(), tag.name),
+        )
+
+    def _tag_id(self, connection: Connection, name: str) -> int:
+        found = catalog_queries.tag_id(connection, name)
+        if found is None:
+            raise NotFoundError(f"tag {name!r} does not exist")
+        return found
+
+    def rename_tag(self, name: str, new_name: str) -> tuple[str, ...]:
+        """Rename a tag; refused when another tag has the new name (merge them instead).
+        Returns the ids of the events citing it."""
+        clean = check_text("name", new_name, limit=NAME_MAX)
+        with self.engine.begin() as connection:
+            tag = self._tag_id(connection, name)
+            if clean != name:
+                if catalog_queries.tag_id(connection, clean) is not None:
+                    raise ValidationError(
+                        "name", f"a tag named {clean!r} already exists; merge the two instead"
+                    )
+                catalog_queries.rename_tag_row(connection, tag, clean)
+            return tuple(event_id for event_id, _ in catalog_queries.tag_links(connection, tag))
+
+    def merge_tags(self, source: str, target: str) -> TagMergeResult:
+        """Let every event citing `source` cite `target` instead (an event citing both keeps
+        one) and remove `source`."""
+        if source == target:
+            raise ValidationError("tag", "cannot merge a tag into itself")
+        with self.engine.begin() as connection:
+            source_id = self._tag_id(connection, source)
+            target_id = self._tag_id(connection, target)
+            links = catalog_queries.tag_links(connection, source_id)
+            citing_target = {
+                event_id for event_id, _ in catalog_queries.tag_links(connection, target_id)
+            }
+            both = tuple(event_id for event_id, _ in links if event_id in citing_target)
+            only = [event_id for event_id, _ in links if event_id not in citing_target]
+            catalog_queries.delete_tag_links(connection, source_id, both)
+            catalog_queries.repoint_tag_links(connection, source_id, target_id, only)
+            catalog_queries.delete_tag_row(connection, source_id)
+            ids = [event_id for event_id, _ in links]
+            catalog_queries.bump_event_versions(connection, ids, stamp=queries.now_text())
+        return TagMergeResult(source, source_id, target, tuple(links), both)
+
+    def unmerge_tags(self, result: TagMergeResult) -> None:
+        """Undo a merge: the source tag comes back with its id, cited by exactly the events
+        that cited it, at their former positions."""
+        with self.engine.begin() as connection:
+            target_id = self._tag_id(connection, result.target)
+            catalog_queries.insert_tag(connection, result.source_id, result.source)
+            both = set(result.already_target)
+            moved = [event_id for event_id, _ in result.links if event_id not in both]
+            catalog_queries.repoint_tag_links(connection, target_id, result.source_id, moved)
+            catalog_queries.insert_tag_links(
+                connection,
+                result.source_id,
+                [link for link in result.links if link[0] in both],
+            )
+            catalog_queries.bump_event_versions(connection, result.event_ids)
+
+    def delete_tag(self, name: str) -> TagMergeResult:
+        """Remove a tag, and with it from every event citing it (undone by `undelete_tag`)."""
+        with self.engine.begin() as connection:
+            tag = self._tag_id(connection, name)
+            links = catalog_queries.tag_links(connection, tag)
+            ids = [event_id for event_id, _ in links]
+            catalog_queries.delete_tag_links(connection, tag, ids)
+            catalog_queries.delete_tag_row(connection, tag)
+            catalog_queries.bump_event_versions(connection, ids, stamp=queries.now_text())
+        return TagMergeResult(name, tag, "", tuple(links), ())
+
+    def undelete_tag(self, result: TagMergeResult) -> None:
+        """Put a deleted tag back on exactly the events that cited it."""
+        with self.engine.begin() as connection:
+            catalog_queries.insert_tag(connection, result.source_id, result.source)
+            catalog_queries.insert_tag_links(connection, result.source_id, result.links)
+            catalog_queries.bump_event_versions(connection, result.event_ids)
+
+    # ---- eras: reading one, editing --------------------------------------------------------
+
+    def era(self, era_id: str) -> EraRecord:
+        found = next((era for era in self.eras() if era.id == era_id), None)
+        if found is None:
+            raise NotFoundError(f"era {era_id} does not exist")
+        return found
+
+    def update_era(
+        self,
+        era_id: str,
+        *,
+        name: str | None = None,
+        start: str | None = None,
+        end: str | None = None,
+        colour: str | None = None,
+        group: str | None = None,
+    ) -> EraRecord:
+        """Change an era's fields (None: unchanged). `start` and `end` are read as people type
+        them (`read_era_dates`); a given start with no end makes the era end when it does."""
+        values: dict = {}
+        if name is not None:
+            values["name"] = check_text("name", name, limit=NAME_MAX)
+        if start is not None:
+            first, last = read_era_dates(start, end or "")
+            span = parse_span(first, last)
+            values.update(
+                start=span.start.text,
+                end=last,
+                lower=span.lower,
+                upper=span.upper,
+            )
+        if colour is not None:
+            values["colour"] = check_colour("colour", colour)
+        if group is not None:
+            values["group_name"] = check_text("group", group, limit=GROUP_MAX, required=False)
+        if values:
+            with self.engine.begin() as connection:
+                if not catalog_queries.update_era_row(connection, era_id, values):
+                    raise NotFoundError(f"era {era_id} does not exist")
+        return self.era(era_id)
+
+    def restore_era(self, record: EraRecord) -> EraRecord:
+        """Write an era back exactly as recorded (undo and redo of an edit)."""
+        span = parse_span(record.start, record.end)
+        values = {
+            "name": record.name,
+            "start": record.start,
+            "end": record.end,
+            "lower": span.lower,
+            "upper": span.upper,
+            "colour": record.colour,
+            "group_name": record.group,
+        }
+        with self.engine.begin() as connection:
+            if not catalog_queries.update_era_row(connection, record.id, values):
+                raise NotFoundError(f"era {record.id} does not exist")
+        return self.era(record.id)
+
 
 @dataclass(frozen=True, slots=True)
 class EventsChange:
@@ -770,3 +920,46 @@ class EventsEdit:
     @property
     def ids(self) -> list[str]:
         return [record.id for record in self.before]
+
+
+GROUP_MAX = 60
+"""Longest era group name the database holds."""
+
+
+def read_era_dates(start: str, end: str = "") -> tuple[str, str | None]:
+    """An era's (start, end) EDTF texts from what is typed, as the event editor reads them:
+    `start` may hold a whole span ("2000 – 2008", "2015-09-30/2024-12-08"), or `end` its own
+    date ("ongoing" and "?" too). Raises DateError naming "start" or "end"."""
+    first, end_from_start = read_user_span(start)
+    if end.strip():
+        if end_from_start is not None:
+            raise DateError("end", "the start already gives a span; leave the end empty")
+        last: str | None = read_user_end(end)
+    else:
+        last = end_from_start
+    parse_span(first, last)
+    return first, last
+
+
+@dataclass(frozen=True, slots=True)
+class TagUse:
+    """A tag and how many events cite it (what the tags manager lists)."""
+
+    name: str
+    event_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class TagMergeResult:
+    """What a tag merge or delete did, so it can be undone exactly: which events cited the
+    source tag (and at which position), and which of them already cited the target."""
+
+    source: str
+    source_id: int
+    target: str
+    links: tuple[tuple[str, int], ...]
+    already_target: tuple[str, ...]
+
+    @property
+    def event_ids(self) -> list[str]:
+        return [event_id for event_id, _ in self.links]

@@ -22,7 +22,7 @@ from timeline_app.store.queries import (
     sources,
     tags,
 )
-from timeline_app.store.schema import meta
+from timeline_app.store.schema import event_tags, meta
 
 # ---- meta ----------------------------------------------------------------------------------
 
@@ -193,3 +193,90 @@ def insert_eras(connection: Connection, rows: list[dict]) -> None:
 def delete_eras(connection: Connection, ids: Sequence[str]) -> None:
     for part in chunks(list(ids)):
         connection.execute(delete(eras).where(eras.c.id.in_(part)))
+
+
+# ---- tags: counts, rename, merge, delete ---------------------------------------------------
+
+
+def tag_uses(connection: Connection) -> list[tuple[str, int]]:
+    """Every tag by name with the number of events citing it (0 for an unused one)."""
+    query = (
+        select(tags.c.name, func.count(event_tags.c.event_id))
+        .select_from(tags.outerjoin(event_tags, event_tags.c.tag_id == tags.c.id))
+        .group_by(tags.c.id, tags.c.name)
+        .order_by(tags.c.name)
+    )
+    return [(name, int(count)) for name, count in connection.execute(query)]
+
+
+def tag_id(connection: Connection, name: str) -> int | None:
+    found = connection.execute(select(tags.c.id).where(tags.c.name == name)).scalar()
+    return None if found is None else int(found)
+
+
+def insert_tag(connection: Connection, tag: int, name: str) -> None:
+    """Put a tag back with its former id (undo of a merge or a delete)."""
+    connection.execute(insert(tags).values(id=tag, name=name))
+
+
+def rename_tag_row(connection: Connection, tag: int, name: str) -> None:
+    connection.execute(update(tags).where(tags.c.id == tag).values(name=name))
+
+
+def delete_tag_row(connection: Connection, tag: int) -> None:
+    connection.execute(delete(tags).where(tags.c.id == tag))
+
+
+def tag_links(connection: Connection, tag: int) -> list[tuple[str, int]]:
+    """(event id, position) of every event citing the tag, by event id."""
+    query = (
+        select(event_tags.c.event_id, event_tags.c.position)
+        .where(event_tags.c.tag_id == tag)
+        .order_by(event_tags.c.event_id)
+    )
+    return [(event_id, int(position)) for event_id, position in connection.execute(query)]
+
+
+def delete_tag_links(connection: Connection, tag: int, event_ids: Sequence[str]) -> None:
+    for part in chunks(list(event_ids)):
+        connection.execute(
+            delete(event_tags).where(event_tags.c.tag_id == tag, event_tags.c.event_id.in_(part))
+        )
+
+
+def repoint_tag_links(connection: Connection, old: int, new: int, event_ids: Sequence[str]) -> None:
+    """Make these events cite tag `new` where they cite `old`, keeping the tag's position."""
+    for part in chunks(list(event_ids)):
+        connection.execute(
+            update(event_tags)
+            .where(event_tags.c.tag_id == old, event_tags.c.event_id.in_(part))
+            .values(tag_id=new)
+        )
+
+
+def insert_tag_links(connection: Connection, tag: int, links: Sequence[tuple[str, int]]) -> None:
+    """Let events cite the tag again at their former positions: (event id, position)."""
+    rows = [{"event_id": event_id, "tag_id": tag, "position": pos} for event_id, pos in links]
+    for part in chunks(rows):
+        connection.execute(insert(event_tags), list(part))
+
+
+def bump_event_versions(
+    connection: Connection, ids: Sequence[str], *, stamp: str | None = None
+) -> None:
+    """Raise the versions of events whose links changed; `stamp` also sets updated_at (an
+    edit does, an undo does not)."""
+    values: dict = {"version": events.c.version + 1}
+    if stamp is not None:
+        values["updated_at"] = stamp
+    for part in chunks(list(ids)):
+        connection.execute(update(events).where(events.c.id.in_(part)).values(**values))
+
+
+# ---- eras: editing -------------------------------------------------------------------------
+
+
+def update_era_row(connection: Connection, era: str, values: dict) -> bool:
+    """Overwrite columns of one era; False when it no longer exists."""
+    result = connection.execute(update(eras).where(eras.c.id == era).values(**values))
+    return bool(result.rowcount)

@@ -18,11 +18,16 @@ from PySide6.QtGui import QUndoCommand
 
 from timeline_app.domain.changes import Changes
 from timeline_app.domain.errors import NotFoundError, TimelineError
-from timeline_app.domain.model import CategoryRecord, EventDraft, EventRecord
+from timeline_app.domain.model import CategoryRecord, EraRecord, EventDraft, EventRecord
 from timeline_app.domain.progress import Progress, no_progress
 
 if TYPE_CHECKING:  # the formats are read only when an import is undone or redone
-    from timeline_app.services.catalog import Catalog, EventsChange, MergeResult
+    from timeline_app.services.catalog import (
+        Catalog,
+        EventsChange,
+        MergeResult,
+        TagMergeResult,
+    )
     from timeline_app.services.interchange import Document, ImportResult
     from timeline_app.ui.workspace import Workspace
 
@@ -491,3 +496,181 @@ class EditEventsCommand(ServiceCommand):
         edit = self.catalog.rewrite_events(self.after, self.before, progress=progress)
         self.after, self.before = edit.before, edit.after
         return edit.ids
+
+
+# ---- tags and eras -------------------------------------------------------------------------
+
+
+class _PublishingCommand(ServiceCommand):
+    """A command whose `changes_of` says exactly what it changed (names, eras), so the views
+    redraw only that instead of reading every event again."""
+
+    def apply_now(self) -> None:
+        touched = self.apply()
+        self.skip_next_step()
+        self.workspace.publish(self.changes_of(touched))
+
+    def _replay(self, step) -> None:
+        try:
+            touched = step()
+        except TimelineError as error:
+            self.setObsolete(True)
+            self.workspace.commandFailed.emit(f"Cannot {self.text().lower()}: {error}")
+            self.workspace.notify([], True)
+            return
+        self.workspace.publish(self.changes_of(touched))
+
+
+class _TagCommand(_PublishingCommand):
+    """Tags show in the pick lists and in the events citing them."""
+
+    def __init__(self, workspace: Workspace, text: str, event_count: int = 0) -> None:
+        super().__init__(workspace, text)
+        self.event_count = event_count
+
+    @property
+    def runs_in_background(self) -> bool:
+        return self.event_count >= BACKGROUND_THRESHOLD
+
+    def changes_of(self, touched: list[str]) -> Changes:
+        return Changes(events=frozenset(touched), names=True)
+
+
+class RenameTagCommand(_TagCommand):
+    def __init__(self, workspace: Workspace, name: str, new_name: str, event_count: int = 0):
+        super().__init__(
+            workspace, f"Rename tag {_quoted(name)} to {_quoted(new_name)}", event_count
+        )
+        self.name = name
+        self.new_name = new_name
+
+    def apply(self, progress: Progress = no_progress) -> list[str]:
+        return list(self.catalog.rename_tag(self.name, self.new_name))
+
+    def revert(self, progress: Progress = no_progress) -> list[str]:
+        return list(self.catalog.rename_tag(self.new_name.strip(), self.name))
+
+
+class MergeTagsCommand(_TagCommand):
+    """Events citing `source` cite `target` instead; undo restores exactly who cited what."""
+
+    def __init__(self, workspace: Workspace, source: str, target: str, event_count: int = 0):
+        super().__init__(
+            workspace, f"Merge tag {_quoted(source)} into {_quoted(target)}", event_count
+        )
+        self.source = source
+        self.target = target
+        self.result: TagMergeResult | None = None
+
+    def apply(self, progress: Progress = no_progress) -> list[str]:
+        self.result = self.catalog.merge_tags(self.source, self.target)
+        return self.result.event_ids
+
+    def revert(self, progress: Progress = no_progress) -> list[str]:
+        assert self.result is not None
+        self.catalog.unmerge_tags(self.result)
+        return self.result.event_ids
+
+
+class DeleteTagCommand(_TagCommand):
+    """Remove a tag, and from every event citing it."""
+
+    def __init__(self, workspace: Workspace, name: str, event_count: int = 0):
+        super().__init__(workspace, f"Delete tag {_quoted(name)}", event_count)
+        self.name = name
+        self.result: TagMergeResult | None = None
+
+    def apply(self, progress: Progress = no_progress) -> list[str]:
+        self.result = self.catalog.delete_tag(self.name)
+        return self.result.event_ids
+
+    def revert(self, progress: Progress = no_progress) -> list[str]:
+        assert self.result is not None
+        self.catalog.undelete_tag(self.result)
+        return self.result.event_ids
+
+
+class _EraCommand(_PublishingCommand):
+    """Eras touch no event: the timeline redraws its era strips, nothing is read again."""
+
+    def changes_of(self, touched: list[str]) -> Changes:
+        return Changes(eras=True)
+
+
+class AddEraCommand(_EraCommand):
+    def __init__(
+        self,
+        workspace: Workspace,
+        name: str,
+        start: str,
+        end: str | None,
+        colour: str,
+        group: str = "",
+    ) -> None:
+        super().__init__(workspace, f"Add era {_quoted(name)}")
+        self.values = (name, start, end, colour, group)
+        self.record: EraRecord | None = None
+
+    def apply(self, progress: Progress = no_progress) -> list[str]:
+        if self.record is None:
+            self.record = self.catalog.add_era(*self.values)
+        else:
+            era = self.record
+            self.catalog.add_era(era.name, era.start, era.end, era.colour, era.group, era_id=era.id)
+        return []
+
+    def revert(self, progress: Progress = no_progress) -> list[str]:
+        assert self.record is not None
+        self.catalog.delete_era(self.record.id)
+        return []
+
+
+class EditEraCommand(_EraCommand):
+    """Change an era's name, dates (as typed), colour or group."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        era_id: str,
+        text: str,
+        *,
+        name: str | None = None,
+        start: str | None = None,
+        end: str | None = None,
+        colour: str | None = None,
+        group: str | None = None,
+    ) -> None:
+        super().__init__(workspace, text)
+        self.era_id = era_id
+        self.changes = {"name": name, "start": start, "end": end, "colour": colour, "group": group}
+        self.before: EraRecord | None = None
+        self.after: EraRecord | None = None
+
+    def apply(self, progress: Progress = no_progress) -> list[str]:
+        if self.after is None:
+            before = self.catalog.era(self.era_id)
+            self.after = self.catalog.update_era(self.era_id, **self.changes)
+            self.before = before
+        else:
+            self.catalog.restore_era(self.after)
+        return []
+
+    def revert(self, progress: Progress = no_progress) -> list[str]:
+        assert self.before is not None
+        self.catalog.restore_era(self.before)
+        return []
+
+
+class DeleteEraCommand(_EraCommand):
+    def __init__(self, workspace: Workspace, era: EraRecord) -> None:
+        super().__init__(workspace, f"Delete era {_quoted(era.name)}")
+        self.era = era
+
+    def apply(self, progress: Progress = no_progress) -> list[str]:
+        self.era = self.catalog.delete_era(self.era.id)
+        return []
+
+    def revert(self, progress: Progress = no_progress) -> list[str]:
+        era = self.era
+        self.catalog.add_era(era.name, era.start, era.end, era.colour, era.group, era_id=era.id)
+        return []

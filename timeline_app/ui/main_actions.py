@@ -189,6 +189,7 @@ def main_actions(window: MainWindow) -> list[ActionSpec]:
             )
         )
     specs.extend(_bulk_edit_actions(window))
+    specs.extend(_manager_actions(window))
     return specs
 
 
@@ -264,6 +265,8 @@ def main_menus(window: MainWindow) -> list[MenuSpec]:
                 "clear_filter",
                 SEPARATOR,
                 "categories",
+                "tags",
+                "eras",
                 "history",
                 SEPARATOR,
                 "copy_image",
@@ -312,3 +315,21 @@ def _delete_selected(window: MainWindow) -> None:
     from timeline_app.ui.dialogs.bulk_edit import delete_selected_events
 
     delete_selected_events(window)
+
+
+def _manager_actions(window: MainWindow) -> list[ActionSpec]:
+    """The managers of tags and eras (next to Categories… in the Edit menu)."""
+    return [
+        ActionSpec(
+            "tags",
+            "&Tags…",
+            "Rename, merge and delete tags, with how many events cite each",
+            window.show_tags,
+        ),
+        ActionSpec(
+            "eras",
+            "Era&s…",
+            "Add, edit and delete the eras drawn above the lanes",
+            window.show_eras,
+        ),
+    ]

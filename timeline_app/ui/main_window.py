@@ -46,6 +46,8 @@ if TYPE_CHECKING:
     from timeline_app.services.catalog import Catalog
     from timeline_app.services.first_frame import FirstFrameCatalog
     from timeline_app.ui.category_manager import CategoryManager
+    from timeline_app.ui.era_manager import EraManager
+    from timeline_app.ui.tag_manager import TagManager
 
 PATCH_FROM = 20_000
 """Drawn events from which an edit patches the views instead of reloading them."""
@@ -67,6 +69,8 @@ class MainWindow(QMainWindow):
         self.settings = WindowSettings(settings)
         self.workspace = Workspace(catalog, self)
         self._category_manager: CategoryManager | None = None
+        self._tag_manager: TagManager | None = None
+        self._era_manager: EraManager | None = None
         self.closed = False
         self._fit_when_shown = True
         self._categories: list[CategoryRecord] = []
@@ -180,6 +184,8 @@ class MainWindow(QMainWindow):
             self.reload_names()
         elif changes.names:  # new actors or tags maybe; the categories are as they were
             self.reload_names(self._categories)
+        if changes.eras and not changes.everything:
+            self.timeline.set_eras(self.workspace.catalog.eras())
         self.views.on_changed(changes)
 
     # ---- loading -------------------------------------------------------------------------
@@ -341,8 +347,33 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self.closed = True
         self.workspace.operations.cancel_all_and_wait()
-        if self._category_manager is not None:
-            self._category_manager.close()
+        for manager in (self._category_manager, self._tag_manager, self._era_manager):
+            if manager is not None:
+                manager.close()
         self.workspace.undo_stack.clear()
         self.workspace.catalog.database.dispose()
         event.accept()
+
+    # ---- tags and eras -------------------------------------------------------------------
+
+    def show_tags(self) -> TagManager:
+        if self._tag_manager is None:
+            from timeline_app.ui.tag_manager import TagManager  # not at start-up
+
+            self._tag_manager = TagManager(self.workspace, self)
+        self._raise(self._tag_manager)
+        return self._tag_manager
+
+    def show_eras(self) -> EraManager:
+        if self._era_manager is None:
+            from timeline_app.ui.era_manager import EraManager  # not at start-up
+
+            self._era_manager = EraManager(self.workspace, self)
+        self._raise(self._era_manager)
+        return self._era_manager
+
+    @staticmethod
+    def _raise(dialog: QWidget) -> None:
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
