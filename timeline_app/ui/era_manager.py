@@ -75,12 +75,12 @@ class EraManager(QDialog):
         self.tree.setUniformRowHeights(True)
         self.tree.setToolTip("Eras by group: each group is one strip row above the lanes")
         self.tree.setMinimumWidth(420)
-        self.tree.setColumnWidth(0, 160)
+        self.tree.setColumnWidth(0, 230)  # room for 'Putin (1st and 2nd terms)'
         left.addWidget(self.tree, 1)
         self.new_button = QPushButton("New era", self)
         self.new_button.setToolTip("Clear the form to type a new era")
         left.addWidget(self.new_button)
-        layout.addLayout(left, 1)
+        layout.addLayout(left, 11)  # the list: names and dates read in full
 
         right = QVBoxLayout()
         self.details = QGroupBox("Selected era", self)
@@ -158,7 +158,7 @@ class EraManager(QDialog):
         bottom.addStretch(1)
         bottom.addWidget(self.close_button)
         right.addLayout(bottom)
-        layout.addLayout(right, 1)
+        layout.addLayout(right, 9)
 
         self.tree.currentItemChanged.connect(lambda *_items: self._show_selected())
         self.new_button.clicked.connect(self.start_new)
@@ -174,7 +174,7 @@ class EraManager(QDialog):
         workspace.changed.connect(
             lambda changes: self.reload() if changes.eras or changes.everything else None
         )
-        self.resize(900, 440)
+        self.resize(1080, 460)
         self.reload()
 
     @staticmethod

@@ -229,12 +229,15 @@ class TagManager(QDialog):
         if tag.event_count == 0:
             text = "No event cites it: Delete simply removes it."
         elif target:
+            one = tag.event_count == 1
             text = (
-                f"Merge: its {_events_text(tag.event_count)} cite “{target}” instead. "
-                f"Delete: they lose the tag. Both can be undone."
+                f"Merge: its {_events_text(tag.event_count)} "
+                f"{'cites' if one else 'cite'} “{target}” instead. "
+                f"Delete: {'it loses' if one else 'they lose'} the tag. Both can be undone."
             )
         else:
-            text = f"Delete: its {_events_text(tag.event_count)} lose the tag (undoable)."
+            verb = "loses" if tag.event_count == 1 else "lose"
+            text = f"Delete: its {_events_text(tag.event_count)} {verb} the tag (undoable)."
         self.fate_label.setText(text)
 
     # ---- changing ------------------------------------------------------------------------
