@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +33,7 @@ from timeline_app.ui.commands import (
     RenameTagCommand,
     ServiceCommand,
 )
+from timeline_app.ui.manager_footer import add_message_and_footer
 from timeline_app.ui.workspace import Workspace
 
 
@@ -108,30 +108,7 @@ class TagManager(QDialog):
         merge_form.addRow("", self.fate_label)
         right.addWidget(merge_box)
 
-        self.message = QLabel("", self)
-        self.message.setWordWrap(True)
-        self.message.setObjectName("InspectorMeta")
-        right.addWidget(self.message)
-        right.addStretch(1)
-
-        bottom = QHBoxLayout()
-        self.undo_button = QToolButton(self)
-        self.undo_action = workspace.create_undo_action(self, "Undo")
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.addAction(self.undo_action)
-        self.undo_button.setDefaultAction(self.undo_action)
-        self.redo_button = QToolButton(self)
-        self.redo_action = workspace.create_redo_action(self, "Redo")
-        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
-        self.addAction(self.redo_action)
-        self.redo_button.setDefaultAction(self.redo_action)
-        self.close_button = QPushButton("Close", self)
-        self.close_button.setToolTip("Close this window; every change is already saved")
-        bottom.addWidget(self.undo_button)
-        bottom.addWidget(self.redo_button)
-        bottom.addStretch(1)
-        bottom.addWidget(self.close_button)
-        right.addLayout(bottom)
+        add_message_and_footer(self, workspace, right)
         layout.addLayout(right, 1)
 
         self.list.currentRowChanged.connect(lambda _row: self._show_selected())
