@@ -76,12 +76,30 @@ _ISO = re.compile(
 )
 """Plain ISO dates and date-times, matched with `fullmatch`: `$` would also accept a trailing
 newline."""
-_MONTH_NAMES = {
-    name.lower(): number
-    for number in range(1, 13)
-    for name in (calendar.month_name[number], calendar.month_abbr[number])
+MONTH_NUMBERS: dict[str, int] = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        1,
+    )
+    for name in names
 }
-_MONTH_NAMES["sept"] = 9
+"""English month names and abbreviations (lower case) to their numbers, as dates in files
+and in the editor write them. Spelled out rather than taken from `calendar`, whose names
+follow the process's locale (which Qt sets from the environment)."""
 
 
 class UtcTime(NamedTuple):
@@ -742,7 +760,7 @@ def _year(digits: str, sign: str, era: str, text: str, need_digits: int = 1) -> 
 
 
 def _month(name: str, text: str) -> int:
-    number = _MONTH_NAMES.get(name.lower())
+    number = MONTH_NUMBERS.get(name.lower())
     if number is None:
         raise DateError("date", f"{quoted(text)} is not a date: {quoted(name)} is not a month")
     return number

@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from timeline_app.domain.dates import MONTH_NUMBERS
 from timeline_app.domain.errors import ImportFileError, TimelineError, quoted
 from timeline_app.domain.model import Certainty, EventDraft, EventRecord, SourceRef
 from timeline_app.domain.progress import Progress, report_every
@@ -91,27 +92,6 @@ _INTER_OF_KIND = {kind: code for code, kind in ACTOR_KINDS.items()}
 _KIND_MAX = 40
 PRECISIONS = {"1": "day", "2": "week", "3": "month"}
 _SNIFF_BYTES = 8192
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        1,
-    )
-    for name in names
-}
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
 _WORDED_DATE = re.compile(r"([0-9]{1,2})[ -]([A-Za-z]{3,9})\.?[ -]([0-9]{4})")
 _DAY_FIRST_DATE = re.compile(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})")
@@ -191,7 +171,7 @@ def event_day(path: str, row: int, text: str) -> date:
     if match:
         year, month, day = (int(part) for part in match.groups())
     elif match := _WORDED_DATE.fullmatch(text):
-        month = _MONTHS.get(match.group(2).lower())
+        month = MONTH_NUMBERS.get(match.group(2).lower())
         day, year = int(match.group(1)), int(match.group(3))
     elif match := _DAY_FIRST_DATE.fullmatch(text):
         day, month, year = (int(part) for part in match.groups())

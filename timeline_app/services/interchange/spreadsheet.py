@@ -31,6 +31,7 @@ from functools import lru_cache
 from timeline_app.domain.dates import (
     MAX_YEAR,
     MIN_YEAR,
+    MONTH_NUMBERS,
     days_in_month,
     file_date_cells,
     parse_span,
@@ -876,29 +877,6 @@ def _span_cell(column: str, cell: Cell, day_first: bool, note: list[str]) -> tup
         raise
 
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        1,
-    )
-    for name in names
-}
-
-
 def _whole(cell: Cell) -> tuple[int | None, str]:
     """A cell as a whole number and a trailing qualifier (?, ~, %), or (None, "")."""
     if isinstance(cell, bool) or cell is None:
@@ -957,7 +935,7 @@ def date_from_parts(
         return text + qualifier
     month_number, mark = _whole(month_cell)
     if month_number is None and isinstance(month_cell, str):
-        month_number = _MONTHS.get(month_cell.strip().rstrip(".").casefold())
+        month_number = MONTH_NUMBERS.get(month_cell.strip().rstrip(".").casefold())
     if month_number is None or not 1 <= month_number <= 12:
         raise CellError(month_column, f"{quoted(month_cell)} is not a month")
     text += f"-{month_number:02d}"
