@@ -230,39 +230,17 @@ class _SourceScanner:
         )
 
 
-def _plain_source(value: str) -> SourceRef | None:
-    """The common cell, one `Publisher: Title <URL>` without escapes, date or note, read with
-    a few string searches; None sends anything else to the scanner, which reads it the same."""
-    text = value.strip()
-    if not text.endswith(">") or "\\" in text or "[" in text or "|" in text:
-        return None
-    opening = text.rfind("<")
-    url = text[opening + 1 : -1]
-    rest = text[:opening].rstrip()
-    if opening < 0 or rest.endswith(")"):
-        return None
-    colon = rest.find(":")
-    if (
-        colon >= 0
-        and colon + 1 < len(rest)
-        and rest[colon + 1].isspace()
-        and "<" not in rest[:colon]
-    ):
-        return SourceRef(rest[colon + 1 :].strip() or url, url, rest[:colon].strip())
-    return SourceRef(rest or url, url)
-
-
-def _checked_plain_source(value: str) -> SourceRef | None:
-    """The common cell read and checked in one step: what `check_source` makes of what
-    `_plain_source` reads, without the unchecked ref in between; None for any other cell
-    (and for a plain one the quick check cannot pass), which goes the long way."""
+def _plain_parts(value: str) -> tuple[str, str, str] | None:
+    """(title, URL, publisher) of the common cell, one `Publisher: Title <URL>` without
+    escapes, date or note, read with a few string searches (the title "" when the cell has
+    none); None sends anything else to the scanner, which reads it the same."""
     text = value.strip()
     if not text.endswith(">") or "\\" in text or "[" in text or "|" in text:
         return None
     opening = text.rfind("<")
     if opening < 0:
         return None
-    url = text[opening + 1 : -1].strip()
+    url = text[opening + 1 : -1]
     rest = text[:opening].rstrip()
     if rest.endswith(")"):
         return None
@@ -273,8 +251,29 @@ def _checked_plain_source(value: str) -> SourceRef | None:
         and rest[colon + 1].isspace()
         and "<" not in rest[:colon]
     ):
-        return plain_source(rest[colon + 1 :].strip() or url, url, rest[:colon].strip())
-    return plain_source(rest or url, url)
+        return rest[colon + 1 :].strip(), url, rest[:colon].strip()
+    return rest, url, ""
+
+
+def _plain_source(value: str) -> SourceRef | None:
+    """The common cell as a source (unchecked); None for any other cell."""
+    parts = _plain_parts(value)
+    if parts is None:
+        return None
+    title, url, publisher = parts
+    return SourceRef(title or url, url, publisher)
+
+
+def _checked_plain_source(value: str) -> SourceRef | None:
+    """The common cell read and checked in one step: what `check_source` makes of what
+    `_plain_source` reads, without the unchecked ref in between; None for any other cell
+    (and for a plain one the quick check cannot pass), which goes the long way."""
+    parts = _plain_parts(value)
+    if parts is None:
+        return None
+    title, url, publisher = parts
+    url = url.strip()
+    return plain_source(title or url, url, publisher)
 
 
 def _sources(path: str, row: int, value: str) -> tuple[SourceRef, ...]:
