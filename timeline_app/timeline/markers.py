@@ -209,16 +209,22 @@ def draw_shape_glyph(
         )
     elif shape == SHAPE_UNKNOWN_END:
         bar = 4 * unit
-        gradient = QtGui.QLinearGradient(x - half, 0.0, x + half, 0.0)
-        clear = QtGui.QColor(colour)
-        clear.setAlpha(0)
-        gradient.setColorAt(0.0, colour)
-        gradient.setColorAt(0.25, colour)
-        gradient.setColorAt(1.0, clear)
-        painter.setPen(QtCore.Qt.PenStyle.NoPen)
-        painter.setBrush(QtGui.QBrush(gradient))
-        painter.drawRect(QtCore.QRectF(x - half, y - bar / 2, 2 * half, bar))
+        fill_fading(painter, QtCore.QRectF(x - half, y - bar / 2, 2 * half, bar), colour)
     painter.restore()
+
+
+def fill_fading(painter: QtGui.QPainter, rect: QtCore.QRectF, solid: QtGui.QColor) -> None:
+    """Fill `rect` solid for its first quarter, then fading out to nothing at its right end:
+    how an unknown end is drawn, on the chart and in the legend."""
+    gradient = QtGui.QLinearGradient(rect.left(), 0.0, rect.left() + max(rect.width(), 1.0), 0.0)
+    clear = QtGui.QColor(solid)
+    clear.setAlpha(0)
+    gradient.setColorAt(0.0, solid)
+    gradient.setColorAt(0.25, solid)
+    gradient.setColorAt(1.0, clear)
+    painter.setPen(QtCore.Qt.PenStyle.NoPen)
+    painter.setBrush(QtGui.QBrush(gradient))
+    painter.drawRect(rect)
 
 
 class SpriteAtlas:
@@ -1210,17 +1216,9 @@ class EventsItem(pg.GraphicsObject):
         """An unknown end: the bar fades out from its start towards now — it ended somewhere
         in between, nobody knows when."""
         left, top, width, height = (float(value) for value in rect)
-        gradient = QtGui.QLinearGradient(left, 0.0, left + max(width, 1.0), 0.0)
         solid = QtGui.QColor(fill)
         solid.setAlpha(max(fill.alpha(), 150))
-        clear = QtGui.QColor(fill)
-        clear.setAlpha(0)
-        gradient.setColorAt(0.0, solid)
-        gradient.setColorAt(0.25, solid)
-        gradient.setColorAt(1.0, clear)
-        painter.setPen(QtCore.Qt.PenStyle.NoPen)
-        painter.setBrush(QtGui.QBrush(gradient))
-        painter.drawRect(QtCore.QRectF(left, top, width, height))
+        fill_fading(painter, QtCore.QRectF(left, top, width, height), solid)
 
     @staticmethod
     def _paint_open_heads(painter: QtGui.QPainter, tips: np.ndarray, tops: np.ndarray) -> None:
