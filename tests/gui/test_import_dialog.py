@@ -346,3 +346,25 @@ def test_a_calendar_says_which_events_repeat(window, qtbot, tmp_path) -> None:
     assert "'Caspian Sea Day' repeats (RRULE:FREQ=YEARLY)" in text
     assert "only its first occurrence is imported" in text
     dialog.reject()
+
+
+def test_likely_duplicates_are_looked_for_among_the_events_the_window_holds(
+    window, qtbot, tmp_path, monkeypatch
+) -> None:
+    """The window draws every stored event already: the preview does not read them again."""
+    path = tmp_path / "caspian.json"
+    _file_with_a_likely_duplicate(path)
+    catalog = window.workspace.catalog
+    reads: list[object] = []
+    real = type(catalog).event_columns
+
+    def counted(self, *args, **kwargs):
+        reads.append(kwargs)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(catalog), "event_columns", counted)
+    dialog = window.files.import_file(str(path))
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=5000)
+    assert [dup.stored_title for dup in dialog.duplicates] == ["Caspian summit in Tehran"]
+    assert reads == []
+    dialog.reject()

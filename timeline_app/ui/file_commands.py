@@ -125,7 +125,9 @@ class FileCommands:
         from timeline_app.ui.dialogs.import_file import ImportDialog
 
         self.settings.set_last_folder(str(Path(path).resolve().parent))
-        dialog = ImportDialog(self.window.workspace, path, self.window)
+        dialog = ImportDialog(
+            self.window.workspace, path, self.window, stored=self.window.timeline.canvas.columns
+        )
         dialog.imported.connect(self._on_imported)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()

@@ -18,6 +18,7 @@ from enum import StrEnum
 import numpy as np
 from rapidfuzz import fuzz, utils
 
+from timeline_app.domain.columns import EventColumns
 from timeline_app.domain.dates import DAY_SECONDS
 from timeline_app.domain.model import EventDraft, EventRecord, SourceRef
 from timeline_app.domain.progress import Progress, report_every
@@ -58,16 +59,23 @@ class Duplicate:
 
 
 def find_duplicates(
-    catalog: Catalog, document: Document, *, progress: Progress | None = None
+    catalog: Catalog,
+    document: Document,
+    *,
+    stored: EventColumns | None = None,
+    progress: Progress | None = None,
 ) -> list[Duplicate]:
     """The file's new events (ids not stored) that look like stored events, in file order.
 
     Only stored events whose start overlaps the file event's start dates are compared, found
     by bisecting the stored starts, so a file of 100,000 rows against a large database costs
-    a comparison of a few titles per row.
+    a comparison of a few titles per row. `stored`: the columns of every stored event when
+    the caller holds them already (the window draws them), instead of reading them again.
     """
-    columns = catalog.event_columns(with_actors=False)
-    if len(columns) == 0 or not document.events:
+    if not document.events:
+        return []
+    columns = stored if stored is not None else catalog.event_columns(with_actors=False)
+    if len(columns) == 0:
         return []
     stored_ids = set(columns.ids.tolist())
     starts = columns.start

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from timeline_app.domain.columns import EventColumns
 from timeline_app.domain.errors import TimelineError
 from timeline_app.domain.progress import Progress
 from timeline_app.services.interchange import (
@@ -82,11 +83,15 @@ class ImportDialog(QDialog):
         path: str | Path,
         parent: QWidget | None = None,
         fmt: str | None = None,
+        stored: EventColumns | None = None,
     ) -> None:
         super().__init__(parent)
         self.workspace = workspace
         self.path = str(path)
         self.fmt = fmt
+        self.stored = stored
+        """Every stored event as the window draws it: what likely duplicates are looked for
+        among, without reading them all again (None: read them)."""
         """The format chosen by the user; None: told from the content."""
         self.read_as: str | None = None
         """The format the file was last read as."""
@@ -248,6 +253,7 @@ class ImportDialog(QDialog):
         catalog = self.workspace.catalog
         path = self.path
         fmt = self.fmt
+        stored = self.stored
         options = self.options()
 
         detected = self._detected = []
@@ -263,7 +269,7 @@ class ImportDialog(QDialog):
                 on_format=detected.append,
                 **options,
             )
-            duplicates = find_duplicates(catalog, document)
+            duplicates = find_duplicates(catalog, document, stored=stored)
             plan = plan_import(catalog, document, progress=stages.rest())
             return read_as, document, duplicates, plan, applied[0] if applied else ""
 
