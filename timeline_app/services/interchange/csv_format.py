@@ -446,12 +446,13 @@ def dump_csv(catalog: Catalog, *, progress: Progress | None = None) -> str:
     tick = report_every(progress, len(records), PROGRESS_STEP)
     tick(0)
     for done, record in enumerate(records, 1):
+        start, end = file_date_cells(record.start, record.end)
         writer.writerow(
             [
                 guard_formula(record.id),
                 guard_formula(record.title),
-                file_date_cells(record.start, record.end)[0],
-                file_date_cells(record.start, record.end)[1] or "",
+                start,
+                end or "",
                 guard_formula(record.category),
                 record.importance,
                 str(record.certainty),

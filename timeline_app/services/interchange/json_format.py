@@ -458,11 +458,12 @@ def export_json(catalog: Catalog, *, progress: Progress | None = None) -> dict:
 
 
 def _event_fields(record: EventRecord, done: int, tick: Callable[[int], None]) -> dict:
+    start, end = file_date_cells(record.start, record.end)
     fields = {
         "id": record.id,
         "title": record.title,
-        "start": file_date_cells(record.start, record.end)[0],
-        "end": file_date_cells(record.start, record.end)[1],
+        "start": start,
+        "end": end,
         "category": record.category,
         "importance": record.importance,
         "certainty": str(record.certainty),

@@ -1550,11 +1550,12 @@ def read_table(
 
 def _record_cells(record: EventRecord) -> list[str | int]:
     """One event in the app's CSV columns (HEADER order), as cells of a typed sheet."""
+    start, end = file_date_cells(record.start, record.end)
     return [
         record.id,
         record.title,
-        file_date_cells(record.start, record.end)[0],
-        file_date_cells(record.start, record.end)[1] or "",
+        start,
+        end or "",
         record.category,
         record.importance,
         str(record.certainty),
