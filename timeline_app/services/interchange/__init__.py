@@ -126,16 +126,10 @@ def read_file_as(
 def _read(
     name: str, raw: bytes, fmt: str, progress: Progress | None, options: dict[str, Any]
 ) -> Document:
-    if fmt == "json":
-        options.pop("on_mapping", None)
-        if options:
-            flag = next(iter(options)).replace("_", "-")
-            raise TimelineError(f"--{flag}: does not apply to {BY_NAME[fmt].what}")
-        return read_json(name, raw, progress=progress)
-    own_columns = "mapping" not in options and "header" not in options
-    if fmt == "csv" and own_columns and (is_own_csv(raw) or not looks_like_text(raw)):
-        return read_csv(name, raw, progress=progress)  # the app's own CSV: ISO dates only
     if fmt == "csv" or fmt in SPREADSHEET_FORMATS:
+        own_columns = "mapping" not in options and "header" not in options
+        if fmt == "csv" and own_columns and (is_own_csv(raw) or not looks_like_text(raw)):
+            return read_csv(name, raw, progress=progress)  # the app's own CSV: ISO dates only
         if raw.startswith(b"PK\x03\x04"):
             check_archive(name, raw)
         return _read_table(name, raw, fmt, progress, **options)
@@ -144,6 +138,8 @@ def _read(
         if option not in READER_OPTIONS.get(fmt, ()):
             flag = option.replace("_", "-")
             raise TimelineError(f"--{flag}: does not apply to {BY_NAME[fmt].what}")
+    if fmt == "json":
+        return read_json(name, raw, progress=progress)
     return load(BY_NAME[fmt]).read(name, raw, progress=progress, **options)
 
 
