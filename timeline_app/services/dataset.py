@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from timeline_app import paths
-from timeline_app.services.catalog import TITLE_KEY, Catalog
+from timeline_app.services.catalog import Catalog
 from timeline_app.services.interchange import apply_import, read_file
 from timeline_app.store import catalog_queries
 from timeline_app.store.database import failures_reported
@@ -34,9 +34,7 @@ def load_dataset(catalog: Catalog) -> DatasetOutcome:
     if catalog.count_events():
         return DatasetOutcome(False, 0, "this database already holds events; nothing was added")
     document = read_file(paths.dataset_path(), "json")
-    result = apply_import(catalog, document)
+    result = apply_import(catalog, document)  # adopts the dataset's title, as any import
     with catalog.engine.begin() as connection:
         catalog_queries.insert_meta(connection, DATASET_KEY, paths.dataset_path().name)
-        if document.title and not catalog_queries.meta_value(connection, TITLE_KEY):
-            catalog_queries.set_meta(connection, TITLE_KEY, document.title)
     return DatasetOutcome(True, len(result.added_ids), "loaded")
