@@ -36,14 +36,10 @@ from timeline_app.ui.commands import (
     ServiceCommand,
 )
 from timeline_app.ui.event_table import swatch
-from timeline_app.ui.manager_footer import add_message_and_footer
+from timeline_app.ui.manager_parts import add_message_and_footer, events_text
 from timeline_app.ui.workspace import Workspace
 
 TOP_LEVEL = "— top level —"
-
-
-def _events_text(count: int) -> str:
-    return "no events" if count == 0 else "1 event" if count == 1 else f"{count} events"
 
 
 class CategoryManager(QDialog):
@@ -174,7 +170,7 @@ class CategoryManager(QDialog):
                 item = QListWidgetItem(
                     swatch(record.colour, 14),
                     "    " * depth[record.name] + f"{record.name}   ·  "
-                    f"{_events_text(record.event_count)}",
+                    f"{events_text(record.event_count)}",
                 )
                 item.setData(Qt.ItemDataRole.UserRole, record.name)
                 item.setToolTip(record.description or record.name)
@@ -220,7 +216,7 @@ class CategoryManager(QDialog):
         self.description_edit.setText(record.description)
         self.colour_button.setIcon(swatch(record.colour, 14))
         self.colour_button.setText(f"{record.colour}  Change…")
-        self.count_label.setText(_events_text(record.event_count))
+        self.count_label.setText(events_text(record.event_count))
         others = [other.name for other in self.records if other.name != record.name]
         with QSignalBlocker(self.parent_combo):
             self.parent_combo.clear()
@@ -242,7 +238,7 @@ class CategoryManager(QDialog):
         self.fate_label.setText(
             "It has no events: Delete simply removes it."
             if record.event_count == 0
-            else f"Merge or Delete moves its {_events_text(record.event_count)} to the other "
+            else f"Merge or Delete moves its {events_text(record.event_count)} to the other "
             "category; both can be undone."
         )
 

@@ -32,7 +32,7 @@ from timeline_app.domain.palette import next_colour
 from timeline_app.services.catalog import read_era_dates
 from timeline_app.ui.commands import AddEraCommand, DeleteEraCommand, EditEraCommand, ServiceCommand
 from timeline_app.ui.event_table import swatch
-from timeline_app.ui.manager_footer import add_message_and_footer
+from timeline_app.ui.manager_parts import add_message_and_footer
 from timeline_app.ui.workspace import Workspace
 
 NO_GROUP = "Eras"

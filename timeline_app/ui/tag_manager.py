@@ -33,12 +33,8 @@ from timeline_app.ui.commands import (
     RenameTagCommand,
     ServiceCommand,
 )
-from timeline_app.ui.manager_footer import add_message_and_footer
+from timeline_app.ui.manager_parts import add_message_and_footer, events_text
 from timeline_app.ui.workspace import Workspace
-
-
-def _events_text(count: int) -> str:
-    return "no events" if count == 0 else "1 event" if count == 1 else f"{count:,} events"
 
 
 class TagManager(QDialog):
@@ -151,7 +147,7 @@ class TagManager(QDialog):
         with QSignalBlocker(self.list):
             self.list.clear()
             for tag in self._shown():
-                item = QListWidgetItem(f"{tag.name}   ·  {_events_text(tag.event_count)}")
+                item = QListWidgetItem(f"{tag.name}   ·  {events_text(tag.event_count)}")
                 item.setData(Qt.ItemDataRole.UserRole, tag.name)
                 self.list.addItem(item)
         if current is not None:
@@ -185,14 +181,14 @@ class TagManager(QDialog):
             self.fate_label.setText("No tag to show." if not self.records else "")
             return
         self.name_edit.setText(tag.name)
-        self.count_label.setText(_events_text(tag.event_count))
+        self.count_label.setText(events_text(tag.event_count))
         chosen = self.target_combo.currentData()
         with QSignalBlocker(self.target_combo):
             self.target_combo.clear()
             for other in self.records:
                 if other.name != tag.name:
                     self.target_combo.addItem(
-                        f"{other.name}  ({_events_text(other.event_count)})", other.name
+                        f"{other.name}  ({events_text(other.event_count)})", other.name
                     )
             self.target_combo.setCurrentIndex(max(0, self.target_combo.findData(chosen)))
         self.merge_button.setEnabled(self.target_combo.count() > 0)
@@ -208,13 +204,13 @@ class TagManager(QDialog):
         elif target:
             one = tag.event_count == 1
             text = (
-                f"Merge: its {_events_text(tag.event_count)} "
+                f"Merge: its {events_text(tag.event_count)} "
                 f"{'cites' if one else 'cite'} “{target}” instead. "
                 f"Delete: {'it loses' if one else 'they lose'} the tag. Both can be undone."
             )
         else:
             verb = "loses" if tag.event_count == 1 else "lose"
-            text = f"Delete: its {_events_text(tag.event_count)} {verb} the tag (undoable)."
+            text = f"Delete: its {events_text(tag.event_count)} {verb} the tag (undoable)."
         self.fate_label.setText(text)
 
     # ---- changing ------------------------------------------------------------------------
@@ -248,8 +244,8 @@ class TagManager(QDialog):
                 self,
                 "Tags",
                 f"A tag named “{new_name}” already exists "
-                f"({_events_text(existing.event_count)}).\n\n"
-                f"Merge “{tag.name}” into it? Its {_events_text(tag.event_count)} will cite "
+                f"({events_text(existing.event_count)}).\n\n"
+                f"Merge “{tag.name}” into it? Its {events_text(tag.event_count)} will cite "
                 f"“{new_name}” instead.",
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             )
@@ -283,7 +279,7 @@ class TagManager(QDialog):
             answer = QMessageBox.question(
                 self,
                 "Delete tag",
-                f"Remove the tag “{tag.name}” from {_events_text(tag.event_count)} and delete "
+                f"Remove the tag “{tag.name}” from {events_text(tag.event_count)} and delete "
                 "it?\n\nUndo puts it back on the same events.",
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             )
@@ -292,5 +288,5 @@ class TagManager(QDialog):
         self._run(
             DeleteTagCommand(self.workspace, tag.name, tag.event_count),
             f"Deleted “{tag.name}”"
-            + (f", removed from {_events_text(tag.event_count)}" if tag.event_count else ""),
+            + (f", removed from {events_text(tag.event_count)}" if tag.event_count else ""),
         )

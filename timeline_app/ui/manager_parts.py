@@ -1,5 +1,5 @@
-"""The part every manager window shares: a line for what the last change did, and Undo,
-Redo and Close at the bottom (Undo and Redo act on the window's one history)."""
+"""What every manager window shares: counts of events in words, a line for what the last
+change did, and Undo, Redo and Close at the bottom (acting on the window's one history)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,11 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QToolBu
 
 if TYPE_CHECKING:
     from timeline_app.ui.workspace import Workspace
+
+
+def events_text(count: int) -> str:
+    """ "no events", "1 event", "1,234 events"."""
+    return "no events" if count == 0 else "1 event" if count == 1 else f"{count:,} events"
 
 
 def add_message_and_footer(dialog: QDialog, workspace: Workspace, column: QVBoxLayout) -> None:
