@@ -385,10 +385,10 @@ def _read_mapping_file(name: str) -> str:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from timeline_app.services.interchange import export_file, guess_format
+    from timeline_app.services.interchange import export_file, export_format
 
     if args.file != "-":
-        guess_format(args.file, args.format)  # refuse a bad name before opening anything
+        export_format(args.file, args.format)  # refuse a bad name before opening anything
     catalog = _open_catalog(args.db)
     try:
         # not beside the text itself when it goes to the terminal

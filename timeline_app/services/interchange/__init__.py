@@ -58,19 +58,14 @@ __all__ = [
     "ImportResult",
     "apply_import",
     "export_file",
+    "export_format",
     "export_text",
-    "guess_format",
     "import_file",
     "plan_import",
     "read_file",
     "read_file_as",
     "undo_import",
 ]
-
-
-def guess_format(path: str | Path, fmt: str | None = None) -> str:
-    """The format asked for, or the one an export's file name ends with."""
-    return export_format(path, fmt)
 
 
 def read_file(
@@ -227,7 +222,7 @@ def export_file(
     as it was and no temporary file.
     """
     name = str(path)
-    chosen = guess_format(name, fmt) if name != "-" else checked_name(fmt or "json")
+    chosen = export_format(name, fmt) if name != "-" else checked_name(fmt or "json")
     if name == "-":
         data = export_bytes(catalog, chosen, progress=progress)
         stream = getattr(sys.stdout, "buffer", None)
