@@ -27,16 +27,14 @@ def load(entry: FileFormat) -> ModuleType:
 
 SPREADSHEET_FORMATS = frozenset({"tsv", "xlsx", "ods"})
 """Read through a column mapping (a CSV whose header is not the app's own is read so too)."""
-_BINARY_KINDS: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF", "a PDF document"),
-    (b"SQLite format 3\x00", "an SQLite database: open it with File ▸ Open Database or --db"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"\x1f\x8b", "a gzip archive: unpack it first"),
-    (b"7z\xbc\xaf", "a 7-Zip archive: unpack it first"),
-    (b"Rar!", "a RAR archive: unpack it first"),
-)
+_ADVICE = {
+    "an SQLite database": "open it with File ▸ Open Database or --db",
+    "a gzip archive": "unpack it first",
+    "a 7-Zip archive": "unpack it first",
+    "a RAR archive": "unpack it first",
+}
+"""What to do with a file the app cannot import, by what it is (the workbook reader's
+names for the bytes it recognises)."""
 
 
 UNPACKED_AT_MOST = 1024 * 1024 * 1024
@@ -97,10 +95,9 @@ def binary_kind(raw: bytes) -> tuple[str | None, str | None]:
         return kind, BY_NAME[kind].what
     if kind == "xls":  # the workbook reader takes the old format too
         return "xlsx", "an Excel 97–2003 workbook (.xls)"
-    for signature, what in _BINARY_KINDS:
-        if raw.startswith(signature):
-            return None, what
-    return None, foreign_kind_name(raw) or "a binary file"
+    what = foreign_kind_name(raw) or "a binary file"
+    advice = _ADVICE.get(what)
+    return None, f"{what}: {advice}" if advice else what
 
 
 def _sniffs(name: str, raw: bytes, path: str) -> bool:
