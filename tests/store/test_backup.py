@@ -21,15 +21,15 @@ from timeline_app.store.database import open_database, schema_revision
 
 SCRATCH_REVISION = '''"""A later schema: one more table.
 
-Revision ID: 0003_scratch
-Revises: 0002_events_start_order
+Revision ID: 0004_scratch
+Revises: 0003_evidence
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_scratch"
-down_revision = "0002_events_start_order"
+revision = "0004_scratch"
+down_revision = "0003_evidence"
 branch_labels = None
 depends_on = None
 
@@ -122,14 +122,14 @@ def later_schema(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     shutil.copytree(
         paths.migrations_dir(), migrations, ignore=shutil.ignore_patterns("__pycache__")
     )
-    (migrations / "versions" / "0003_scratch.py").write_text(SCRATCH_REVISION)
+    (migrations / "versions" / "0004_scratch.py").write_text(SCRATCH_REVISION)
     monkeypatch.setattr(paths, "migrations_dir", lambda: migrations)
     # the app reads its revisions once per process; this test changes them
     monkeypatch.setattr(
         database_module, "known_revisions", database_module.known_revisions.__wrapped__
     )
-    monkeypatch.setattr(database_module, "SCHEMA_HEAD", "0003_scratch")
-    return "0003_scratch"
+    monkeypatch.setattr(database_module, "SCHEMA_HEAD", "0004_scratch")
+    return "0004_scratch"
 
 
 def test_migration_of_an_existing_database_is_preceded_by_a_copy(tmp_path, monkeypatch):
@@ -142,13 +142,13 @@ def test_migration_of_an_existing_database_is_preceded_by_a_copy(tmp_path, monke
     finally:
         database.dispose()
     copies = list(
-        (path.parent / "backups").glob("timeline.sqlite.before-0002_events_start_order-*.sqlite")
+        (path.parent / "backups").glob("timeline.sqlite.before-0003_evidence-*.sqlite")
     )
     assert len(copies) == 1
     connection = sqlite3.connect(copies[0])
     try:
         assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == (
-            "0002_events_start_order",
+            "0003_evidence",
         )
     finally:
         connection.close()
@@ -164,7 +164,7 @@ def test_migration_is_refused_when_no_copy_can_be_made(tmp_path, monkeypatch):
     connection = sqlite3.connect(path)
     try:
         assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == (
-            "0002_events_start_order",
+            "0003_evidence",
         )
     finally:
         connection.close()

@@ -4,8 +4,10 @@ previous release wrote."""
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
@@ -94,5 +96,64 @@ def test_the_upgrade_runs_on_postgresql_from_the_previous_schema(pg_target):
             version = connection.exec_driver_sql("SELECT version_num FROM alembic_version")
             assert version.scalar_one() == SCHEMA_HEAD
         assert "ix_events_start_lo_id" in names and "ix_events_start_lo" not in names
+    finally:
+        database.dispose()
+
+
+WRITTEN_BY_0002 = Path(__file__).with_name("written_by_schema_0002.sqlite")
+"""The bundled dataset plus one event citing a source without address, as the release with
+schema 0002_events_start_order wrote it (made with that release, before 0003 existed)."""
+
+
+def test_a_database_written_at_0002_gains_the_evidence_tables_and_keeps_its_citations(tmp_path):
+    path = tmp_path / "timeline.sqlite"
+    shutil.copyfile(WRITTEN_BY_0002, path)
+    before = sqlite3.connect(path)
+    try:
+        citations_before = before.execute(
+            "SELECT event_id, source_id, position, note FROM event_sources ORDER BY 1, 2"
+        ).fetchall()
+        sources_before = before.execute(
+            "SELECT id, title, publisher, url, published FROM sources ORDER BY id"
+        ).fetchall()
+    finally:
+        before.close()
+    database = open_database(path)
+    try:
+        catalog = Catalog(database)
+        assert catalog.count_events() == 221
+        with database.engine.connect() as connection:
+            assert (
+                connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one()
+                == SCHEMA_HEAD
+            )
+            citations = connection.exec_driver_sql(
+                "SELECT event_id, source_id, position, note, credibility, excerpt "
+                "FROM event_sources ORDER BY 1, 2"
+            ).all()
+            graded_sources = connection.exec_driver_sql(
+                "SELECT id, title, publisher, url, published, kind, language, reliability "
+                "FROM sources ORDER BY id"
+            ).all()
+            for table in ("event_links", "event_notes", "actor_aliases", "history"):
+                assert connection.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar() == 0
+        assert [tuple(row[:4]) for row in citations] == citations_before
+        assert {(row[4], row[5]) for row in citations} == {(6, "")}  # ungraded: F6
+        assert [tuple(row[:5]) for row in graded_sources] == sources_before
+        assert {tuple(row[5:]) for row in graded_sources} == {("other", "", "F")}
+    finally:
+        database.dispose()
+
+
+def test_the_evidence_columns_refuse_grades_off_the_scale(db_target):
+    from sqlalchemy.exc import IntegrityError
+
+    database = open_database(db_target)
+    try:
+        with pytest.raises(IntegrityError), database.engine.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO sources (id, title, publisher, url, reliability) "
+                "VALUES ('s', 't', '', '', 'G')"
+            )
     finally:
         database.dispose()

@@ -22,6 +22,10 @@ class Changes:
     names: bool = False
     """Actors or tags were added or renamed (the pick lists change)."""
     eras: bool = False
+    links: bool = False
+    """Links between events were added, changed or removed (the arrows are redrawn)."""
+    sources: bool = False
+    """Shared source records changed (a source's grade or title shows on several events)."""
     everything: bool = False
 
     @classmethod
@@ -30,11 +34,21 @@ class Changes:
 
     @classmethod
     def all(cls) -> Changes:
-        return cls(categories=True, names=True, eras=True, everything=True)
+        return cls(
+            categories=True, names=True, eras=True, links=True, sources=True, everything=True
+        )
 
     @property
     def is_empty(self) -> bool:
-        return not (self.events or self.categories or self.names or self.eras or self.everything)
+        return not (
+            self.events
+            or self.categories
+            or self.names
+            or self.eras
+            or self.links
+            or self.sources
+            or self.everything
+        )
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(
@@ -42,5 +56,7 @@ class Changes:
             categories=self.categories or other.categories,
             names=self.names or other.names,
             eras=self.eras or other.eras,
+            links=self.links or other.links,
+            sources=self.sources or other.sources,
             everything=self.everything or other.everything,
         )

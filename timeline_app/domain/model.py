@@ -30,9 +30,12 @@ IMPORTANCE_MAX = 5
 
 @dataclass(frozen=True, slots=True)
 class SourceRef:
-    """A source as cited by one event: the source's fields plus the event's note on it.
+    """A source as cited by one event: the shared source's fields plus what belongs to this
+    citation (the event's note on it, the credibility of what it says here, an excerpt).
 
-    `url` is "" for a source without an address (a printed report, an agency's wire)."""
+    `url` is "" for a source without an address (a printed report, an agency's wire).
+    `kind`, `language` and `reliability` (A–F) belong to the shared source; `credibility`
+    (1–6) and `excerpt` to the citation (see `domain.evidence`)."""
 
     title: str
     url: str
@@ -40,6 +43,11 @@ class SourceRef:
     published: str | None = None
     note: str = ""
     id: str | None = None
+    kind: str = "other"
+    language: str = ""
+    reliability: str = "F"
+    credibility: int = 6
+    excerpt: str = ""
 
 
 _VARIANT_DIGIT = {digit: "89ab"[int(digit, 16) & 0x3] for digit in "0123456789abcdef"}

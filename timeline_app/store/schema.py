@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 APP_MARKER = "timeline-app"
@@ -69,7 +70,12 @@ sources = Table(
     Column("publisher", String(120), nullable=False, default=""),
     Column("url", String(2000), nullable=False),
     Column("published", String(40), default=None),
+    Column("kind", String(24), nullable=False, server_default="other"),
+    Column("language", String(16), nullable=False, server_default=""),
+    Column("reliability", String(1), nullable=False, server_default="F"),
+    CheckConstraint("reliability IN ('A', 'B', 'C', 'D', 'E', 'F')", name="ck_sources_reliability"),
 )
+"""Shared source records; `reliability` is the Admiralty grade A–F of the source."""
 
 event_sources = Table(
     "event_sources",
@@ -78,8 +84,12 @@ event_sources = Table(
     Column("source_id", ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True),
     Column("position", Integer, nullable=False, default=0),
     Column("note", Text, nullable=False, default=""),
+    Column("credibility", Integer, nullable=False, server_default="6"),
+    Column("excerpt", Text, nullable=False, server_default=""),
+    CheckConstraint("credibility BETWEEN 1 AND 6", name="ck_event_sources_credibility"),
     Index("ix_event_sources_source_id", "source_id"),
 )
+"""Citations: `credibility` (1–6) grades what this source says about this event."""
 
 eras = Table(
     "eras",
@@ -141,3 +151,60 @@ event_tags = Table(
     Column("position", Integer, nullable=False, server_default="0"),
     Index("ix_event_tags_tag_id", "tag_id"),
 )
+
+
+actor_aliases = Table(
+    "actor_aliases",
+    metadata,
+    Column("actor_id", Integer, ForeignKey("actors.id", ondelete="CASCADE"), primary_key=True),
+    Column("alias", String(120), primary_key=True),
+    Index("ix_actor_aliases_alias", "alias"),
+)
+"""Other names of an actor, in any script (Россия, روسیه): search finds the actor by them."""
+
+event_links = Table(
+    "event_links",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("from_id", String(36), ForeignKey("events.id", ondelete="CASCADE"), nullable=False),
+    Column("to_id", String(36), ForeignKey("events.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("created_at", String(32), nullable=False),
+    CheckConstraint(
+        "kind IN ('led_to', 'responded_to', 'part_of', 'contradicts', 'same_as')",
+        name="ck_event_links_kind",
+    ),
+    CheckConstraint("from_id <> to_id", name="ck_event_links_not_self"),
+    UniqueConstraint("from_id", "to_id", "kind", name="uq_event_links_ends_kind"),
+    Index("ix_event_links_to_id", "to_id"),
+)
+"""Typed links between events ("FROM led_to TO"); deleting either event deletes the link."""
+
+event_notes = Table(
+    "event_notes",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("event_id", String(36), ForeignKey("events.id", ondelete="CASCADE"), nullable=False),
+    Column("author", String(120), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("text", Text, nullable=False),
+    Index("ix_event_notes_event_id", "event_id"),
+)
+
+history = Table(
+    "history",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("entity", String(16), nullable=False),
+    Column("entity_id", String(64), nullable=False),
+    Column("action", String(8), nullable=False),
+    Column("author", String(120), nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("changes", Text, nullable=False),
+    Column("snapshot", Text, default=None),
+    Index("ix_history_entity", "entity", "entity_id", "id"),
+)
+"""Every recorded change, as JSON text: `changes` {field: [old, new]}, `snapshot` the whole
+record after the change (before it, for a deletion). No foreign key: a deleted record's
+history outlives it, so it can be restored."""

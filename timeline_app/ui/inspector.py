@@ -311,6 +311,14 @@ class SourcesEditor(QWidget):
         self.remove_button.setEnabled(row is not None)
 
 
+class InspectorSection(QWidget):
+    """A part of the inspector below the event's fields, kept in step with the shown event
+    (None while nothing, or a new unsaved event, is shown)."""
+
+    def show_event(self, record: EventRecord | None) -> None:
+        raise NotImplementedError
+
+
 class EventInspector(QWidget):
     """Shows one event and edits it; Save goes through an undoable command."""
 
@@ -460,6 +468,11 @@ class EventInspector(QWidget):
         )
         self.sources_editor = SourcesEditor(form_host)
         self._add_row("Sources", "sources", self.sources_editor, "")
+        self.sections: list[InspectorSection] = []
+        self.sections_layout = QVBoxLayout()
+        self.sections_layout.setContentsMargins(0, 6, 0, 0)
+        self.sections_layout.setSpacing(10)
+        body.addLayout(self.sections_layout)
         body.addStretch(1)
 
         buttons = QHBoxLayout()
@@ -546,11 +559,20 @@ class EventInspector(QWidget):
         if self.pages.currentIndex() == 1:
             self._on_changed()
 
+    def add_section(self, section: InspectorSection) -> None:
+        """Add a part shown under the editor (links, notes, history…): it follows the shown
+        event through its own `show_event`, and saves its own changes."""
+        self.sections.append(section)
+        self.sections_layout.addWidget(section)
+        section.show_event(None if self.is_new else self.record)
+
     def show_event(self, record: EventRecord | None) -> None:
         """Show `record` (None: nothing); the caller has dealt with unsaved edits."""
         self._close_conflict()
         self.record = record
         self.is_new = False
+        for section in self.sections:
+            section.show_event(record)
         if record is None:
             self.pages.setCurrentIndex(0)
             self._loaded = ()
@@ -572,6 +594,8 @@ class EventInspector(QWidget):
         self._close_conflict()
         self.record = None
         self.is_new = True
+        for section in self.sections:
+            section.show_event(None)
         default_category = category or (self._category_names[0] if self._category_names else "")
         self._fill(EventDraft(title="", start=start, category=default_category))
         self.heading.setText("New event")

@@ -1,0 +1,263 @@
+"""Reads and writes of the evidence tables: links between events, notes, actor aliases and
+the change history. Each function runs in the caller's transaction."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import Connection, delete, insert, or_, select, update
+
+from timeline_app.domain.evidence import (
+    EventLink,
+    EventNote,
+    HistoryAction,
+    HistoryEntity,
+    HistoryEntry,
+    LinkKind,
+)
+from timeline_app.store.queries import chunks, rows_for_ids
+from timeline_app.store.schema import actor_aliases, actors, event_links, event_notes, history
+
+# ---- links -----------------------------------------------------------------------------------
+
+
+def _link(row: Sequence) -> EventLink:
+    return EventLink(row[0], row[1], row[2], LinkKind(row[3]), row[4], row[5])
+
+
+_LINK_COLUMNS = (
+    event_links.c.id,
+    event_links.c.from_id,
+    event_links.c.to_id,
+    event_links.c.kind,
+    event_links.c.note,
+    event_links.c.created_at,
+)
+
+
+def all_links(connection: Connection) -> list[EventLink]:
+    """Every link, in a stable order (by first event, then second, then kind)."""
+    query = select(*_LINK_COLUMNS).order_by(
+        event_links.c.from_id, event_links.c.to_id, event_links.c.kind
+    )
+    return [_link(row) for row in connection.execute(query)]
+
+
+def links_of(connection: Connection, event_ids: Sequence[str]) -> list[EventLink]:
+    """Links with either end among `event_ids`, each once."""
+    found: dict[str, EventLink] = {}
+    for part in chunks(list(event_ids)):
+        query = select(*_LINK_COLUMNS).where(
+            or_(event_links.c.from_id.in_(part), event_links.c.to_id.in_(part))
+        )
+        for row in connection.execute(query):
+            found[row[0]] = _link(row)
+    return sorted(found.values(), key=lambda link: (link.from_id, link.to_id, link.kind))
+
+
+def link(connection: Connection, link_id: str) -> EventLink | None:
+    row = connection.execute(select(*_LINK_COLUMNS).where(event_links.c.id == link_id)).first()
+    return None if row is None else _link(row)
+
+
+def insert_links(connection: Connection, links: Iterable[EventLink]) -> None:
+    rows = [
+        {
+            "id": item.id,
+            "from_id": item.from_id,
+            "to_id": item.to_id,
+            "kind": str(item.kind),
+            "note": item.note,
+            "created_at": item.created_at,
+        }
+        for item in links
+    ]
+    if rows:
+        connection.execute(insert(event_links), rows)
+
+
+def update_link(connection: Connection, link_id: str, *, kind: LinkKind, note: str) -> bool:
+    result = connection.execute(
+        update(event_links).where(event_links.c.id == link_id).values(kind=str(kind), note=note)
+    )
+    return result.rowcount == 1
+
+
+def delete_links_by_id(connection: Connection, link_ids: Sequence[str]) -> int:
+    deleted = 0
+    for part in chunks(list(link_ids)):
+        deleted += connection.execute(
+            delete(event_links).where(event_links.c.id.in_(part))
+        ).rowcount
+    return deleted
+
+
+# ---- notes -----------------------------------------------------------------------------------
+
+_NOTE_COLUMNS = (
+    event_notes.c.id,
+    event_notes.c.event_id,
+    event_notes.c.author,
+    event_notes.c.created_at,
+    event_notes.c.text,
+)
+
+
+def notes_of(connection: Connection, event_ids: Sequence[str] | None = None) -> list[EventNote]:
+    """Notes of the given events (all when None), oldest first per event."""
+    query = select(*_NOTE_COLUMNS).order_by(
+        event_notes.c.event_id, event_notes.c.created_at, event_notes.c.id
+    )
+    rows = (
+        connection.execute(query)
+        if event_ids is None
+        else rows_for_ids(connection, query, event_notes.c.event_id, event_ids)
+    )
+    notes = [EventNote(*row) for row in rows]
+    notes.sort(key=lambda note: (note.event_id, note.created_at, note.id))
+    return notes
+
+
+def insert_notes(connection: Connection, notes: Iterable[EventNote]) -> None:
+    rows = [
+        {
+            "id": note.id,
+            "event_id": note.event_id,
+            "author": note.author,
+            "created_at": note.created_at,
+            "text": note.text,
+        }
+        for note in notes
+    ]
+    if rows:
+        connection.execute(insert(event_notes), rows)
+
+
+def update_note_text(connection: Connection, note_id: str, text: str) -> bool:
+    result = connection.execute(
+        update(event_notes).where(event_notes.c.id == note_id).values(text=text)
+    )
+    return result.rowcount == 1
+
+
+def delete_notes_by_id(connection: Connection, note_ids: Sequence[str]) -> int:
+    deleted = 0
+    for part in chunks(list(note_ids)):
+        deleted += connection.execute(
+            delete(event_notes).where(event_notes.c.id.in_(part))
+        ).rowcount
+    return deleted
+
+
+# ---- actor aliases ---------------------------------------------------------------------------
+
+
+def aliases_by_actor(connection: Connection) -> dict[str, tuple[str, ...]]:
+    """Each actor's aliases by actor name (actors without aliases are left out)."""
+    query = (
+        select(actors.c.name, actor_aliases.c.alias)
+        .join(actors, actors.c.id == actor_aliases.c.actor_id)
+        .order_by(actors.c.name, actor_aliases.c.alias)
+    )
+    found: dict[str, list[str]] = {}
+    for name, alias in connection.execute(query):
+        found.setdefault(name, []).append(alias)
+    return {name: tuple(aliases) for name, aliases in found.items()}
+
+
+def set_actor_aliases(connection: Connection, actor_id: int, aliases: Iterable[str]) -> None:
+    """Replace an actor's aliases (duplicates and blanks dropped, order kept)."""
+    connection.execute(delete(actor_aliases).where(actor_aliases.c.actor_id == actor_id))
+    wanted = list(dict.fromkeys(alias.strip() for alias in aliases if alias.strip()))
+    if wanted:
+        connection.execute(
+            insert(actor_aliases), [{"actor_id": actor_id, "alias": alias} for alias in wanted]
+        )
+
+
+def actors_named(connection: Connection, alias: str) -> list[str]:
+    """Names of actors one of whose aliases is `alias` exactly."""
+    query = (
+        select(actors.c.name)
+        .join(actor_aliases, actors.c.id == actor_aliases.c.actor_id)
+        .where(actor_aliases.c.alias == alias)
+        .order_by(actors.c.name)
+    )
+    return list(connection.execute(query).scalars())
+
+
+# ---- history ---------------------------------------------------------------------------------
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def record_history(connection: Connection, entries: Iterable[HistoryEntry]) -> None:
+    """Append change records (their `id` is ignored: the database numbers them)."""
+    rows = [
+        {
+            "entity": str(entry.entity),
+            "entity_id": entry.entity_id,
+            "action": str(entry.action),
+            "author": entry.author,
+            "at": entry.at,
+            "changes": _json({name: list(pair) for name, pair in entry.changes.items()}),
+            "snapshot": None if entry.snapshot is None else _json(entry.snapshot),
+        }
+        for entry in entries
+    ]
+    if rows:
+        connection.execute(insert(history), rows)
+
+
+def _entry(row: Sequence) -> HistoryEntry:
+    changes = {name: (pair[0], pair[1]) for name, pair in json.loads(row[6]).items()}
+    return HistoryEntry(
+        entity=HistoryEntity(row[1]),
+        entity_id=row[2],
+        action=HistoryAction(row[3]),
+        author=row[4],
+        at=row[5],
+        changes=changes,
+        snapshot=None if row[7] is None else json.loads(row[7]),
+        id=row[0],
+    )
+
+
+_HISTORY_COLUMNS = (
+    history.c.id,
+    history.c.entity,
+    history.c.entity_id,
+    history.c.action,
+    history.c.author,
+    history.c.at,
+    history.c.changes,
+    history.c.snapshot,
+)
+
+
+def history_of(connection: Connection, entity: HistoryEntity, entity_id: str) -> list[HistoryEntry]:
+    """One record's changes, oldest first."""
+    query = (
+        select(*_HISTORY_COLUMNS)
+        .where(history.c.entity == str(entity), history.c.entity_id == entity_id)
+        .order_by(history.c.id)
+    )
+    return [_entry(row) for row in connection.execute(query)]
+
+
+def all_history(connection: Connection) -> list[HistoryEntry]:
+    """Every recorded change, oldest first."""
+    return [
+        _entry(row) for row in connection.execute(select(*_HISTORY_COLUMNS).order_by(history.c.id))
+    ]
+
+
+def last_history_entry(connection: Connection) -> HistoryEntry | None:
+    """The most recent change of all (what Undo offers after the window was reopened)."""
+    row = connection.execute(
+        select(*_HISTORY_COLUMNS).order_by(history.c.id.desc()).limit(1)
+    ).first()
+    return None if row is None else _entry(row)
