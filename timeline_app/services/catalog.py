@@ -43,6 +43,7 @@ from timeline_app.domain.rules import (
     validate_event,
 )
 from timeline_app.services.bulk import collector_paused
+from timeline_app.services.history_log import default_author
 from timeline_app.store import catalog_queries, queries
 from timeline_app.store.database import Database
 from timeline_app.store.queries import Connection
@@ -147,8 +148,10 @@ class MergeResult:
 class Catalog:
     """Use-cases over one open database."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, *, author: str | None = None) -> None:
         self.database = database
+        self.author = author or default_author()
+        """Who changes are recorded as: the OS user unless the preferences name someone."""
 
     @property
     def engine(self):
