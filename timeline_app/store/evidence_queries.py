@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Connection, delete, insert, or_, select, update
+from sqlalchemy import Connection, delete, func, insert, or_, select, update
 
 from timeline_app.domain.evidence import (
     EventLink,
@@ -16,7 +16,7 @@ from timeline_app.domain.evidence import (
     HistoryEntry,
     LinkKind,
 )
-from timeline_app.store.queries import chunks, rows_for_ids
+from timeline_app.store.queries import chunks, insert_tuples, rows_for_ids
 from timeline_app.store.schema import actor_aliases, actors, event_links, event_notes, history
 
 # ---- links -----------------------------------------------------------------------------------
@@ -261,3 +261,125 @@ def last_history_entry(connection: Connection) -> HistoryEntry | None:
         select(*_HISTORY_COLUMNS).order_by(history.c.id.desc()).limit(1)
     ).first()
     return None if row is None else _entry(row)
+
+
+# ---- interchange: what an import compares and writes in bulk ---------------------------------
+
+
+def links_by_id(connection: Connection, link_ids: Iterable[str]) -> dict[str, EventLink]:
+    """Stored links among `link_ids`, by id."""
+    return {
+        row[0]: _link(row)
+        for row in rows_for_ids(connection, select(*_LINK_COLUMNS), event_links.c.id, link_ids)
+    }
+
+
+def links_from(connection: Connection, event_ids: Iterable[str]) -> list[EventLink]:
+    """Stored links starting at one of `event_ids` (where a file's link could meet one it
+    duplicates: a link is unique by its first event, second event and kind)."""
+    query = select(*_LINK_COLUMNS)
+    return [_link(row) for row in rows_for_ids(connection, query, event_links.c.from_id, event_ids)]
+
+
+def has_links(connection: Connection) -> bool:
+    return connection.execute(select(event_links.c.id).limit(1)).first() is not None
+
+
+def notes_by_id(connection: Connection, note_ids: Iterable[str]) -> dict[str, EventNote]:
+    """Stored notes among `note_ids`, by id."""
+    return {
+        row[0]: EventNote(*row)
+        for row in rows_for_ids(connection, select(*_NOTE_COLUMNS), event_notes.c.id, note_ids)
+    }
+
+
+def alias_pairs(connection: Connection, actor_ids: Iterable[int]) -> set[tuple[int, str]]:
+    """(actor id, alias) of the given actors' stored aliases."""
+    wanted = set(actor_ids)
+    query = select(actor_aliases.c.actor_id, actor_aliases.c.alias)
+    return {(row[0], row[1]) for row in connection.execute(query) if row[0] in wanted}
+
+
+def add_aliases(connection: Connection, pairs: Sequence[tuple[int, str]]) -> None:
+    """Insert (actor id, alias) rows (none of them stored yet)."""
+    if pairs:
+        connection.execute(
+            insert(actor_aliases),
+            [{"actor_id": actor_id, "alias": alias} for actor_id, alias in pairs],
+        )
+
+
+def remove_aliases(connection: Connection, names: Sequence[tuple[str, str]]) -> None:
+    """Delete (actor name, alias) rows, where they still exist."""
+    for name, alias in names:
+        actor_id = select(actors.c.id).where(actors.c.name == name).scalar_subquery()
+        connection.execute(
+            delete(actor_aliases).where(
+                actor_aliases.c.actor_id == actor_id, actor_aliases.c.alias == alias
+            )
+        )
+
+
+def history_key(entry: HistoryEntry) -> tuple:
+    """What tells one recorded change from another, as stored (the database's numbering
+    aside): a file imported twice adds its history once."""
+    return (
+        str(entry.entity),
+        entry.entity_id,
+        str(entry.action),
+        entry.author,
+        entry.at,
+        _json({name: list(pair) for name, pair in entry.changes.items()}),
+        None if entry.snapshot is None else _json(entry.snapshot),
+    )
+
+
+def history_keys(connection: Connection, entity_ids: Iterable[str]) -> set[tuple]:
+    """`history_key`s of the stored changes of the records with these ids."""
+    query = select(
+        history.c.entity_id,
+        history.c.entity,
+        history.c.action,
+        history.c.author,
+        history.c.at,
+        history.c.changes,
+        history.c.snapshot,
+    )
+    return {
+        (row[1], row[0], row[2], row[3], row[4], row[5], row[6])
+        for row in rows_for_ids(connection, query, history.c.entity_id, entity_ids)
+    }
+
+
+def record_history_ids(connection: Connection, entries: Sequence[HistoryEntry]) -> list[int]:
+    """`record_history`, returning the numbers the database gave the new rows (what an undo
+    of the write removes). SQLite's single writer numbers them one after another."""
+    rows = [
+        (
+            str(entry.entity),
+            entry.entity_id,
+            str(entry.action),
+            entry.author,
+            entry.at,
+            _json({name: list(pair) for name, pair in entry.changes.items()}),
+            None if entry.snapshot is None else _json(entry.snapshot),
+        )
+        for entry in entries
+    ]
+    if not rows:
+        return []
+    columns = ("entity", "entity_id", "action", "author", "at", "changes", "snapshot")
+    if connection.dialect.name == "sqlite":
+        insert_tuples(connection, history, columns, rows)
+        last = connection.execute(select(func.max(history.c.id))).scalar_one()
+        return list(range(last - len(rows) + 1, last + 1))
+    result = connection.execute(
+        insert(history).returning(history.c.id, sort_by_parameter_order=True),
+        [dict(zip(columns, row, strict=True)) for row in rows],
+    )
+    return [row[0] for row in result]
+
+
+def delete_history_by_id(connection: Connection, ids: Sequence[int]) -> None:
+    for part in chunks(list(ids)):
+        connection.execute(delete(history).where(history.c.id.in_(part)))

@@ -12,9 +12,15 @@ and a new event gets the field's default. The plan and the write both use that o
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from timeline_app.domain.dates import DateSpan, parse_span
+from timeline_app.domain.evidence import (
+    EventLink,
+    EventNote,
+    HistoryEntity,
+    HistoryEntry,
+)
 from timeline_app.domain.errors import (
     ImportFileError,
     TimelineError,
@@ -28,12 +34,14 @@ from timeline_app.domain.progress import Progress, report_every
 from timeline_app.domain.rules import EventChecker, validate_event, validate_event_fields
 from timeline_app.services.bulk import collector_paused
 from timeline_app.services.catalog import TITLE_KEY, Catalog, event_row, insert_records
-from timeline_app.store import catalog_queries, queries
+from timeline_app.services.history_log import change_entry, event_fields
+from timeline_app.store import catalog_queries, evidence_queries, queries
 from timeline_app.store.database import conflicts_reported, describe_database_error
 from timeline_app.store.queries import Connection
 
 FORMAT_NAME = "timeline-app"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 DRAFT_FIELDS = (
     "title",
     "start",
@@ -89,6 +97,25 @@ class EventItem:
     present: frozenset[str] | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class LinkItem:
+    """A link between events as a file gives it; `index` is its place in the file's links
+    (for messages), and an empty `created_at` takes the import's time."""
+
+    link: EventLink
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class NoteItem:
+    """A note on an event as a file gives it, with the event's row and the note's place among
+    the event's notes (for messages); an empty `created_at` takes the import's time."""
+
+    note: EventNote
+    row: int
+    index: int
+
+
 @dataclass(slots=True)
 class Document:
     path: str
@@ -102,6 +129,12 @@ class Document:
     notes: list[str] = field(default_factory=list)
     """What the reader wants the user to see before importing (recurring events read as
     their first occurrence, say): shown in the preview, printed by the command line."""
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Other names of the file's actors (any script), by actor name."""
+    links: list[LinkItem] = field(default_factory=list)
+    event_notes: list[NoteItem] = field(default_factory=list)
+    history: list[HistoryEntry] = field(default_factory=list)
+    """The file's record of changes, stored as given (oldest first)."""
 
 
 def _count(number: int, noun: str) -> str:
@@ -118,6 +151,8 @@ class ImportPlan:
     new_categories: list[str]
     changed_sources: list[tuple[str, str]] = field(default_factory=list)
     """Stored sources (id, title) whose title, publisher, URL or date the file changes."""
+    evidence: EvidenceCounts | None = None
+    """The links, notes and history entries the file adds or changes (None: none)."""
 
     def summary(self) -> str:
         """The plan in one line, as a dry run reports it."""
@@ -127,6 +162,8 @@ class ImportPlan:
         )
         if self.changed_sources:
             text += f", change {_count(len(self.changed_sources), 'source')}"
+        if self.evidence is not None:
+            text += self.evidence.summary()
         return text
 
 
@@ -142,6 +179,8 @@ class ImportResult:
     """Sources the import changed, as they were before it."""
     adopted_title: bool = False
     """The file's title became the timeline's (it had none): undo removes it again."""
+    evidence: EvidenceWritten | None = None
+    """The links, notes, aliases and history entries the import wrote (None: none)."""
 
     @property
     def changed_count(self) -> int:
@@ -301,6 +340,7 @@ class _Planned:
     replaced_sources: tuple[SourceRef, ...]
     stored_sources: dict[str, tuple]
     """`source_fields` of `sources` as the plan read them."""
+    evidence: _EvidencePlan
 
 
 def _check_categories(document: Document, known: set[str]) -> None:
@@ -420,14 +460,16 @@ def _make_plan(
         for source_id, values in sorted(before.items())
         if values != _source_values(sources[source_id])
     )
+    evidence = _plan_evidence(connection, document)
     plan = ImportPlan(
         added,
         changed,
         unchanged,
         [item.name for item in document.categories if item.name not in known],
         [(ref.id, sources[ref.id].title) for ref in replaced_sources],  # type: ignore[index,misc]
+        evidence.counts(),
     )
-    return _Planned(plan, writes, tuple(replaced), sources, replaced_sources, before)
+    return _Planned(plan, writes, tuple(replaced), sources, replaced_sources, before, evidence)
 
 
 def _item_id(item: EventItem) -> str:
@@ -574,6 +616,7 @@ def _apply_import(catalog: Catalog, document: Document, progress: Progress | Non
         )
         if deferred:  # no cascade: the links of the events replaced go first
             queries.delete_links(connection, list(previous_versions))
+        kept = _set_aside_evidence(connection, planned.evidence, sorted(previous_versions))
         queries.delete_event_rows(connection, sorted(previous_versions))
         written = _share(progress, count, count, len(rows))
         with queries.indexes_set_aside(connection, len(rows)):
@@ -585,6 +628,14 @@ def _apply_import(catalog: Catalog, document: Document, progress: Progress | Non
                 source_refs,
                 clear_existing=False,  # new rows; changed ones were deleted with their links
             )
+        evidence = _write_evidence(
+            connection,
+            document,
+            planned,
+            kept,
+            actor_ids,
+            _WriteContext(catalog.author, stamp),
+        )
         if deferred:
             queries.check_foreign_keys(connection)
         if progress is not None:
@@ -596,6 +647,7 @@ def _apply_import(catalog: Catalog, document: Document, progress: Progress | Non
         added_era_ids=tuple(era["id"] for era in new_eras),
         replaced_sources=planned.replaced_sources,
         adopted_title=adopted_title,
+        evidence=evidence,
     )
 
 
@@ -669,6 +721,8 @@ def undo_import(
     with collector_paused(), catalog.engine.begin() as connection:
         if progress is not None:
             progress(0, total)
+        restored_ids = [record.id for record in result.replaced]
+        kept = _take_back_evidence(connection, result, restored_ids)
         queries.delete_event_rows(connection, list(result.added_ids))
         catalog_queries.delete_eras(connection, result.added_era_ids)
         if result.replaced_sources:
@@ -686,6 +740,7 @@ def undo_import(
                 result.replaced,
                 _share(progress, len(result.added_ids), len(result.replaced), len(result.replaced)),
             )
+        _put_back_evidence(connection, result, kept)
         if result.adopted_title:
             catalog_queries.set_meta(connection, TITLE_KEY, None)
         ids = queries.category_ids(connection)
@@ -707,3 +762,331 @@ def _restore_records(
     """Overwrite events with the records an import replaced, whatever their version now."""
     queries.delete_event_rows(connection, [record.id for record in records])
     insert_records(connection, records, written=written)
+
+
+# ---- links, notes, aliases and history -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceCounts:
+    """How many links, notes and history entries an import would add or change."""
+
+    links_added: int = 0
+    links_changed: int = 0
+    notes_added: int = 0
+    notes_changed: int = 0
+    history_added: int = 0
+
+    def summary(self) -> str:
+        """The counts as the plan's one line continues them (", add 3 links, …")."""
+        parts = [
+            f"{verb} {_count(number, noun)}"
+            for verb, number, noun in (
+                ("add", self.links_added, "link"),
+                ("change", self.links_changed, "link"),
+                ("add", self.notes_added, "note"),
+                ("change", self.notes_changed, "note"),
+                ("add", self.history_added, "history entry"),
+            )
+            if number
+        ]
+        return "".join(", " + part for part in parts).replace("entrys", "entries")
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceWritten:
+    """What an import wrote besides events, so that its undo can take exactly that back."""
+
+    added_link_ids: tuple[str, ...] = ()
+    replaced_links: tuple[EventLink, ...] = ()
+    """Stored links the file changed, as they were before it."""
+    added_note_ids: tuple[str, ...] = ()
+    replaced_notes: tuple[EventNote, ...] = ()
+    added_aliases: tuple[tuple[str, str], ...] = ()
+    """(actor name, alias) pairs the import added."""
+    history_ids: tuple[int, ...] = ()
+    """The history rows it wrote: the file's entries and its own."""
+
+
+@dataclass(slots=True)
+class _EvidencePlan:
+    new_links: list[EventLink] = field(default_factory=list)
+    changed_links: list[tuple[EventLink, EventLink]] = field(default_factory=list)
+    """(stored, as the file gives it) of the links whose id is stored with other fields."""
+    new_notes: list[EventNote] = field(default_factory=list)
+    changed_notes: list[tuple[EventNote, EventNote]] = field(default_factory=list)
+    history: list[HistoryEntry] = field(default_factory=list)
+    """The file's history entries not stored yet (a file imported twice adds them once)."""
+
+    def counts(self) -> EvidenceCounts | None:
+        counts = EvidenceCounts(
+            len(self.new_links),
+            len(self.changed_links),
+            len(self.new_notes),
+            len(self.changed_notes),
+            len(self.history),
+        )
+        return None if counts == EvidenceCounts() else counts
+
+
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    """Links and notes of events an import or its undo rewrites, held while the events'
+    rows are deleted (whose cascade would take them) and inserted again."""
+
+    links: list[EventLink] = field(default_factory=list)
+    notes: list[EventNote] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _WriteContext:
+    author: str
+    stamp: str
+
+
+def _plan_evidence(connection: Connection, document: Document) -> _EvidencePlan:
+    """Compare the file's links, notes and history with the database; refuse a link to an
+    event neither in the file nor stored, or one that would repeat a stored link."""
+    planned = _EvidencePlan()
+    if document.links:
+        _plan_links(connection, document, planned)
+    if document.event_notes:
+        stored_notes = evidence_queries.notes_by_id(
+            connection, [item.note.id for item in document.event_notes]
+        )
+        for item in document.event_notes:
+            note = item.note
+            stored = stored_notes.get(note.id)
+            if stored is None:
+                planned.new_notes.append(note)
+                continue
+            written = replace(
+                note,
+                author=note.author or stored.author,
+                created_at=note.created_at or stored.created_at,
+            )
+            if written != stored:
+                planned.changed_notes.append((stored, written))
+    if document.history:
+        stored_keys = evidence_queries.history_keys(
+            connection, sorted({entry.entity_id for entry in document.history})
+        )
+        planned.history = [
+            entry
+            for entry in document.history
+            if not stored_keys or evidence_queries.history_key(entry) not in stored_keys
+        ]
+    return planned
+
+
+def _plan_links(connection: Connection, document: Document, planned: _EvidencePlan) -> None:
+    file_ids = {item.id for item in document.events}
+    outside = sorted(
+        {end for item in document.links for end in (item.link.from_id, item.link.to_id)}
+        - file_ids
+    )
+    found = queries.existing_event_versions(connection, outside) if outside else {}
+    for item in document.links:
+        for name, end in (("from", item.link.from_id), ("to", item.link.to_id)):
+            if end not in file_ids and end not in found:
+                raise ImportFileError(
+                    document.path,
+                    None,
+                    f"links[{item.index}].{name}",
+                    f"{quoted(end)} is neither an event of the file nor one in the database",
+                )
+    if not evidence_queries.has_links(connection):
+        planned.new_links = [item.link for item in document.links]
+        return
+    by_id = evidence_queries.links_by_id(connection, [item.link.id for item in document.links])
+    by_ends = {
+        (link.from_id, link.to_id, link.kind): link
+        for link in evidence_queries.links_from(
+            connection, sorted({item.link.from_id for item in document.links})
+        )
+    }
+    for item in document.links:
+        link = item.link
+        stored = by_id.get(link.id)
+        owner = by_ends.get((link.from_id, link.to_id, link.kind))
+        if stored is None:
+            if owner is None:
+                planned.new_links.append(link)
+            continue  # the database has this link already, under its own id
+        written = link if link.created_at else replace(link, created_at=stored.created_at)
+        if written == stored:
+            continue
+        if owner is not None and owner.id != link.id:
+            raise ImportFileError(
+                document.path,
+                None,
+                f"links[{item.index}]",
+                f"link {quoted(link.id)} would repeat the stored link {quoted(owner.id)} "
+                f"({link.kind} between the same events)",
+            )
+        planned.changed_links.append((stored, written))
+
+
+def _set_aside_evidence(
+    connection: Connection, planned: _EvidencePlan, rewritten_ids: list[str]
+) -> _Kept:
+    """Delete the links and notes of the events about to be rewritten and those the file
+    changes; return the first ones to insert again once the events are back."""
+    changed_links = {stored.id for stored, _ in planned.changed_links}
+    changed_notes = {stored.id for stored, _ in planned.changed_notes}
+    links = evidence_queries.links_of(connection, rewritten_ids) if rewritten_ids else []
+    notes = evidence_queries.notes_of(connection, rewritten_ids) if rewritten_ids else []
+    evidence_queries.delete_links_by_id(
+        connection, sorted(changed_links | {link.id for link in links})
+    )
+    evidence_queries.delete_notes_by_id(
+        connection, sorted(changed_notes | {note.id for note in notes})
+    )
+    return _Kept(
+        [link for link in links if link.id not in changed_links],
+        [note for note in notes if note.id not in changed_notes],
+    )
+
+
+def _write_evidence(
+    connection: Connection,
+    document: Document,
+    planned: _Planned,
+    kept: _Kept,
+    actor_ids: dict[str, int],
+    context: _WriteContext,
+) -> EvidenceWritten | None:
+    """Write the file's links, notes, aliases and history, in bulk, and the import's own
+    history of the events it writes."""
+    evidence = planned.evidence
+    new_links = [
+        link if link.created_at else replace(link, created_at=context.stamp)
+        for link in evidence.new_links
+    ]
+    evidence_queries.insert_links(
+        connection, [*kept.links, *new_links, *(written for _, written in evidence.changed_links)]
+    )
+    new_notes = [
+        replace(
+            note,
+            author=note.author or context.author,
+            created_at=note.created_at or context.stamp,
+        )
+        for note in evidence.new_notes
+    ]
+    evidence_queries.insert_notes(
+        connection, [*kept.notes, *new_notes, *(written for _, written in evidence.changed_notes)]
+    )
+    added_aliases = _add_aliases(connection, document, actor_ids)
+    history_ids = evidence_queries.record_history_ids(
+        connection, [*evidence.history, *_own_history(document, planned, context)]
+    )
+    written = EvidenceWritten(
+        tuple(link.id for link in new_links),
+        tuple(stored for stored, _ in evidence.changed_links),
+        tuple(note.id for note in new_notes),
+        tuple(stored for stored, _ in evidence.changed_notes),
+        added_aliases,
+        tuple(history_ids),
+    )
+    return None if written == EvidenceWritten() else written
+
+
+def _add_aliases(
+    connection: Connection, document: Document, actor_ids: dict[str, int]
+) -> tuple[tuple[str, str], ...]:
+    """Give the file's actors the aliases it names that they lack (stored ones stay)."""
+    if not document.aliases:
+        return ()
+    stored = evidence_queries.alias_pairs(
+        connection, [actor_ids[name] for name in document.aliases]
+    )
+    added: list[tuple[str, str]] = []
+    rows: list[tuple[int, str]] = []
+    for name, aliases in document.aliases.items():
+        for alias in aliases:
+            pair = (actor_ids[name], alias)
+            if pair not in stored:
+                stored.add(pair)
+                rows.append(pair)
+                added.append((name, alias))
+    evidence_queries.add_aliases(connection, rows)
+    return tuple(added)
+
+
+def written_fields(draft: EventDraft) -> dict[str, object]:
+    """What history keeps of an event as an import writes it: `event_fields` of the record
+    it becomes (a checked draft has every field that reads)."""
+    return event_fields(draft)  # type: ignore[arg-type]
+
+
+def _own_history(
+    document: Document, planned: _Planned, context: _WriteContext
+) -> list[HistoryEntry]:
+    """The import's entries for the events it creates or changes, but not for those whose
+    last entry in the file already holds what is written: a file's round trip through an
+    empty database adds nothing to its history."""
+    last: dict[str, object] = {
+        entry.entity_id: entry.snapshot
+        for entry in document.history
+        if entry.entity == HistoryEntity.EVENT
+    }
+    previous = {record.id: record for record in planned.replaced}
+    entries = []
+    for item in planned.writes:
+        after = written_fields(item.draft)
+        if last and last.get(item.id) == after:
+            continue
+        record = previous.get(item.id)
+        entry = change_entry(
+            HistoryEntity.EVENT,
+            item.id,
+            None if record is None else event_fields(record),
+            after,
+            context.author,
+            context.stamp,
+        )
+        if entry is not None:
+            entries.append(entry)
+    return entries
+
+
+def _take_back_evidence(
+    connection: Connection, result: ImportResult, restored_ids: list[str]
+) -> _Kept:
+    """Delete what the import wrote besides events, and set aside the links and notes of
+    the events about to be restored (their rows are deleted and inserted again)."""
+    written = result.evidence or EvidenceWritten()
+    links = evidence_queries.links_of(connection, restored_ids) if restored_ids else []
+    notes = evidence_queries.notes_of(connection, restored_ids) if restored_ids else []
+    dropped_links = set(written.added_link_ids) | {link.id for link in written.replaced_links}
+    dropped_notes = set(written.added_note_ids) | {note.id for note in written.replaced_notes}
+    evidence_queries.delete_history_by_id(connection, written.history_ids)
+    evidence_queries.delete_links_by_id(
+        connection, sorted(dropped_links | {link.id for link in links})
+    )
+    evidence_queries.delete_notes_by_id(
+        connection, sorted(dropped_notes | {note.id for note in notes})
+    )
+    evidence_queries.remove_aliases(connection, written.added_aliases)
+    return _Kept(
+        [link for link in links if link.id not in dropped_links],
+        [note for note in notes if note.id not in dropped_notes],
+    )
+
+
+def _put_back_evidence(connection: Connection, result: ImportResult, kept: _Kept) -> None:
+    """Insert again the links and notes set aside, and those the import had changed as they
+    were, where their events are still there."""
+    written = result.evidence or EvidenceWritten()
+    links = [*kept.links, *written.replaced_links]
+    notes = [*kept.notes, *written.replaced_notes]
+    if not links and not notes:
+        return
+    ends = {end for link in links for end in (link.from_id, link.to_id)}
+    ends.update(note.event_id for note in notes)
+    present = queries.existing_event_versions(connection, sorted(ends))
+    evidence_queries.insert_links(
+        connection, [link for link in links if link.from_id in present and link.to_id in present]
+    )
+    evidence_queries.insert_notes(connection, [note for note in notes if note.event_id in present])
