@@ -15,18 +15,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from timeline_app.domain.dates import DateSpan, parse_span
-from timeline_app.domain.evidence import (
-    EventLink,
-    EventNote,
-    HistoryEntity,
-    HistoryEntry,
-)
 from timeline_app.domain.errors import (
     ImportFileError,
     TimelineError,
     ValidationError,
     WriteConflict,
     quoted,
+)
+from timeline_app.domain.evidence import (
+    EventLink,
+    EventNote,
+    HistoryEntity,
+    HistoryEntry,
 )
 from timeline_app.domain.model import EventDraft, EventRecord, SourceRef, citation
 from timeline_app.domain.palette import next_colour
@@ -881,8 +881,7 @@ def _plan_evidence(connection: Connection, document: Document) -> _EvidencePlan:
 def _plan_links(connection: Connection, document: Document, planned: _EvidencePlan) -> None:
     file_ids = {item.id for item in document.events}
     outside = sorted(
-        {end for item in document.links for end in (item.link.from_id, item.link.to_id)}
-        - file_ids
+        {end for item in document.links for end in (item.link.from_id, item.link.to_id)} - file_ids
     )
     found = queries.existing_event_versions(connection, outside) if outside else {}
     for item in document.links:

@@ -1,6 +1,12 @@
 """The app's own JSON format: versioned and lossless (export → import → export is identical).
 
-ROW in error messages is the 1-based position of the event (or era, source…) in its list.
+Version 2 (written) carries the whole evidence model: graded sources and citations, actors'
+aliases, events' notes, links between events and the history of changes; version 1 (read)
+has none of them, and its sources read as ungraded (F6). Optional keys a file leaves out
+take their defaults; the writer puts every key, in a stable order.
+
+ROW in error messages is the 1-based position of the event (or era, source…) in its list;
+`links[i]`, `history[i]` and an event's `sources[i]` and `notes[i]` count from 0.
 An event object changes only the fields it has keys for: a missing key leaves a stored
 event's field as it is (a new event gets the default), `null` or an empty text clears it.
 The file's categories, actors, tags, sources and eras are held to the editor's rules before
@@ -9,12 +15,24 @@ anything is written, so both database backends take exactly what the reader acce
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from timeline_app.domain.dates import file_date_cells
 from timeline_app.domain.errors import ImportFileError, ValidationError, quoted
+from timeline_app.domain.evidence import (
+    UNGRADED_CREDIBILITY,
+    UNGRADED_RELIABILITY,
+    EventLink,
+    EventNote,
+    HistoryAction,
+    HistoryEntity,
+    HistoryEntry,
+    LinkKind,
+)
 from timeline_app.domain.model import EventDraft, EventRecord, SourceRef, stable_id
 from timeline_app.domain.progress import Progress, report_every
 from timeline_app.domain.rules import (
@@ -22,7 +40,11 @@ from timeline_app.domain.rules import (
     NAME_MAX,
     character_problem,
     check_colour,
+    check_credibility,
+    check_language,
+    check_reliability,
     check_source,
+    check_source_kind,
     check_span,
     check_text,
 )
@@ -31,20 +53,26 @@ from timeline_app.services.interchange.document import (
     DRAFT_FIELDS,
     FORMAT_NAME,
     FORMAT_VERSION,
+    READABLE_VERSIONS,
     CategoryItem,
     Document,
     EraItem,
     EventItem,
+    LinkItem,
+    NoteItem,
     check_event,
     check_id,
     check_unique_ids,
     field_label,
 )
 from timeline_app.services.interchange.text_file import decode_text
+from timeline_app.store import evidence_queries
 
 EVENT_KEYS = {"id", *DRAFT_FIELDS}
+EVENT_KEYS_2 = EVENT_KEYS | {"notes"}
 REQUIRED_EVENT_KEYS = ("title", "start", "category")
 SOURCE_KEYS = {"id", "title", "publisher", "url", "published", "note"}
+SOURCE_KEYS_2 = SOURCE_KEYS | {"kind", "language", "reliability", "credibility", "excerpt"}
 TOP_KEYS = {
     "format",
     "version",
@@ -56,6 +84,17 @@ TOP_KEYS = {
     "eras",
     "events",
 }
+GRADE_KEYS = SOURCE_KEYS_2 - SOURCE_KEYS
+TOP_KEYS_2 = TOP_KEYS | {"links", "history"}
+ACTOR_KEYS = {"name", "kind"}
+ACTOR_KEYS_2 = ACTOR_KEYS | {"aliases"}
+LINK_KEYS = {"id", "from", "to", "kind", "note", "created_at"}
+NOTE_KEYS = {"id", "author", "created_at", "text"}
+HISTORY_KEYS = {"entity", "entity_id", "action", "author", "at", "changes", "snapshot"}
+STAMP_MAX = 32
+"""The length of a time stamp column (`created_at`, `at`)."""
+ENTITY_ID_MAX = 64
+"""The length of `history.entity_id`."""
 KIND_MAX = 40
 """The length of `actors.kind`."""
 GROUP_MAX = 60
@@ -98,8 +137,10 @@ def _line_of(text: str, fragment: str) -> int | None:
 
 
 class _Reader:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, version: int = FORMAT_VERSION) -> None:
         self.path = path
+        self.version = version
+        self.source_keys = SOURCE_KEYS_2 if version >= 2 else SOURCE_KEYS
 
     def fail(self, row: int | None, field: str, message: str) -> ImportFileError:
         return ImportFileError(self.path, row, field, message)
@@ -161,11 +202,11 @@ class _Reader:
 
     def source(self, value: Any, row: int, field: str) -> SourceRef:
         data = self.object(value, row, field)
-        self.keys(data, SOURCE_KEYS, row, f"{field}.")
+        self.keys(data, self.source_keys, row, f"{field}.")
         published = self.date_text(data.get("published"), row, f"{field}.published", optional=True)
         if published is not None and len(published.strip()) > PUBLISHED_MAX:
             raise self.fail(row, f"{field}.published", f"is longer than {PUBLISHED_MAX} characters")
-        return SourceRef(
+        ref = SourceRef(
             title=self.string(data.get("title"), row, f"{field}.title"),
             url=self.string(data.get("url"), row, f"{field}.url", optional=True),
             publisher=self.string(data.get("publisher"), row, f"{field}.publisher", optional=True),
@@ -173,6 +214,41 @@ class _Reader:
             note=self.string(data.get("note"), row, f"{field}.note", optional=True),
             id=self.identifier(data.get("id"), row, f"{field}.id"),
         )
+        if data.keys().isdisjoint(GRADE_KEYS):  # every source of a version 1 file
+            return ref
+        try:  # the grades are checked here, where the field can be named
+            return replace(
+                ref,
+                kind=check_source_kind(f"{field}.kind", data.get("kind") or "other"),
+                language=check_language(f"{field}.language", data.get("language")),
+                reliability=check_reliability(
+                    f"{field}.reliability", data.get("reliability") or UNGRADED_RELIABILITY
+                ),
+                credibility=check_credibility(
+                    f"{field}.credibility",
+                    UNGRADED_CREDIBILITY
+                    if data.get("credibility") is None
+                    else data.get("credibility"),
+                ),
+                excerpt=self.string(data.get("excerpt"), row, f"{field}.excerpt", optional=True),
+            )
+        except ValidationError as error:
+            raise self.fail(row, error.field, error.message) from error
+
+    def stamp(self, value: Any, row: int | None, field: str) -> str:
+        """A time stamp as stored ("" when none is given): ISO 8601 date and time."""
+        text = self.string(value, row, field, optional=True).strip()
+        if not text:
+            return ""
+        if len(text) > STAMP_MAX:
+            raise self.fail(row, field, f"is longer than {STAMP_MAX} characters")
+        try:
+            dt.datetime.fromisoformat(text)
+        except ValueError:
+            raise self.fail(
+                row, field, f"{quoted(text)} is not a date and time such as 2026-11-30T10:00:00"
+            ) from None
+        return text
 
 
 def _parse(path: str, text: str) -> Any:
@@ -205,19 +281,21 @@ def read_json(path: str, raw: bytes, *, progress: Progress | None = None) -> Doc
 
     `progress` hears (0, 0) before the parse, then (events read, events) as they are checked.
     """
-    reader = _Reader(path)
     if progress is not None:
         progress(0, 0)
-    top = reader.object(_parse(path, decode_text(path, raw)), None, "file")
+    top = _Reader(path).object(_parse(path, decode_text(path, raw)), None, "file")
     if top.get("format") != FORMAT_NAME:
-        raise reader.fail(
-            None, "format", f"must be {FORMAT_NAME!r}, not {quoted(top.get('format'))}"
+        raise ImportFileError(
+            path, None, "format", f"must be {FORMAT_NAME!r}, not {quoted(top.get('format'))}"
         )
-    if top.get("version") != FORMAT_VERSION:
-        raise reader.fail(
-            None, "version", f"{quoted(top.get('version'))} is not supported (this app reads 1)"
+    version = top.get("version")
+    if version.__class__ is not int or version not in READABLE_VERSIONS:
+        readable = " and ".join(map(str, READABLE_VERSIONS))
+        raise ImportFileError(
+            path, None, "version", f"{quoted(version)} is not supported (this app reads {readable})"
         )
-    reader.keys(top, TOP_KEYS, None, "")
+    reader = _Reader(path, version)
+    reader.keys(top, TOP_KEYS_2 if version >= 2 else TOP_KEYS, None, "")
     title = reader.string(top.get("title"), None, "title", optional=True)
     problem = character_problem(title)
     if problem is not None:
@@ -235,9 +313,19 @@ def read_json(path: str, raw: bytes, *, progress: Progress | None = None) -> Doc
     tick = report_every(progress, len(values))
     tick(0)
     for row, value in enumerate(values, 1):
-        document.events.append(_read_event(reader, row, value))
+        item = _read_event(reader, row, value)
+        document.events.append(item)
+        if version >= 2 and value.get("notes"):
+            _read_notes(reader, document, row, item.id, value["notes"])
         tick(row)
     check_unique_ids(document)
+    if version >= 2:
+        _check_note_ids(reader, document)
+        _read_links(reader, document, reader.array(top.get("links"), None, "links"))
+        document.history = [
+            _read_history_entry(reader, index, value)
+            for index, value in enumerate(reader.array(top.get("history"), None, "history"))
+        ]
     for item in document.events:
         for name in item.draft.actors:
             document.actors.setdefault(name, "")
@@ -309,9 +397,17 @@ def _read_actors(reader: _Reader, document: Document, values: list) -> None:
             name, kind = reader.text(value, row, "actors.name", limit=NAME_MAX), ""
         else:
             item = reader.object(value, row, "actors")
-            reader.keys(item, {"name", "kind"}, row, "actors.")
+            reader.keys(item, ACTOR_KEYS_2 if reader.version >= 2 else ACTOR_KEYS, row, "actors.")
             name = reader.text(item.get("name"), row, "actors.name", limit=NAME_MAX)
             kind = reader.text(item.get("kind"), row, "actors.kind", limit=KIND_MAX, required=False)
+            aliases = [
+                reader.text(alias, row, f"actors.aliases[{index}]", limit=NAME_MAX)
+                for index, alias in enumerate(
+                    reader.array(item.get("aliases"), row, "actors.aliases")
+                )
+            ]
+            if aliases:
+                document.aliases[name] = tuple(dict.fromkeys(aliases))
         if name in document.actors:
             raise reader.fail(row, "actors.name", f"{quoted(name)} is named twice")
         document.actors[name] = kind
@@ -370,7 +466,7 @@ def _read_eras(reader: _Reader, document: Document, values: list) -> None:
 def _read_event(reader: _Reader, row: int, value: Any) -> EventItem:
     """One event object; the keys it lacks keep a stored event's fields (see the module)."""
     item = reader.object(value, row, "events")
-    reader.keys(item, EVENT_KEYS, row, "")
+    reader.keys(item, EVENT_KEYS_2 if reader.version >= 2 else EVENT_KEYS, row, "")
     for key in REQUIRED_EVENT_KEYS:
         if key not in item:
             raise reader.fail(row, key, "is missing")
@@ -400,9 +496,153 @@ def _read_event(reader: _Reader, row: int, value: Any) -> EventItem:
         tags=tuple(reader.array(item.get("tags"), row, "tags")),
         sources=sources,
     )
-    carried = frozenset(key for key in item if key != "id")
+    carried = frozenset(key for key in item if key != "id" and key != "notes")
     present = None if len(carried) == len(DRAFT_FIELDS) else carried
     return check_event(reader.path, row, event_id, draft, present)
+
+
+def _read_notes(reader: _Reader, document: Document, row: int, event_id: str, value: Any) -> None:
+    """An event's notes; a note without an id gets one from its event, time and text."""
+    for index, data in enumerate(reader.array(value, row, "notes")):
+        field = f"notes[{index}]"
+        item = reader.object(data, row, field)
+        reader.keys(item, NOTE_KEYS, row, f"{field}.")
+        text = reader.text(item.get("text"), row, f"{field}.text", limit=DESCRIPTION_MAX)
+        author = reader.text(
+            item.get("author"), row, f"{field}.author", limit=NAME_MAX, required=False
+        )
+        created_at = reader.stamp(item.get("created_at"), row, f"{field}.created_at")
+        note_id = reader.identifier(item.get("id"), row, f"{field}.id") or stable_id(
+            f"note:{event_id}\n{created_at}\n{text}"
+        )
+        document.event_notes.append(
+            NoteItem(EventNote(note_id, event_id, author, created_at, text), row, index)
+        )
+
+
+def _check_note_ids(reader: _Reader, document: Document) -> None:
+    """Refuse a file that gives one id to two notes, naming both."""
+    seen: dict[str, NoteItem] = {}
+    for note in document.event_notes:
+        first = seen.setdefault(note.note.id, note)
+        if first is not note:
+            raise reader.fail(
+                note.row,
+                f"notes[{note.index}].id",
+                f"{quoted(note.note.id)} is used again (first at row {first.row}, "
+                f"notes[{first.index}])",
+            )
+
+
+_LINK_KINDS = ", ".join(kind.value for kind in LinkKind)
+
+
+def _read_links(reader: _Reader, document: Document, values: list) -> None:
+    """Links between events, each once; whether their events exist is the plan's check."""
+    by_id: dict[str, int] = {}
+    by_ends: dict[tuple[str, str, str], int] = {}
+    for index, value in enumerate(values):
+        field = f"links[{index}]"
+        item = reader.object(value, None, field)
+        reader.keys(item, LINK_KEYS, None, f"{field}.")
+        ends = []
+        for name in ("from", "to"):
+            if item.get(name) is None:
+                raise reader.fail(None, f"{field}.{name}", "is missing")
+            end = reader.identifier(item.get(name), None, f"{field}.{name}")
+            if end is None:
+                raise reader.fail(None, f"{field}.{name}", "must not be empty")
+            ends.append(end)
+        from_id, to_id = ends
+        kind = item.get("kind")
+        if kind not in _LINK_KIND_VALUES:
+            raise reader.fail(None, f"{field}.kind", f"{quoted(kind)} is not one of {_LINK_KINDS}")
+        if from_id == to_id:
+            raise reader.fail(None, f"{field}.to", "a link cannot join an event to itself")
+        note = reader.text(
+            item.get("note"), None, f"{field}.note", limit=DESCRIPTION_MAX, required=False
+        )
+        created_at = reader.stamp(item.get("created_at"), None, f"{field}.created_at")
+        link_id = reader.identifier(item.get("id"), None, f"{field}.id") or stable_id(
+            f"link:{from_id}\n{to_id}\n{kind}"
+        )
+        if link_id in by_id:
+            raise reader.fail(
+                None,
+                f"{field}.id",
+                f"{quoted(link_id)} is used again (first at links[{by_id[link_id]}])",
+            )
+        if (from_id, to_id, kind) in by_ends:
+            raise reader.fail(
+                None,
+                field,
+                f"repeats links[{by_ends[from_id, to_id, kind]}] ({kind} between the same events)",
+            )
+        by_id[link_id] = by_ends[from_id, to_id, kind] = index
+        document.links.append(
+            LinkItem(EventLink(link_id, from_id, to_id, LinkKind(kind), note, created_at), index)
+        )
+
+
+_LINK_KIND_VALUES = frozenset(kind.value for kind in LinkKind)
+_ENTITIES = {entity.value: entity for entity in HistoryEntity}
+_ACTIONS = {action.value: action for action in HistoryAction}
+
+
+def _read_history_entry(reader: _Reader, index: int, value: Any) -> HistoryEntry:
+    """One recorded change, stored as given: its values must be what JSON and both
+    databases hold (text without NUL or half surrogate pairs)."""
+    field = f"history[{index}]"
+    item = reader.object(value, None, field)
+    reader.keys(item, HISTORY_KEYS, None, f"{field}.")
+    entity = item.get("entity")
+    if entity not in _ENTITIES:
+        raise reader.fail(
+            None, f"{field}.entity", f"{quoted(entity)} is not one of {', '.join(_ENTITIES)}"
+        )
+    action = item.get("action")
+    if action not in _ACTIONS:
+        raise reader.fail(
+            None, f"{field}.action", f"{quoted(action)} is not one of {', '.join(_ACTIONS)}"
+        )
+    entity_id = reader.text(item.get("entity_id"), None, f"{field}.entity_id", limit=ENTITY_ID_MAX)
+    author = reader.text(
+        item.get("author"), None, f"{field}.author", limit=NAME_MAX, required=False
+    )
+    at = reader.stamp(item.get("at"), None, f"{field}.at")
+    if not at:
+        raise reader.fail(None, f"{field}.at", "is missing")
+    changes = item.get("changes")
+    changes = {} if changes is None else reader.object(changes, None, f"{field}.changes")
+    pairs: dict[str, tuple[object, object]] = {}
+    for name, pair in changes.items():
+        where = f"{field}.changes.{field_label(name)}"
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise reader.fail(None, where, "must be a list of the old and the new value")
+        _check_stored_values(reader, where, pair)
+        pairs[name] = (pair[0], pair[1])
+    _check_stored_values(reader, f"{field}.changes", list(changes))
+    snapshot = item.get("snapshot")
+    if snapshot is not None:
+        snapshot = reader.object(snapshot, None, f"{field}.snapshot")
+        _check_stored_values(reader, f"{field}.snapshot", [*snapshot, *snapshot.values()])
+    return HistoryEntry(_ENTITIES[entity], entity_id, _ACTIONS[action], author, at, pairs, snapshot)
+
+
+def _check_stored_values(reader: _Reader, field: str, values: list) -> None:
+    """Refuse text, anywhere in nested values, that a database cannot store."""
+    pending = list(values)
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            problem = character_problem(value)
+            if problem is not None:
+                raise reader.fail(None, field, f"a value {problem}")
+        elif isinstance(value, list):
+            pending.extend(value)
+        elif isinstance(value, dict):
+            pending.extend(value)
+            pending.extend(value.values())
 
 
 def _source_fields(ref: SourceRef) -> dict:
@@ -412,20 +652,43 @@ def _source_fields(ref: SourceRef) -> dict:
         "publisher": ref.publisher,
         "url": ref.url,
         "published": ref.published,
+        "kind": ref.kind,
+        "language": ref.language,
+        "reliability": ref.reliability,
+    }
+
+
+def _citation_fields(ref: SourceRef) -> dict:
+    return {
+        **_source_fields(ref),
+        "note": ref.note,
+        "credibility": ref.credibility,
+        "excerpt": ref.excerpt,
     }
 
 
 def export_json(catalog: Catalog, *, progress: Progress | None = None) -> dict:
-    """Everything in the database as one JSON-ready dict, in a deterministic order;
-    `progress` hears (events, total) as the events are laid out."""
+    """Everything in the database as one JSON-ready dict in format version 2, every key
+    present, in a deterministic order; `progress` hears (events, total) as the events are
+    laid out."""
     records = catalog.events()
     tick = report_every(progress, len(records))
     tick(0)
     actor_kinds = catalog.actor_kinds()
+    with catalog.engine.connect() as connection:
+        aliases = evidence_queries.aliases_by_actor(connection)
+        links = evidence_queries.all_links(connection)
+        notes = evidence_queries.notes_of(connection)
+        history = evidence_queries.all_history(connection)
+    notes_of: dict[str, list[dict]] = {}
+    for note in notes:
+        notes_of.setdefault(note.event_id, []).append(
+            {"id": note.id, "author": note.author, "created_at": note.created_at, "text": note.text}
+        )
     return {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
-        **({"title": title} if (title := catalog.title()) else {}),
+        "title": catalog.title(),
         "categories": [
             {
                 "name": category.name,
@@ -436,12 +699,7 @@ def export_json(catalog: Catalog, *, progress: Progress | None = None) -> dict:
             }
             for category in catalog.categories()
         ],
-        "actors": [{"name": name, "kind": kind} for name, kind in actor_kinds.items()],
         "tags": catalog.tag_names(),
-        "sources": [
-            _source_fields(ref)
-            for ref in sorted(catalog.sources(), key=lambda ref: (ref.title, ref.id or ""))
-        ],
         "eras": [
             {
                 "id": era.id,
@@ -453,11 +711,46 @@ def export_json(catalog: Catalog, *, progress: Progress | None = None) -> dict:
             }
             for era in catalog.eras()
         ],
-        "events": [_event_fields(record, done, tick) for done, record in enumerate(records, 1)],
+        "actors": [
+            {"name": name, "kind": kind, "aliases": sorted(aliases.get(name, ()))}
+            for name, kind in actor_kinds.items()
+        ],
+        "sources": [
+            _source_fields(ref)
+            for ref in sorted(catalog.sources(), key=lambda ref: (ref.title, ref.id or ""))
+        ],
+        "events": [
+            _event_fields(record, notes_of, done, tick) for done, record in enumerate(records, 1)
+        ],
+        "links": [
+            {
+                "id": link.id,
+                "from": link.from_id,
+                "to": link.to_id,
+                "kind": str(link.kind),
+                "note": link.note,
+                "created_at": link.created_at,
+            }
+            for link in links
+        ],
+        "history": [
+            {
+                "entity": str(entry.entity),
+                "entity_id": entry.entity_id,
+                "action": str(entry.action),
+                "author": entry.author,
+                "at": entry.at,
+                "changes": {name: list(pair) for name, pair in entry.changes.items()},
+                "snapshot": entry.snapshot,
+            }
+            for entry in history
+        ],
     }
 
 
-def _event_fields(record: EventRecord, done: int, tick: Callable[[int], None]) -> dict:
+def _event_fields(
+    record: EventRecord, notes_of: dict[str, list[dict]], done: int, tick: Callable[[int], None]
+) -> dict:
     start, end = file_date_cells(record.start, record.end)
     fields = {
         "id": record.id,
@@ -471,7 +764,8 @@ def _event_fields(record: EventRecord, done: int, tick: Callable[[int], None]) -
         "location": record.location,
         "tags": list(record.tags),
         "actors": list(record.actors),
-        "sources": [{**_source_fields(ref), "note": ref.note} for ref in record.sources],
+        "sources": [_citation_fields(ref) for ref in record.sources],
+        "notes": notes_of.get(record.id, []),
     }
     tick(done)
     return fields
