@@ -1,7 +1,8 @@
 """CSV for spreadsheets: one event a row; categories named in rows are created if new.
 
 Header (any order, any subset that has title, start and category):
-id,title,start,end,category,importance,certainty,location,actors,tags,sources,description.
+id,title,start,end,category,importance,certainty,location,actors,tags,sources,description,notes
+(`notes` is new in this release: files without it read as before).
 A file changes only the fields it carries: a column absent from the header leaves that field
 of a stored event as it is (a new event gets the default); an empty cell in a column that is
 there clears the field. ROW in error messages is the line number (the header is line 1).
@@ -9,13 +10,22 @@ there clears the field. ROW in error messages is the line number (the header is 
 Actors and tags are separated by "; ". Sources are separated by " | ", each written
 `Publisher: Title (published) <URL> [note: text]`: publisher, date, URL and note are optional
 (a source without a URL is written without the `<…>`), and a source whose id is not the one
-derived from its URL and title (publisher and title without a URL) adds `[id: …]`. Inside a
+derived from its URL and title (publisher and title without a URL) adds `[id: …]`. A graded
+citation adds its grade, `[B2]` (source reliability A–F, information credibility 1–6; read in
+either case, with or without a space or hyphen between), and a source's kind, language and the
+citation's excerpt, when not their defaults, add `[kind: wire]`, `[language: ru]` and
+`[excerpt: text]`; the bracketed parts may come in any order. A source without them reads as
+ungraded (F6, kind "other"). Inside a
 sources cell a backslash makes the next character plain text: `\\|`, `\\:`, `\\<`, `\\>`,
 `\\(`, `\\)`, `\\[`, `\\]` and `\\\\` (a backslash before any other character is itself). The
 writer escapes every `|` and backslash, a publisher's colons, a title's colons when there is
 no publisher, a title's closing bracket at its end (and, with neither URL nor date, its
 closing angle or square bracket), a URL's angle brackets and a note's (or id's) square
 brackets, so any text reads back as it was written.
+
+Notes on the event are separated by " | " too, each written `Text [by: author] [at: time]`,
+with `[id: …]` when its id is not the one derived from its event, time and text; the same
+escapes apply. An import adds notes and changes those with a stored id; it never removes one.
 
 Formulas: a text cell (id, title, category, location, actors, tags, sources, description) that
 starts with `=`, `+`, `-`, `@`, a tab, a carriage return or `'` is written with a `'` in front,
@@ -27,10 +37,18 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sys
+from dataclasses import replace
 
 from timeline_app.domain.dates import file_date_cells
 from timeline_app.domain.errors import ImportFileError, ValidationError, quoted
+from timeline_app.domain.evidence import (
+    UNGRADED_CREDIBILITY,
+    UNGRADED_RELIABILITY,
+    EventNote,
+    grade_text,
+)
 from timeline_app.domain.model import (
     IMPORTANCE_MAX,
     IMPORTANCE_MIN,
@@ -39,18 +57,34 @@ from timeline_app.domain.model import (
     stable_id,
 )
 from timeline_app.domain.progress import Progress, report_every
-from timeline_app.domain.rules import EventChecker, parse_importance_text, plain_source
+from timeline_app.domain.rules import (
+    DESCRIPTION_MAX,
+    NAME_MAX,
+    EventChecker,
+    check_credibility,
+    check_language,
+    check_reliability,
+    check_source_kind,
+    check_text,
+    parse_importance_text,
+    plain_source,
+)
 from timeline_app.services.catalog import Catalog
 from timeline_app.services.interchange.document import (
     DRAFT_FIELDS,
     CategoryItem,
     Document,
+    NoteItem,
     check_event_fields,
     check_id,
+    check_stamp,
     check_unique_ids,
+    check_unique_note_ids,
     field_label,
+    note_id_for,
 )
 from timeline_app.services.interchange.text_file import decode_text
+from timeline_app.store import evidence_queries
 
 HEADER = (
     "id",
@@ -66,9 +100,11 @@ HEADER = (
     "sources",
     "description",
 )
+COLUMNS = (*HEADER, "notes")
+"""Every column this format reads and writes; `HEADER` is those a spreadsheet maps too."""
 REQUIRED = ("title", "start", "category")
 TEXT_COLUMNS = frozenset(
-    ("id", "title", "category", "location", "actors", "tags", "sources", "description")
+    ("id", "title", "category", "location", "actors", "tags", "sources", "description", "notes")
 )
 """Columns whose cells get the formula guard: every one that holds free text."""
 LIST_SEPARATOR = "; "
@@ -82,7 +118,12 @@ _LONE_TITLE_SPECIALS = "\\|:"
 _URL_SPECIALS = "\\|<>"
 _NOTE_SPECIALS = "\\|[]"
 _PUBLISHED_CHARS = frozenset("0123456789Xxu?~%-^")
-_SOURCE_SHAPE = "'Publisher: Title (date) <URL> [note: text]'"
+_SOURCE_SHAPE = "'Publisher: Title (date) <URL> [B2] [note: text]'"
+_NOTE_SHAPE = "'Text [by: author] [at: time]'"
+_SOURCE_KEYS = ("note", "id", "kind", "language", "excerpt")
+_NOTE_KEYS = ("by", "at", "id")
+_GRADE = re.compile(r"\s*([A-Za-z])\s*-?\s*([0-9])\s*")
+"""A grade group's text, read leniently: "B2", "b2", "B 2", "B-2"."""
 _IMPORTANCE_OF_TEXT = {str(value): value for value in range(IMPORTANCE_MIN, IMPORTANCE_MAX + 1)}
 """The importance cells of nearly every row, read without a parse."""
 PROGRESS_STEP = 1000
@@ -162,37 +203,62 @@ class _SourceScanner:
     def _ends_with(self, char: str, start: int, end: int) -> bool:
         return end > start and self.text[end - 1] == char and self._marks(end - 1)
 
-    def refs(self) -> tuple[SourceRef, ...]:
-        refs = []
+    column = "sources"
+    shape = _SOURCE_SHAPE
+
+    def entries(self) -> list[tuple[int, int, int]]:
+        """(index, start, end) of each entry between the unescaped `|`s, blanks left out."""
+        found = []
         start, index, length = 0, 0, len(self.text)
         while start <= length:
             bar = self._find("|", start, length)
             end = length if bar < 0 else bar
             first, last = self._strip(start, end)
             if first < last:
-                refs.append(self._source(index, first, last))
+                found.append((index, first, last))
                 index += 1
             if bar < 0:
                 break
             start = bar + 1
-        return tuple(refs)
+        return found
+
+    def refs(self) -> tuple[SourceRef, ...]:
+        return tuple(self._source(index, start, end) for index, start, end in self.entries())
 
     def _fail(self, index: int, start: int, end: int, problem: str) -> ImportFileError:
         return ImportFileError(
-            self.path, self.row, f"sources[{index}]", f"{quoted(self.text[start:end])} {problem}"
+            self.path,
+            self.row,
+            f"{self.column}[{index}]",
+            f"{quoted(self.text[start:end])} {problem}",
         )
+
+    def _groups(
+        self, index: int, start: int, end: int, keys: tuple[str, ...], *, grade: bool = False
+    ) -> tuple[dict[str, str], int, int]:
+        """The `[key: value]` groups (and with `grade` one `[B2]`, as key "grade") that end
+        the entry at start…end, and the bounds of what precedes them."""
+        text = self.text
+        whole = (start, end)
+        groups: dict[str, str] = {}
+        while self._ends_with("]", start, end):
+            opening = self._rfind("[", start, end - 1)
+            inside = text[opening + 1 : end - 1]
+            key, separator, value = inside.partition(": ")
+            if opening >= 0 and not separator and grade and _GRADE.fullmatch(inside):
+                key, value = "grade", inside
+            elif opening < 0 or not separator or key not in keys:
+                raise self._fail(index, *whole, f"is not {self.shape}")
+            if key in groups:
+                raise self._fail(index, *whole, f"gives [{key}…] twice")
+            groups[key] = value.strip()
+            start, end = self._strip(start, opening)
+        return groups, start, end
 
     def _source(self, index: int, start: int, end: int) -> SourceRef:
         text = self.text
         whole = (start, end)
-        notes: dict[str, str] = {}
-        while self._ends_with("]", start, end):
-            opening = self._rfind("[", start, end - 1)
-            key, separator, value = text[opening + 1 : end - 1].partition(": ")
-            if opening < 0 or not separator or key not in ("note", "id") or key in notes:
-                raise self._fail(index, *whole, f"is not {_SOURCE_SHAPE}")
-            notes[key] = value.strip()
-            start, end = self._strip(start, opening)
+        notes, start, end = self._groups(index, start, end, _SOURCE_KEYS, grade=True)
         url = ""
         if self._ends_with(">", start, end):
             opening = self._rfind("<", start, end - 1)
@@ -225,9 +291,61 @@ class _SourceScanner:
         source_id = notes.get("id")
         if source_id is not None:
             check_id(self.path, self.row, f"sources[{index}].id", source_id)
-        return SourceRef(
+        ref = SourceRef(
             text[start:end] or url, url, publisher, published, notes.get("note", ""), source_id
         )
+        if len(notes) > ("id" in notes) + ("note" in notes):
+            return self._graded(index, ref, notes)
+        return ref
+
+    def _graded(self, index: int, ref: SourceRef, groups: dict[str, str]) -> SourceRef:
+        """`ref` with the grade, kind, language and excerpt its groups give, checked here
+        where the entry can be named."""
+        reliability, credibility = UNGRADED_RELIABILITY, UNGRADED_CREDIBILITY
+        field = f"sources[{index}]"
+        try:
+            grade = groups.get("grade")
+            if grade is not None:
+                letter, digit = _GRADE.fullmatch(grade).groups()  # type: ignore[union-attr]
+                reliability = check_reliability(f"{field}.reliability", letter)
+                credibility = check_credibility(f"{field}.credibility", int(digit))
+            return replace(
+                ref,
+                kind=check_source_kind(f"{field}.kind", groups.get("kind", "other")),
+                language=check_language(f"{field}.language", groups.get("language", "")),
+                reliability=reliability,
+                credibility=credibility,
+                excerpt=groups.get("excerpt", ""),
+            )
+        except ValidationError as error:
+            raise ImportFileError(self.path, self.row, error.field, error.message) from None
+
+
+class _NoteScanner(_SourceScanner):
+    """Reads one notes cell: notes between unescaped `|`s, each `Text [by: …] [at: …]`."""
+
+    column = "notes"
+    shape = _NOTE_SHAPE
+
+    def notes(self, event_id: str) -> list[NoteItem]:
+        found = []
+        for index, start, end in self.entries():
+            groups, start, end = self._groups(index, start, end, _NOTE_KEYS)
+            field = f"notes[{index}]"
+            try:
+                text = check_text(f"{field}.text", self.text[start:end], limit=DESCRIPTION_MAX)
+                author = check_text(
+                    f"{field}.by", groups.get("by", ""), limit=NAME_MAX, required=False
+                )
+            except ValidationError as error:
+                raise ImportFileError(self.path, self.row, error.field, error.message) from None
+            created_at = check_stamp(self.path, self.row, f"{field}.at", groups.get("at", ""))
+            note_id = groups.get("id") or note_id_for(event_id, created_at, text)
+            check_id(self.path, self.row, f"{field}.id", note_id)
+            found.append(
+                NoteItem(EventNote(note_id, event_id, author, created_at, text), self.row, index)
+            )
+        return found
 
 
 def _plain_parts(value: str) -> tuple[str, str, str] | None:
@@ -298,13 +416,13 @@ def read_csv(path: str, raw: bytes, *, progress: Progress | None = None) -> Docu
         raise ImportFileError(path, 1, "header", "is missing") from None
     except csv.Error as error:
         raise ImportFileError(path, 1, "header", str(error)) from error
-    unknown = [name for name in header if name not in HEADER]
+    unknown = [name for name in header if name not in COLUMNS]
     if unknown:
         raise ImportFileError(
             path,
             1,
             field_label(unknown[0]),
-            f"is not a column of this format ({', '.join(HEADER)})",
+            f"is not a column of this format ({', '.join(COLUMNS)})",
         )
     missing = [name for name in REQUIRED if name not in header]
     if missing:
@@ -320,7 +438,7 @@ def read_csv(path: str, raw: bytes, *, progress: Progress | None = None) -> Docu
     sources_of: dict[str, tuple[SourceRef, ...]] = {}  # cells a file repeats, read once
     checked_sources_of: dict[str, tuple[SourceRef, ...]] = {}  # … and those checked too
     width = len(header)
-    position = {name: header.index(name) if name in header else width for name in HEADER}
+    position = {name: header.index(name) if name in header else width for name in COLUMNS}
     guarded = (
         [index for index, name in enumerate(header) if name in TEXT_COLUMNS] if "'" in text else []
     )  # a file without a "'" has no guarded cell to read back
@@ -338,7 +456,8 @@ def read_csv(path: str, raw: bytes, *, progress: Progress | None = None) -> Docu
         tags_at,
         sources_at,
         description_at,
-    ) = (position[name] for name in HEADER)
+        notes_at,
+    ) = (position[name] for name in COLUMNS)
     while True:
         try:
             values = next(reader)
@@ -412,7 +531,10 @@ def read_csv(path: str, raw: bytes, *, progress: Progress | None = None) -> Docu
         )
         document.events.append(item)
         categories[item.draft.category] = None
+        if values[notes_at]:
+            document.event_notes.extend(_NoteScanner(path, row, values[notes_at]).notes(event_id))
     check_unique_ids(document)
+    check_unique_note_ids(document)
     document.categories = [CategoryItem(name) for name in categories]
     if progress is not None:
         progress(lines, lines)
@@ -430,10 +552,27 @@ def source_text(ref: SourceRef) -> str:
         text += f" ({ref.published})"
     if ref.url:
         text += f" <{_escape(ref.url, _URL_SPECIALS)}>"
+    if (ref.reliability, ref.credibility) != (UNGRADED_RELIABILITY, UNGRADED_CREDIBILITY):
+        text += f" [{grade_text(ref.reliability, ref.credibility)}]"
+    if ref.kind != "other":
+        text += f" [kind: {_escape(ref.kind, _NOTE_SPECIALS)}]"
+    if ref.language:
+        text += f" [language: {_escape(ref.language, _NOTE_SPECIALS)}]"
     if ref.id and ref.id != derived_source_id(ref.url, ref.title, ref.publisher):
         text += f" [id: {_escape(ref.id, _NOTE_SPECIALS)}]"
     if ref.note:
         text += f" [note: {_escape(ref.note, _NOTE_SPECIALS)}]"
+    if ref.excerpt:
+        text += f" [excerpt: {_escape(ref.excerpt, _NOTE_SPECIALS)}]"
+    return text
+
+
+def note_text(note: EventNote) -> str:
+    """One note as the notes cell writes it (see the module's notation)."""
+    text = _escape(note.text, _NOTE_SPECIALS)  # its brackets too: read as text, not groups
+    text += f" [by: {_escape(note.author, _NOTE_SPECIALS)}] [at: {note.created_at}]"
+    if note.id != note_id_for(note.event_id, note.created_at, note.text):
+        text += f" [id: {_escape(note.id, _NOTE_SPECIALS)}]"
     return text
 
 
@@ -441,8 +580,13 @@ def dump_csv(catalog: Catalog, *, progress: Progress | None = None) -> str:
     """Every event as CSV rows, ordered by start; `progress` hears (events, total)."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(HEADER)
+    writer.writerow(COLUMNS)
     records = catalog.events()
+    with catalog.engine.connect() as connection:
+        notes = evidence_queries.notes_of(connection)
+    notes_of: dict[str, list[EventNote]] = {}
+    for note in notes:
+        notes_of.setdefault(note.event_id, []).append(note)
     tick = report_every(progress, len(records), PROGRESS_STEP)
     tick(0)
     for done, record in enumerate(records, 1):
@@ -461,6 +605,7 @@ def dump_csv(catalog: Catalog, *, progress: Progress | None = None) -> str:
                 guard_formula(LIST_SEPARATOR.join(record.tags)),
                 guard_formula(SOURCE_SEPARATOR.join(source_text(ref) for ref in record.sources)),
                 guard_formula(record.description),
+                guard_formula(SOURCE_SEPARATOR.join(map(note_text, notes_of.get(record.id, ())))),
             ]
         )
         tick(done)

@@ -11,6 +11,7 @@ and a new event gets the field's default. The plan and the write both use that o
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -28,7 +29,7 @@ from timeline_app.domain.evidence import (
     HistoryEntity,
     HistoryEntry,
 )
-from timeline_app.domain.model import EventDraft, EventRecord, SourceRef, citation
+from timeline_app.domain.model import EventDraft, EventRecord, SourceRef, citation, stable_id
 from timeline_app.domain.palette import next_colour
 from timeline_app.domain.progress import Progress, report_every
 from timeline_app.domain.rules import EventChecker, validate_event, validate_event_fields
@@ -60,6 +61,8 @@ ID_MAX = 36
 """The length of the id columns (events, eras, sources): a UUID's text."""
 PLAN_BLOCK = 1000
 """New events a plan lists between two progress ticks (report_every's step)."""
+STAMP_MAX = 32
+"""The length of a time stamp column (a note's or link's `created_at`, history's `at`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +211,51 @@ def check_id(path: str, row: int | None, field_name: str, value: str) -> str:
             f"{quoted(value)} contains a NUL, a control character or a lone surrogate",
         )
     return value
+
+
+def check_stamp(path: str, row: int | None, field_name: str, value: str) -> str:
+    """A time stamp as stored: ISO 8601 date and time, stripped ("" stays "": the import's
+    own time is given to it)."""
+    text = value.strip()
+    if not text:
+        return ""
+    if len(text) > STAMP_MAX:
+        raise ImportFileError(path, row, field_name, f"is longer than {STAMP_MAX} characters")
+    try:
+        dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise ImportFileError(
+            path,
+            row,
+            field_name,
+            f"{quoted(text)} is not a date and time such as 2026-11-30T10:00:00+00:00",
+        ) from None
+    return text
+
+
+def note_id_for(event_id: str, created_at: str, text: str) -> str:
+    """The id of a note a file gives without one: the same note read twice gets the same."""
+    return stable_id(f"note:{event_id}\n{created_at}\n{text}")
+
+
+def link_id_for(from_id: str, to_id: str, kind: str) -> str:
+    """The id of a link a file gives without one."""
+    return stable_id(f"link:{from_id}\n{to_id}\n{kind}")
+
+
+def check_unique_note_ids(document: Document) -> None:
+    """Refuse a file that gives one id to two notes, naming both."""
+    seen: dict[str, NoteItem] = {}
+    for item in document.event_notes:
+        first = seen.setdefault(item.note.id, item)
+        if first is not item:
+            raise ImportFileError(
+                document.path,
+                item.row,
+                f"notes[{item.index}].id",
+                f"{quoted(item.note.id)} is used again (first at row {first.row}, "
+                f"notes[{first.index}])",
+            )
 
 
 def _check_distinct_sources(path: str, row: int, sources: tuple[SourceRef, ...]) -> None:

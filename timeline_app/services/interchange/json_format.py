@@ -15,7 +15,6 @@ anything is written, so both database backends take exactly what the reader acce
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import replace
@@ -62,8 +61,12 @@ from timeline_app.services.interchange.document import (
     NoteItem,
     check_event,
     check_id,
+    check_stamp,
     check_unique_ids,
+    check_unique_note_ids,
     field_label,
+    link_id_for,
+    note_id_for,
 )
 from timeline_app.services.interchange.text_file import decode_text
 from timeline_app.store import evidence_queries
@@ -91,8 +94,6 @@ ACTOR_KEYS_2 = ACTOR_KEYS | {"aliases"}
 LINK_KEYS = {"id", "from", "to", "kind", "note", "created_at"}
 NOTE_KEYS = {"id", "author", "created_at", "text"}
 HISTORY_KEYS = {"entity", "entity_id", "action", "author", "at", "changes", "snapshot"}
-STAMP_MAX = 32
-"""The length of a time stamp column (`created_at`, `at`)."""
 ENTITY_ID_MAX = 64
 """The length of `history.entity_id`."""
 KIND_MAX = 40
@@ -237,18 +238,7 @@ class _Reader:
 
     def stamp(self, value: Any, row: int | None, field: str) -> str:
         """A time stamp as stored ("" when none is given): ISO 8601 date and time."""
-        text = self.string(value, row, field, optional=True).strip()
-        if not text:
-            return ""
-        if len(text) > STAMP_MAX:
-            raise self.fail(row, field, f"is longer than {STAMP_MAX} characters")
-        try:
-            dt.datetime.fromisoformat(text)
-        except ValueError:
-            raise self.fail(
-                row, field, f"{quoted(text)} is not a date and time such as 2026-11-30T10:00:00"
-            ) from None
-        return text
+        return check_stamp(self.path, row, field, self.string(value, row, field, optional=True))
 
 
 def _parse(path: str, text: str) -> Any:
@@ -320,7 +310,7 @@ def read_json(path: str, raw: bytes, *, progress: Progress | None = None) -> Doc
         tick(row)
     check_unique_ids(document)
     if version >= 2:
-        _check_note_ids(reader, document)
+        check_unique_note_ids(document)
         _read_links(reader, document, reader.array(top.get("links"), None, "links"))
         document.history = [
             _read_history_entry(reader, index, value)
@@ -512,26 +502,12 @@ def _read_notes(reader: _Reader, document: Document, row: int, event_id: str, va
             item.get("author"), row, f"{field}.author", limit=NAME_MAX, required=False
         )
         created_at = reader.stamp(item.get("created_at"), row, f"{field}.created_at")
-        note_id = reader.identifier(item.get("id"), row, f"{field}.id") or stable_id(
-            f"note:{event_id}\n{created_at}\n{text}"
+        note_id = reader.identifier(item.get("id"), row, f"{field}.id") or note_id_for(
+            event_id, created_at, text
         )
         document.event_notes.append(
             NoteItem(EventNote(note_id, event_id, author, created_at, text), row, index)
         )
-
-
-def _check_note_ids(reader: _Reader, document: Document) -> None:
-    """Refuse a file that gives one id to two notes, naming both."""
-    seen: dict[str, NoteItem] = {}
-    for note in document.event_notes:
-        first = seen.setdefault(note.note.id, note)
-        if first is not note:
-            raise reader.fail(
-                note.row,
-                f"notes[{note.index}].id",
-                f"{quoted(note.note.id)} is used again (first at row {first.row}, "
-                f"notes[{first.index}])",
-            )
 
 
 _LINK_KINDS = ", ".join(kind.value for kind in LinkKind)
@@ -563,8 +539,8 @@ def _read_links(reader: _Reader, document: Document, values: list) -> None:
             item.get("note"), None, f"{field}.note", limit=DESCRIPTION_MAX, required=False
         )
         created_at = reader.stamp(item.get("created_at"), None, f"{field}.created_at")
-        link_id = reader.identifier(item.get("id"), None, f"{field}.id") or stable_id(
-            f"link:{from_id}\n{to_id}\n{kind}"
+        link_id = reader.identifier(item.get("id"), None, f"{field}.id") or link_id_for(
+            from_id, to_id, kind
         )
         if link_id in by_id:
             raise reader.fail(

@@ -58,6 +58,7 @@ from timeline_app.domain.palette import CATEGORY_COLOURS
 from timeline_app.domain.progress import Progress, report_every
 from timeline_app.domain.rules import EventChecker, parse_importance_text
 from timeline_app.services.catalog import Catalog
+from timeline_app.services.interchange.csv_format import COLUMNS as CSV_COLUMNS
 from timeline_app.services.interchange.csv_format import (
     FORMULA_STARTS,
     HEADER,
@@ -739,7 +740,7 @@ def app_csv_header(raw: bytes) -> bool:
     except (IndexError, StopIteration, csv.Error):
         return False
     names = [cell.strip() for cell in cells]
-    return bool(names) and all(name in HEADER for name in names)
+    return bool(names) and all(name in CSV_COLUMNS for name in names)
 
 
 def numbered_header(width: int) -> list[str]:
