@@ -17,7 +17,18 @@ from timeline_app.domain.evidence import (
     LinkKind,
 )
 from timeline_app.store.queries import chunks, insert_tuples, rows_for_ids
-from timeline_app.store.schema import actor_aliases, actors, event_links, event_notes, history
+from timeline_app.store.schema import (
+    actor_aliases,
+    actors,
+    event_actors,
+    event_links,
+    event_notes,
+    event_sources,
+    event_tags,
+    history,
+    sources,
+    tags,
+)
 
 # ---- links -----------------------------------------------------------------------------------
 
@@ -383,3 +394,35 @@ def record_history_ids(connection: Connection, entries: Sequence[HistoryEntry]) 
 def delete_history_by_id(connection: Connection, ids: Sequence[int]) -> None:
     for part in chunks(list(ids)):
         connection.execute(delete(history).where(history.c.id.in_(part)))
+
+
+def actor_and_tag_names(connection: Connection) -> tuple[set[str], set[str]]:
+    """The names of the stored actors and tags (what an import creates is the rest)."""
+    return (
+        set(connection.execute(select(actors.c.name)).scalars()),
+        set(connection.execute(select(tags.c.name)).scalars()),
+    )
+
+
+def delete_uncited(
+    connection: Connection,
+    source_ids: Sequence[str],
+    actor_names: Sequence[str],
+    tag_names: Sequence[str],
+) -> None:
+    """Delete those of the given sources, actors and tags that no event refers to any more
+    (what an undone import had created)."""
+    for part in chunks(sorted(source_ids)):
+        cited = select(event_sources.c.source_id).where(event_sources.c.source_id.in_(part))
+        connection.execute(
+            delete(sources).where(sources.c.id.in_(part), sources.c.id.not_in(cited))
+        )
+    for table, column, names in (
+        (actors, event_actors.c.actor_id, actor_names),
+        (tags, event_tags.c.tag_id, tag_names),
+    ):
+        for part in chunks(sorted(names)):
+            used = select(column).distinct()
+            connection.execute(
+                delete(table).where(table.c.name.in_(part), table.c.id.not_in(used))  # type: ignore[attr-defined]
+            )

@@ -184,6 +184,10 @@ class ImportResult:
     """The file's title became the timeline's (it had none): undo removes it again."""
     evidence: EvidenceWritten | None = None
     """The links, notes, aliases and history entries the import wrote (None: none)."""
+    added_source_ids: tuple[str, ...] = ()
+    added_actors: tuple[str, ...] = ()
+    added_tags: tuple[str, ...] = ()
+    """Sources, actors and tags the import created: undo removes those no event refers to."""
 
     @property
     def changed_count(self) -> int:
@@ -624,6 +628,7 @@ def _apply_import(catalog: Catalog, document: Document, progress: Progress | Non
         plan = planned.plan
         added_categories, ids = _add_categories(connection, document)
         adopted_title = _adopt_title(connection, document.title)
+        known_actors, known_tags = evidence_queries.actor_and_tag_names(connection)
         actor_ids = catalog_queries.ensure_actors(connection, document.actors)
         for name, kind in document.actors.items():
             if kind:
@@ -695,7 +700,18 @@ def _apply_import(catalog: Catalog, document: Document, progress: Progress | Non
         replaced_sources=planned.replaced_sources,
         adopted_title=adopted_title,
         evidence=evidence,
+        added_source_ids=tuple(sorted(set(planned.sources) - set(planned.stored_sources))),
+        added_actors=tuple(sorted(set(actor_ids) - known_actors)),
+        added_tags=tuple(sorted(set(_written_tags(document, planned.writes)) - known_tags)),
     )
+
+
+def _written_tags(document: Document, writes: list[EventItem]) -> set[str]:
+    """The tags an import names: the file's and those of the events it writes."""
+    names = set(document.tags)
+    for item in writes:
+        names.update(item.draft.tags)
+    return names
 
 
 def _rows_and_links(
@@ -788,6 +804,9 @@ def undo_import(
                 _share(progress, len(result.added_ids), len(result.replaced), len(result.replaced)),
             )
         _put_back_evidence(connection, result, kept)
+        evidence_queries.delete_uncited(
+            connection, result.added_source_ids, result.added_actors, result.added_tags
+        )
         if result.adopted_title:
             catalog_queries.set_meta(connection, TITLE_KEY, None)
         ids = queries.category_ids(connection)
