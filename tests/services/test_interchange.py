@@ -88,7 +88,8 @@ def test_csv_round_trip_and_new_categories(catalog, tmp_path):
     fill(catalog)
     text = export_text(catalog, "csv")
     assert text.splitlines()[0] == (
-        "id,title,start,end,category,importance,certainty,location,actors,tags,sources,description"
+        "id,title,start,end,category,importance,certainty,location,actors,tags,sources,description,"
+        "notes"
     )
     path = tmp_path / "out.csv"
     path.write_text(text, encoding="utf-8")

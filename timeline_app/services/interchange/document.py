@@ -926,11 +926,7 @@ def _plan_evidence(connection: Connection, document: Document) -> _EvidencePlan:
             if stored is None:
                 planned.new_notes.append(note)
                 continue
-            written = replace(
-                note,
-                author=note.author or stored.author,
-                created_at=note.created_at or stored.created_at,
-            )
+            written = note if note.created_at else replace(note, created_at=stored.created_at)
             if written != stored:
                 planned.changed_notes.append((stored, written))
     if document.history:
@@ -1032,11 +1028,7 @@ def _write_evidence(
         connection, [*kept.links, *new_links, *(written for _, written in evidence.changed_links)]
     )
     new_notes = [
-        replace(
-            note,
-            author=note.author or context.author,
-            created_at=note.created_at or context.stamp,
-        )
+        note if note.created_at else replace(note, created_at=context.stamp)
         for note in evidence.new_notes
     ]
     evidence_queries.insert_notes(
