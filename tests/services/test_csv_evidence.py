@@ -101,7 +101,7 @@ def test_a_file_with_the_old_header_reads_ungraded(tmp_path):
 def test_a_grade_is_read_leniently(tmp_path, grade):
     path = tmp_path / "graded.csv"
     path.write_text(
-        f"title,start,category,sources\nDeal,2022,Energy,Reuters: Report <https://r.com/> {grade}\n",
+        f"title,start,category,sources\nDeal,2022,Energy,Reuters: Report <https://r.co/> {grade}\n",
         encoding="utf-8",
     )
     (ref,) = read_file(path).events[0].draft.sources

@@ -21,6 +21,7 @@ from timeline_app.domain.model import EventDraft, SourceRef
 from timeline_app.services.catalog import Catalog
 from timeline_app.services.history_log import event_fields, record_changes
 from timeline_app.services.interchange import (
+    apply_import,
     export_text,
     import_file,
     plan_import,
@@ -415,3 +416,50 @@ def test_a_link_may_join_an_event_of_the_file_to_one_in_the_database(tmp_path, o
     data["links"][0]["id"] = "another"
     again = import_file(catalog, write(tmp_path / "again.json", json.dumps(data)))
     assert again.evidence is None
+
+
+@pytest.mark.parametrize(("resolution", "linked"), [("merge", True), ("skip", False)])
+def test_links_and_notes_follow_an_event_merged_into_a_stored_one(
+    tmp_path, open_catalogs, resolution, linked
+):
+    from timeline_app.services.interchange.duplicates import (
+        Resolution,
+        find_duplicates,
+        resolve_duplicates,
+    )
+
+    catalog = new_catalog(open_catalogs, tmp_path / "timeline.sqlite")
+    catalog.add_category("Energy")
+    stored = catalog.add_event(EventDraft("Gas memorandum signed", "2022-07-19", category="Energy"))
+    path = write(
+        tmp_path / "dup.json",
+        json.dumps(
+            {
+                "format": "timeline-app",
+                "version": 2,
+                "events": [
+                    {
+                        "id": "memo",
+                        "title": "Gas memorandum signed",
+                        "start": "2022-07-19",
+                        "category": "Energy",
+                        "notes": [
+                            {"text": "Gazprom and NIOC", "created_at": "2026-11-01T10:00:00"}
+                        ],
+                    },
+                    {"id": "swap", "title": "Swap deal", "start": "2023", "category": "Energy"},
+                ],
+                "links": [{"from": "memo", "to": "swap", "kind": "led_to"}],
+            }
+        ),
+    )
+    document = read_file(path)
+    duplicates = find_duplicates(catalog, document)
+    assert [dup.item_id for dup in duplicates] == ["memo"]
+    resolved = resolve_duplicates(catalog, document, duplicates, {}, Resolution(resolution))
+    assert apply_import(catalog, resolved).added_ids == ("swap",)
+    with catalog.engine.connect() as connection:
+        links = [(link.from_id, link.to_id) for link in store.all_links(connection)]
+        notes = [(note.event_id, note.text) for note in store.notes_of(connection)]
+    assert links == ([(stored.id, "swap")] if linked else [])
+    assert notes == ([(stored.id, "Gazprom and NIOC")] if linked else [])

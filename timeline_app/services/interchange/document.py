@@ -1147,3 +1147,28 @@ def _put_back_evidence(connection: Connection, result: ImportResult, kept: _Kept
         connection, [link for link in links if link.from_id in present and link.to_id in present]
     )
     evidence_queries.insert_notes(connection, [note for note in notes if note.event_id in present])
+
+
+def with_events(document: Document, events: list[EventItem], renamed: dict[str, str]) -> Document:
+    """`document` importing `events` instead of its own: the links and notes of an event
+    merged into a stored one (`renamed`: the file's id → the stored id) follow it, those of
+    an event left out go with it, and so does the history of both."""
+    kept = {item.id for item in events}
+    gone = {item.id for item in document.events} - kept
+    links = []
+    for item in document.links:
+        link = item.link
+        ends = renamed.get(link.from_id, link.from_id), renamed.get(link.to_id, link.to_id)
+        if ends[0] != ends[1] and all(end in kept or end not in gone for end in ends):
+            links.append(replace(item, link=replace(link, from_id=ends[0], to_id=ends[1])))
+    notes = []
+    for item in document.event_notes:
+        event_id = renamed.get(item.note.event_id, item.note.event_id)
+        if event_id in kept:
+            notes.append(replace(item, note=replace(item.note, event_id=event_id)))
+    history = [
+        entry
+        for entry in document.history
+        if entry.entity != HistoryEntity.EVENT or entry.entity_id not in gone
+    ]
+    return replace(document, events=events, links=links, event_notes=notes, history=history)

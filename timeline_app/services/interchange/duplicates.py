@@ -23,7 +23,12 @@ from timeline_app.domain.dates import DAY_SECONDS
 from timeline_app.domain.model import EventDraft, EventRecord, SourceRef
 from timeline_app.domain.progress import Progress, report_every
 from timeline_app.services.catalog import Catalog
-from timeline_app.services.interchange.document import Document, EventItem, check_event
+from timeline_app.services.interchange.document import (
+    Document,
+    EventItem,
+    check_event,
+    with_events,
+)
 
 SIMILAR_AT_LEAST = 85.0
 """The title similarity (0–100, rapidfuzz's token sort ratio) from which two events on the
@@ -173,7 +178,7 @@ def resolve_duplicates(
             )
             continue
         events.append(item)
-    return replace(document, events=events)
+    return with_events(document, events, merge_into)
 
 
 def _same_source(ref: SourceRef) -> tuple[str, str, str]:
