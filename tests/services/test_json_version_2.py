@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from timeline_app.domain.errors import ImportFileError
 from timeline_app.domain.evidence import (
@@ -19,7 +21,7 @@ from timeline_app.domain.evidence import (
 )
 from timeline_app.domain.model import EventDraft, SourceRef
 from timeline_app.services.catalog import Catalog
-from timeline_app.services.history_log import event_fields, record_changes
+from timeline_app.services.history_log import change_entry, event_fields, record_changes
 from timeline_app.services.interchange import (
     apply_import,
     export_text,
@@ -28,6 +30,7 @@ from timeline_app.services.interchange import (
     read_file,
     undo_import,
 )
+from timeline_app.services.interchange.document import CreationTexts, written_fields
 from timeline_app.store import catalog_queries
 from timeline_app.store import evidence_queries as store
 from timeline_app.store.database import open_database
@@ -463,3 +466,52 @@ def test_links_and_notes_follow_an_event_merged_into_a_stored_one(
         notes = [(note.event_id, note.text) for note in store.notes_of(connection)]
     assert links == ([(stored.id, "swap")] if linked else [])
     assert notes == ([(stored.id, "Gazprom and NIOC")] if linked else [])
+
+
+texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    title=texts,
+    description=texts,
+    end=st.none() | texts,
+    location=st.none() | texts,
+    importance=st.integers(1, 5),
+    names=st.lists(texts, max_size=3).map(tuple),
+    source=st.builds(
+        SourceRef,
+        title=texts,
+        url=texts,
+        publisher=texts,
+        published=st.none() | texts,
+        note=texts,
+        id=st.none() | texts,
+        kind=texts,
+        language=texts,
+        reliability=texts,
+        credibility=st.integers(1, 6),
+        excerpt=texts,
+    ),
+)
+def test_creation_texts_are_what_the_encoder_writes(
+    title, description, end, location, importance, names, source
+):
+    """The import's quick texts of a creation entry guard against drifting from the encoder
+    the history uses for every other entry."""
+    draft = EventDraft(
+        title,
+        "2001-02-03",
+        end,
+        "Energy",
+        importance,
+        "reported",
+        description,
+        location,
+        names,
+        names[::-1],
+        (source, source) if importance % 2 else (),
+    )
+    entry = change_entry(HistoryEntity.EVENT, "e", None, written_fields(draft), "me", "now")
+    ((*_, changes, snapshot),) = store.history_rows([entry])
+    assert CreationTexts().texts(draft) == (changes, snapshot)

@@ -366,11 +366,11 @@ def history_keys(connection: Connection, entity_ids: Iterable[str]) -> set[tuple
     }
 
 
-def record_history_ids(connection: Connection, entries: Sequence[HistoryEntry]) -> list[int]:
-    """`record_history`, returning the numbers the database gave the new rows (what an undo
-    of the write removes). SQLite's single writer numbers them one after another."""
+def history_rows(entries: Iterable[HistoryEntry]) -> list[tuple]:
+    """Entries as `insert_history_rows` takes them: (entity, entity id, action, author, at,
+    changes as JSON text, snapshot as JSON text or None), encoded as `record_history` does."""
     encode = _ENCODE
-    rows = [
+    return [
         (
             str(entry.entity),
             entry.entity_id,
@@ -382,6 +382,16 @@ def record_history_ids(connection: Connection, entries: Sequence[HistoryEntry]) 
         )
         for entry in entries
     ]
+
+
+def encode_json(value: object) -> str:
+    """JSON text as the history table holds it (keys sorted, no ASCII escapes)."""
+    return _ENCODE(value)
+
+
+def insert_history_rows(connection: Connection, rows: list[tuple]) -> list[int]:
+    """Insert `history_rows`, returning the numbers the database gave them (what an undo of
+    the write removes). SQLite's single writer numbers them one after another."""
     if not rows:
         return []
     columns = ("entity", "entity_id", "action", "author", "at", "changes", "snapshot")
