@@ -515,3 +515,28 @@ def test_creation_texts_are_what_the_encoder_writes(
     entry = change_entry(HistoryEntity.EVENT, "e", None, written_fields(draft), "me", "now")
     ((*_, changes, snapshot),) = store.history_rows([entry])
     assert CreationTexts().texts(draft) == (changes, snapshot)
+
+
+def test_an_event_whose_source_the_import_changes_has_that_change_recorded(tmp_path, open_catalogs):
+    source = new_catalog(open_catalogs, tmp_path / "source.sqlite", "analyst")
+    ids = fill(source)
+    data = json.loads(export_text(source, "json"))
+    crs = next(
+        ref for ref in data["sources"] if ref["publisher"] == "Congressional Research Service"
+    )
+    crs["reliability"] = "B"  # the second event cites it and nothing else of it changes
+    del data["events"][0]  # the first cites it too, but the file no longer carries that event
+    data["links"] = [link for link in data["links"] if ids[0] not in (link["from"], link["to"])]
+    path = write(tmp_path / "regraded.json", json.dumps(data))
+    result = import_file(source, path)
+    assert result.added_ids == () and result.replaced == ()
+    with source.engine.connect() as connection:
+        entries = store.all_history(connection)[-2:]
+    assert [(entry.entity_id, entry.author) for entry in entries] == [
+        (ids[0], "analyst"),
+        (ids[1], "analyst"),
+    ]
+    assert [entry.changes["sources"][1][-1]["reliability"] for entry in entries] == ["B", "B"]
+    undo_import(source, result)
+    with source.engine.connect() as connection:
+        assert len(store.all_history(connection)) == 5

@@ -441,3 +441,12 @@ def delete_uncited(
             connection.execute(
                 delete(table).where(table.c.name.in_(part), table.c.id.not_in(used))  # type: ignore[attr-defined]
             )
+
+
+def events_citing(connection: Connection, source_ids: Sequence[str]) -> list[str]:
+    """Ids of the events citing one of `source_ids`, each once, sorted."""
+    found: set[str] = set()
+    for part in chunks(sorted(source_ids)):
+        query = select(event_sources.c.event_id).where(event_sources.c.source_id.in_(part))
+        found.update(connection.execute(query).scalars())
+    return sorted(found)

@@ -639,6 +639,7 @@ def _apply_import(catalog: Catalog, document: Document, progress: Progress | Non
             if kind:
                 catalog_queries.fill_actor_kind(connection, actor_ids[name], kind)
         catalog_queries.ensure_tags(connection, document.tags)
+        citing = _citing_records(connection, planned)
         if planned.replaced_sources:
             queries.bump_events_citing(
                 connection,
@@ -691,7 +692,7 @@ def _apply_import(catalog: Catalog, document: Document, progress: Progress | Non
             planned,
             kept,
             actor_ids,
-            _WriteContext(catalog.author, stamp),
+            _WriteContext(catalog.author, stamp, citing),
         )
         if deferred:
             queries.check_foreign_keys(connection)
@@ -913,6 +914,23 @@ class _Kept:
 class _WriteContext:
     author: str
     stamp: str
+    citing: list[EventRecord]
+    """Stored events the import leaves as they are but for a source they cite, which it
+    changes: as they were before."""
+
+
+def _citing_records(connection: Connection, planned: _Planned) -> list[EventRecord]:
+    """The stored events that cite a source the import changes, other than those it writes."""
+    if not planned.replaced_sources:
+        return []
+    written = {item.id for item in planned.writes}
+    ids = evidence_queries.events_citing(
+        connection,
+        [ref.id for ref in planned.replaced_sources],  # type: ignore[misc]
+    )
+    return queries.event_records(
+        connection, [event_id for event_id in ids if event_id not in written]
+    )
 
 
 def _plan_evidence(connection: Connection, document: Document) -> _EvidencePlan:
@@ -1044,7 +1062,7 @@ def _write_evidence(
         connection,
         [
             *evidence_queries.history_rows(evidence.history),
-            *_own_history(document, planned, context),
+            *_own_history(connection, document, planned, context),
         ],
     )
     written = EvidenceWritten(
@@ -1086,7 +1104,9 @@ def written_fields(draft: EventDraft) -> dict[str, object]:
     return event_fields(draft)  # type: ignore[arg-type]
 
 
-def _own_history(document: Document, planned: _Planned, context: _WriteContext) -> list[tuple]:
+def _own_history(
+    connection: Connection, document: Document, planned: _Planned, context: _WriteContext
+) -> list[tuple]:
     """The import's entries (as `history_rows`) for the events it creates or changes, but not
     for those whose last entry in the file already holds what is written: a file's round trip
     through an empty database adds nothing to its history."""
@@ -1118,6 +1138,22 @@ def _own_history(document: Document, planned: _Planned, context: _WriteContext) 
         )
         if entry is not None:
             updates.append(entry)
+    if context.citing:  # their sources changed: an update of each, as it now reads
+        now = {
+            record.id: record
+            for record in queries.event_records(
+                connection, [record.id for record in context.citing]
+            )
+        }
+        for record in context.citing:
+            fields = event_fields(now[record.id])
+            if last and last.get(record.id) == fields:
+                continue
+            entry = change_entry(
+                HistoryEntity.EVENT, record.id, event_fields(record), fields, author, stamp
+            )
+            if entry is not None:
+                updates.append(entry)
     return rows + evidence_queries.history_rows(updates)
 
 
