@@ -707,7 +707,7 @@ def export_json(catalog: Catalog, *, progress: Progress | None = None) -> dict:
                 "note": link.note,
                 "created_at": link.created_at,
             }
-            for link in links
+            for link in sorted(links, key=_link_order)  # code points, whatever the collation
         ],
         "history": [
             {
@@ -722,6 +722,10 @@ def export_json(catalog: Catalog, *, progress: Progress | None = None) -> dict:
             for entry in history
         ],
     }
+
+
+def _link_order(link: EventLink) -> tuple[str, str, str]:
+    return link.from_id, link.to_id, str(link.kind)
 
 
 def _event_fields(
