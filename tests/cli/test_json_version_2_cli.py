@@ -107,7 +107,7 @@ def test_a_link_of_an_unknown_kind_is_one_line_exit_2_and_nothing_written(tmp_pa
     assert result.returncode == 2
     lines = result.stderr.decode().strip().splitlines()
     assert lines == [
-        f"timeline-app: error: {source}: links[0].kind: 'caused' is not one of led_to, responded_to, "
-        "part_of, contradicts, same_as"
+        f"timeline-app: error: {source}: links[0].kind: 'caused' is not one of led_to, "
+        "responded_to, part_of, contradicts, same_as"
     ]
     assert not db.exists() or b"events:     0" in run("--db", str(db), "info").stdout
