@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -18,12 +17,10 @@ import numpy as np
 from sqlalchemy import (
     BigInteger,
     Connection,
-    and_,
     case,
     cast,
     delete,
     func,
-    or_,
     select,
     text,
     update,
@@ -53,6 +50,7 @@ from timeline_app.store.schema import (
     sources,
     tags,
 )
+from timeline_app.store.search import search_condition
 
 CHUNK = 900  # stays under SQLite's bound-parameter limit for IN lists
 LARGE_BATCH = 5_000  # above this, one table scan is cheaper than many IN-list queries
@@ -205,32 +203,6 @@ def event_records(connection: Connection, ids: Sequence[str] | None = None) -> l
         )
         for row in rows
     ]
-
-
-def _fts_query(words: str) -> str:
-    """A safe FTS5 query: each word quoted, prefix-matched, all required."""
-    tokens = re.findall(r"\w+", words, flags=re.UNICODE)
-    return " ".join(f'"{token}"*' for token in tokens)
-
-
-def search_condition(connection: Connection, words: str):
-    """A WHERE clause on `events` matching every word of `words` in title or description."""
-    tokens = re.findall(r"\w+", words, flags=re.UNICODE)
-    if not tokens:
-        return None
-    if connection.dialect.name == "sqlite":
-        return text(
-            "events.rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH :q)"
-        ).bindparams(q=_fts_query(words))
-    if connection.dialect.name == "postgresql":
-        query = " & ".join(f"{token}:*" for token in tokens)
-        return text("events.search @@ to_tsquery('simple', :q)").bindparams(q=query)
-    return and_(
-        *(
-            or_(events.c.title.ilike(f"%{token}%"), events.c.description.ilike(f"%{token}%"))
-            for token in tokens
-        )
-    )
 
 
 def _filter_conditions(connection: Connection, where: EventFilter | None) -> list:
