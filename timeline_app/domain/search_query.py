@@ -30,6 +30,8 @@ class SearchTerm:
 
     words: tuple[str, ...]
     phrase: bool = False
+    typed: str = field(default="", compare=False)
+    """The text as typed (S-300): PostgreSQL's parser splits it its own way."""
 
     @property
     def text(self) -> str:
@@ -83,7 +85,7 @@ def _term(text: str, phrase: bool) -> SearchTerm | None:
     words = tuple(_WORD.findall(text))
     if not words:
         return None
-    return SearchTerm(words, phrase or len(words) > 1)
+    return SearchTerm(words, phrase or len(words) > 1, text.strip())
 
 
 def parse_search(text: str) -> SearchQuery:

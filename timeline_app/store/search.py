@@ -93,12 +93,16 @@ def _ids_in(column, values: Sequence, kind) -> object:
     )
 
 
-def _like_word(column, term: SearchTerm):
-    """`column` holds the term at a word start. LIKE ignores the case of ASCII letters only
-    on SQLite: other scripts are tried as typed, in lower case and capitalised."""
+def _like_word(connection: Connection, column, term: SearchTerm):
+    """`column` holds the term at a word start. PostgreSQL's ILIKE ignores case in every
+    script; SQLite's LIKE only for ASCII letters, so other scripts are tried as typed, in
+    lower case and capitalised."""
     body = " ".join(term.words)
     escaped = body.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", "\\%").replace("_", "\\_")
     variants = [escaped]
+    if connection.dialect.name == "postgresql":
+        patterns = [f"{escaped}%", f"% {escaped}%"]
+        return column.is_not(None) & or_(*(column.ilike(p, escape=LIKE_ESCAPE) for p in patterns))
     if not escaped.isascii():
         variants = list(dict.fromkeys((escaped, escaped.lower(), escaped.capitalize())))
     patterns = [p for variant in variants for p in (f"{variant}%", f"% {variant}%")]
@@ -130,14 +134,18 @@ def _text_ids(connection: Connection, terms: Sequence[SearchTerm], counter: list
         conditions = []
         for index, term in enumerate(terms):
             key = f"{name}_{index}"
-            if term.phrase:
-                query = f"phraseto_tsquery('simple', :{key})"
-                value = " ".join(term.words)
+            if term.phrase:  # as typed (S-300 is 's' <-> '-300' to PostgreSQL) or as words
+                query = (
+                    f"(phraseto_tsquery('simple', :{key}) || phraseto_tsquery('simple', :{key}w))"
+                )
+                values = {key: term.typed or " ".join(term.words), f"{key}w": " ".join(term.words)}
             else:
                 query = f"to_tsquery('simple', :{key})"
-                value = f"'{term.words[0]}':*"
+                values = {key: f"'{term.words[0]}':*"}
             conditions.append(
-                text(f"events.search @@ {query}").bindparams(bindparam(key, value, type_=String))
+                text(f"events.search @@ {query}").bindparams(
+                    *(bindparam(name, value, type_=String) for name, value in values.items())
+                )
             )
         return select(events.c.id).where(or_(*conditions))
     return select(events.c.id).where(
@@ -182,7 +190,9 @@ def _any_term_ids(
     text_part = _text_ids(connection, terms, counter)
     parts = [
         text_part,
-        select(key).where(or_(*(_like_word(events.c.location, term) for term in terms))),
+        select(key).where(
+            or_(*(_like_word(connection, events.c.location, term) for term in terms))
+        ),
     ]
     actor_ids = sorted({i for term in terms for i in _matching(linked.actor_names, term)})
     tag_ids = sorted({i for term in terms for i in _matching(linked.tag_names, term)})
