@@ -76,6 +76,14 @@ def actor_use(catalog: Catalog, name: str) -> ActorUse:
         return _use(connection, name)
 
 
+def actor_event_ids(catalog: Catalog, name: str) -> list[str]:
+    """Ids of the events citing the actor (what search may find differently once its
+    aliases change)."""
+    with catalog.engine.connect() as connection:
+        use = _use(connection, name)
+        return [event_id for event_id, _ in actor_queries.actor_links(connection, use.id)]
+
+
 def _use(connection: Connection, name: str) -> ActorUse:
     row = actor_queries.actor_row(connection, name)
     if row is None:

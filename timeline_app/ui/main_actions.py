@@ -265,6 +265,7 @@ def main_menus(window: MainWindow) -> list[MenuSpec]:
                 "clear_filter",
                 SEPARATOR,
                 "categories",
+                "actors",
                 "tags",
                 "eras",
                 "history",
@@ -317,9 +318,22 @@ def _delete_selected(window: MainWindow) -> None:
     delete_selected_events(window)
 
 
+def _show_actors(window: MainWindow) -> None:
+    from timeline_app.ui.actor_manager import show_actor_manager  # not at start-up
+
+    show_actor_manager(window, window.workspace)
+
+
 def _manager_actions(window: MainWindow) -> list[ActionSpec]:
-    """The managers of tags and eras (next to Categories… in the Edit menu)."""
+    """The managers of actors, tags and eras (next to Categories… in the Edit menu)."""
     return [
+        ActionSpec(
+            "actors",
+            "Act&ors…",
+            "Rename, merge and delete actors; set their kind and their aliases in any script "
+            "(search finds events by them)",
+            lambda: _show_actors(window),
+        ),
         ActionSpec(
             "tags",
             "&Tags…",
