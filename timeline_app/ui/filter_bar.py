@@ -27,6 +27,17 @@ from timeline_app.domain.model import CERTAINTY_ORDER, CategoryRecord, Certainty
 from timeline_app.ui.event_table import swatch
 
 SEARCH_DELAY_MS = 250
+SEARCH_TIP = (
+    "<p>Show only events holding every word, in the title, description, notes, actors "
+    "(and their aliases, in any script), tags, location, or a source's title or publisher "
+    "(Ctrl+F).</p>"
+    "<p><b>sanction</b> also finds “sanctions”; "
+    '<b>"air defence"</b> finds that exact phrase; '
+    "<b>drone OR missile</b> either word; "
+    "<b>-Syria</b> or <b>NOT Syria</b> leaves events mentioning it out. "
+    "Case and accents do not matter.</p>"
+)
+"""The search syntax, explained where it is typed (see `domain.search_query`)."""
 
 
 def _repolish(widget: QWidget) -> None:
@@ -121,11 +132,9 @@ class FilterBar(QToolBar):
         self.toggleViewAction().setText("&Filter Bar")
 
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Search titles and descriptions…")
+        self.search.setPlaceholderText('Search everything: words, "a phrase", OR, -word…')
         self.search.setClearButtonEnabled(True)
-        self.search.setToolTip(
-            "Show only events whose title or description contain every word (Ctrl+F)"
-        )
+        self.search.setToolTip(SEARCH_TIP)
         self.search.setMinimumWidth(260)
         self.search.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.addWidget(self.search)

@@ -71,6 +71,7 @@ from timeline_app.domain.rules import (
 from timeline_app.ui.commands import AddEventCommand, EditEventCommand
 from timeline_app.ui.dialogs.conflict import KEEP_MINE, TAKE_STORED, ConflictDialog
 from timeline_app.ui.event_table import swatch
+from timeline_app.ui.search_highlight import SearchHighlighter, TitleHighlight
 from timeline_app.ui.workspace import Workspace
 
 IMPORTANCE_WORDS = {1: "minor", 2: "low", 3: "notable", 4: "high", 5: "major"}
@@ -466,6 +467,8 @@ class EventInspector(QWidget):
         self._add_row(
             "Description", "description", self.description_edit, "Plain-text details of the event"
         )
+        self.title_highlight = TitleHighlight(self.heading)
+        self.description_highlight = SearchHighlighter(self.description_edit.document())
         self.sources_editor = SourcesEditor(form_host)
         self._add_row("Sources", "sources", self.sources_editor, "")
         self.sections: list[InspectorSection] = []
@@ -559,6 +562,11 @@ class EventInspector(QWidget):
         if self.pages.currentIndex() == 1:
             self._on_changed()
 
+    def set_search(self, text: str) -> None:
+        """Mark what the filter's search matches in the title and the description."""
+        self.title_highlight.set_search(text)
+        self.description_highlight.set_search(text)
+
     def add_section(self, section: InspectorSection) -> None:
         """Add a part shown under the editor (links, notes, history…): it follows the shown
         event through its own `show_event`, and saves its own changes."""
@@ -579,7 +587,7 @@ class EventInspector(QWidget):
             self._set_dirty(False)
             return
         self._fill(record.to_draft())
-        self.heading.setText(record.title)
+        self.title_highlight.show(record.title)
         updated = record.updated_at.replace("T", " ")[:16]
         self.meta.setText(f"Version {record.version}" + (f" · saved {updated}" if updated else ""))
         self.pages.setCurrentIndex(1)
@@ -598,7 +606,7 @@ class EventInspector(QWidget):
             section.show_event(None)
         default_category = category or (self._category_names[0] if self._category_names else "")
         self._fill(EventDraft(title="", start=start, category=default_category))
-        self.heading.setText("New event")
+        self.title_highlight.show("New event")
         self.meta.setText("Not saved yet")
         self.pages.setCurrentIndex(1)
         self.title_edit.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -154,6 +154,9 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.filter_bar.filterChanged.connect(self.views.set_filter)
+        self.filter_bar.filterChanged.connect(self.table.set_filter)  # marks, "no events match"
+        self.filter_bar.filterChanged.connect(lambda where: self.inspector.set_search(where.text))
+        self.table.clearFilterRequested.connect(self.filter_bar.clear)
         self.table.editRequested.connect(self._edit_requested)
         self.timeline.editRequested.connect(self._edit_requested)
         self.timeline.newEventRequested.connect(self.editing.new_event_at)
