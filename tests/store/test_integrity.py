@@ -109,7 +109,7 @@ def test_full_text_drift_is_found_and_rebuilt(sqlite_target):
             "UPDATE events_fts SET title = 'Moon landing' WHERE title = 'Bushehr contract'",
             "INSERT INTO events_fts (rowid, title, description) VALUES (9999, 'ghost', '')",
         )
-        assert catalog.search("Treaty") == []
+        assert catalog.search("partnership") == []  # in the title only (the tag finds it)
         found = findings(catalog)["full-text index"]
         assert {problem.what: problem.examples for problem in found.problems} == {
             "events missing from the full-text index": (treaty.id,),
