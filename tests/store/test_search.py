@@ -43,6 +43,7 @@ def found(catalog):
         ),
     )
     add("Sanctions vote", description="The council votes.", tags=("UN Security Council",))
+    add("Visit", description="A state visit.", location="Тегеран")
     add("Drone transfer", description="Shahed drones shipped.", actors=("Iran",))
     note_on = add("Quiet meeting", description="Nothing public.")
     with catalog.engine.begin() as connection:
@@ -68,6 +69,7 @@ def test_each_field_is_searched(found):
     assert found("reactor") == {"Bushehr contract signed"}  # description
     assert found("delivery") == {"S-300 delivery"}  # title
     assert found("bandar") == {"S-300 delivery"}  # location
+    assert found("тегеран") == {"Visit"}  # whatever the case, in any script
     assert found("rosatom") == {"Quiet meeting"}  # a note
     assert found("security council") == {"Sanctions vote"}  # a tag
     assert found("nuclear") == {"Bushehr contract signed"}
@@ -98,7 +100,7 @@ def test_phrases_or_and_not(found):
     assert found("drone | bandar") == {"Drone transfer", "S-300 delivery"}
     assert found("iran -drone") == {"Bushehr contract signed"}
     assert found("iran NOT drone") == {"Bushehr contract signed"}
-    assert found('-"air-defence" -iran -caspian -sanctions') == {"Quiet meeting"}
+    assert found('-"air-defence" -iran -caspian -sanctions -visit') == {"Quiet meeting"}
     assert found("S-300") == {"S-300 delivery"}  # a hyphenated word is not a NOT
 
 

@@ -1,16 +1,20 @@
 """Search over everything an event carries, as one WHERE clause on `events`.
 
 Titles and descriptions go through the full-text index (FTS5 on SQLite, the tsvector on
-PostgreSQL): the common one-word search at a million events stays an index look-up. The
-small tables an event links to — actors and their aliases, tags, sources (title and
-publisher), notes — are read whole and matched in Python with the same rule the window
-highlights with (`SearchTerm.matches`: case, accents and script-specific case handled alike
-on every database); the ids they yield become IN lists over the link tables. The location,
-a column of `events` without an index of its own, is matched with LIKE at word starts.
+PostgreSQL). The small tables an event links to — actors and their aliases, tags, sources
+(title and publisher), notes — and the distinct locations are read whole and matched in
+Python with the rule the window highlights with (`SearchTerm.matches`: case and accents
+ignored in every script, on every database); what they yield becomes literal id lists over
+the link tables.
 
-Every term of a clause contributes a sub-select of event ids; a clause is the union of its
-terms', the query all its clauses and none of its exclusions. Nothing the user types reaches
-the SQL text: words are bound parameters or literal ids.
+When no term matches anything but titles and descriptions (the common search for a word),
+the condition is the full-text index alone, as fast as it was before search covered more.
+Otherwise each clause is the union of its terms' matches in every field, the query all its
+clauses and none of its exclusions. Nothing typed reaches the SQL text: words are bound
+parameters, ids and locations the store read itself are literals.
+
+The locations cost one pass over `events` (the column has no index); see the report of
+this change for the index that would remove it.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     literal_column,
+    not_,
     or_,
     select,
     text,
@@ -49,33 +54,34 @@ LIKE_ESCAPE = "\\"
 
 @dataclass(frozen=True, slots=True)
 class _LinkedTexts:
-    """The small tables' searchable texts, read once per search."""
+    """The searchable texts outside the full-text index, read once per search: (key, text)
+    pairs, the key being what a match selects by."""
 
     actor_names: tuple[tuple[int, str], ...]
     tag_names: tuple[tuple[int, str], ...]
     source_texts: tuple[tuple[str, str], ...]
     note_texts: tuple[tuple[str, str], ...]
+    locations: tuple[tuple[str, str], ...]
 
     @classmethod
     def read(cls, connection: Connection) -> _LinkedTexts:
         actor_rows = [*connection.execute(select(actors.c.id, actors.c.name))]
         actor_rows += [*connection.execute(select(actor_aliases.c.actor_id, actor_aliases.c.alias))]
-        source_rows = [
-            (source_id, f"{title}\n{publisher}")
-            for source_id, title, publisher in connection.execute(
-                select(sources.c.id, sources.c.title, sources.c.publisher)
-            )
-        ]
+        source_rows: list[tuple[str, str]] = []
+        for source_id, title, publisher in connection.execute(
+            select(sources.c.id, sources.c.title, sources.c.publisher)
+        ):
+            source_rows += [(source_id, title), (source_id, publisher)]
+        notes = connection.execute(select(event_notes.c.event_id, event_notes.c.text))
+        places = connection.execute(
+            select(events.c.location).where(events.c.location.is_not(None)).distinct()
+        ).scalars()
         return cls(
             tuple((int(row[0]), row[1]) for row in actor_rows),
-            tuple(
-                (int(row[0]), row[1]) for row in connection.execute(select(tags.c.id, tags.c.name))
-            ),
+            tuple((int(i), name) for i, name in connection.execute(select(tags.c.id, tags.c.name))),
             tuple(source_rows),
-            tuple(
-                (row[0], row[1])
-                for row in connection.execute(select(event_notes.c.event_id, event_notes.c.text))
-            ),
+            tuple((row[0], row[1]) for row in notes),
+            tuple((place, place) for place in places),
         )
 
 
@@ -83,83 +89,165 @@ def _matching(rows: Iterable[tuple[object, str]], term: SearchTerm) -> list:
     return sorted({key for key, value in rows if term.matches(value)})  # type: ignore[type-var]
 
 
-def _ids_in(column, values: Sequence, kind) -> object:
-    """`column IN (values)` with the values written into the SQL (ids the store read
-    itself, not user text): no limit on bound parameters however many there are."""
+@dataclass(frozen=True, slots=True)
+class _Hits:
+    """What one term matches outside titles and descriptions."""
+
+    actor_ids: tuple[int, ...]
+    tag_ids: tuple[int, ...]
+    source_ids: tuple[str, ...]
+    noted_ids: tuple[str, ...]
+    locations: tuple[str, ...]
+
+    @classmethod
+    def of(cls, term: SearchTerm, linked: _LinkedTexts) -> _Hits:
+        return cls(
+            tuple(_matching(linked.actor_names, term)),
+            tuple(_matching(linked.tag_names, term)),
+            tuple(_matching(linked.source_texts, term)),
+            tuple(_matching(linked.note_texts, term)),
+            tuple(_matching(linked.locations, term)),
+        )
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.actor_ids or self.tag_ids or self.source_ids or self.noted_ids or self.locations
+        )
+
+    def __or__(self, other: _Hits) -> _Hits:
+        return _Hits(
+            *(
+                tuple(sorted(set(mine) | set(theirs)))
+                for mine, theirs in (
+                    (self.actor_ids, other.actor_ids),
+                    (self.tag_ids, other.tag_ids),
+                    (self.source_ids, other.source_ids),
+                    (self.noted_ids, other.noted_ids),
+                    (self.locations, other.locations),
+                )
+            )
+        )
+
+
+_NO_HITS = _Hits((), (), (), (), ())
+
+
+class _Names:
+    """Unique bound-parameter names within one statement."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, stem: str) -> str:
+        self.count += 1
+        return f"search_{stem}_{self.count}"
+
+
+def _literal_in(column, values: Sequence, kind) -> object:
+    """`column IN (values)` with the values written into the SQL (what the store read
+    itself, not what was typed): no limit on bound parameters however many there are."""
     return column.in_(
         bindparam(
-            f"ids_{id(values)}", list(values), expanding=True, literal_execute=True, type_=kind
+            f"in_{id(values)}", list(values), expanding=True, literal_execute=True, type_=kind
         )
     )
 
 
-def _like_word(connection: Connection, column, term: SearchTerm):
-    """`column` holds the term at a word start. PostgreSQL's ILIKE ignores case in every
-    script; SQLite's LIKE only for ASCII letters, so other scripts are tried as typed, in
-    lower case and capitalised."""
-    body = " ".join(term.words)
-    escaped = body.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", "\\%").replace("_", "\\_")
-    variants = [escaped]
-    if connection.dialect.name == "postgresql":
-        patterns = [f"{escaped}%", f"% {escaped}%"]
-        return column.is_not(None) & or_(*(column.ilike(p, escape=LIKE_ESCAPE) for p in patterns))
-    if not escaped.isascii():
-        variants = list(dict.fromkeys((escaped, escaped.lower(), escaped.capitalize())))
-    patterns = [p for variant in variants for p in (f"{variant}%", f"% {variant}%")]
-    return column.is_not(None) & or_(*(column.like(p, escape=LIKE_ESCAPE) for p in patterns))
+# ---- titles and descriptions: the full-text index ------------------------------------------
 
 
-def _fts_expression(term: SearchTerm) -> str:
-    """The FTS5 query of one term: words quoted (so nothing is an operator), a lone word
+def _fts5_term(term: SearchTerm) -> str:
+    """One term in FTS5's syntax: words quoted (so nothing is an operator), a lone word
     prefix-matched."""
     quoted = '"' + " ".join(term.words) + '"'
     return quoted if term.phrase else quoted + "*"
 
 
-def _text_ids(connection: Connection, terms: Sequence[SearchTerm], counter: list[int]):
-    """A select of the ids of events whose title or description holds any of `terms`."""
-    counter[0] += 1
-    name = f"fts_{counter[0]}"
+def _fts5_any(terms: Sequence[SearchTerm]) -> str:
+    return "(" + " OR ".join(_fts5_term(term) for term in terms) + ")"
+
+
+def _fts5_rowids(names: _Names, match: str):
+    """The rowids of the events whose title or description match the FTS5 `match`."""
+    name = names("fts")
+    return (
+        select(literal_column("events_fts.rowid"))
+        .select_from(text("events_fts"))
+        .where(text(f"events_fts MATCH :{name}").bindparams(bindparam(name, match, type_=String)))
+    )
+
+
+def _pg_any(names: _Names, terms: Sequence[SearchTerm], *, negated: bool = False):
+    """`events.search` matches any of `terms` (PostgreSQL's tsvector; GIN-indexed), or with
+    `negated` none of them."""
+    parts: list[str] = []
+    params = []
+    for term in terms:
+        if term.phrase:  # as typed (S-300 is 's' <-> '-300' to PostgreSQL) and as words
+            typed, words = names("typed"), names("words")
+            parts.append(f"phraseto_tsquery('simple', :{typed})")
+            parts.append(f"phraseto_tsquery('simple', :{words})")
+            params += [
+                bindparam(typed, term.typed or " ".join(term.words), type_=String),
+                bindparam(words, " ".join(term.words), type_=String),
+            ]
+        else:
+            word = names("word")
+            parts.append(f"to_tsquery('simple', :{word})")
+            params.append(bindparam(word, f"'{term.words[0]}':*", type_=String))
+    condition = f"events.search @@ ({' || '.join(parts)})"
+    return text(f"NOT ({condition})" if negated else condition).bindparams(*params)
+
+
+def _like_word(connection: Connection, column, term: SearchTerm):
+    """`column` holds the term at a word start (the fallback on other databases)."""
+    body = " ".join(term.words)
+    escaped = body.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", "\\%").replace("_", "\\_")
+    patterns = (f"{escaped}%", f"% {escaped}%")
+    return or_(*(column.ilike(pattern, escape=LIKE_ESCAPE) for pattern in patterns))
+
+
+def _text_any(connection: Connection, names: _Names, terms: Sequence[SearchTerm]):
+    """A condition on `events`: its title or description holds any of `terms`."""
     dialect = connection.dialect.name
     if dialect == "sqlite":
-        match = " OR ".join(_fts_expression(term) for term in terms)
-        return (
-            select(literal_column("events_fts.rowid"))
-            .select_from(text("events_fts"))
-            .where(
-                text(f"events_fts MATCH :{name}").bindparams(bindparam(name, match, type_=String))
-            )
-        )
+        return literal_column("events.rowid").in_(_fts5_rowids(names, _fts5_any(terms)))
     if dialect == "postgresql":
-        conditions = []
-        for index, term in enumerate(terms):
-            key = f"{name}_{index}"
-            if term.phrase:  # as typed (S-300 is 's' <-> '-300' to PostgreSQL) or as words
-                query = (
-                    f"(phraseto_tsquery('simple', :{key}) || phraseto_tsquery('simple', :{key}w))"
-                )
-                values = {key: term.typed or " ".join(term.words), f"{key}w": " ".join(term.words)}
-            else:
-                query = f"to_tsquery('simple', :{key})"
-                values = {key: f"'{term.words[0]}':*"}
-            conditions.append(
-                text(f"events.search @@ {query}").bindparams(
-                    *(bindparam(name, value, type_=String) for name, value in values.items())
-                )
-            )
-        return select(events.c.id).where(or_(*conditions))
-    return select(events.c.id).where(
-        or_(
-            *(
-                condition
-                for term in terms
-                for condition in (
-                    _like_word(events.c.title, term),
-                    _like_word(events.c.description, term),
-                )
-            )
+        return _pg_any(names, terms)
+    return or_(
+        *(
+            _like_word(connection, column, term)
+            for term in terms
+            for column in (events.c.title, events.c.description)
         )
     )
+
+
+def _text_only(connection: Connection, names: _Names, query: SearchQuery) -> list:
+    """The conditions of a query no term of which matches beyond titles and descriptions:
+    on SQLite one FTS5 expression for all the required clauses."""
+    if connection.dialect.name == "sqlite":
+        conditions = []
+        if query.clauses:
+            match = " AND ".join(_fts5_any(clause) for clause in query.clauses)
+            conditions.append(literal_column("events.rowid").in_(_fts5_rowids(names, match)))
+        if query.excluded:
+            conditions.append(
+                literal_column("events.rowid").not_in(
+                    _fts5_rowids(names, _fts5_any(query.excluded))
+                )
+            )
+        return conditions
+    conditions = [_text_any(connection, names, clause) for clause in query.clauses]
+    if query.excluded:
+        if connection.dialect.name == "postgresql":
+            conditions.append(_pg_any(names, query.excluded, negated=True))
+        else:
+            conditions.append(not_(_text_any(connection, names, query.excluded)))
+    return conditions
+
+
+# ---- every field ---------------------------------------------------------------------------
 
 
 def _event_key(connection: Connection):
@@ -168,10 +256,10 @@ def _event_key(connection: Connection):
     return literal_column("events.rowid") if connection.dialect.name == "sqlite" else events.c.id
 
 
-def _linked_ids(connection: Connection, link, column, ids: Sequence, kind):
+def _linked_keys(connection: Connection, link, column, ids: Sequence, kind):
     """The keys of events with a row in the link table `link` whose `column` is in `ids`."""
     key = _event_key(connection)
-    condition = _ids_in(column, ids, kind)
+    condition = _literal_in(column, ids, kind)
     if key is events.c.id:
         return select(link.c.event_id).where(condition)
     return (
@@ -179,38 +267,34 @@ def _linked_ids(connection: Connection, link, column, ids: Sequence, kind):
     )
 
 
-def _any_term_ids(
-    connection: Connection,
-    terms: Sequence[SearchTerm],
-    linked: _LinkedTexts,
-    counter: list[int],
+def _any_field_keys(
+    connection: Connection, names: _Names, terms: Sequence[SearchTerm], hits: _Hits
 ):
     """A select of the keys of events where any of `terms` matches any searched field."""
     key = _event_key(connection)
-    text_part = _text_ids(connection, terms, counter)
-    parts = [
-        text_part,
-        select(key).where(
-            or_(*(_like_word(connection, events.c.location, term) for term in terms))
-        ),
-    ]
-    actor_ids = sorted({i for term in terms for i in _matching(linked.actor_names, term)})
-    tag_ids = sorted({i for term in terms for i in _matching(linked.tag_names, term)})
-    source_ids = sorted({i for term in terms for i in _matching(linked.source_texts, term)})
-    noted = sorted({i for term in terms for i in _matching(linked.note_texts, term)})
-    if actor_ids:
+    if connection.dialect.name == "sqlite":
+        parts = [_fts5_rowids(names, _fts5_any(terms))]
+    else:
+        parts = [select(key).where(_text_any(connection, names, terms))]
+    if hits.locations:
+        parts.append(select(key).where(_literal_in(events.c.location, hits.locations, String)))
+    if hits.actor_ids:
         parts.append(
-            _linked_ids(connection, event_actors, event_actors.c.actor_id, actor_ids, Integer)
+            _linked_keys(connection, event_actors, event_actors.c.actor_id, hits.actor_ids, Integer)
         )
-    if tag_ids:
-        parts.append(_linked_ids(connection, event_tags, event_tags.c.tag_id, tag_ids, Integer))
-    if source_ids:
+    if hits.tag_ids:
         parts.append(
-            _linked_ids(connection, event_sources, event_sources.c.source_id, source_ids, String)
+            _linked_keys(connection, event_tags, event_tags.c.tag_id, hits.tag_ids, Integer)
         )
-    if noted:
-        parts.append(select(key).where(_ids_in(events.c.id, noted, String)))
-    return union(*parts)
+    if hits.source_ids:
+        parts.append(
+            _linked_keys(
+                connection, event_sources, event_sources.c.source_id, hits.source_ids, String
+            )
+        )
+    if hits.noted_ids:
+        parts.append(select(key).where(_literal_in(events.c.id, hits.noted_ids, String)))
+    return union(*parts) if len(parts) > 1 else parts[0]
 
 
 def query_condition(connection: Connection, query: SearchQuery):
@@ -218,13 +302,22 @@ def query_condition(connection: Connection, query: SearchQuery):
     if query.is_empty:
         return None
     linked = _LinkedTexts.read(connection)
-    counter = [0]
-    key = _event_key(connection)
-    conditions = [
-        key.in_(_any_term_ids(connection, clause, linked, counter)) for clause in query.clauses
-    ]
-    if query.excluded:
-        conditions.append(key.not_in(_any_term_ids(connection, query.excluded, linked, counter)))
+    hits = {term: _Hits.of(term, linked) for term in query.terms}
+    names = _Names()
+    if not any(hits.values()):
+        conditions = _text_only(connection, names, query)
+    else:
+        key = _event_key(connection)
+
+        def keys(terms: Sequence[SearchTerm]):
+            found = _NO_HITS
+            for term in terms:
+                found = found | hits[term]
+            return _any_field_keys(connection, names, terms, found)
+
+        conditions = [key.in_(keys(clause)) for clause in query.clauses]
+        if query.excluded:
+            conditions.append(key.not_in(keys(query.excluded)))
     return conditions[0] if len(conditions) == 1 else and_(*conditions)
 
 
