@@ -57,6 +57,12 @@ def test_highlights_cover_whole_words_and_skip_exclusions():
     assert [text[a:b] for a, b in match_spans(text, terms)] == ["Sanctions", "Iran"]
     persian = "تحریم روسیه و ایران"
     assert [persian[a:b] for a, b in match_spans(persian, highlight_terms("ایران"))] == ["ایران"]
+    decomposed = "Te\u0301he\u0301ran talks"
+    assert [decomposed[a:b] for a, b in match_spans(decomposed, highlight_terms("teheran"))] == [
+        "Te\u0301he\u0301ran"
+    ]
+    voweled = "سفر به تَهران"  # a Persian short-vowel mark inside the word
+    assert [voweled[a:b] for a, b in match_spans(voweled, highlight_terms("تهران"))] == ["تَهران"]
     accented = "Visite à Téhéran"
     assert [accented[a:b] for a, b in match_spans(accented, highlight_terms("teheran"))] == [
         "Téhéran"

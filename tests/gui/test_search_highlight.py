@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
+from timeline_app.domain.model import EventDraft
 from timeline_app.ui.event_table import MATCH_BACKGROUND, TITLE
 from timeline_app.ui.search_highlight import MATCH_BACKGROUND as INSPECTOR_MATCH
 
@@ -72,3 +73,36 @@ def test_the_inspector_marks_matches_in_title_and_description(window, qtbot) -> 
     text = document.firstBlock().text()
     assert [text[f.start : f.start + f.length] for f in formats] == ["Bushehr"]
     assert not window.inspector.is_dirty()  # marking is no edit
+
+
+def test_a_persian_title_is_marked_right_to_left(window, qtbot) -> None:
+    """Guards the painting of a matched right-to-left title (laid out by QTextLayout)."""
+    window.workspace.catalog.add_event(
+        EventDraft("سفر پوتین به تهران", "2022-07-19", category="Diplomacy & treaties")
+    )
+    window.reload_all()
+    qtbot.waitUntil(lambda: window.table.table_model.rowCount() == 4)
+    window.filter_bar.search.setText("تهران")
+    window.filter_bar._emit()
+    qtbot.waitUntil(lambda: window.table.table_model.rowCount() == 1)
+    index = window.table.table_model.index(0, TITLE)
+    title = window.table.table_model.data(index)
+    assert [title[a:b] for a, b in window.table.match_delegate.spans(index)] == ["تهران"]
+    assert _has_colour(window.table.viewport().grab().toImage(), MATCH_BACKGROUND)
+
+
+def test_hostile_text_in_the_search_field_shows_rows_or_says_why(window, qtbot, messages) -> None:
+    for text, rows in (
+        ('"Bushehr', 1),
+        ("NOT", 3),
+        ("(caspian OR", 1),
+        ("NEAR(bushehr, caspian)", 0),
+        ("'; DROP TABLE events; --", 0),
+        ("* % _ \\", 3),
+    ):
+        _search(window, qtbot, text, rows)
+        if rows == 0:
+            qtbot.waitUntil(lambda: window.table.no_match.isVisible())
+            assert window.table.no_match_label.text().startswith("No events match")
+    assert messages == []
+    assert window.workspace.catalog.count_events() == 3

@@ -18,7 +18,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+"""A word: letters and digits (an underscore separates words, as in the full-text index)."""
+_WORD_REST = re.compile(r"[^\W_]*", re.UNICODE)
 _TOKEN = re.compile(r'-?"[^"]*"?|[^\s"()|]+|\|', re.UNICODE)
 """A quoted phrase (maybe unclosed), a run of other non-space text, or a `|`."""
 _OPERATORS = {"OR", "|", "NOT", "AND"}
@@ -75,8 +77,8 @@ def term_pattern(term: SearchTerm) -> re.Pattern[str]:
     """A regular expression finding `term` in folded text: at a word start; a phrase's
     words in order with only non-word characters between them, its last word whole."""
     words = [re.escape(fold(word)) for word in term.words]
-    body = r"\W+".join(words)
-    return re.compile(rf"(?<!\w){body}" + (r"(?!\w)" if term.phrase else ""), re.UNICODE)
+    body = r"[\W_]+".join(words)
+    return re.compile(rf"(?<![^\W_]){body}" + (r"(?![^\W_])" if term.phrase else ""), re.UNICODE)
 
 
 def _term(text: str, phrase: bool) -> SearchTerm | None:
@@ -166,13 +168,13 @@ def match_spans(text: str, terms: tuple[SearchTerm, ...]) -> list[tuple[int, int
     """(start, end) character ranges of `text` where any of `terms` matches, merged and in
     order: what the table and the inspector paint.
 
-    Folding keeps one character per character for almost all text; where it does not (a
-    ligature, a decomposed accent), matching falls back to the unaccented folded text
-    position-for-position per character.
+    Each character is folded on its own (a ligature may become two, a combining mark
+    none) and every folded position maps back to the character it came from, so a match in
+    the folded text marks the original characters, marks included.
     """
     if not text or not terms:
         return []
-    folded_chars = [fold(char) or char for char in text]
+    folded_chars = [fold(char) for char in text]  # a combining mark folds to nothing
     folded = "".join(folded_chars)
     # map every folded index back to the index of the character it came from
     origin: list[int] = []
@@ -186,8 +188,9 @@ def match_spans(text: str, terms: tuple[SearchTerm, ...]) -> list[tuple[int, int
             start = origin[found.start()]
             end = origin[found.end() - 1] + 1
             if not term.phrase:  # a word matches to the end of the word it starts
-                while end < len(text) and (text[end].isalnum() or text[end] == "_"):
-                    end += 1
+                end += len(_WORD_REST.match(text, end).group())  # type: ignore[union-attr]
+            while end < len(text) and not folded_chars[end]:  # its trailing marks too
+                end += 1
             spans.append((start, end))
     spans.sort()
     merged: list[tuple[int, int]] = []
