@@ -147,6 +147,14 @@ def main_actions(window: MainWindow) -> list[ActionSpec]:
             ("Ctrl+Shift+C",),
         ),
         ActionSpec(
+            "show_links",
+            "Show &Links",
+            "Draw the links between events as arrows (Alt+drag from one event to another "
+            "links them)",
+            lambda: window.links.toggled(),
+            ("Ctrl+L",),
+        ),
+        ActionSpec(
             "fit",
             "&Fit All",
             "Zoom the timeline to show every event",
@@ -279,6 +287,7 @@ def main_menus(window: MainWindow) -> list[MenuSpec]:
                 *(f"lanes_{mode}" for mode, _label in LANE_MODES),
                 SEPARATOR,
                 SubmenuSpec("theme", "&Theme", tuple(f"theme_{name}" for name, _ in THEMES)),
+                "show_links",
                 "fit",
                 "reload",
                 SEPARATOR,

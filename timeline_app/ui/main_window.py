@@ -36,6 +36,8 @@ from timeline_app.ui.event_views import EventViews
 from timeline_app.ui.file_commands import FileCommands
 from timeline_app.ui.filter_bar import FilterBar
 from timeline_app.ui.inspector import EventInspector
+from timeline_app.ui.link_editing import LinkEditing
+from timeline_app.ui.link_section import LinkSection
 from timeline_app.ui.main_actions import main_actions, main_menus
 from timeline_app.ui.selection_relay import SelectionRelay
 from timeline_app.ui.settings import WindowSettings
@@ -91,6 +93,7 @@ class MainWindow(QMainWindow):
         self.actions = ActionSet(self, main_actions(self))
         self.actions.build_menus(self.menuBar(), main_menus(self))
         self._add_view_toggles()
+        self.links = LinkEditing(self)
         self._connect()
         self.apply_theme(self.settings.theme())
         self.set_lane_mode(self.settings.lane_mode(), reload=False)
@@ -120,6 +123,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.inspector = EventInspector(self.workspace, self)
+        self.link_section = LinkSection(self.workspace, self.inspector)
+        self.inspector.add_section(self.link_section)
         self.inspector_dock = self._dock("Inspector", "InspectorDock", self.inspector)
         self.inspector_dock.setMinimumWidth(340)
         self.history_view = QUndoView(self.workspace.undo_stack, self)
