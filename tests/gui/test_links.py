@@ -18,7 +18,7 @@ from timeline_app.services.catalog import Catalog
 from timeline_app.store.database import open_database
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "timeline"))
-from test_view import drag, marker_of, viewport_point  # noqa: E402
+from test_view import drag, marker_of, viewport_point
 
 EVENTS = (
     ("S-300 contract", "2007-12-25"),
