@@ -24,6 +24,7 @@ from timeline_app.domain.errors import TimelineError
 from timeline_app.domain.model import CERTAINTY_ORDER, EraRecord
 from timeline_app.timeline.axis import format_range
 from timeline_app.timeline.guarded import paint_failures
+from timeline_app.timeline.link_arrows import link_legend_lines, paint_link_legend
 from timeline_app.timeline.markers import SHAPE_LEGEND, draw_marker, draw_shape_glyph
 from timeline_app.timeline.theme import Theme, mark_colour, theme_named
 from timeline_app.timeline.view import TimelineState, render_timeline
@@ -347,8 +348,9 @@ def _legend_height(
     painter: QtGui.QPainter, state: TimelineState, font: QtGui.QFont, width: float, scale: float
 ) -> float:
     metrics = QtGui.QFontMetricsF(font)
-    rows = _legend_rows(_legend_entries(state), metrics, width, scale)
-    return len(rows) * (metrics.height() + 6 * scale) + 12 * scale
+    rows = len(_legend_rows(_legend_entries(state), metrics, width, scale))
+    rows += link_legend_lines(state)  # the kinds of link the arrows show
+    return rows * (metrics.height() + 6 * scale) + 12 * scale
 
 
 def _paint_legend(
@@ -365,7 +367,9 @@ def _paint_legend(
     painter.setFont(font)
     line = metrics.height() + 6 * scale
     neutral = QtGui.QColor(theme.text_muted)
-    for row_index, row in enumerate(_legend_rows(_legend_entries(state), metrics, width, scale)):
+    rows = _legend_rows(_legend_entries(state), metrics, width, scale)
+    paint_link_legend(painter, state, theme, font, left, top + len(rows) * line + line / 2, scale)
+    for row_index, row in enumerate(rows):
         x = left
         centre_y = top + row_index * line + line / 2
         for label, colour, code, lead, item_width in row:

@@ -13,7 +13,9 @@ filled path of arrow heads per emphasis — a handful of draw calls for any numb
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
@@ -24,6 +26,9 @@ from timeline_app.timeline.guarded import guarded_paint
 from timeline_app.timeline.layout import SPAN_BAR
 from timeline_app.timeline.lookup import mask_of_ids
 from timeline_app.timeline.theme import Theme
+
+if TYPE_CHECKING:
+    from timeline_app.timeline.view import TimelineState
 
 MAX_ARROWS = 40
 """More links than this in view: only the selected events' are drawn."""
@@ -94,7 +99,8 @@ def _add_arrow(
     scale: float = 1.0,
 ) -> None:
     """Add a curve from `start` to `tip` (and its head, pointing along the curve's end)."""
-    dx, dy = tip.x() - control_2.x(), tip.y() - control_2.y()
+    behind = start if control_2 == tip else control_2  # a straight arrow points from start
+    dx, dy = tip.x() - behind.x(), tip.y() - behind.y()
     norm = math.hypot(dx, dy) or 1.0
     ux, uy = dx / norm, dy / norm
     length, half = HEAD_LENGTH * scale, HEAD_HALF_WIDTH * scale
@@ -372,3 +378,78 @@ def _curve(
 def link_label(kind: LinkKind | str) -> str:
     """The kind in words, as the legend and the kind menu name it ("led to")."""
     return LINK_WORDS[LinkKind(kind)][0]
+
+
+# ---- the legend of an exported image --------------------------------------------------------
+
+
+def links_in_range(state: TimelineState) -> tuple[list[LinkKind], int]:
+    """The kinds of the links a chart of `state` shows (both ends shown and in its range),
+    in legend order, and how many such links there are. The chart itself decides by pixels
+    (events in density strips draw no arrows); this is the count a legend can afford."""
+    if not state.links or not len(state.columns):
+        return [], 0
+    columns = state.columns
+    wanted = {event_id for link in state.links for event_id in link[:2]}
+    found = np.flatnonzero(mask_of_ids(columns, wanted))
+    lower, upper = state.x_range
+    end = columns.drawn_end(time.time())
+    shown = (columns.start[found] <= upper) & (end[found] >= lower)
+    if state.mask is not None:
+        shown &= state.mask[found]
+    visible = {str(event_id) for event_id in columns.ids[found[shown]].tolist()}
+    kinds = [LinkKind(kind) for first, second, kind in state.links if {first, second} <= visible]
+    return [kind for kind in KINDS if kind in kinds], len(kinds)
+
+
+def link_legend_lines(state: TimelineState) -> int:
+    """Rows the legend needs for the links (0 or 1)."""
+    return 1 if links_in_range(state)[1] else 0
+
+
+def paint_link_legend(
+    painter: QtGui.QPainter,
+    state: TimelineState,
+    theme: Theme,
+    font: QtGui.QFont,
+    left: float,
+    centre_y: float,
+    scale: float,
+) -> None:
+    """One legend row: "Links:" and a key arrow per kind shown ("→ led to"), or, when too
+    many links are in range to draw without a selection, how many were left out."""
+    kinds, count = links_in_range(state)
+    if not count:
+        return
+    metrics = QtGui.QFontMetricsF(font)
+    painter.save()
+    painter.setFont(font)
+    muted = QtGui.QColor(theme.text_muted)
+    baseline = centre_y + (metrics.ascent() - metrics.descent()) / 2
+    painter.setPen(QtGui.QColor(theme.text))
+    painter.drawText(QtCore.QPointF(left, baseline), "Links:")
+    x = left + metrics.horizontalAdvance("Links:") + 10 * scale
+    if count > MAX_ARROWS:
+        painter.setPen(muted)
+        painter.drawText(
+            QtCore.QPointF(x, baseline),
+            f"{count} links in range, too many to draw legibly — export a narrower range",
+        )
+        painter.restore()
+        return
+    colour = arrow_colours(theme)[0]
+    key = 24 * scale
+    for kind in kinds:
+        draw_link_key(
+            painter,
+            QtCore.QPointF(x, centre_y),
+            QtCore.QPointF(x + key - 4 * scale, centre_y),
+            kind,
+            colour,
+            1.3 * scale,
+        )
+        painter.setPen(muted)
+        label = link_label(kind)
+        painter.drawText(QtCore.QPointF(x + key + 2 * scale, baseline), label)
+        x += key + metrics.horizontalAdvance(label) + 16 * scale
+    painter.restore()
