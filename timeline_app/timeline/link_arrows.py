@@ -157,6 +157,9 @@ class LinksItem(pg.GraphicsObject):
         self._resolved: tuple[object, int, np.ndarray, np.ndarray, np.ndarray] | None = None
         self._plan: tuple[tuple, ArrowPlan] | None = None
         self.shown = True
+        self.says_hidden = True
+        """Whether to say, in the corner, how many links are hidden (not in exports, where
+        the legend says it and no one can select an event)."""
         self.drag: tuple[QtCore.QPointF, QtCore.QPointF] | None = None
         """The arrow being dragged out (chart pixels), or None."""
         self._font = QtGui.QFont()
@@ -170,6 +173,8 @@ class LinksItem(pg.GraphicsObject):
     # -- data -------------------------------------------------------------------------------
     def set_links(self, links: list[tuple[str, str, str]]) -> None:
         """(from id, to id, kind) of every link; those whose ends are not drawn are skipped."""
+        if links == self.links():
+            return  # read again after an edit that left them alone: nothing to work out
         self._from = [str(link[0]) for link in links]
         self._to = [str(link[1]) for link in links]
         self._kinds = np.asarray([KINDS.index(LinkKind(link[2])) for link in links], np.int64)
@@ -275,7 +280,7 @@ class LinksItem(pg.GraphicsObject):
             plan = self.plan()
             if plan.count:
                 self._paint_arrows(painter, plan, theme)
-            if plan.hidden:
+            if plan.hidden and self.says_hidden:
                 self._paint_note(painter, plan.hidden, theme)
         if self.drag is not None:
             self._paint_drag(painter, theme)

@@ -952,6 +952,7 @@ def render_timeline(
         raise ValueError(f"unknown theme {state.theme!r}")
     layout_size = QtCore.QSizeF(size) if size is not None else QtCore.QSizeF(target.size())
     widget = TimelineWidget(show_overview=False)
+    widget.links_item.says_hidden = False
     try:
         widget.setAttribute(QtCore.Qt.WidgetAttribute.WA_DontShowOnScreen, True)
         widget.resize(max(round(layout_size.width()), 320), max(round(layout_size.height()), 200))
