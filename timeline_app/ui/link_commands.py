@@ -7,16 +7,24 @@ Views learn of a link edit through `Changes(links=True)`: no event is read again
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from timeline_app.domain.changes import Changes
 from timeline_app.domain.evidence import LINK_WORDS, EventLink, LinkKind
 from timeline_app.domain.progress import Progress, no_progress
-from timeline_app.services import links
 from timeline_app.ui.commands import DeleteEventsCommand, _PublishingCommand
 
 if TYPE_CHECKING:
     from timeline_app.ui.workspace import Workspace
+
+
+def link_service() -> ModuleType:
+    """`services.links`, imported on first use: the window paints its first frame before
+    the database layer is loaded."""
+    from timeline_app.services import links
+
+    return links
 
 
 class _LinkCommand(_PublishingCommand):
@@ -37,21 +45,23 @@ class AddLinkCommand(_LinkCommand):
         kind: LinkKind | str,
         note: str = "",
     ) -> None:
-        kind = links.kind_of(kind)
+        kind = link_service().kind_of(kind)
         super().__init__(workspace, f"Link events ({LINK_WORDS[kind][0]})")
         self.from_id, self.to_id, self.kind, self.note = from_id, to_id, kind, note
         self.link: EventLink | None = None
 
     def apply(self, progress: Progress = no_progress) -> list[str]:
         if self.link is None:
-            self.link = links.add_link(self.catalog, self.from_id, self.to_id, self.kind, self.note)
+            self.link = link_service().add_link(
+                self.catalog, self.from_id, self.to_id, self.kind, self.note
+            )
         else:
-            links.restore_links(self.catalog, [self.link])
+            link_service().restore_links(self.catalog, [self.link])
         return []
 
     def revert(self, progress: Progress = no_progress) -> list[str]:
         assert self.link is not None
-        links.delete_links(self.catalog, [self.link.id])
+        link_service().delete_links(self.catalog, [self.link.id])
         return []
 
 
@@ -68,23 +78,23 @@ class EditLinkCommand(_LinkCommand):
     ) -> None:
         super().__init__(workspace, "Change link" if kind is not None else "Change link note")
         self.link_id = link_id
-        self.kind = None if kind is None else links.kind_of(kind)
+        self.kind = None if kind is None else link_service().kind_of(kind)
         self.note = note
         self.before: EventLink | None = None
         self.after: EventLink | None = None
 
     def apply(self, progress: Progress = no_progress) -> list[str]:
         if self.after is None:
-            self.before, self.after = links.edit_link(
+            self.before, self.after = link_service().edit_link(
                 self.catalog, self.link_id, kind=self.kind, note=self.note
             )
         else:
-            links.put_link(self.catalog, self.after)
+            link_service().put_link(self.catalog, self.after)
         return []
 
     def revert(self, progress: Progress = no_progress) -> list[str]:
         assert self.before is not None
-        links.put_link(self.catalog, self.before)
+        link_service().put_link(self.catalog, self.before)
         return []
 
 
@@ -95,11 +105,11 @@ class DeleteLinkCommand(_LinkCommand):
         self.removed: list[EventLink] = []
 
     def apply(self, progress: Progress = no_progress) -> list[str]:
-        self.removed = links.delete_links(self.catalog, [self.link_id])
+        self.removed = link_service().delete_links(self.catalog, [self.link_id])
         return []
 
     def revert(self, progress: Progress = no_progress) -> list[str]:
-        links.restore_links(self.catalog, self.removed)
+        link_service().restore_links(self.catalog, self.removed)
         return []
 
 
@@ -114,16 +124,16 @@ class DeleteEventsAndLinksCommand(DeleteEventsCommand):
         self.links: list[EventLink] = []
 
     def apply(self, progress: Progress = no_progress) -> list[str]:
-        self.links = links.delete_links_of_events(self.catalog, self.ids)
+        self.links = link_service().delete_links_of_events(self.catalog, self.ids)
         try:
             return super().apply(progress)
         except BaseException:
-            links.restore_links(self.catalog, self.links)
+            link_service().restore_links(self.catalog, self.links)
             raise
 
     def revert(self, progress: Progress = no_progress) -> list[str]:
         touched = super().revert(progress)
-        links.restore_links(self.catalog, self.links)
+        link_service().restore_links(self.catalog, self.links)
         return touched
 
     def changes_of(self, touched: list[str]) -> Changes:

@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING
 from timeline_app.domain.changes import Changes
 from timeline_app.domain.errors import TimelineError
 from timeline_app.domain.evidence import LINK_WORDS, LinkKind
-from timeline_app.services import links
-from timeline_app.ui.link_commands import AddLinkCommand
+from timeline_app.ui.link_commands import AddLinkCommand, link_service
 
 if TYPE_CHECKING:
     from timeline_app.ui.main_window import MainWindow
@@ -44,7 +43,10 @@ class LinkEditing:
             self.timeline.set_links([])
             return
         self.timeline.set_links(
-            [(link.from_id, link.to_id, link.kind.value) for link in links.all_links(catalog)]
+            [
+                (link.from_id, link.to_id, link.kind.value)
+                for link in link_service().all_links(catalog)
+            ]
         )
 
     def _on_changed(self, changes: Changes) -> None:

@@ -33,13 +33,17 @@ from PySide6.QtWidgets import (
 from timeline_app.domain.errors import TimelineError
 from timeline_app.domain.evidence import LINK_WORDS, LinkKind
 from timeline_app.domain.model import EventRecord
-from timeline_app.services import links
-from timeline_app.services.links import LinkEnd
 from timeline_app.ui.inspector import InspectorSection
-from timeline_app.ui.link_commands import AddLinkCommand, DeleteLinkCommand, EditLinkCommand
+from timeline_app.ui.link_commands import (
+    AddLinkCommand,
+    DeleteLinkCommand,
+    EditLinkCommand,
+    link_service,
+)
 
 if TYPE_CHECKING:
     from timeline_app.domain.changes import Changes
+    from timeline_app.services.links import LinkEnd
     from timeline_app.ui.workspace import Workspace
 
 _YEAR = re.compile(r"-?\d{4}")
@@ -167,7 +171,7 @@ class LinkPicker(QDialog):
         self._search_timer.stop()
         text = self.search.text()
         try:
-            found = links.find_events(self.workspace.catalog, text, exclude=self.record.id)
+            found = link_service().find_events(self.workspace.catalog, text, exclude=self.record.id)
         except TimelineError as error:
             self.found_label.setText(str(error))
             return
@@ -180,7 +184,7 @@ class LinkPicker(QDialog):
             self.results.setCurrentRow(0)
         if not found:
             self.found_label.setText(f"No event's title contains “{text.strip()}”")
-        elif len(found) >= links.FOUND_AT_MOST:
+        elif len(found) >= link_service().FOUND_AT_MOST:
             self.found_label.setText(f"The first {len(found)} — type more to narrow them")
         else:
             self.found_label.setText("")
@@ -284,7 +288,7 @@ class LinkSection(InspectorSection):
         self.ends = []
         if record is not None:
             try:
-                self.ends = links.links_of_event(self.workspace.catalog, record.id)
+                self.ends = link_service().links_of_event(self.workspace.catalog, record.id)
             except (TimelineError, AttributeError):  # still opening: no database to ask yet
                 self.ends = []
         self._fill()
