@@ -227,6 +227,12 @@ def link(catalog: Catalog, link_id: str) -> EventLink:
     return found
 
 
+def titles_of(catalog: Catalog, event_ids: Sequence[str]) -> dict[str, str]:
+    """The titles of these events that exist, by id (how a command names a link)."""
+    with catalog.engine.connect() as connection:
+        return {event_id: ends[0] for event_id, ends in _titles(connection, event_ids).items()}
+
+
 def links_of_event(catalog: Catalog, event_id: str) -> list[LinkEnd]:
     """The event's links both ways, as it reads them, in the order of the other events'
     dates (ties by title)."""

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from timeline_app.domain.changes import Changes
 from timeline_app.domain.evidence import LINK_WORDS, EventLink, LinkKind
 from timeline_app.domain.progress import Progress, no_progress
-from timeline_app.ui.commands import DeleteEventsCommand, _PublishingCommand
+from timeline_app.ui.commands import DeleteEventsCommand, _PublishingCommand, _quoted
 
 if TYPE_CHECKING:
     from timeline_app.ui.workspace import Workspace
@@ -52,8 +52,14 @@ class AddLinkCommand(_LinkCommand):
 
     def apply(self, progress: Progress = no_progress) -> list[str]:
         if self.link is None:
-            self.link = link_service().add_link(
+            service = link_service()
+            self.link = service.add_link(
                 self.catalog, self.from_id, self.to_id, self.kind, self.note
+            )
+            titles = service.titles_of(self.catalog, [self.from_id, self.to_id])
+            first, second = (titles.get(i, "?") for i in (self.from_id, self.to_id))
+            self.setText(
+                f"Link {_quoted(first, 28)} {LINK_WORDS[self.kind][0]} {_quoted(second, 28)}"
             )
         else:
             link_service().restore_links(self.catalog, [self.link])
