@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
-from test_view import drag, marker_of, viewport_point
+from test_view import drag, marker_of, viewport_point, widget_point
 from timeline_builders import many_events, utc
 
 from timeline_app.timeline.link_arrows import MAX_ARROWS
@@ -142,3 +142,17 @@ def test_an_exported_chart_draws_the_arrows_the_state_carries(timeline) -> None:
     assert render(state.links) != render(())
     timeline.set_links_visible(False)
     assert timeline.state().links == ()
+
+
+def test_hovering_an_arrow_says_which_events_it_links(timeline) -> None:
+    plan = timeline.links_item.plan()
+    index = [str(timeline.canvas.columns.ids[i]) for i in plan.from_event].index("a")
+    start, tip = plan.start[index], plan.tip[index]
+    middle_x = (start[0] + tip[0]) / 2
+    # the arrow bows above the straight line between its ends: find it on that column
+    found = [
+        timeline.tool_tip_at(widget_point(timeline, middle_x, y))
+        for y in np.arange(max(start[1] - 80, 0), start[1], 1.0)
+    ]
+    assert "<b>Moscow summit</b> led to <b>Visit to Tehran</b>" in found
+    assert timeline.tool_tip_at(widget_point(timeline, middle_x, start[1] + 40)) == ""

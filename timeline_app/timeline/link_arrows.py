@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -136,6 +136,9 @@ class ArrowPlan:
     kind: np.ndarray  # index into KINDS
     highlighted: np.ndarray
     hidden: int
+    from_event: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    to_event: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    """Column indices of each arrow's two events."""
 
     @property
     def count(self) -> int:
@@ -269,7 +272,38 @@ class LinksItem(pg.GraphicsObject):
             kind=kinds[pick],
             highlighted=highlighted[pick],
             hidden=hidden,
+            from_event=first[pick],
+            to_event=second[pick],
         )
+
+    def link_at(self, x: float, y: float, reach: float = 4.0) -> tuple[int, int, LinkKind] | None:
+        """The arrow drawn within `reach` pixels of (x, y), as (from event, to event, kind)
+        column indices; the highlighted ones (drawn on top) first."""
+        if not self.shown:
+            return None
+        plan = self.plan()
+        best: tuple[float, int] | None = None
+        for index in range(plan.count):
+            points = _curve(
+                plan.start[index], plan.tip[index], plan.start_radius[index], plan.tip_radius[index]
+            )
+            p = np.asarray([(point.x(), point.y()) for point in points])
+            # a sample every pixel or two along the curve (it is never much longer than this)
+            longest = float(np.hypot(*(p[3] - p[0]))) + 2 * float(np.abs(p[1, 1] - p[0, 1]))
+            steps = np.linspace(0.0, 1.0, max(int(longest / 1.5), 8))[:, None]
+            curve = (
+                (1 - steps) ** 3 * p[0]
+                + 3 * (1 - steps) ** 2 * steps * p[1]
+                + 3 * (1 - steps) * steps**2 * p[2]
+                + steps**3 * p[3]
+            )
+            distance = float(np.min(np.hypot(curve[:, 0] - x, curve[:, 1] - y)))
+            if distance <= reach and (best is None or distance <= best[0]):
+                best = (distance, index)
+        if best is None:
+            return None
+        index = best[1]
+        return int(plan.from_event[index]), int(plan.to_event[index]), KINDS[int(plan.kind[index])]
 
     # -- painting ---------------------------------------------------------------------------
     @guarded_paint

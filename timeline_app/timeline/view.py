@@ -613,6 +613,11 @@ class TimelineWidget(QtWidgets.QWidget):
         hit = self.events_item.hit(point.x(), point.y())
         if hit is not None:
             return self._describe(hit)
+        link = self.links_item.link_at(point.x(), point.y())
+        if link is not None:
+            titles = self.canvas.columns.titles
+            first, second = (html.escape(str(titles[index])) for index in link[:2])
+            return f"<b>{first}</b> {LINK_WORDS[link[2]][0]} <b>{second}</b>"
         era = self.eras_item.era_at(point.x(), point.y())
         if era is not None:
             span = f"{format_instant(era.lower)} – {format_instant(era.upper - 1)}"
