@@ -168,6 +168,7 @@ class LinksItem(pg.GraphicsObject):
         self._font = QtGui.QFont()
         self._font.setPointSizeF(7.5)
         self.setAcceptedMouseButtons(QtCore.Qt.MouseButton.NoButton)
+        self.overlay: LinkOverlay | None = None
 
     def boundingRect(self) -> QtCore.QRectF:
         width, height = self._canvas.size()
@@ -314,10 +315,6 @@ class LinksItem(pg.GraphicsObject):
             plan = self.plan()
             if plan.count:
                 self._paint_arrows(painter, plan, theme)
-            if plan.hidden and self.says_hidden:
-                self._paint_note(painter, plan.hidden, theme)
-        if self.drag is not None:
-            self._paint_drag(painter, theme)
 
     def _paint_arrows(self, painter: QtGui.QPainter, plan: ArrowPlan, theme: Theme) -> None:
         ordinary, highlighted = arrow_colours(theme)
@@ -353,9 +350,30 @@ class LinksItem(pg.GraphicsObject):
                 painter.drawPath(heads[emphasis])
                 painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
 
-    def _paint_note(self, painter: QtGui.QPainter, hidden: int, theme: Theme) -> None:
+    def paint_overlay(self, painter: QtGui.QPainter) -> None:
+        """What goes over the markers and titles: the note on hidden links, the arrow being
+        dragged out (painted by `LinkOverlay`, which stacks above them)."""
+        theme = self._canvas.theme
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        if self.shown and self.says_hidden:
+            plan = self.plan()
+            if plan.hidden:
+                self._paint_note(painter, plan.hidden, plan.count > 0, theme)
+        if self.drag is not None:
+            self._paint_drag(painter, theme)
+
+    def update(self, *args: object) -> None:
+        super().update(*args)
+        if self.overlay is not None:
+            self.overlay.update()
+
+    def _paint_note(self, painter: QtGui.QPainter, hidden: int, others: bool, theme: Theme) -> None:
         noun = "link" if hidden == 1 else "links"
-        text = f"{hidden} {noun} hidden — zoom in or select an event to see its links"
+        text = (
+            f"{hidden} other {noun} hidden — zoom in to see them"
+            if others
+            else f"{hidden} {noun} hidden — zoom in, or select an event to see its links"
+        )
         metrics = QtGui.QFontMetricsF(self._font)
         width, height = self._canvas.size()
         box = QtCore.QRectF(0, 0, metrics.horizontalAdvance(text) + 10, metrics.height() + 4)
@@ -384,6 +402,23 @@ class LinksItem(pg.GraphicsObject):
         painter.setPen(QtCore.Qt.PenStyle.NoPen)
         painter.setBrush(colour)
         painter.drawPath(heads)
+
+
+class LinkOverlay(pg.GraphicsObject):
+    """Stacked over the markers and titles: paints what `LinksItem.paint_overlay` paints."""
+
+    def __init__(self, links_item: LinksItem) -> None:
+        super().__init__()
+        self._links_item = links_item
+        links_item.overlay = self
+        self.setAcceptedMouseButtons(QtCore.Qt.MouseButton.NoButton)
+
+    def boundingRect(self) -> QtCore.QRectF:
+        return self._links_item.boundingRect()
+
+    @guarded_paint
+    def paint(self, painter: QtGui.QPainter, *args: object) -> None:
+        self._links_item.paint_overlay(painter)
 
 
 def _curve(

@@ -70,7 +70,7 @@ from timeline_app.timeline.guarded import guarded_paint
 from timeline_app.timeline.lane_header import LaneHeader
 from timeline_app.timeline.lanes import LANE_MODES, marker_counts
 from timeline_app.timeline.layout import SPAN_BAR
-from timeline_app.timeline.link_arrows import LinksItem
+from timeline_app.timeline.link_arrows import LinkOverlay, LinksItem
 from timeline_app.timeline.lookup import mask_of_ids
 from timeline_app.timeline.markers import VECTOR_ENGINES, EventsItem, Hit, draw_marker
 from timeline_app.timeline.overview import OverviewStrip
@@ -283,7 +283,16 @@ class TimelineWidget(QtWidgets.QWidget):
         self.links_item = LinksItem(self.canvas, self.events_item)
         self.links_item.setParentItem(self.viewbox)
         self.links_item.setZValue(40)  # under the markers and their titles
-        self._items = (self.backdrop, self.eras_item, self.links_item, self.events_item)
+        self.links_overlay = LinkOverlay(self.links_item)  # its notes and drag: over them
+        self.links_overlay.setParentItem(self.viewbox)
+        self.links_overlay.setZValue(60)
+        self._items = (
+            self.backdrop,
+            self.eras_item,
+            self.links_item,
+            self.events_item,
+            self.links_overlay,
+        )
 
         self.overview: OverviewStrip | None = None
         layout = QtWidgets.QVBoxLayout(self)
