@@ -75,6 +75,11 @@ def test_many_links_in_view_are_hidden_but_the_selected_events_are_drawn(qtbot) 
     widget.set_links([(ids[i], ids[i + 7], "led_to") for i in range(0, 280, 2)])
     plan = widget.links_item.plan()
     assert plan.count == 0 and plan.hidden > MAX_ARROWS
+    with_note = widget.plot.grab().toImage()
+    widget.links_item.says_hidden = False  # as in an export
+    widget.links_item.update()
+    assert widget.plot.grab().toImage() != with_note  # the note said how many were hidden
+    widget.links_item.says_hidden = True
     widget.set_selection([ids[100]])
     plan = widget.links_item.plan()
     assert plan.count >= 1 and plan.highlighted.all()
