@@ -424,17 +424,18 @@ class LinkOverlay(pg.GraphicsObject):
 def _curve(
     start: np.ndarray, tip: np.ndarray, start_radius: float, tip_radius: float
 ) -> tuple[QtCore.QPointF, QtCore.QPointF, QtCore.QPointF, QtCore.QPointF]:
-    """A curve bowing upwards from one marker's edge to the other's: arrows along one lane
-    stay off the lane's line of markers, and two arrows between the same events (one each
-    way) bow apart."""
+    """A curve bowing to the left of its direction from one marker's edge to the other's:
+    rightwards (later) arrows arch above a lane's line of markers, leftwards ones below it,
+    upright ones (events at one date in different lanes) bow sideways instead of lying on a
+    grid line, and two arrows between the same events (one each way) bow apart."""
     ax, ay = float(start[0]), float(start[1])
     bx, by = float(tip[0]), float(tip[1])
-    distance = math.hypot(bx - ax, by - ay)
+    dx, dy = bx - ax, by - ay
+    distance = math.hypot(dx, dy) or 1.0
     rise = min(max(distance * 0.22, 12.0), 60.0)
-    if bx < ax:  # leftwards: bow the other way, below the line
-        rise = -rise
-    control_1 = QtCore.QPointF(ax + (bx - ax) / 3, ay + (by - ay) / 3 - rise)
-    control_2 = QtCore.QPointF(bx - (bx - ax) / 3, by - (by - ay) / 3 - rise)
+    nx, ny = dy / distance * rise, -dx / distance * rise  # the chord turned a quarter left
+    control_1 = QtCore.QPointF(ax + dx / 3 + nx, ay + dy / 3 + ny)
+    control_2 = QtCore.QPointF(bx - dx / 3 + nx, by - dy / 3 + ny)
 
     def towards(x: float, y: float, target: QtCore.QPointF, gap: float) -> QtCore.QPointF:
         dx, dy = target.x() - x, target.y() - y
