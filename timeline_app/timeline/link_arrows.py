@@ -169,6 +169,14 @@ class LinksItem(pg.GraphicsObject):
         self._font.setPointSizeF(7.5)
         self.setAcceptedMouseButtons(QtCore.Qt.MouseButton.NoButton)
         self.overlay: LinkOverlay | None = None
+        self._path_cache: (
+            tuple[
+                ArrowPlan,
+                dict[tuple[int, bool], QtGui.QPainterPath],
+                dict[bool, QtGui.QPainterPath],
+            ]
+            | None
+        ) = None
 
     def boundingRect(self) -> QtCore.QRectF:
         width, height = self._canvas.size()
@@ -316,8 +324,14 @@ class LinksItem(pg.GraphicsObject):
             if plan.count:
                 self._paint_arrows(painter, plan, theme)
 
-    def _paint_arrows(self, painter: QtGui.QPainter, plan: ArrowPlan, theme: Theme) -> None:
-        ordinary, highlighted = arrow_colours(theme)
+    def _paths(
+        self, plan: ArrowPlan
+    ) -> tuple[dict[tuple[int, bool], QtGui.QPainterPath], dict[bool, QtGui.QPainterPath]]:
+        """The plan's curves, one path per (kind, highlighted), and its heads, one path per
+        emphasis; made once per plan (the lines and the heads are painted by two items)."""
+        cached = self._path_cache
+        if cached is not None and cached[0] is plan:
+            return cached[1], cached[2]
         paths: dict[tuple[int, bool], QtGui.QPainterPath] = {}
         heads = {False: QtGui.QPainterPath(), True: QtGui.QPainterPath()}
         for index in range(plan.count):
@@ -337,6 +351,12 @@ class LinksItem(pg.GraphicsObject):
                 KINDS[kind_index],
                 1.3 if emphasis else 1.0,
             )
+        self._path_cache = (plan, paths, heads)
+        return paths, heads
+
+    def _paint_arrows(self, painter: QtGui.QPainter, plan: ArrowPlan, theme: Theme) -> None:
+        ordinary, highlighted = arrow_colours(theme)
+        paths, _heads = self._paths(plan)
         painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
         for emphasis in (False, True):
             colour = highlighted if emphasis else ordinary
@@ -344,20 +364,27 @@ class LinksItem(pg.GraphicsObject):
                 if this_emphasis == emphasis:
                     painter.setPen(link_pen(KINDS[kind_index], colour, 2.0 if emphasis else 1.3))
                     painter.drawPath(path)
+
+    def _paint_heads(self, painter: QtGui.QPainter, plan: ArrowPlan, theme: Theme) -> None:
+        """Arrow heads go over the titles: a head under its target's title would leave the
+        reader guessing which way the link points."""
+        _paths, heads = self._paths(plan)
+        painter.setPen(QtCore.Qt.PenStyle.NoPen)
+        for emphasis, colour in zip((False, True), arrow_colours(theme), strict=True):
             if not heads[emphasis].isEmpty():
-                painter.setPen(QtCore.Qt.PenStyle.NoPen)
                 painter.setBrush(colour)
                 painter.drawPath(heads[emphasis])
-                painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
 
     def paint_overlay(self, painter: QtGui.QPainter) -> None:
-        """What goes over the markers and titles: the note on hidden links, the arrow being
-        dragged out (painted by `LinkOverlay`, which stacks above them)."""
+        """What goes over the markers and titles: the arrow heads, the note on hidden links,
+        the arrow being dragged out (painted by `LinkOverlay`, which stacks above them)."""
         theme = self._canvas.theme
         painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
-        if self.shown and self.says_hidden:
+        if self.shown:
             plan = self.plan()
-            if plan.hidden:
+            if plan.count:
+                self._paint_heads(painter, plan, theme)
+            if plan.hidden and self.says_hidden:
                 self._paint_note(painter, plan.hidden, plan.count > 0, theme)
         if self.drag is not None:
             self._paint_drag(painter, theme)
