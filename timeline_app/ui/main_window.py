@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from timeline_app.services.first_frame import FirstFrameCatalog
     from timeline_app.ui.category_manager import CategoryManager
     from timeline_app.ui.era_manager import EraManager
+    from timeline_app.ui.source_manager import SourceManager
     from timeline_app.ui.tag_manager import TagManager
 
 PATCH_FROM = 20_000
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         self._category_manager: CategoryManager | None = None
         self._tag_manager: TagManager | None = None
         self._era_manager: EraManager | None = None
+        self._source_manager: SourceManager | None = None
         self.closed = False
         self._fit_when_shown = True
         self._categories: list[CategoryRecord] = []
@@ -347,7 +349,12 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self.closed = True
         self.workspace.operations.cancel_all_and_wait()
-        for manager in (self._category_manager, self._tag_manager, self._era_manager):
+        for manager in (
+            self._category_manager,
+            self._tag_manager,
+            self._era_manager,
+            self._source_manager,
+        ):
             if manager is not None:
                 manager.close()
         self.workspace.undo_stack.clear()
@@ -371,6 +378,15 @@ class MainWindow(QMainWindow):
             self._era_manager = EraManager(self.workspace, self)
         self._raise(self._era_manager)
         return self._era_manager
+
+    def show_sources(self) -> SourceManager:
+        if self._source_manager is None:
+            from timeline_app.ui.source_manager import SourceManager  # not at start-up
+
+            self._source_manager = SourceManager(self.workspace, self)
+            self._source_manager.citingRequested.connect(self.filter_bar.set_citing)
+        self._raise(self._source_manager)
+        return self._source_manager
 
     @staticmethod
     def _raise(dialog: QWidget) -> None:
