@@ -16,23 +16,27 @@ from typing import TYPE_CHECKING
 from timeline_app.domain.dates import parse_date
 from timeline_app.domain.errors import DateError, NotFoundError, TimelineError, ValidationError
 from timeline_app.domain.evidence import (
-    RELIABILITY_WORDS,
     UNGRADED_CREDIBILITY,
     UNGRADED_RELIABILITY,
     HistoryEntity,
     SourceKind,
     best_grade,
 )
-from timeline_app.domain.rules import NAME_MAX, TITLE_MAX, check_optional_url, check_text
+from timeline_app.domain.rules import (
+    NAME_MAX,
+    TITLE_MAX,
+    check_language,
+    check_optional_url,
+    check_reliability,
+    check_source_kind,
+    check_text,
+)
 from timeline_app.services.history_log import event_fields, record_changes
 from timeline_app.store import catalog_queries, queries, source_queries
 from timeline_app.store.queries import Connection
 
 if TYPE_CHECKING:
     from timeline_app.services.catalog import Catalog
-
-LANGUAGE_MAX = 16
-"""The longest language a source may name (a code such as "en", "ru", "fa", or "pt-BR")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,16 +138,11 @@ def checked_fields(**values: object) -> dict[str, object]:
             except DateError as error:
                 raise ValidationError("published", error.message) from error
         elif name == "language":
-            checked[name] = check_text("language", value or "", limit=LANGUAGE_MAX, required=False)
+            checked[name] = check_language("language", value)
         elif name == "kind":
-            if value not in set(SourceKind):
-                known = ", ".join(kind.value for kind in SourceKind)
-                raise ValidationError("kind", f"{value!r} is not a kind of source ({known})")
-            checked[name] = str(value)
+            checked[name] = check_source_kind("kind", value)
         elif name == "reliability":
-            if value not in RELIABILITY_WORDS:
-                raise ValidationError("reliability", f"{value!r} is not a grade from A to F")
-            checked[name] = str(value)
+            checked[name] = check_reliability("reliability", value)
         else:
             raise ValidationError(name, "is not a field of a source")
     return checked
