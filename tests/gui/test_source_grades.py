@@ -168,3 +168,17 @@ def test_inspector_with_grades_looks_right(window, qtbot) -> None:
     window.inspector.resize(420, 900)
     window.inspector.grab().save("/tmp/h1-inspector-grades.png")
     assert window.inspector.certainty_hint.isVisible()
+
+
+def test_timeline_tooltip_names_the_best_grade(window, qtbot) -> None:
+    catalog = window.workspace.catalog
+    record = catalog.event(_show(window, qtbot, "Gas swap talks"))
+    assert "best source" not in window.timeline.detailProvider(record.id)
+    refs = (
+        SourceRef("Talk of a swap", "", "Blog", reliability="D", credibility=3),
+        SourceRef("Swap agreed", "", "Reuters", reliability="B", credibility=2),
+        SourceRef("Ungraded note", "", "Someone"),
+    )
+    catalog.update_event(record.id, replace(record.to_draft(), sources=refs), record.version)
+    text = window.timeline.detailProvider(record.id)
+    assert text.endswith("best source B2 — usually reliable source, probably true")

@@ -22,6 +22,7 @@ from timeline_app.domain.evidence import (
     SourceKind,
     best_grade,
 )
+from timeline_app.domain.model import SourceRef
 from timeline_app.domain.rules import (
     NAME_MAX,
     TITLE_MAX,
@@ -324,6 +325,16 @@ def unmerge_sources(catalog: Catalog, result: SourceMergeResult) -> None:
         )
 
 
+def _graded(grade: tuple[str, int]) -> bool:
+    return grade != (UNGRADED_RELIABILITY, UNGRADED_CREDIBILITY)
+
+
+def best_citation_grade(refs: Iterable[SourceRef]) -> tuple[str, int] | None:
+    """The best (reliability, credibility) of an event's citations; None when none is
+    graded (an ungraded F6 citation says nothing about how well the event is sourced)."""
+    return best_grade(grade for ref in refs if _graded(grade := (ref.reliability, ref.credibility)))
+
+
 def best_grades(
     catalog: Catalog, event_ids: Iterable[str] | None = None
 ) -> dict[str, tuple[str, int]]:
@@ -334,6 +345,6 @@ def best_grades(
         rows = source_queries.citation_grades(connection, ids)
     grades: dict[str, list[tuple[str, int]]] = {}
     for event_id, reliability, credibility in rows:
-        if (reliability, credibility) != (UNGRADED_RELIABILITY, UNGRADED_CREDIBILITY):
+        if _graded((reliability, credibility)):
             grades.setdefault(event_id, []).append((reliability, int(credibility)))
     return {event_id: best_grade(found) for event_id, found in grades.items()}  # type: ignore[misc]

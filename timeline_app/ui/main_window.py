@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
 from timeline_app import paths
 from timeline_app.domain.changes import Changes
 from timeline_app.domain.errors import NotFoundError
+from timeline_app.domain.evidence import grade_words
 from timeline_app.domain.model import CategoryRecord, EventFilter
+from timeline_app.services.sources import best_citation_grade
 from timeline_app.timeline.view import TimelineWidget
 from timeline_app.ui.actions import ActionSet
 from timeline_app.ui.event_editing import EventEditing
@@ -269,6 +271,9 @@ class MainWindow(QMainWindow):
         parts = [record.category, str(record.certainty)]
         if record.actors:
             parts.append(", ".join(record.actors[:4]))
+        grade = best_citation_grade(record.sources)
+        if grade is not None:
+            parts.append(f"best source {grade_words(*grade)}")
         return " · ".join(parts)
 
     # ---- editing -------------------------------------------------------------------------
