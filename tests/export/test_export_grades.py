@@ -74,3 +74,33 @@ def test_the_export_dialog_offers_the_grades_of_the_open_catalog(qtbot, tmp_path
         dialog.preview.pixmap().save("/tmp/h1-export-grades.png")
     finally:
         catalog.database.dispose()
+
+
+def test_render_command_appends_grades_when_asked(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from dataclasses import replace
+
+    from timeline_app.domain.model import EventDraft, SourceRef
+    from timeline_app.services.catalog import Catalog
+    from timeline_app.store.database import open_database
+
+    path = tmp_path / "graded.sqlite"
+    catalog = Catalog(open_database(path))
+    catalog.add_category("Nuclear file")
+    draft = EventDraft("Bushehr contract", "1995-01-08", category="Nuclear file")
+    wire = SourceRef("Contract signed", "", "TASS", reliability="A", credibility=1)
+    catalog.add_event(replace(draft, sources=(wire,)))
+    catalog.database.dispose()
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "QT_QPA_PLATFORM")}
+    out = tmp_path / "graded.svg"
+    for flags, expected in (((), "Bushehr contract"), (("--grades",), "Bushehr contract [A1]")):
+        result = subprocess.run(
+            [sys.executable, "-m", "timeline_app", "render", str(out), "--db", str(path), *flags],
+            capture_output=True,
+            env=env,
+            timeout=180,
+        )
+        assert result.returncode == 0, result.stderr
+        assert expected in svg_texts(out)
