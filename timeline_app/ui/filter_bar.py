@@ -330,7 +330,7 @@ class FilterBar(QToolBar):
         """Show only the events citing this source (None: stop); the bar names it."""
         self._citing = (source_id, title) if source_id else None
         if self._citing is not None:
-            shown = title if len(title) <= 32 else title[:31] + "…"
+            shown = title if len(title) <= 22 else title[:21] + "…"
             self.citing_button.setText(f"Citing: {shown}  ✕")
             self.citing_button.setToolTip(
                 f"Showing only the events citing “{title}”; click to show them all again"
