@@ -203,3 +203,15 @@ def test_filter_by_grade_and_by_citing_source(cited):
         ids["both"]: ("B", 4),
         ids["copy only"]: ("C", 2),
     }
+
+
+def test_search_ignores_case_in_any_script():
+    records = [
+        sources.SourceRecord("a", "Росатом достроит Бушер", "ТАСС"),
+        sources.SourceRecord("b", "ایران و روسیه", "ایرنا", "https://irna.ir/x"),
+        sources.SourceRecord("c", "Reuters wire", "Reuters"),
+    ]
+    assert [r.id for r in sources.matching(records, "росатом тасс")] == ["a"]
+    assert [r.id for r in sources.matching(records, "ایرنا")] == ["b"]
+    assert [r.id for r in sources.matching(records, "IRNA.IR")] == ["b"]
+    assert [r.id for r in sources.matching(records, "")] == ["a", "b", "c"]

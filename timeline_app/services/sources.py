@@ -95,9 +95,13 @@ def source_records(catalog: Catalog, words: str = "") -> list[SourceRecord]:
     case ignored in any script), by title, with how many events cite each."""
     with catalog.engine.connect() as connection:
         records = [_record(row) for row in source_queries.source_rows(connection)]
+    return matching(records, words)
+
+
+def matching(records: Iterable[SourceRecord], words: str) -> list[SourceRecord]:
+    """The records whose title, publisher or URL contain every word of `words` (case
+    ignored in any script: Cyrillic and Persian titles too)."""
     tokens = words.casefold().split()
-    if not tokens:
-        return records
     return [
         record
         for record in records

@@ -272,15 +272,7 @@ class SourceManager(QDialog):
         if current is None:
             chosen = self.selected()
             current = chosen.id if chosen is not None else None
-        words = self.search.text().casefold().split()
-        shown = [
-            record
-            for record in self.records
-            if all(
-                word in f"{record.title}\n{record.publisher}\n{record.url}".casefold()
-                for word in words
-            )
-        ]
+        shown = sources.matching(self.records, self.search.text())
         with QSignalBlocker(self.table):
             self.table.setSortingEnabled(False)
             self.table.clearContents()
