@@ -145,6 +145,11 @@ def test_show_citing_events_filters_the_window(cited_window, qtbot) -> None:
 
 
 def test_sources_menu_entry_opens_the_manager(cited_window, qtbot) -> None:
+    catalog = cited_window.workspace.catalog
+    sources.update_source(
+        catalog, "s-tass", reliability="B", kind="wire", language="ru", published="2007-12-16"
+    )
+    sources.update_source(catalog, "s-irna", reliability="C", kind="wire", language="fa")
     action = cited_window.actions["sources"]
     assert action.shortcut().toString() == "Ctrl+Alt+S"
     action.trigger()
@@ -153,3 +158,7 @@ def test_sources_menu_entry_opens_the_manager(cited_window, qtbot) -> None:
     dialog.resize(1240, 600)
     dialog.select("s-tass")
     dialog.grab().save("/tmp/h1-source-manager.png")
+    row = dialog.shown_ids().index("s-tass")
+    texts = [dialog.table.item(row, column).text() for column in range(6)]
+    assert texts == ["Rosatom to finish Bushehr", "TASS", "Wire / agency", "B", "ru", "2007-12-16"]
+    assert dialog.table.item(row, 6).data(Qt.ItemDataRole.DisplayRole) == 2

@@ -87,8 +87,9 @@ class SourceManager(QDialog):
         for column, width in ((1, 100), (2, 112)):
             self.table.setColumnWidth(column, width)
         metrics = header.fontMetrics()
-        for column in range(3, len(COLUMNS)):  # short values: the header decides the width
-            self.table.setColumnWidth(column, metrics.horizontalAdvance(COLUMNS[column]) + 30)
+        for column in range(3, len(COLUMNS)):  # short values: header or a full date decides
+            widest = max(COLUMNS[column], "2015-07-14" if column == 5 else "", key=len)
+            self.table.setColumnWidth(column, metrics.horizontalAdvance(widest) + 30)
         self.table.setMinimumWidth(700)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
@@ -96,7 +97,7 @@ class SourceManager(QDialog):
         self.total_label = QLabel("", self)
         self.total_label.setObjectName("InspectorMeta")
         left.addWidget(self.total_label)
-        layout.addLayout(left, 3)
+        layout.addLayout(left, 2)
 
         right = QVBoxLayout()
         self.details = QGroupBox("Selected source", self)
@@ -199,7 +200,7 @@ class SourceManager(QDialog):
         right.addWidget(merge_box)
 
         add_message_and_footer(self, workspace, right)
-        layout.addLayout(right, 2)
+        layout.addLayout(right, 1)
 
         self.table.itemSelectionChanged.connect(self._show_selected)
         self.search.textChanged.connect(lambda _text: self._fill_table())
