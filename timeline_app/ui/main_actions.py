@@ -275,6 +275,7 @@ def main_menus(window: MainWindow) -> list[MenuSpec]:
                 "categories",
                 "tags",
                 "eras",
+                "sources",
                 "history",
                 SEPARATOR,
                 "copy_image",
@@ -327,7 +328,7 @@ def _delete_selected(window: MainWindow) -> None:
 
 
 def _manager_actions(window: MainWindow) -> list[ActionSpec]:
-    """The managers of tags and eras (next to Categories… in the Edit menu)."""
+    """The managers of tags, eras and sources (next to Categories… in the Edit menu)."""
     return [
         ActionSpec(
             "tags",
@@ -340,5 +341,12 @@ def _manager_actions(window: MainWindow) -> list[ActionSpec]:
             "Era&s…",
             "Add, edit and delete the eras drawn above the lanes",
             window.show_eras,
+        ),
+        ActionSpec(
+            "sources",
+            "S&ources…",
+            "Edit, grade and merge the shared sources; show the events citing one",
+            window.show_sources,
+            ("Ctrl+Alt+S",),
         ),
     ]

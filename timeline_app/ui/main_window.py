@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
 from timeline_app import paths
 from timeline_app.domain.changes import Changes
 from timeline_app.domain.errors import NotFoundError
+from timeline_app.domain.evidence import grade_words
 from timeline_app.domain.model import CategoryRecord, EventFilter
+from timeline_app.services.sources import best_citation_grade
 from timeline_app.timeline.view import TimelineWidget
 from timeline_app.ui.actions import ActionSet
 from timeline_app.ui.event_editing import EventEditing
@@ -49,6 +51,7 @@ if TYPE_CHECKING:
     from timeline_app.services.first_frame import FirstFrameCatalog
     from timeline_app.ui.category_manager import CategoryManager
     from timeline_app.ui.era_manager import EraManager
+    from timeline_app.ui.source_manager import SourceManager
     from timeline_app.ui.tag_manager import TagManager
 
 PATCH_FROM = 20_000
@@ -73,6 +76,7 @@ class MainWindow(QMainWindow):
         self._category_manager: CategoryManager | None = None
         self._tag_manager: TagManager | None = None
         self._era_manager: EraManager | None = None
+        self._source_manager: SourceManager | None = None
         self.closed = False
         self._fit_when_shown = True
         self._categories: list[CategoryRecord] = []
@@ -272,6 +276,9 @@ class MainWindow(QMainWindow):
         parts = [record.category, str(record.certainty)]
         if record.actors:
             parts.append(", ".join(record.actors[:4]))
+        grade = best_citation_grade(record.sources)
+        if grade is not None:
+            parts.append(f"best source {grade_words(*grade)}")
         return " · ".join(parts)
 
     # ---- editing -------------------------------------------------------------------------
@@ -352,7 +359,12 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self.closed = True
         self.workspace.operations.cancel_all_and_wait()
-        for manager in (self._category_manager, self._tag_manager, self._era_manager):
+        for manager in (
+            self._category_manager,
+            self._tag_manager,
+            self._era_manager,
+            self._source_manager,
+        ):
             if manager is not None:
                 manager.close()
         self.workspace.undo_stack.clear()
@@ -376,6 +388,15 @@ class MainWindow(QMainWindow):
             self._era_manager = EraManager(self.workspace, self)
         self._raise(self._era_manager)
         return self._era_manager
+
+    def show_sources(self) -> SourceManager:
+        if self._source_manager is None:
+            from timeline_app.ui.source_manager import SourceManager  # not at start-up
+
+            self._source_manager = SourceManager(self.workspace, self)
+            self._source_manager.citingRequested.connect(self.filter_bar.set_citing)
+        self._raise(self._source_manager)
+        return self._source_manager
 
     @staticmethod
     def _raise(dialog: QWidget) -> None:
