@@ -21,8 +21,8 @@ from timeline_app.domain.evidence import (
     HistoryEntity,
     SourceKind,
     best_grade,
+    is_graded,
 )
-from timeline_app.domain.model import SourceRef
 from timeline_app.domain.rules import (
     NAME_MAX,
     TITLE_MAX,
@@ -329,14 +329,7 @@ def unmerge_sources(catalog: Catalog, result: SourceMergeResult) -> None:
         )
 
 
-def _graded(grade: tuple[str, int]) -> bool:
-    return grade != (UNGRADED_RELIABILITY, UNGRADED_CREDIBILITY)
-
-
-def best_citation_grade(refs: Iterable[SourceRef]) -> tuple[str, int] | None:
-    """The best (reliability, credibility) of an event's citations; None when none is
-    graded (an ungraded F6 citation says nothing about how well the event is sourced)."""
-    return best_grade(grade for ref in refs if _graded(grade := (ref.reliability, ref.credibility)))
+_graded = is_graded
 
 
 def best_grades(

@@ -27,9 +27,8 @@ from PySide6.QtWidgets import (
 from timeline_app import paths
 from timeline_app.domain.changes import Changes
 from timeline_app.domain.errors import NotFoundError
-from timeline_app.domain.evidence import grade_words
+from timeline_app.domain.evidence import best_citation_grade, grade_words
 from timeline_app.domain.model import CategoryRecord, EventFilter
-from timeline_app.services.sources import best_citation_grade
 from timeline_app.timeline.view import TimelineWidget
 from timeline_app.ui.actions import ActionSet
 from timeline_app.ui.event_editing import EventEditing
