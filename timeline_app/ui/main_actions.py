@@ -147,6 +147,14 @@ def main_actions(window: MainWindow) -> list[ActionSpec]:
             ("Ctrl+Shift+C",),
         ),
         ActionSpec(
+            "show_links",
+            "Show &Links",
+            "Draw the links between events as arrows (Alt+drag from one event to another "
+            "links them)",
+            lambda: window.links.toggled(),
+            ("Ctrl+L",),
+        ),
+        ActionSpec(
             "fit",
             "&Fit All",
             "Zoom the timeline to show every event",
@@ -268,6 +276,7 @@ def main_menus(window: MainWindow) -> list[MenuSpec]:
                 "actors",
                 "tags",
                 "eras",
+                "sources",
                 "history",
                 SEPARATOR,
                 "copy_image",
@@ -280,6 +289,7 @@ def main_menus(window: MainWindow) -> list[MenuSpec]:
                 *(f"lanes_{mode}" for mode, _label in LANE_MODES),
                 SEPARATOR,
                 SubmenuSpec("theme", "&Theme", tuple(f"theme_{name}" for name, _ in THEMES)),
+                "show_links",
                 "fit",
                 "reload",
                 SEPARATOR,
@@ -325,11 +335,11 @@ def _show_actors(window: MainWindow) -> None:
 
 
 def _manager_actions(window: MainWindow) -> list[ActionSpec]:
-    """The managers of actors, tags and eras (next to Categories… in the Edit menu)."""
+    """The managers of actors, tags, eras and sources (next to Categories… in the Edit menu)."""
     return [
         ActionSpec(
             "actors",
-            "Act&ors…",
+            "Acto&rs…",
             "Rename, merge and delete actors; set their kind and their aliases in any script "
             "(search finds events by them)",
             lambda: _show_actors(window),
@@ -345,5 +355,12 @@ def _manager_actions(window: MainWindow) -> list[ActionSpec]:
             "Era&s…",
             "Add, edit and delete the eras drawn above the lanes",
             window.show_eras,
+        ),
+        ActionSpec(
+            "sources",
+            "S&ources…",
+            "Edit, grade and merge the shared sources; show the events citing one",
+            window.show_sources,
+            ("Ctrl+Alt+S",),
         ),
     ]
