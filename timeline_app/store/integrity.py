@@ -108,7 +108,8 @@ def check_file(connection: Connection) -> Finding:
 
 
 def check_full_text(connection: Connection) -> Finding:
-    """On SQLite, the FTS5 table must hold exactly the events' titles and descriptions."""
+    """On SQLite, the FTS5 table must hold exactly the events' titles, descriptions and
+    locations."""
     if not _is_sqlite(connection):
         return Finding("full-text index", not_applicable="a generated tsvector column cannot drift")
     missing = connection.exec_driver_sql(
@@ -119,7 +120,8 @@ def check_full_text(connection: Connection) -> Finding:
     ).scalars()
     stale = connection.exec_driver_sql(
         "SELECT e.id FROM events e JOIN events_fts f ON f.rowid = e.rowid "
-        "WHERE f.title IS NOT e.title OR f.description IS NOT e.description ORDER BY e.id"
+        "WHERE f.title IS NOT e.title OR f.description IS NOT e.description "
+        "OR f.location IS NOT e.location ORDER BY e.id"
     ).scalars()
     problems = (
         *_problem("events missing from the full-text index", list(missing)),
@@ -273,8 +275,8 @@ def rebuild_full_text(connection: Connection) -> int:
     connection.exec_driver_sql("INSERT INTO events_fts (events_fts) VALUES ('rebuild')")
     connection.exec_driver_sql("DELETE FROM events_fts")
     return connection.exec_driver_sql(
-        "INSERT INTO events_fts (rowid, title, description) "
-        "SELECT rowid, title, description FROM events"
+        "INSERT INTO events_fts (rowid, title, description, location) "
+        "SELECT rowid, title, description, location FROM events"
     ).rowcount
 
 

@@ -764,8 +764,8 @@ def upsert_sources(
 
 FTS_INSERT_TRIGGER = (
     "CREATE TRIGGER events_fts_insert AFTER INSERT ON events BEGIN "
-    "INSERT INTO events_fts (rowid, title, description) "
-    "VALUES (new.rowid, new.title, new.description); END"
+    "INSERT INTO events_fts (rowid, title, description, location) "
+    "VALUES (new.rowid, new.title, new.description, new.location); END"
 )
 BULK_FTS_THRESHOLD = 2_000
 
@@ -810,8 +810,8 @@ def insert_event_rows(
     connection.exec_driver_sql("DROP TRIGGER events_fts_insert")
     insert_tuples(connection, events, EVENT_COLUMNS, rows, written=written)
     connection.exec_driver_sql(
-        "INSERT INTO events_fts (rowid, title, description) "
-        "SELECT rowid, title, description FROM events WHERE rowid > ?",
+        "INSERT INTO events_fts (rowid, title, description, location) "
+        "SELECT rowid, title, description, location FROM events WHERE rowid > ?",
         (last,),
     )
     connection.exec_driver_sql(FTS_INSERT_TRIGGER)

@@ -1,20 +1,16 @@
 """Search over everything an event carries, as one WHERE clause on `events`.
 
-Titles and descriptions go through the full-text index (FTS5 on SQLite, the tsvector on
-PostgreSQL). The small tables an event links to — actors and their aliases, tags, sources
-(title and publisher), notes — and the distinct locations are read whole and matched in
-Python with the rule the window highlights with (`SearchTerm.matches`: case and accents
-ignored in every script, on every database); what they yield becomes literal id lists over
-the link tables.
+Titles, descriptions and locations go through the full-text index (FTS5 on SQLite, the
+tsvector on PostgreSQL). The small tables an event links to — actors and their aliases,
+tags, sources (title and publisher), notes — are read whole and matched in Python with the
+rule the window highlights with (`SearchTerm.matches`: case and accents ignored in every
+script, on every database); what they yield becomes literal id lists over the link tables.
 
-When no term matches anything but titles and descriptions (the common search for a word),
+When no term matches anything outside the index (the common search for a word),
 the condition is the full-text index alone, as fast as it was before search covered more.
 Otherwise each clause is the union of its terms' matches in every field, the query all its
 clauses and none of its exclusions. Nothing typed reaches the SQL text: words are bound
-parameters, ids and locations the store read itself are literals.
-
-The locations cost one pass over `events` (the column has no index); see the report of
-this change for the index that would remove it.
+parameters, ids the store read itself are literals.
 """
 
 from __future__ import annotations
@@ -61,7 +57,6 @@ class _LinkedTexts:
     tag_names: tuple[tuple[int, str], ...]
     source_texts: tuple[tuple[str, str], ...]
     note_texts: tuple[tuple[str, str], ...]
-    locations: tuple[tuple[str, str], ...]
 
     @classmethod
     def read(cls, connection: Connection) -> _LinkedTexts:
@@ -73,15 +68,11 @@ class _LinkedTexts:
         ):
             source_rows += [(source_id, title), (source_id, publisher)]
         notes = connection.execute(select(event_notes.c.event_id, event_notes.c.text))
-        places = connection.execute(
-            select(events.c.location).where(events.c.location.is_not(None)).distinct()
-        ).scalars()
         return cls(
             tuple((int(row[0]), row[1]) for row in actor_rows),
             tuple((int(i), name) for i, name in connection.execute(select(tags.c.id, tags.c.name))),
             tuple(source_rows),
             tuple((row[0], row[1]) for row in notes),
-            tuple((place, place) for place in places),
         )
 
 
@@ -97,7 +88,6 @@ class _Hits:
     tag_ids: tuple[int, ...]
     source_ids: tuple[str, ...]
     noted_ids: tuple[str, ...]
-    locations: tuple[str, ...]
 
     @classmethod
     def of(cls, term: SearchTerm, linked: _LinkedTexts) -> _Hits:
@@ -106,13 +96,10 @@ class _Hits:
             tuple(_matching(linked.tag_names, term)),
             tuple(_matching(linked.source_texts, term)),
             tuple(_matching(linked.note_texts, term)),
-            tuple(_matching(linked.locations, term)),
         )
 
     def __bool__(self) -> bool:
-        return bool(
-            self.actor_ids or self.tag_ids or self.source_ids or self.noted_ids or self.locations
-        )
+        return bool(self.actor_ids or self.tag_ids or self.source_ids or self.noted_ids)
 
     def __or__(self, other: _Hits) -> _Hits:
         return _Hits(
@@ -123,13 +110,12 @@ class _Hits:
                     (self.tag_ids, other.tag_ids),
                     (self.source_ids, other.source_ids),
                     (self.noted_ids, other.noted_ids),
-                    (self.locations, other.locations),
                 )
             )
         )
 
 
-_NO_HITS = _Hits((), (), (), (), ())
+_NO_HITS = _Hits((), (), (), ())
 
 
 class _Names:
@@ -168,7 +154,8 @@ def _fts5_any(terms: Sequence[SearchTerm]) -> str:
 
 
 def _fts5_rowids(names: _Names, match: str):
-    """The rowids of the events whose title or description match the FTS5 `match`."""
+    """The rowids of the events whose title, description or location match the FTS5
+    `match`."""
     name = names("fts")
     return (
         select(literal_column("events_fts.rowid"))
@@ -208,7 +195,7 @@ def _like_word(connection: Connection, column, term: SearchTerm):
 
 
 def _text_any(connection: Connection, names: _Names, terms: Sequence[SearchTerm]):
-    """A condition on `events`: its title or description holds any of `terms`."""
+    """A condition on `events`: its title, description or location holds any of `terms`."""
     dialect = connection.dialect.name
     if dialect == "sqlite":
         return literal_column("events.rowid").in_(_fts5_rowids(names, _fts5_any(terms)))
@@ -218,13 +205,13 @@ def _text_any(connection: Connection, names: _Names, terms: Sequence[SearchTerm]
         *(
             _like_word(connection, column, term)
             for term in terms
-            for column in (events.c.title, events.c.description)
+            for column in (events.c.title, events.c.description, events.c.location)
         )
     )
 
 
 def _text_only(connection: Connection, names: _Names, query: SearchQuery) -> list:
-    """The conditions of a query no term of which matches beyond titles and descriptions:
+    """The conditions of a query no term of which matches beyond the full-text index:
     on SQLite one FTS5 expression for all the required clauses."""
     if connection.dialect.name == "sqlite":
         conditions = []
@@ -276,8 +263,6 @@ def _any_field_keys(
         parts = [_fts5_rowids(names, _fts5_any(terms))]
     else:
         parts = [select(key).where(_text_any(connection, names, terms))]
-    if hits.locations:
-        parts.append(select(key).where(_literal_in(events.c.location, hits.locations, String)))
     if hits.actor_ids:
         parts.append(
             _linked_keys(connection, event_actors, event_actors.c.actor_id, hits.actor_ids, Integer)
