@@ -1,0 +1,330 @@
+"""An event's recorded changes, and putting an earlier state back.
+
+Restoring goes through the catalog's ordinary writes (`update_event`, `add_event`,
+`delete_events`, `rewrite_events`), so a restore is itself recorded, versioned and refused
+when someone changed the event since it was shown. Walking back the history after the
+window was reopened (`walk_back_step`) undoes one recorded write at a time: one entry, or
+the entries one bulk edit left together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from timeline_app.domain.errors import NotFoundError, TimelineError
+from timeline_app.domain.evidence import EventNote, HistoryAction, HistoryEntity, HistoryEntry
+from timeline_app.domain.model import Certainty, EventDraft, EventRecord, SourceRef
+from timeline_app.services import notes
+from timeline_app.services.catalog import Catalog
+from timeline_app.services.history_log import event_fields
+from timeline_app.store import evidence_queries, history_queries
+
+Fields = Mapping[str, object]
+
+BULK_FIELDS = frozenset({"category", "certainty", "importance", "tags", "actors"})
+"""What `rewrite_events` writes: events differing only in these are put back in one go."""
+
+WALKABLE = frozenset({HistoryEntity.EVENT, HistoryEntity.NOTE})
+"""The kinds of record whose changes Undo can take back from the history."""
+
+
+def event_history(catalog: Catalog, event_id: str) -> list[HistoryEntry]:
+    """An event's changes, newest first."""
+    with catalog.engine.connect() as connection:
+        entries = evidence_queries.history_of(connection, HistoryEntity.EVENT, event_id)
+    return entries[::-1]
+
+
+def history_entry(catalog: Catalog, entry_id: int) -> HistoryEntry:
+    with catalog.engine.connect() as connection:
+        entry = history_queries.history_entry(connection, entry_id)
+    if entry is None:
+        raise NotFoundError(f"change {entry_id} is not in the history")
+    return entry
+
+
+def before_fields(entry: HistoryEntry) -> dict[str, object] | None:
+    """The record as it stood before this change (None: it did not exist)."""
+    if entry.action is HistoryAction.CREATE:
+        return None
+    snapshot = dict(entry.snapshot or {})
+    if entry.action is HistoryAction.DELETE:
+        return snapshot
+    snapshot.update((name, old) for name, (old, _new) in entry.changes.items())
+    return snapshot
+
+
+def after_fields(entry: HistoryEntry) -> dict[str, object] | None:
+    """The record as this change left it (None: deleted)."""
+    if entry.action is HistoryAction.DELETE:
+        return None
+    return dict(entry.snapshot or {})
+
+
+def version_fields(entry: HistoryEntry) -> dict[str, object]:
+    """The version of the record an entry shows: as the change left it, or, for a
+    deletion, as it stood just before (what "Restore this version" brings back)."""
+    return dict(entry.snapshot or {})
+
+
+def draft_of(fields: Fields) -> EventDraft:
+    """An event draft from recorded fields (`history_log.event_fields`)."""
+    return EventDraft(
+        title=str(fields.get("title", "")),
+        start=str(fields.get("start", "")),
+        end=fields.get("end"),  # type: ignore[arg-type]
+        category=str(fields.get("category", "")),
+        importance=int(fields.get("importance", 3)),  # type: ignore[call-overload]
+        certainty=str(fields.get("certainty", Certainty.CONFIRMED)),
+        description=str(fields.get("description", "")),
+        location=fields.get("location"),  # type: ignore[arg-type]
+        actors=tuple(fields.get("actors", ())),  # type: ignore[arg-type]
+        tags=tuple(fields.get("tags", ())),  # type: ignore[arg-type]
+        sources=tuple(
+            SourceRef(**source)  # type: ignore[arg-type]
+            for source in fields.get("sources", ())  # type: ignore[union-attr]
+        ),
+    )
+
+
+def record_of(event_id: str, fields: Fields) -> EventRecord:
+    """A whole record from recorded fields, to put a deleted event back with its id."""
+    draft = draft_of(fields)
+    return EventRecord(
+        id=event_id,
+        title=draft.title,
+        start=draft.start,
+        end=draft.end,
+        category=draft.category,
+        importance=draft.importance,
+        certainty=Certainty(draft.certainty),
+        description=draft.description,
+        location=draft.location,
+        actors=draft.actors,
+        tags=draft.tags,
+        sources=draft.sources,
+        lower=0,
+        upper=0,
+        precision="",
+        version=1,
+    )
+
+
+def restore_version(
+    catalog: Catalog, entry: HistoryEntry, expected_version: int | None
+) -> EventRecord:
+    """Make an event what `entry` recorded, through the ordinary edit: `expected_version`
+    is the version the user saw (ConflictError if it moved on); None when the event is
+    deleted, which recreates it with its id."""
+    if entry.entity is not HistoryEntity.EVENT:
+        raise TimelineError(f"only an event's versions can be restored, not a {entry.entity}'s")
+    draft = draft_of(version_fields(entry))
+    if expected_version is None:
+        return catalog.add_event(draft, event_id=entry.entity_id)
+    return catalog.update_event(entry.entity_id, draft, expected_version)
+
+
+# ---- walking back ----------------------------------------------------------------------------
+
+
+class StaleHistoryError(TimelineError):
+    """A record is no longer as a recorded change left it (someone changed it since), so
+    the change cannot be taken back without overwriting theirs."""
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryStep:
+    """One recorded write to take back: its entries (one, or a bulk edit's), newest first."""
+
+    entries: tuple[HistoryEntry, ...]
+
+    @property
+    def first_id(self) -> int:
+        """The number of its oldest entry: the walk goes on below it."""
+        return min(entry.id or 0 for entry in self.entries)
+
+    @property
+    def entity(self) -> HistoryEntity:
+        return self.entries[0].entity
+
+    @property
+    def walkable(self) -> bool:
+        return self.entity in WALKABLE
+
+    def describe(self) -> str:
+        """What the step undoes, in words: "edit of “Bushehr contract”"."""
+        entry = self.entries[0]
+        count = len(self.entries)
+        noun = str(entry.entity)
+        if count > 1:
+            verb = {"create": "adding", "update": "edit", "delete": "deletion"}[entry.action]
+            return f"{verb} of {count:,} {noun}s"
+        fields = entry.snapshot or {}
+        name = fields.get("title") or fields.get("name") or fields.get("text") or entry.entity_id
+        name = str(name)
+        quoted = f"“{name if len(name) <= 40 else name[:39] + '…'}”"
+        verb = {"create": "adding", "update": "edit", "delete": "deletion"}[entry.action]
+        return f"{verb} of {noun} {quoted}"
+
+
+def walk_back_step(catalog: Catalog, up_to: int | None) -> HistoryStep | None:
+    """The most recent recorded write numbered `up_to` or lower (the most recent of all
+    when None), with the entries the same write left beside it; None: nothing recorded."""
+    with catalog.engine.connect() as connection:
+        last = history_queries.last_entry_up_to(connection, up_to)
+        if last is None or last.id is None:
+            return None
+        together = history_queries.entries_at(connection, last.at, last.author, last.id)
+    entries = [last]
+    seen = {last.entity_id}
+    for entry in together[1:]:
+        if (
+            entry.id != (entries[-1].id or 0) - 1
+            or entry.entity is not last.entity
+            or entry.action is not last.action
+            or entry.entity_id in seen
+        ):
+            break
+        entries.append(entry)
+        seen.add(entry.entity_id)
+    return HistoryStep(tuple(entries))
+
+
+def last_entry_id(catalog: Catalog) -> int | None:
+    with catalog.engine.connect() as connection:
+        return history_queries.last_entry_id(connection)
+
+
+def set_event_states(
+    catalog: Catalog,
+    expected: Mapping[str, Fields | None],
+    wanted: Mapping[str, Fields | None],
+) -> list[str]:
+    """Bring events from `expected` (None: absent) to `wanted` (None: deleted) through the
+    catalog's writes; ConflictError, nothing written, when one is not as expected.
+    Returns the ids touched."""
+    ids = list(expected)
+    stored = {record.id: record for record in catalog.events(ids)}
+    for event_id in ids:
+        found = stored.get(event_id)
+        now = None if found is None else event_fields(found)
+        if not _same(now, expected[event_id]):
+            name = f"“{found.title}”" if found is not None else event_id
+            state = "was deleted" if found is None else "was changed"
+            if found is not None and expected[event_id] is None:
+                state = "exists again"
+            raise StaleHistoryError(f"event {name} {state} since; it is left as it is")
+    deleting = [event_id for event_id in ids if wanted[event_id] is None and event_id in stored]
+    creating = [
+        record_of(event_id, fields)
+        for event_id in ids
+        if (fields := wanted[event_id]) is not None and event_id not in stored
+    ]
+    updating = [event_id for event_id in ids if wanted[event_id] is not None and event_id in stored]
+    if deleting:
+        catalog.delete_events(deleting)
+    if creating:
+        catalog.restore_events(creating)
+    bulk = [
+        event_id
+        for event_id in updating
+        if _differing(event_fields(stored[event_id]), wanted[event_id]) <= BULK_FIELDS  # type: ignore[arg-type]
+    ]
+    if len(bulk) > 1:
+        wanted_records = [
+            _with_bulk_fields(stored[event_id], wanted[event_id])  # type: ignore[arg-type]
+            for event_id in bulk
+        ]
+        catalog.rewrite_events([stored[event_id] for event_id in bulk], wanted_records)
+    else:
+        bulk = []
+    for event_id in updating:
+        if event_id not in bulk:
+            catalog.update_event(
+                event_id,
+                draft_of(wanted[event_id]),  # type: ignore[arg-type]
+                stored[event_id].version,
+            )
+    return ids
+
+
+def _same(now: Fields | None, expected: Fields | None) -> bool:
+    if now is None or expected is None:
+        return now is expected
+    return not _differing(now, expected)
+
+
+def _differing(now: Fields, wanted: Fields) -> set[str]:
+    return {name for name in wanted if now.get(name) != wanted[name]}
+
+
+def _with_bulk_fields(record: EventRecord, fields: Fields) -> EventRecord:
+    return replace(
+        record,
+        category=str(fields["category"]),
+        certainty=Certainty(str(fields["certainty"])),
+        importance=int(fields["importance"]),  # type: ignore[call-overload]
+        tags=tuple(fields["tags"]),  # type: ignore[arg-type]
+        actors=tuple(fields["actors"]),  # type: ignore[arg-type]
+    )
+
+
+def set_note_states(
+    catalog: Catalog,
+    expected: Mapping[str, Fields | None],
+    wanted: Mapping[str, Fields | None],
+) -> list[str]:
+    """As `set_event_states`, for notes; returns the ids of the events they belong to."""
+    touched: list[str] = []
+    for note_id, fields in wanted.items():
+        with catalog.engine.connect() as connection:
+            found = history_queries.note(connection, note_id)
+        now = None if found is None else notes.note_fields(found)
+        if not _same(now, expected[note_id]):
+            raise StaleHistoryError(f"note {note_id} was changed since; it is left as it is")
+        if fields is None:
+            assert found is not None
+            notes.delete_note(catalog, note_id)
+            touched.append(found.event_id)
+        elif found is None:
+            note = EventNote(
+                id=note_id,
+                event_id=str(fields["event_id"]),
+                author=str(fields["author"]),
+                created_at=str(fields["created_at"]),
+                text=str(fields["text"]),
+            )
+            notes.restore_note(catalog, note)
+            touched.append(note.event_id)
+        else:
+            notes.edit_note(catalog, note_id, str(fields["text"]))
+            touched.append(found.event_id)
+    return touched
+
+
+def take_back(catalog: Catalog, step: HistoryStep) -> list[str]:
+    """Put the records of `step` back as they were before it; returns the events touched."""
+    expected = {entry.entity_id: after_fields(entry) for entry in step.entries}
+    wanted = {entry.entity_id: before_fields(entry) for entry in step.entries}
+    return _set_states(catalog, step.entity, expected, wanted)
+
+
+def do_again(catalog: Catalog, step: HistoryStep) -> list[str]:
+    """Apply `step` again after `take_back` (redo)."""
+    expected = {entry.entity_id: before_fields(entry) for entry in step.entries}
+    wanted = {entry.entity_id: after_fields(entry) for entry in step.entries}
+    return _set_states(catalog, step.entity, expected, wanted)
+
+
+def _set_states(
+    catalog: Catalog,
+    entity: HistoryEntity,
+    expected: Mapping[str, Fields | None],
+    wanted: Mapping[str, Fields | None],
+) -> list[str]:
+    if entity is HistoryEntity.EVENT:
+        return set_event_states(catalog, expected, wanted)
+    if entity is HistoryEntity.NOTE:
+        return set_note_states(catalog, expected, wanted)
+    raise TimelineError(f"a change of a {entity} cannot be taken back from the history")
