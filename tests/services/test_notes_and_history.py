@@ -51,7 +51,7 @@ def test_a_note_is_added_edited_and_deleted_with_its_author_and_history(catalog)
 
 def test_a_note_must_have_text_within_the_limit_and_an_event(catalog):
     event_id = catalog.add_event(DRAFT).id
-    with pytest.raises(ValidationError, match="note.*must not be empty"):
+    with pytest.raises(ValidationError, match=r"note.*must not be empty"):
         notes.add_note(catalog, event_id, "   ")
     with pytest.raises(ValidationError, match="limit is 10000"):
         notes.add_note(catalog, event_id, "x" * 10_001)
