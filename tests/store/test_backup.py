@@ -141,9 +141,7 @@ def test_migration_of_an_existing_database_is_preceded_by_a_copy(tmp_path, monke
         assert schema_revision(database) == head
     finally:
         database.dispose()
-    copies = list(
-        (path.parent / "backups").glob("timeline.sqlite.before-0003_evidence-*.sqlite")
-    )
+    copies = list((path.parent / "backups").glob("timeline.sqlite.before-0003_evidence-*.sqlite"))
     assert len(copies) == 1
     connection = sqlite3.connect(copies[0])
     try:

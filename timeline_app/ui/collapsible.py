@@ -20,7 +20,10 @@ class Collapsible(QWidget):
         self.header.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.header.setAutoRaise(True)
         self.header.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.header.setStyleSheet("QToolButton { font-weight: bold; text-align: left; }")
+        # A heading, not a button that stays pressed while open.
+        self.header.setStyleSheet(
+            "QToolButton { font-weight: bold; border: none; background: transparent; }"
+        )
         self.body = QWidget(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -7,8 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QMessageBox,
     QPushButton,
     QTreeWidget,
@@ -28,7 +30,7 @@ from timeline_app.ui.inspector import InspectorSection
 if TYPE_CHECKING:
     from timeline_app.ui.workspace import Workspace
 
-VALUE_LIMIT = 60
+VALUE_LIMIT = 30
 """Characters of a value shown in a line; the whole value is in its tooltip."""
 
 
@@ -54,7 +56,10 @@ def what_text(entry: HistoryEntry) -> str:
         return "created"
     if entry.action is HistoryAction.DELETE:
         return "deleted"
-    return "changed " + ", ".join(entry.changes)
+    names = list(entry.changes)
+    if len(names) > 3:
+        return "changed " + ", ".join(names[:2]) + f" and {len(names) - 2} more"
+    return "changed " + ", ".join(names)
 
 
 def entry_line(entry: HistoryEntry) -> str:
@@ -89,6 +94,7 @@ class HistorySection(InspectorSection):
         self.tree.setHeaderHidden(True)
         self.tree.setColumnCount(1)
         self.tree.setWordWrap(True)
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.tree.setUniformRowHeights(False)
         self.tree.setIndentation(14)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -134,12 +140,23 @@ class HistorySection(InspectorSection):
             if position > 0 and entry.id is not None:
                 holder = QTreeWidgetItem()
                 item.addChild(holder)
-                button = QPushButton("Restore this version", self.tree)
+                cell = QWidget(self.tree)
+                row = QHBoxLayout(cell)
+                row.setContentsMargins(0, 1, 0, 1)
+                button = QPushButton("Restore this version", cell)
                 button.setToolTip(
-                    "Make the event what it was after this change (Undo takes it back)"
+                    "Make the event what it was "
+                    + (
+                        "just before it was deleted"
+                        if entry.action is HistoryAction.DELETE
+                        else "after this change"
+                    )
+                    + " (Undo takes it back)"
                 )
                 button.clicked.connect(lambda _c=False, e=entry: self.restore(e))
-                self.tree.setItemWidget(holder, 0, button)
+                row.addWidget(button)
+                row.addStretch(1)
+                self.tree.setItemWidget(holder, 0, cell)
                 self.restore_buttons[entry.id] = button
 
     def _toggle(self, item: QTreeWidgetItem, _column: int) -> None:

@@ -96,7 +96,11 @@ class HistoryWalk:
         return step if step is not None and step.walkable else None
 
     def can_undo(self) -> bool:
-        return self.workspace.undo_stack.canUndo() or self.offered() is not None
+        """A step on the stack taken from the history is not undone by Undo (that would
+        redo the change): Undo walks on from it, or is done."""
+        if self.offered() is not None:
+            return True
+        return self.workspace.undo_stack.canUndo() and self._top_step() is None
 
     def can_redo(self) -> bool:
         return self.workspace.undo_stack.canRedo() or self._top_step() is not None
@@ -106,7 +110,7 @@ class HistoryWalk:
         if step is not None:
             return f"&Undo {step.describe()} (from history)"
         text = self.workspace.undo_stack.undoText()
-        return f"&Undo {text}" if text else "&Undo"
+        return f"&Undo {text}" if text and self._top_step() is None else "&Undo"
 
     def redo_label(self) -> str:
         stack = self.workspace.undo_stack
@@ -122,7 +126,8 @@ class HistoryWalk:
     def undo(self) -> None:
         step = self.offered()
         if step is None:
-            self.workspace.undo()
+            if self._top_step() is None:
+                self.workspace.undo()
             return
         if not self.window.inspector.confirm_leave():
             return

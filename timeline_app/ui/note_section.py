@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -43,13 +44,15 @@ class NoteView(QWidget):
         self.byline = QLabel(f"{note.author} · {when_text(note.created_at)}", self)
         self.byline.setObjectName("InspectorMeta")
         top.addWidget(self.byline, 1)
-        self.edit_button = QPushButton("Edit", self)
-        self.delete_button = QPushButton("Delete", self)
+        self.edit_button = QToolButton(self)
+        self.edit_button.setText("Edit")
+        self.delete_button = QToolButton(self)
+        self.delete_button.setText("Delete")
         for button, tip in (
             (self.edit_button, "Correct this note's text"),
             (self.delete_button, "Remove this note (Undo brings it back)"),
         ):
-            button.setFlat(True)
+            button.setAutoRaise(True)
             button.setCursor(Qt.CursorShape.PointingHandCursor)
             button.setToolTip(tip)
             button.setVisible(own)
