@@ -151,3 +151,30 @@ def test_walking_back_a_note(catalog):
     assert [item.text for item in notes.notes_of(catalog, event_id)] == ["First draft"]
     history.do_again(catalog, step)
     assert [item.text for item in notes.notes_of(catalog, event_id)] == ["Second draft"]
+
+
+def test_deleting_an_event_records_its_notes_going_and_its_undo_brings_them_back(catalog):
+    record = catalog.add_event(DRAFT)
+    note = notes.add_note(catalog, record.id, "Signed in Moscow")
+    records = catalog.delete_events([record.id])
+    with catalog.engine.connect() as connection:
+        entries = evidence_queries.history_of(connection, HistoryEntity.NOTE, note.id)
+    assert entries[-1].action is HistoryAction.DELETE
+    catalog.restore_events(records)
+    assert notes.notes_of(catalog, record.id) == [note]
+
+
+def test_walking_back_an_event_deletion_of_an_earlier_session_brings_its_notes_back(catalog):
+    from timeline_app.services.catalog import Catalog
+
+    record = catalog.add_event(DRAFT)
+    note = notes.add_note(catalog, record.id, "Signed in Moscow")
+    catalog.delete_events([record.id])
+    reopened = Catalog(catalog.database)  # nothing kept from the session that deleted it
+    deletion = history.walk_back_step(reopened, None)
+    assert deletion is not None and deletion.entity is HistoryEntity.EVENT
+    history.take_back(reopened, deletion)
+    notes_gone = history.walk_back_step(reopened, deletion.first_id - 1)
+    assert notes_gone is not None and notes_gone.entity is HistoryEntity.NOTE
+    history.take_back(reopened, notes_gone)
+    assert notes.notes_of(reopened, record.id) == [note]

@@ -20,7 +20,7 @@ from timeline_app.domain.errors import (
     NotFoundError,
     ValidationError,
 )
-from timeline_app.domain.evidence import HistoryEntity
+from timeline_app.domain.evidence import EventNote, HistoryEntity
 from timeline_app.domain.model import (
     CategoryRecord,
     Certainty,
@@ -45,7 +45,7 @@ from timeline_app.domain.rules import (
 )
 from timeline_app.services.bulk import collector_paused
 from timeline_app.services.history_log import default_author, event_fields, record_changes
-from timeline_app.store import catalog_queries, queries
+from timeline_app.store import catalog_queries, evidence_queries, queries
 from timeline_app.store.database import Database
 from timeline_app.store.queries import Connection
 
@@ -153,6 +153,9 @@ class Catalog:
         self.database = database
         self.author = author or default_author()
         """Who changes are recorded as: the OS user unless the preferences name someone."""
+        self._deleted_notes: dict[str, list[EventNote]] = {}
+        """Notes that went with events deleted in this session, by event: an undo of the
+        deletion (`restore_events`) puts them back too."""
 
     @property
     def engine(self):
@@ -187,6 +190,27 @@ class Catalog:
             },
             self.author,
         )
+
+    def _log_notes(
+        self,
+        connection: Connection,
+        changes: Mapping[str, tuple[EventNote | None, EventNote | None]],
+    ) -> None:
+        """Record notes going from before to after (None: absent), in the writer's
+        transaction."""
+        if changes:
+            record_changes(
+                connection,
+                HistoryEntity.NOTE,
+                {
+                    note_id: (
+                        None if before is None else note_fields(before),
+                        None if after is None else note_fields(after),
+                    )
+                    for note_id, (before, after) in changes.items()
+                },
+                self.author,
+            )
 
     def _log_categories(
         self, connection: Connection, before: Sequence[CategoryRecord]
@@ -410,9 +434,14 @@ class Catalog:
             report(0, 2 * len(id_list))
             records = queries.event_records(connection, id_list)
             report(len(id_list), 2 * len(id_list))
-            queries.delete_event_rows(connection, [record.id for record in records])
+            gone_ids = [record.id for record in records]
+            gone_notes = evidence_queries.notes_of(connection, gone_ids)
+            queries.delete_event_rows(connection, gone_ids)  # their notes go with them
+            self._log_notes(connection, {note.id: (note, None) for note in gone_notes})
             self._log_events(connection, {record.id: record for record in records}, {})
             report(2 * len(id_list), 2 * len(id_list))
+        for note in gone_notes:
+            self._deleted_notes.setdefault(note.event_id, []).append(note)
         return records
 
     def restore_events(
@@ -424,12 +453,17 @@ class Catalog:
         with self.engine.begin() as connection:
             report(0, len(records))
             insert_records(connection, records)
+            notes = [note for record in records for note in self._deleted_notes.get(record.id, ())]
+            evidence_queries.insert_notes(connection, notes)
             self._log_events(
                 connection,
                 dict.fromkeys(record.id for record in records),
                 {record.id: record for record in records},
             )
+            self._log_notes(connection, {note.id: (None, note) for note in notes})
             report(len(records), len(records))
+        for record in records:
+            self._deleted_notes.pop(record.id, None)
 
     def replace_events(self, records: Sequence[EventRecord]) -> None:
         """Overwrite events with given records whatever their version (undo of an import)."""
@@ -437,8 +471,10 @@ class Catalog:
             ids = [record.id for record in records]
             before: dict[str, EventRecord | None] = dict.fromkeys(ids)
             before.update((record.id, record) for record in queries.event_records(connection, ids))
+            kept_notes = evidence_queries.notes_of(connection, ids)
             queries.delete_event_rows(connection, ids)
             insert_records(connection, records)
+            evidence_queries.insert_notes(connection, kept_notes)  # unchanged: not recorded
             self._log_events(connection, before, {record.id: record for record in records})
 
     def duplicate_event(self, event_id: str) -> EventRecord:
@@ -1078,6 +1114,16 @@ class EventsEdit:
 
 GROUP_MAX = 60
 """Longest era group name the database holds."""
+
+
+def note_fields(note: EventNote) -> dict[str, object]:
+    """A note's fields as history compares them."""
+    return {
+        "event_id": note.event_id,
+        "author": note.author,
+        "created_at": note.created_at,
+        "text": note.text,
+    }
 
 
 def category_fields(record: CategoryRecord) -> dict[str, object]:

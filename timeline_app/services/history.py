@@ -16,7 +16,7 @@ from timeline_app.domain.errors import NotFoundError, TimelineError
 from timeline_app.domain.evidence import EventNote, HistoryAction, HistoryEntity, HistoryEntry
 from timeline_app.domain.model import Certainty, EventDraft, EventRecord, SourceRef
 from timeline_app.services import notes
-from timeline_app.services.catalog import Catalog
+from timeline_app.services.catalog import Catalog, note_fields
 from timeline_app.services.history_log import event_fields
 from timeline_app.store import evidence_queries, history_queries
 
@@ -280,7 +280,7 @@ def set_note_states(
     for note_id, fields in wanted.items():
         with catalog.engine.connect() as connection:
             found = history_queries.note(connection, note_id)
-        now = None if found is None else notes.note_fields(found)
+        now = None if found is None else note_fields(found)
         if not _same(now, expected[note_id]):
             raise StaleHistoryError(f"note {note_id} was changed since; it is left as it is")
         if fields is None:

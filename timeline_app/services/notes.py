@@ -13,23 +13,13 @@ from dataclasses import replace
 from timeline_app.domain.errors import NotFoundError
 from timeline_app.domain.evidence import EventNote, HistoryEntity
 from timeline_app.domain.rules import check_text
-from timeline_app.services.catalog import Catalog
+from timeline_app.services.catalog import Catalog, note_fields
 from timeline_app.services.history_log import record_changes
 from timeline_app.store import evidence_queries, history_queries, queries
 from timeline_app.store.queries import Connection
 
 NOTE_MAX = 10_000
 """Longest note, in characters: a note is a paragraph or two, not a document."""
-
-
-def note_fields(note: EventNote) -> dict[str, object]:
-    """A note's fields as history compares them."""
-    return {
-        "event_id": note.event_id,
-        "author": note.author,
-        "created_at": note.created_at,
-        "text": note.text,
-    }
 
 
 def notes_of(catalog: Catalog, event_id: str) -> list[EventNote]:
