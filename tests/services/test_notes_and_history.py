@@ -104,7 +104,7 @@ def test_walking_back_takes_back_one_write_at_a_time_and_redo_applies_it_again(c
     history.take_back(catalog, step)
 
     earlier = history.walk_back_step(catalog, step.first_id - 1)
-    assert earlier is not None and earlier.entries[0].action is HistoryAction.CREATE
+    assert earlier is not None and earlier.last.action is HistoryAction.CREATE
     history.take_back(catalog, earlier)
     with pytest.raises(NotFoundError):
         catalog.event(record.id)
@@ -119,13 +119,13 @@ def test_walking_back_a_deletion_and_a_bulk_edit_takes_them_back_whole(catalog):
     catalog.delete_events(ids[:2])
 
     deletion = history.walk_back_step(catalog, None)
-    assert deletion is not None and len(deletion.entries) == 2
+    assert deletion is not None and deletion.count == 2
     assert deletion.describe() == "deletion of 2 events"
     history.take_back(catalog, deletion)
     assert {record.title for record in catalog.events(ids)} == {"Event 0", "Event 1", "Event 2"}
 
     bulk = history.walk_back_step(catalog, deletion.first_id - 1)
-    assert bulk is not None and len(bulk.entries) == 3
+    assert bulk is not None and bulk.count == 3
     history.take_back(catalog, bulk)
     assert {(record.importance, record.tags) for record in catalog.events(ids)} == {(3, ("arms",))}
 
@@ -178,3 +178,20 @@ def test_walking_back_an_event_deletion_of_an_earlier_session_brings_its_notes_b
     assert notes_gone is not None and notes_gone.entity is HistoryEntity.NOTE
     history.take_back(reopened, notes_gone)
     assert notes.notes_of(reopened, record.id) == [note]
+
+
+def test_a_run_of_a_thousand_entries_is_one_step_found_without_reading_them(catalog):
+    from timeline_app.domain.evidence import HistoryEntry
+    from timeline_app.store.evidence_queries import record_history
+
+    entry = HistoryEntry(
+        HistoryEntity.EVENT, "", HistoryAction.CREATE, "anna", "2026-11-30T10:00:00+00:00"
+    )
+    with catalog.engine.begin() as connection:
+        record_history(connection, [replace(entry, entity_id=f"e{n}") for n in range(1000)])
+        record_history(connection, [replace(entry, entity_id="x", author="boris")])
+    last = history.walk_back_step(catalog, None)
+    assert last is not None and last.count == 1
+    run = history.walk_back_step(catalog, last.first_id - 1)
+    assert run is not None and run.count == 1000
+    assert run.describe() == "adding of 1,000 events"

@@ -25,6 +25,10 @@ Fields = Mapping[str, object]
 BULK_FIELDS = frozenset({"category", "certainty", "importance", "tags", "actors"})
 """What `rewrite_events` writes: events differing only in these are put back in one go."""
 
+DISTINCT_CHECKED = 5_000
+"""Runs shorter than this are read (numbers and ids only) to split them where one record
+comes twice; longer ones are imports or bulk edits, one record each."""
+
 WALKABLE = frozenset({HistoryEntity.EVENT, HistoryEntity.NOTE})
 """The kinds of record whose changes Undo can take back from the history."""
 
@@ -135,60 +139,84 @@ class StaleHistoryError(TimelineError):
 
 @dataclass(frozen=True, slots=True)
 class HistoryStep:
-    """One recorded write to take back: its entries (one, or a bulk edit's), newest first."""
+    """One recorded write to take back: the run of entries numbered `first_id` to
+    `last_id` that one write (or one bulk edit) left, all alike in kind, action, author and
+    second; `last` is the newest. The entries themselves are read when the step is taken."""
 
-    entries: tuple[HistoryEntry, ...]
+    first_id: int
+    last_id: int
+    last: HistoryEntry
 
     @property
-    def first_id(self) -> int:
-        """The number of its oldest entry: the walk goes on below it."""
-        return min(entry.id or 0 for entry in self.entries)
+    def count(self) -> int:
+        return self.last_id - self.first_id + 1
 
     @property
     def entity(self) -> HistoryEntity:
-        return self.entries[0].entity
+        return self.last.entity
 
     @property
     def walkable(self) -> bool:
         return self.entity in WALKABLE
 
     def describe(self) -> str:
-        """What the step undoes, in words: "edit of “Bushehr contract”"."""
-        entry = self.entries[0]
-        count = len(self.entries)
-        noun = str(entry.entity)
-        if count > 1:
-            verb = {"create": "adding", "update": "edit", "delete": "deletion"}[entry.action]
-            return f"{verb} of {count:,} {noun}s"
-        fields = entry.snapshot or {}
-        name = fields.get("title") or fields.get("name") or fields.get("text") or entry.entity_id
-        name = str(name)
-        quoted = f"“{name if len(name) <= 40 else name[:39] + '…'}”"
+        """What the step undoes, in words: "edit of event “Bushehr contract”"."""
+        entry = self.last
         verb = {"create": "adding", "update": "edit", "delete": "deletion"}[entry.action]
+        noun = str(entry.entity)
+        if self.count > 1:
+            return f"{verb} of {self.count:,} {noun}s"
+        fields = entry.snapshot or {}
+        name = str(
+            fields.get("title") or fields.get("name") or fields.get("text") or entry.entity_id
+        )
+        quoted = f"“{name if len(name) <= 40 else name[:39] + '…'}”"
         return f"{verb} of {noun} {quoted}"
 
 
 def walk_back_step(catalog: Catalog, up_to: int | None) -> HistoryStep | None:
     """The most recent recorded write numbered `up_to` or lower (the most recent of all
-    when None), with the entries the same write left beside it; None: nothing recorded."""
+    when None), with the entries the same write left just before it; None: nothing.
+
+    A million-event import leaves a million entries: the run is found by looking up
+    single entries by number (a few dozen reads), never by reading it all."""
     with catalog.engine.connect() as connection:
         last = history_queries.last_entry_up_to(connection, up_to)
         if last is None or last.id is None:
             return None
-        together = history_queries.entries_at(connection, last.at, last.author, last.id)
-    entries = [last]
-    seen = {last.entity_id}
-    for entry in together[1:]:
-        if (
-            entry.id != (entries[-1].id or 0) - 1
-            or entry.entity is not last.entity
-            or entry.action is not last.action
-            or entry.entity_id in seen
-        ):
-            break
-        entries.append(entry)
-        seen.add(entry.entity_id)
-    return HistoryStep(tuple(entries))
+        key = (last.entity, last.action, last.author, last.at)
+
+        def alike(entry_id: int) -> bool:
+            return entry_id > 0 and history_queries.entry_key(connection, entry_id) == key
+
+        reach = 1  # the run reaches back at least `reach - 1`; widen, then bisect
+        while alike(last.id - reach):
+            reach *= 2
+        low, high = reach // 2, reach  # alike at last.id - low (or low == 0), not at - high
+        while high - low > 1:
+            middle = (low + high) // 2
+            if alike(last.id - middle):
+                low = middle
+            else:
+                high = middle
+        first_id = last.id - low
+        if low < DISTINCT_CHECKED:
+            # Two saves of one record in the same second are two steps, not one.
+            seen: set[str] = set()
+            for entry_id, entity_id in history_queries.entity_ids_between(
+                connection, first_id, last.id
+            ):
+                if entity_id in seen:
+                    break
+                seen.add(entity_id)
+                first_id = entry_id
+    return HistoryStep(first_id, last.id, last)
+
+
+def step_entries(catalog: Catalog, step: HistoryStep) -> list[HistoryEntry]:
+    """The entries of a step, newest first."""
+    with catalog.engine.connect() as connection:
+        return history_queries.entries_between(connection, step.first_id, step.last_id)
 
 
 def last_entry_id(catalog: Catalog) -> int | None:
@@ -305,16 +333,27 @@ def set_note_states(
 
 def take_back(catalog: Catalog, step: HistoryStep) -> list[str]:
     """Put the records of `step` back as they were before it; returns the events touched."""
-    expected = {entry.entity_id: after_fields(entry) for entry in step.entries}
-    wanted = {entry.entity_id: before_fields(entry) for entry in step.entries}
+    expected, wanted = _ends(step_entries(catalog, step))
     return _set_states(catalog, step.entity, expected, wanted)
 
 
 def do_again(catalog: Catalog, step: HistoryStep) -> list[str]:
     """Apply `step` again after `take_back` (redo)."""
-    expected = {entry.entity_id: before_fields(entry) for entry in step.entries}
-    wanted = {entry.entity_id: after_fields(entry) for entry in step.entries}
-    return _set_states(catalog, step.entity, expected, wanted)
+    expected, wanted = _ends(step_entries(catalog, step))
+    return _set_states(catalog, step.entity, wanted, expected)
+
+
+def _ends(
+    entries: list[HistoryEntry],
+) -> tuple[dict[str, Fields | None], dict[str, Fields | None]]:
+    """Each record's state after the newest of `entries` (newest first) and before the
+    oldest: a record changed twice in one run is taken back to before both."""
+    after: dict[str, Fields | None] = {}
+    before: dict[str, Fields | None] = {}
+    for entry in entries:
+        after.setdefault(entry.entity_id, after_fields(entry))
+        before[entry.entity_id] = before_fields(entry)
+    return after, before
 
 
 def _set_states(

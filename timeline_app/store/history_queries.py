@@ -38,12 +38,33 @@ def last_entry_up_to(connection: Connection, entry_id: int | None) -> HistoryEnt
     return None if row is None else _entry(row)
 
 
-def entries_at(connection: Connection, at: str, author: str, up_to: int) -> list[HistoryEntry]:
-    """Changes recorded at the same second by the same author, numbered `up_to` or lower,
-    newest first: the candidates for one write of several records (a bulk edit)."""
+def entry_key(connection: Connection, entry_id: int) -> tuple[str, str, str, str] | None:
+    """(entity, action, author, at) of one change: what tells the entries of one write."""
+    row = connection.execute(
+        select(history.c.entity, history.c.action, history.c.author, history.c.at).where(
+            history.c.id == entry_id
+        )
+    ).first()
+    return None if row is None else (row[0], row[1], row[2], row[3])
+
+
+def entity_ids_between(
+    connection: Connection, first_id: int, last_id: int
+) -> list[tuple[int, str]]:
+    """(number, record id) of the changes numbered `first_id` to `last_id`, newest first."""
+    query = (
+        select(history.c.id, history.c.entity_id)
+        .where(history.c.id >= first_id, history.c.id <= last_id)
+        .order_by(history.c.id.desc())
+    )
+    return [(row[0], row[1]) for row in connection.execute(query)]
+
+
+def entries_between(connection: Connection, first_id: int, last_id: int) -> list[HistoryEntry]:
+    """The changes numbered `first_id` to `last_id`, newest first."""
     query = (
         select(*_HISTORY_COLUMNS)
-        .where(history.c.at == at, history.c.author == author, history.c.id <= up_to)
+        .where(history.c.id >= first_id, history.c.id <= last_id)
         .order_by(history.c.id.desc())
     )
     return [_entry(row) for row in connection.execute(query)]

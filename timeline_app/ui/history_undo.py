@@ -35,7 +35,7 @@ class HistoryUndoCommand(ServiceCommand):
 
     @property
     def runs_in_background(self) -> bool:
-        return len(self.step.entries) >= BACKGROUND_THRESHOLD
+        return self.step.count >= BACKGROUND_THRESHOLD
 
     def apply(self, progress: Progress = no_progress) -> list[str]:
         return _history().take_back(self.catalog, self.step)
