@@ -148,13 +148,21 @@ def test_orphaned_link_rows_are_found_and_deleted(stocked):
         f"INSERT INTO event_tags (event_id, tag_id, position) VALUES ('{treaty}', 9999, 1)",
         "INSERT INTO event_sources (event_id, source_id, position, note) "
         f"VALUES ('{treaty}', 'no-such-source', 1, '')",
+        "INSERT INTO event_links (id, from_id, to_id, kind, note, created_at) "
+        f"VALUES ('l1', '{treaty}', 'no-such-event', 'led_to', '', 'x')",
+        "INSERT INTO event_notes (id, event_id, author, created_at, text) "
+        "VALUES ('n1', 'no-such-event', 'a', 'x', 'lost note')",
+        "INSERT INTO actor_aliases (actor_id, alias) VALUES (9999, 'Россия')",
     )
     assert problems(catalog) == {
         "event_actors rows pointing to a missing event or actor": 1,
         "event_tags rows pointing to a missing event or tag": 1,
         "event_sources rows pointing to a missing event or source": 1,
+        "event_links rows pointing to a missing event": 1,
+        "event_notes rows pointing to a missing event": 1,
+        "actor_aliases rows pointing to a missing actor": 1,
     }
-    assert repair(catalog).link_rows == 3
+    assert repair(catalog).link_rows == 6
     assert problems(catalog) == {}
     record = catalog.event(treaty)
     assert record.actors == ("Russia", "Iran") and record.tags == ("treaty",)

@@ -73,6 +73,11 @@ def derived_source_id(url: str, title: str, publisher: str = "") -> str:
     return stable_id(f"source:{url}\n{title}")
 
 
+def citation(ref: SourceRef, source_id: str | None = None) -> tuple[str, str, int, str]:
+    """What an event's citation of a source stores: (source id, note, credibility, excerpt)."""
+    return (source_id or ref.id, ref.note, ref.credibility, ref.excerpt)  # type: ignore[return-value]
+
+
 def source_id_for(ref: SourceRef) -> str:
     """A source's id: its own when it has one, else derived from URL and title (publisher
     and title when it has no URL)."""

@@ -11,6 +11,13 @@ from collections.abc import Collection, Sequence
 
 from timeline_app.domain.dates import DateSpan, parse_date, parse_span
 from timeline_app.domain.errors import DateError, ValidationError, quoted
+from timeline_app.domain.evidence import (
+    CREDIBILITY_WORDS,
+    RELIABILITY_WORDS,
+    UNGRADED_CREDIBILITY,
+    UNGRADED_RELIABILITY,
+    SourceKind,
+)
 from timeline_app.domain.model import (
     CERTAINTY_OF_VALUE,
     IMPORTANCE_MAX,
@@ -174,7 +181,7 @@ def check_source(field: str, source: SourceRef) -> SourceRef:
 
     The URL is optional (a printed report, a news agency's wire): None or blank is stored as
     "", and one that is given must be http(s)."""
-    if source.published is None:  # the common source: plain text, checked in one go
+    if source.published is None and _ungraded(source):  # the common source: plain text
         title, url, publisher, note = source.title, source.url, source.publisher, source.note
         if (
             title.__class__ is str
@@ -198,10 +205,81 @@ def check_source(field: str, source: SourceRef) -> SourceRef:
             except DateError as error:
                 raise ValidationError("published", error.message) from error
         note = check_text("note", source.note, limit=DESCRIPTION_MAX, required=False)
+        kind = check_source_kind("kind", source.kind)
+        language = check_language("language", source.language)
+        reliability = check_reliability("reliability", source.reliability)
+        credibility = check_credibility("credibility", source.credibility)
+        excerpt = check_text("excerpt", source.excerpt, limit=DESCRIPTION_MAX, required=False)
     except ValidationError as error:
         raise ValidationError(f"{field}.{error.field}", error.message) from error
     source_id = source.id or derived_source_id(url, title, publisher)
-    return SourceRef(title, url, publisher, published, note, source_id)
+    return SourceRef(
+        title,
+        url,
+        publisher,
+        published,
+        note,
+        source_id,
+        kind,
+        language,
+        reliability,
+        credibility,
+        excerpt,
+    )
+
+
+def _ungraded(source: SourceRef) -> bool:
+    """Whether a source carries only the defaults of the evidence fields (what files of the
+    first format version and most imports give): the fast path keeps those as they are."""
+    return (
+        source.kind == "other"
+        and source.language == ""
+        and source.reliability == UNGRADED_RELIABILITY
+        and source.credibility == UNGRADED_CREDIBILITY
+        and source.excerpt == ""
+    )
+
+
+_SOURCE_KINDS = tuple(kind.value for kind in SourceKind)
+_LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*")
+
+
+def check_source_kind(field: str, value: object) -> str:
+    """One of the source kinds (`SourceKind`), by its value."""
+    text = value.strip().lower() if isinstance(value, str) else value
+    if text in _SOURCE_KINDS:
+        return text  # type: ignore[return-value]
+    raise ValidationError(field, f"{quoted(value)} is not one of {', '.join(_SOURCE_KINDS)}")
+
+
+def check_language(field: str, value: object) -> str:
+    """An ISO 639 language code ("en", "ru", "fa", "pt-br"), or "" when unknown."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError(field, f"must be text, not {type(value).__name__}")
+    text = value.strip().lower()
+    if not text or (len(text) <= 16 and _LANGUAGE.fullmatch(text)):
+        return text
+    raise ValidationError(field, f"{quoted(value)} is not a language code such as en, ru or fa")
+
+
+def check_reliability(field: str, value: object) -> str:
+    """A source reliability grade on the Admiralty scale: a letter A–F."""
+    text = value.strip().upper() if isinstance(value, str) else None
+    if text in RELIABILITY_WORDS:
+        return text  # type: ignore[return-value]
+    raise ValidationError(field, f"{quoted(value)} is not a reliability grade A to F")
+
+
+def check_credibility(field: str, value: object) -> int:
+    """An information credibility grade on the Admiralty scale: a number 1–6."""
+    number: object = value
+    if isinstance(value, str) and value.strip().isdigit():
+        number = int(value.strip())
+    if number.__class__ is int and number in CREDIBILITY_WORDS:
+        return number  # type: ignore[return-value]
+    raise ValidationError(field, f"{quoted(value)} is not a credibility grade 1 to 6")
 
 
 _SOURCE_FIELDS = tuple(f"sources[{index}]" for index in range(32))

@@ -29,6 +29,7 @@ from timeline_app.domain.model import (
     EventFilter,
     EventRecord,
     SourceRef,
+    citation,
     source_id_for,
 )
 from timeline_app.domain.palette import next_colour
@@ -131,7 +132,7 @@ def insert_records(
         {record.id: record.actors for record in records},
         {record.id: record.tags for record in records},
         {
-            record.id: [(source_id_for(ref), ref.note) for ref in record.sources]
+            record.id: [citation(ref, source_id_for(ref)) for ref in record.sources]
             for record in records
         },
     )
@@ -390,7 +391,7 @@ class Catalog:
             connection,
             {event_id: draft.actors},
             {event_id: draft.tags},
-            {event_id: [(ref.id, ref.note) for ref in refs]},  # type: ignore[misc]
+            {event_id: [citation(ref) for ref in refs]},
         )
 
     def add_event(self, draft: EventDraft, *, event_id: str | None = None) -> EventRecord:

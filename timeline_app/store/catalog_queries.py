@@ -102,9 +102,12 @@ def source_refs(connection: Connection) -> list[SourceRef]:
             sources.c.publisher,
             sources.c.published,
             sources.c.id,
+            sources.c.kind,
+            sources.c.language,
+            sources.c.reliability,
         ).order_by(sources.c.title)
     )
-    return [SourceRef(r[0], r[1], r[2], r[3], "", r[4]) for r in rows]
+    return [SourceRef(r[0], r[1], r[2], r[3], "", r[4], r[5], r[6], r[7]) for r in rows]
 
 
 # ---- categories ----------------------------------------------------------------------------

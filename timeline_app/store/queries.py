@@ -139,6 +139,11 @@ def _links(connection: Connection, ids: Sequence[str]) -> tuple[dict, dict, dict
             sources.c.published,
             event_sources.c.note,
             sources.c.id,
+            sources.c.kind,
+            sources.c.language,
+            sources.c.reliability,
+            event_sources.c.credibility,
+            event_sources.c.excerpt,
         )
         .join(sources, sources.c.id == event_sources.c.source_id)
         .order_by(event_sources.c.event_id, event_sources.c.position)
@@ -666,12 +671,13 @@ def write_links(
     connection: Connection,
     event_actor_names: Mapping[str, Sequence[str]],
     event_tag_names: Mapping[str, Sequence[str]],
-    event_source_refs: Mapping[str, Sequence[tuple[str, str]]],
+    event_source_refs: Mapping[str, Sequence[tuple[str, str, int, str]]],
     *,
     clear_existing: bool = True,
 ) -> None:
-    """Replace the actor, tag and source links of the given events (source refs: (id, note));
-    missing actors and tags are created.
+    """Replace the actor, tag and source links of the given events (source refs: citations
+    as `model.citation` gives them: id, note, credibility, excerpt); missing actors and tags
+    are created.
 
     `clear_existing=False` is for events inserted in the same transaction: they have none.
     Rows go in key order, which keeps SQLite's B-tree inserts local.
@@ -687,18 +693,22 @@ def write_links(
     for event_id in sorted(event_source_refs):
         refs = event_source_refs[event_id]
         if len(refs) == 1:
-            append((event_id, refs[0][0], 0, refs[0][1]))
+            source_id, note, credibility, excerpt = refs[0]
+            append((event_id, source_id, 0, note, credibility, excerpt))
         elif refs:
             source_rows.extend(
                 sorted(
-                    (event_id, source_id, position, note)
-                    for position, (source_id, note) in enumerate(refs)
+                    (event_id, source_id, position, note, credibility, excerpt)
+                    for position, (source_id, note, credibility, excerpt) in enumerate(refs)
                 )
             )
     insert_tuples(connection, event_actors, ("event_id", "actor_id", "position"), actor_rows)
     insert_tuples(connection, event_tags, ("event_id", "tag_id", "position"), tag_rows)
     insert_tuples(
-        connection, event_sources, ("event_id", "source_id", "position", "note"), source_rows
+        connection,
+        event_sources,
+        ("event_id", "source_id", "position", "note", "credibility", "excerpt"),
+        source_rows,
     )
 
 
@@ -744,22 +754,20 @@ def upsert_sources(
     if existing is None:
         existing = source_fields(connection, wanted)
     new_rows = [
-        (source_id, ref.title, ref.url, ref.publisher, ref.published)
+        (source_id, *source_values(ref))
         for source_id, ref in wanted.items()
         if source_id not in existing
     ]
     for source_id, values in existing.items():
         ref = wanted.get(source_id)
-        if ref is not None and values != (ref.title, ref.url, ref.publisher, ref.published):
+        if ref is not None and values != (given := source_values(ref)):
             connection.execute(
                 update(sources)
                 .where(sources.c.id == source_id)
-                .values(
-                    title=ref.title, url=ref.url, publisher=ref.publisher, published=ref.published
-                )
+                .values(dict(zip(SOURCE_VALUE_COLUMNS, given, strict=True)))
             )
     new_rows.sort(key=operator.itemgetter(0))  # ids are unique: no need to compare the rest
-    insert_tuples(connection, sources, ("id", "title", "url", "publisher", "published"), new_rows)
+    insert_tuples(connection, sources, ("id", *SOURCE_VALUE_COLUMNS), new_rows)
 
 
 FTS_INSERT_TRIGGER = (
@@ -957,11 +965,26 @@ def lock_for_import(connection: Connection) -> None:
         )
 
 
-def source_fields(connection: Connection, ids: Iterable[str]) -> dict[str, tuple]:
-    """Stored (title, url, publisher, published) of those of `ids` that exist."""
-    query = select(
-        sources.c.id, sources.c.title, sources.c.url, sources.c.publisher, sources.c.published
+SOURCE_VALUE_COLUMNS = ("title", "url", "publisher", "published", "kind", "language", "reliability")
+"""A shared source's own fields, in the order `source_values` and `source_fields` give them."""
+
+
+def source_values(ref: SourceRef) -> tuple:
+    """A source's shared fields (not the citation's), as `source_fields` reads them back."""
+    return (
+        ref.title,
+        ref.url,
+        ref.publisher,
+        ref.published,
+        ref.kind,
+        ref.language,
+        ref.reliability,
     )
+
+
+def source_fields(connection: Connection, ids: Iterable[str]) -> dict[str, tuple]:
+    """Stored shared fields (`SOURCE_VALUE_COLUMNS`) of those of `ids` that exist."""
+    query = select(sources.c.id, *(sources.c[name] for name in SOURCE_VALUE_COLUMNS))
     return {row[0]: tuple(row[1:]) for row in rows_for_ids(connection, query, sources.c.id, ids)}
 
 

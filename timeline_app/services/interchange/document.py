@@ -22,7 +22,7 @@ from timeline_app.domain.errors import (
     WriteConflict,
     quoted,
 )
-from timeline_app.domain.model import EventDraft, EventRecord, SourceRef
+from timeline_app.domain.model import EventDraft, EventRecord, SourceRef, citation
 from timeline_app.domain.palette import next_colour
 from timeline_app.domain.progress import Progress, report_every
 from timeline_app.domain.rules import EventChecker, validate_event, validate_event_fields
@@ -254,7 +254,7 @@ def check_unique_ids(document: Document) -> None:
 
 
 def _refs(values: tuple[SourceRef, ...]) -> tuple:
-    return tuple((s.id, s.title, s.url, s.publisher, s.published, s.note) for s in values)
+    return tuple((s.id, *_source_values(s), *citation(s)[1:]) for s in values)
 
 
 def _same(record: EventRecord, draft: EventDraft) -> bool:
@@ -286,8 +286,7 @@ def _overlay(path: str, record: EventRecord, item: EventItem) -> EventItem:
     return check_event(path, item.row, item.id, merged, item.present)
 
 
-def _source_values(ref: SourceRef) -> tuple:
-    return (ref.title, ref.url, ref.publisher, ref.published)
+_source_values = queries.source_values
 
 
 @dataclass(slots=True)
@@ -416,7 +415,7 @@ def _make_plan(
     sources = _sources_to_write(document, writes)
     before = queries.source_fields(connection, sources)
     replaced_sources = tuple(
-        SourceRef(values[0], values[1], values[2], values[3], "", source_id)
+        SourceRef(*values[:4], "", source_id, *values[4:])
         for source_id, values in sorted(before.items())
         if values != _source_values(sources[source_id])
     )
@@ -610,7 +609,7 @@ def _rows_and_links(
     rows: list[tuple] = []
     actor_names: dict[str, tuple[str, ...]] = {}
     tag_names: dict[str, tuple[str, ...]] = {}
-    source_refs: dict[str, tuple[tuple[str, str], ...]] = {}
+    source_refs: dict[str, tuple[tuple[str, str, int, str], ...]] = {}
     append = rows.append
     for item in writes:
         event_id = item.id
@@ -635,9 +634,9 @@ def _rows_and_links(
         tag_names[event_id] = draft.tags
         refs = draft.sources
         if len(refs) == 1:
-            source_refs[event_id] = ((refs[0].id, refs[0].note),)  # type: ignore[assignment]
+            source_refs[event_id] = (citation(refs[0]),)
         else:
-            source_refs[event_id] = tuple((ref.id, ref.note) for ref in refs)  # type: ignore[misc]
+            source_refs[event_id] = tuple(map(citation, refs))
     return rows, actor_names, tag_names, source_refs
 
 
