@@ -195,3 +195,28 @@ def test_a_run_of_a_thousand_entries_is_one_step_found_without_reading_them(cata
     run = history.walk_back_step(catalog, last.first_id - 1)
     assert run is not None and run.count == 1000
     assert run.describe() == "adding of 1,000 events"
+
+
+def test_a_restored_version_keeps_its_sources_grades(catalog):
+    from timeline_app.domain.model import SourceRef
+
+    graded = SourceRef(
+        "Contract signed",
+        "https://tass.ru/1",
+        "TASS",
+        kind="wire",
+        reliability="B",
+        credibility=2,
+        excerpt="signed on Monday",
+    )
+    record = catalog.add_event(replace(DRAFT, sources=(graded,)))
+    edited = catalog.update_event(record.id, replace(DRAFT, title="Other"), record.version)
+    first = history.event_history(catalog, record.id)[-1]
+    restored = history.restore_version(catalog, first, edited.version)
+    (source,) = restored.sources
+    assert (source.kind, source.reliability, source.credibility, source.excerpt) == (
+        "wire",
+        "B",
+        2,
+        "signed on Monday",
+    )
