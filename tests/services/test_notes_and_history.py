@@ -220,3 +220,19 @@ def test_a_restored_version_keeps_its_sources_grades(catalog):
         2,
         "signed on Monday",
     )
+
+
+def test_walking_back_an_eras_edit_and_adding(catalog):
+    era = catalog.add_era("Sanctions years", "2006", "2015", "#334455", "UN")
+    catalog.update_era(era.id, name="UN sanctions", colour="#112233")
+    step = history.walk_back_step(catalog, None)
+    assert step is not None and step.describe() == "edit of era “UN sanctions”"
+    assert history.take_back(catalog, step) == []
+    assert (catalog.era(era.id).name, catalog.era(era.id).colour) == ("Sanctions years", "#334455")
+    adding = history.walk_back_step(catalog, step.first_id - 1)
+    assert adding is not None
+    history.take_back(catalog, adding)
+    assert catalog.eras() == []
+    history.do_again(catalog, adding)
+    history.do_again(catalog, step)
+    assert catalog.era(era.id).name == "UN sanctions"

@@ -14,9 +14,9 @@ from dataclasses import dataclass, replace
 
 from timeline_app.domain.errors import NotFoundError, TimelineError
 from timeline_app.domain.evidence import EventNote, HistoryAction, HistoryEntity, HistoryEntry
-from timeline_app.domain.model import Certainty, EventDraft, EventRecord, SourceRef
+from timeline_app.domain.model import Certainty, EraRecord, EventDraft, EventRecord, SourceRef
 from timeline_app.services import notes
-from timeline_app.services.catalog import Catalog, note_fields
+from timeline_app.services.catalog import Catalog, era_fields, note_fields
 from timeline_app.services.history_log import event_fields
 from timeline_app.store import evidence_queries, history_queries
 
@@ -29,7 +29,7 @@ DISTINCT_CHECKED = 5_000
 """Runs shorter than this are read (numbers and ids only) to split them where one record
 comes twice; longer ones are imports or bulk edits, one record each."""
 
-WALKABLE = frozenset({HistoryEntity.EVENT, HistoryEntity.NOTE})
+WALKABLE = frozenset({HistoryEntity.EVENT, HistoryEntity.NOTE, HistoryEntity.ERA})
 """The kinds of record whose changes Undo can take back from the history."""
 
 
@@ -331,6 +331,36 @@ def set_note_states(
     return touched
 
 
+def set_era_states(
+    catalog: Catalog,
+    expected: Mapping[str, Fields | None],
+    wanted: Mapping[str, Fields | None],
+) -> list[str]:
+    """As `set_event_states`, for eras; touches no event, so returns []."""
+    stored = {era.id: era for era in catalog.eras()}
+    for era_id in expected:
+        found = stored.get(era_id)
+        if not _same(None if found is None else era_fields(found), expected[era_id]):
+            name = f"“{found.name}”" if found is not None else era_id
+            raise StaleHistoryError(f"era {name} was changed since; it is left as it is")
+    for era_id, fields in wanted.items():
+        if fields is None:
+            catalog.delete_era(era_id)
+            continue
+        values = (
+            str(fields["name"]),
+            str(fields["start"]),
+            fields.get("end"),
+            str(fields["colour"]),
+            str(fields.get("group", "")),
+        )
+        if era_id in stored:
+            catalog.restore_era(EraRecord(era_id, *values))  # type: ignore[arg-type]
+        else:
+            catalog.add_era(*values, era_id=era_id)  # type: ignore[arg-type]
+    return []
+
+
 def take_back(catalog: Catalog, step: HistoryStep) -> list[str]:
     """Put the records of `step` back as they were before it; returns the events touched."""
     expected, wanted = _ends(step_entries(catalog, step))
@@ -366,4 +396,6 @@ def _set_states(
         return set_event_states(catalog, expected, wanted)
     if entity is HistoryEntity.NOTE:
         return set_note_states(catalog, expected, wanted)
+    if entity is HistoryEntity.ERA:
+        return set_era_states(catalog, expected, wanted)
     raise TimelineError(f"a change of a {entity} cannot be taken back from the history")

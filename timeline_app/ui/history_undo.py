@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from timeline_app.domain.changes import Changes
+from timeline_app.domain.evidence import HistoryEntity
 from timeline_app.domain.progress import Progress, no_progress
-from timeline_app.ui.commands import BACKGROUND_THRESHOLD, ServiceCommand
+from timeline_app.ui.commands import BACKGROUND_THRESHOLD, _PublishingCommand
 
 if TYPE_CHECKING:
     from timeline_app.services.history import HistoryStep
@@ -26,8 +28,9 @@ def _history():
     return history
 
 
-class HistoryUndoCommand(ServiceCommand):
-    """Take back one recorded write (applied: its records as they were before it)."""
+class HistoryUndoCommand(_PublishingCommand):
+    """Take back one recorded write (applied: its records as they were before it); the
+    views hear exactly what it touched (an era's step redraws the eras only)."""
 
     def __init__(self, workspace: Workspace, step: HistoryStep) -> None:
         super().__init__(workspace, f"Undo {step.describe()} (from history)")
@@ -36,6 +39,11 @@ class HistoryUndoCommand(ServiceCommand):
     @property
     def runs_in_background(self) -> bool:
         return self.step.count >= BACKGROUND_THRESHOLD
+
+    def changes_of(self, touched: list[str]) -> Changes:
+        if self.step.entity is HistoryEntity.ERA:
+            return Changes(eras=True)
+        return super().changes_of(touched)
 
     def apply(self, progress: Progress = no_progress) -> list[str]:
         return _history().take_back(self.catalog, self.step)
