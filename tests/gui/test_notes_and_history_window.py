@@ -206,3 +206,38 @@ def test_the_sections_look_compact_in_the_inspector(window, qtbot) -> None:
 def _draft_fields(record) -> dict:
     draft = record.to_draft()
     return {name: getattr(draft, name) for name in draft.__dataclass_fields__}
+
+
+def test_your_name_dialog_from_the_edit_menu(window, monkeypatch) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    asked: list[str] = []
+
+    def answer(_parent, title, _label, text=""):
+        asked.append(f"{title}: {text!r}")
+        return "Leila", True
+
+    monkeypatch.setattr(QInputDialog, "getText", answer)
+    window.actions["author_name"].trigger()
+    assert asked == ["Your Name: ''"]
+    assert window.workspace.catalog.author == "Leila"
+    assert window.statusBar().currentMessage() == "Changes are now signed as Leila"
+
+
+def test_restoring_a_version_someone_changed_since_is_refused(window, qtbot, messages) -> None:
+    event_id = _show(window, "Gas swap talks")
+    catalog = window.workspace.catalog
+    record = catalog.event(event_id)
+    catalog.update_event(  # another user, in another window
+        event_id, EventDraft("Gas swap deal", "2022-07", category="Energy"), record.version
+    )
+    _notes, section = _sections(window)
+    _click(qtbot, section.fold.header)
+    created = section.entries[-1]
+    section.tree.topLevelItem(len(section.entries) - 1).setExpanded(True)
+    button = section.restore_buttons[created.id]
+    qtbot.waitUntil(button.isVisible)
+    _click(qtbot, button)
+    assert catalog.event(event_id).title == "Gas swap deal"  # theirs is kept
+    assert len(messages) == 1 and "The version was not restored" in messages[0][1]
+    assert "version" in messages[0][1]
