@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QMessageBox,
-    QPushButton,
+    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -82,7 +82,7 @@ class HistorySection(InspectorSection):
         self.confirm_leave = confirm_leave
         self.record: EventRecord | None = None
         self.entries: list[HistoryEntry] = []
-        self.restore_buttons: dict[int, QPushButton] = {}
+        self.restore_buttons: dict[int, QToolButton] = {}
 
         self.fold = Collapsible("History", self, open_=False)
         outer = QVBoxLayout(self)
@@ -143,7 +143,13 @@ class HistorySection(InspectorSection):
                 cell = QWidget(self.tree)
                 row = QHBoxLayout(cell)
                 row.setContentsMargins(0, 1, 0, 1)
-                button = QPushButton("Restore this version", cell)
+                button = QToolButton(cell)
+                button.setText("Restore this version")
+                button.setCursor(Qt.CursorShape.PointingHandCursor)
+                button.setStyleSheet(
+                    "QToolButton { color: palette(link); text-decoration: underline;"
+                    " border: none; padding: 0px; }"
+                )
                 button.setToolTip(
                     "Make the event what it was "
                     + (
@@ -157,6 +163,7 @@ class HistorySection(InspectorSection):
                 row.addWidget(button)
                 row.addStretch(1)
                 self.tree.setItemWidget(holder, 0, cell)
+                holder.setSizeHint(0, cell.sizeHint())
                 self.restore_buttons[entry.id] = button
 
     def _toggle(self, item: QTreeWidgetItem, _column: int) -> None:
