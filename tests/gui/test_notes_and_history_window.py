@@ -69,6 +69,15 @@ def test_a_note_is_added_edited_deleted_and_each_step_undone(window, qtbot) -> N
     ]
 
 
+def test_ctrl_enter_adds_the_note(window, qtbot) -> None:
+    _show(window, "Gas swap talks")
+    section, _history = _sections(window)
+    qtbot.keyClicks(section.text_edit, "Check the volumes")
+    qtbot.keyClick(section.text_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert [view.text_label.text() for view in section.views] == ["Check the volumes"]
+    assert section.text_edit.toPlainText() == ""
+
+
 def test_only_ones_own_notes_can_be_edited_or_deleted(window) -> None:
     catalog = window.workspace.catalog
     event_id = next(r.id for r in catalog.events() if r.title == "Gas swap talks")

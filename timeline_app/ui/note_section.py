@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -89,7 +90,8 @@ class NoteSection(InspectorSection):
         body.addWidget(self.empty_label)
 
         self.text_edit = QPlainTextEdit(self.fold.body)
-        self.text_edit.setPlaceholderText("Write a note on this event…")
+        self.text_edit.setPlaceholderText("Write a note on this event… (Ctrl+Enter adds it)")
+        self.text_edit.installEventFilter(self)
         self.text_edit.setTabChangesFocus(True)
         self.text_edit.setFixedHeight(self.text_edit.fontMetrics().lineSpacing() * 3 + 12)
         body.addWidget(self.text_edit)
@@ -109,6 +111,20 @@ class NoteSection(InspectorSection):
         self.text_edit.textChanged.connect(self._update_button)
         workspace.changed.connect(self._on_changed)
         self._update_button()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Ctrl+Enter in the box saves the note, as the button does."""
+        if (
+            watched is self.text_edit
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            if self.add_button.isEnabled():
+                self._save()
+            return True
+        return super().eventFilter(watched, event)
 
     # ---- following the inspector ---------------------------------------------------------
 
