@@ -236,3 +236,14 @@ def test_walking_back_an_eras_edit_and_adding(catalog):
     history.do_again(catalog, adding)
     history.do_again(catalog, step)
     assert catalog.era(era.id).name == "UN sanctions"
+
+
+def test_walking_back_a_write_of_several_events_titles_edits_each(catalog):
+    records = [catalog.add_event(replace(DRAFT, title=f"Event {n}")) for n in range(2)]
+    catalog.replace_events([replace(record, title=f"{record.title}!") for record in records])
+    step = history.walk_back_step(catalog, None)
+    assert step is not None and step.describe() == "edit of 2 events"
+    history.take_back(catalog, step)
+    assert sorted(record.title for record in catalog.events()) == ["Event 0", "Event 1"]
+    history.do_again(catalog, step)
+    assert sorted(record.title for record in catalog.events()) == ["Event 0!", "Event 1!"]
