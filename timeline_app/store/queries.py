@@ -276,6 +276,26 @@ def _filter_conditions(connection: Connection, where: EventFilter | None) -> lis
                 .where(tags.c.name.in_(sorted(where.tags)))
             )
         )
+    if where.min_grade is not None:
+        reliability, credibility = where.min_grade
+        conditions.append(  # letters sort as the grades do: A is the most reliable
+            events.c.id.in_(
+                select(event_sources.c.event_id)
+                .join(sources, sources.c.id == event_sources.c.source_id)
+                .where(
+                    sources.c.reliability <= reliability,
+                    event_sources.c.credibility <= credibility,
+                )
+            )
+        )
+    if where.source_ids:
+        conditions.append(
+            events.c.id.in_(
+                select(event_sources.c.event_id).where(
+                    event_sources.c.source_id.in_(sorted(where.source_ids))
+                )
+            )
+        )
     return conditions
 
 

@@ -145,6 +145,14 @@ def main_actions(window: MainWindow) -> list[ActionSpec]:
             ("Ctrl+Shift+C",),
         ),
         ActionSpec(
+            "show_links",
+            "Show &Links",
+            "Draw the links between events as arrows (Alt+drag from one event to another "
+            "links them)",
+            lambda: window.links.toggled(),
+            ("Ctrl+L",),
+        ),
+        ActionSpec(
             "fit",
             "&Fit All",
             "Zoom the timeline to show every event",
@@ -280,6 +288,7 @@ def main_menus(window: MainWindow) -> list[MenuSpec]:
                 "categories",
                 "tags",
                 "eras",
+                "sources",
                 "history",
                 SEPARATOR,
                 "copy_image",
@@ -294,6 +303,7 @@ def main_menus(window: MainWindow) -> list[MenuSpec]:
                 *(f"lanes_{mode}" for mode, _label in LANE_MODES),
                 SEPARATOR,
                 SubmenuSpec("theme", "&Theme", tuple(f"theme_{name}" for name, _ in THEMES)),
+                "show_links",
                 "fit",
                 "reload",
                 SEPARATOR,
@@ -333,7 +343,7 @@ def _delete_selected(window: MainWindow) -> None:
 
 
 def _manager_actions(window: MainWindow) -> list[ActionSpec]:
-    """The managers of tags and eras (next to Categories… in the Edit menu)."""
+    """The managers of tags, eras and sources (next to Categories… in the Edit menu)."""
     return [
         ActionSpec(
             "tags",
@@ -346,5 +356,12 @@ def _manager_actions(window: MainWindow) -> list[ActionSpec]:
             "Era&s…",
             "Add, edit and delete the eras drawn above the lanes",
             window.show_eras,
+        ),
+        ActionSpec(
+            "sources",
+            "S&ources…",
+            "Edit, grade and merge the shared sources; show the events citing one",
+            window.show_sources,
+            ("Ctrl+Alt+S",),
         ),
     ]

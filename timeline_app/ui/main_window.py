@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from timeline_app import paths
 from timeline_app.domain.changes import Changes
 from timeline_app.domain.errors import NotFoundError
+from timeline_app.domain.evidence import best_citation_grade, grade_words
 from timeline_app.domain.model import CategoryRecord, EventFilter
 from timeline_app.timeline.view import TimelineWidget
 from timeline_app.ui.actions import ActionSet
@@ -39,6 +40,8 @@ from timeline_app.ui.filter_bar import FilterBar
 from timeline_app.ui.history_section import HistorySection
 from timeline_app.ui.history_undo import HistoryWalk
 from timeline_app.ui.inspector import EventInspector
+from timeline_app.ui.link_editing import LinkEditing
+from timeline_app.ui.link_section import LinkSection
 from timeline_app.ui.main_actions import main_actions, main_menus
 from timeline_app.ui.note_section import NoteSection
 from timeline_app.ui.selection_relay import SelectionRelay
@@ -51,6 +54,7 @@ if TYPE_CHECKING:
     from timeline_app.services.first_frame import FirstFrameCatalog
     from timeline_app.ui.category_manager import CategoryManager
     from timeline_app.ui.era_manager import EraManager
+    from timeline_app.ui.source_manager import SourceManager
     from timeline_app.ui.tag_manager import TagManager
 
 PATCH_FROM = 20_000
@@ -75,6 +79,7 @@ class MainWindow(QMainWindow):
         self._category_manager: CategoryManager | None = None
         self._tag_manager: TagManager | None = None
         self._era_manager: EraManager | None = None
+        self._source_manager: SourceManager | None = None
         self.closed = False
         self._fit_when_shown = True
         self._categories: list[CategoryRecord] = []
@@ -96,6 +101,7 @@ class MainWindow(QMainWindow):
         self.actions = ActionSet(self, main_actions(self))
         self.actions.build_menus(self.menuBar(), main_menus(self))
         self._add_view_toggles()
+        self.links = LinkEditing(self)
         self._connect()
         self.apply_theme(self.settings.theme())
         self.set_lane_mode(self.settings.lane_mode(), reload=False)
@@ -126,6 +132,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.inspector = EventInspector(self.workspace, self)
+        self.link_section = LinkSection(self.workspace, self.inspector)
+        self.inspector.add_section(self.link_section)
         self.inspector_dock = self._dock("Inspector", "InspectorDock", self.inspector)
         self.inspector_dock.setMinimumWidth(340)
         self.history_view = QUndoView(self.workspace.undo_stack, self)
@@ -281,6 +289,9 @@ class MainWindow(QMainWindow):
         parts = [record.category, str(record.certainty)]
         if record.actors:
             parts.append(", ".join(record.actors[:4]))
+        grade = best_citation_grade(record.sources)
+        if grade is not None:
+            parts.append(f"best source {grade_words(*grade)}")
         return " · ".join(parts)
 
     # ---- editing -------------------------------------------------------------------------
@@ -361,7 +372,12 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self.closed = True
         self.workspace.operations.cancel_all_and_wait()
-        for manager in (self._category_manager, self._tag_manager, self._era_manager):
+        for manager in (
+            self._category_manager,
+            self._tag_manager,
+            self._era_manager,
+            self._source_manager,
+        ):
             if manager is not None:
                 manager.close()
         self.workspace.undo_stack.clear()
@@ -385,6 +401,15 @@ class MainWindow(QMainWindow):
             self._era_manager = EraManager(self.workspace, self)
         self._raise(self._era_manager)
         return self._era_manager
+
+    def show_sources(self) -> SourceManager:
+        if self._source_manager is None:
+            from timeline_app.ui.source_manager import SourceManager  # not at start-up
+
+            self._source_manager = SourceManager(self.workspace, self)
+            self._source_manager.citingRequested.connect(self.filter_bar.set_citing)
+        self._raise(self._source_manager)
+        return self._source_manager
 
     @staticmethod
     def _raise(dialog: QWidget) -> None:

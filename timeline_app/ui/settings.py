@@ -59,6 +59,14 @@ class WindowSettings:
     def set_lane_mode(self, mode: str) -> None:
         self.store.setValue("view/lanes", mode)
 
+    def show_links(self) -> bool:
+        """Whether the timeline draws the links between events (it does unless turned off)."""
+        value = self.store.value("view/links", True)
+        return value not in (False, "false", "0", 0)
+
+    def set_show_links(self, shown: bool) -> None:
+        self.store.setValue("view/links", bool(shown))
+
     # files
     def recent_databases(self) -> list[str]:
         value = self.store.value("files/recent", [])
