@@ -134,11 +134,6 @@ class MainWindow(QMainWindow):
         self.inspector = EventInspector(self.workspace, self)
         self.link_section = LinkSection(self.workspace, self.inspector)
         self.inspector.add_section(self.link_section)
-        self.inspector_dock = self._dock("Inspector", "InspectorDock", self.inspector)
-        self.inspector_dock.setMinimumWidth(340)
-        self.history_view = QUndoView(self.workspace.undo_stack, self)
-        self.history_view.setEmptyLabel("Opened database")
-        self.history_view.setToolTip("Every change in this session; click a line to go back to it")
         self.notes_section = NoteSection(self.workspace, self.inspector)
         self.inspector.add_section(self.notes_section)
         self.inspector.add_section(
@@ -146,6 +141,11 @@ class MainWindow(QMainWindow):
                 self.workspace, self.inspector, confirm_leave=self.inspector.confirm_leave
             )
         )
+        self.inspector_dock = self._dock("Inspector", "InspectorDock", self.inspector)
+        self.inspector_dock.setMinimumWidth(340)
+        self.history_view = QUndoView(self.workspace.undo_stack, self)
+        self.history_view.setEmptyLabel("Opened database")
+        self.history_view.setToolTip("Every change in this session; click a line to go back to it")
         self.history_dock = self._dock("History", "HistoryDock", self.history_view)
         self.history_dock.hide()
 
