@@ -28,8 +28,6 @@ THEMES = (("light", "&Light"), ("dark", "&Dark"))
 def main_actions(window: MainWindow) -> list[ActionSpec]:
     files = window.files
     editing = window.editing
-    workspace = window.workspace
-    stack = workspace.undo_stack
     specs = [
         ActionSpec(
             "new_database",
@@ -77,18 +75,18 @@ def main_actions(window: MainWindow) -> list[ActionSpec]:
         ActionSpec(
             "undo",
             "&Undo",
-            "Take back the last change",
-            editing.undo,
+            "Take back the last change (after reopening: the last one recorded)",
+            window.history_walk.undo,
             (KEY.Undo,),
-            enabled_when=stack.canUndo,
+            enabled_when=window.history_walk.can_undo,
         ),
         ActionSpec(
             "redo",
             "&Redo",
             "Apply again the change just taken back",
-            editing.redo,
+            window.history_walk.redo,
             (KEY.Redo, "Ctrl+Shift+Z"),
-            enabled_when=stack.canRedo,
+            enabled_when=window.history_walk.can_redo,
         ),
         ActionSpec(
             "new_event",
@@ -198,7 +196,22 @@ def main_actions(window: MainWindow) -> list[ActionSpec]:
         )
     specs.extend(_bulk_edit_actions(window))
     specs.extend(_manager_actions(window))
+    specs.append(
+        ActionSpec(
+            "author_name",
+            "Your &Name…",
+            "The name your changes and notes are signed with (your computer user name unless "
+            "you give another)",
+            lambda: _ask_author_name(window),
+        )
+    )
     return specs
+
+
+def _ask_author_name(window: MainWindow) -> None:
+    from timeline_app.ui.author_name import ask_author_name
+
+    ask_author_name(window)
 
 
 def _about(window: MainWindow) -> None:
@@ -280,6 +293,8 @@ def main_menus(window: MainWindow) -> list[MenuSpec]:
                 "history",
                 SEPARATOR,
                 "copy_image",
+                SEPARATOR,
+                "author_name",
             ),
         ),
         MenuSpec(

@@ -31,15 +31,19 @@ from timeline_app.domain.evidence import best_citation_grade, grade_words
 from timeline_app.domain.model import CategoryRecord, EventFilter
 from timeline_app.timeline.view import TimelineWidget
 from timeline_app.ui.actions import ActionSet
+from timeline_app.ui.author_name import sign_catalog
 from timeline_app.ui.event_editing import EventEditing
 from timeline_app.ui.event_table import EventTableView
 from timeline_app.ui.event_views import EventViews
 from timeline_app.ui.file_commands import FileCommands
 from timeline_app.ui.filter_bar import FilterBar
+from timeline_app.ui.history_section import HistorySection
+from timeline_app.ui.history_undo import HistoryWalk
 from timeline_app.ui.inspector import EventInspector
 from timeline_app.ui.link_editing import LinkEditing
 from timeline_app.ui.link_section import LinkSection
 from timeline_app.ui.main_actions import main_actions, main_menus
+from timeline_app.ui.note_section import NoteSection
 from timeline_app.ui.selection_relay import SelectionRelay
 from timeline_app.ui.settings import WindowSettings
 from timeline_app.ui.theme import apply_theme
@@ -93,6 +97,7 @@ class MainWindow(QMainWindow):
         self.files = FileCommands(self)
         self.editing = EventEditing(self)
         self.views = EventViews(self)
+        self.history_walk = HistoryWalk(self)
         self.actions = ActionSet(self, main_actions(self))
         self.actions.build_menus(self.menuBar(), main_menus(self))
         self._add_view_toggles()
@@ -102,6 +107,7 @@ class MainWindow(QMainWindow):
         self.set_lane_mode(self.settings.lane_mode(), reload=False)
         self._restore_layout()
         self._update_title()
+        sign_catalog(self)
         self.reload_all()
 
     # ---- construction --------------------------------------------------------------------
@@ -128,6 +134,13 @@ class MainWindow(QMainWindow):
         self.inspector = EventInspector(self.workspace, self)
         self.link_section = LinkSection(self.workspace, self.inspector)
         self.inspector.add_section(self.link_section)
+        self.notes_section = NoteSection(self.workspace, self.inspector)
+        self.inspector.add_section(self.notes_section)
+        self.inspector.add_section(
+            HistorySection(
+                self.workspace, self.inspector, confirm_leave=self.inspector.confirm_leave
+            )
+        )
         self.inspector_dock = self._dock("Inspector", "InspectorDock", self.inspector)
         self.inspector_dock.setMinimumWidth(340)
         self.history_view = QUndoView(self.workspace.undo_stack, self)
@@ -183,9 +196,8 @@ class MainWindow(QMainWindow):
         stack.undoTextChanged.connect(lambda text: self._name_history_action("undo", text))
         stack.redoTextChanged.connect(lambda text: self._name_history_action("redo", text))
 
-    def _name_history_action(self, name: str, text: str) -> None:
-        label = "&Undo" if name == "undo" else "&Redo"
-        self.actions[name].setText(f"{label} {text}" if text else label)
+    def _name_history_action(self, _name: str, _text: str) -> None:
+        self.history_walk.name_actions()  # the stack's text, or a step from the history
 
     # The workspace outlives the widgets while the window is torn down: stay quiet then.
     def _on_changed(self, changes: Changes) -> None:
@@ -209,6 +221,7 @@ class MainWindow(QMainWindow):
         self._fit_when_shown = True
         previous = self.workspace.replace_catalog(catalog)  # the views reload on `changed`
         previous.database.dispose()
+        sign_catalog(self)
         self._update_title()
 
     def reload_all(self) -> None:
@@ -246,6 +259,7 @@ class MainWindow(QMainWindow):
     def update_actions(self) -> None:
         if not self.closed:
             self.actions.refresh()
+            self.history_walk.name_actions()
 
     # ---- selection -----------------------------------------------------------------------
 

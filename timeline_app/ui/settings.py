@@ -84,5 +84,13 @@ class WindowSettings:
     def set_last_folder(self, folder: str) -> None:
         self.store.setValue("files/folder", folder)
 
+    # who changes are signed as
+    def author(self) -> str:
+        """The name changes and notes are recorded under; "" means the OS user's name."""
+        return self._text("user/author", "").strip()
+
+    def set_author(self, name: str) -> None:
+        self.store.setValue("user/author", name.strip())
+
     def sync(self) -> None:
         self.store.sync()
