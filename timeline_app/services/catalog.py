@@ -386,12 +386,45 @@ class Catalog:
     def _write_event_links(self, connection: Connection, event_id: str, draft: EventDraft) -> None:
         """Links of a validated draft: `check_source` has already given every source its id."""
         refs = draft.sources
-        queries.upsert_sources(connection, refs)
+        stored = queries.source_fields(connection, [ref.id for ref in refs])  # type: ignore[misc]
+        queries.upsert_sources(connection, refs, stored)
+        self._log_shared_source_edits(connection, event_id, refs, stored)
         queries.write_links(
             connection,
             {event_id: draft.actors},
             {event_id: draft.tags},
             {event_id: [citation(ref) for ref in refs]},
+        )
+
+    def _log_shared_source_edits(
+        self,
+        connection: Connection,
+        event_id: str,
+        refs: Sequence[SourceRef],
+        stored: dict[str, tuple],
+    ) -> None:
+        """A save that changes a cited source's shared fields (its grade, say) changes what
+        every other event citing it shows: their versions rise, and the source's history
+        records the edit."""
+        changed = {
+            ref.id: (stored[ref.id], queries.source_values(ref))
+            for ref in refs
+            if ref.id in stored and stored[ref.id] != queries.source_values(ref)
+        }
+        if not changed:
+            return
+        queries.bump_events_citing(
+            connection, list(changed), queries.now_text(), except_ids=[event_id]
+        )
+        names = queries.SOURCE_VALUE_COLUMNS
+        record_changes(
+            connection,
+            HistoryEntity.SOURCE,
+            {
+                source_id: (dict(zip(names, old, strict=True)), dict(zip(names, new, strict=True)))
+                for source_id, (old, new) in changed.items()
+            },
+            self.author,
         )
 
     def add_event(self, draft: EventDraft, *, event_id: str | None = None) -> EventRecord:

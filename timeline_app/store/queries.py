@@ -980,15 +980,23 @@ def source_fields(connection: Connection, ids: Iterable[str]) -> dict[str, tuple
     return {row[0]: tuple(row[1:]) for row in rows_for_ids(connection, query, sources.c.id, ids)}
 
 
-def bump_events_citing(connection: Connection, source_ids: Sequence[str], stamp: str) -> None:
-    """Raise the version of every event citing one of `source_ids`: a source it shows has
-    changed, so an editor open on the old version meets a conflict instead of overwriting."""
+def bump_events_citing(
+    connection: Connection,
+    source_ids: Sequence[str],
+    stamp: str,
+    *,
+    except_ids: Sequence[str] = (),
+) -> None:
+    """Raise the version of every event citing one of `source_ids` (but `except_ids`, the
+    events being saved): a source it shows has changed, so an editor open on the old version
+    meets a conflict instead of overwriting."""
     for part in chunks(list(source_ids)):
         citing = select(event_sources.c.event_id).where(event_sources.c.source_id.in_(part))
+        condition = events.c.id.in_(citing)
+        if except_ids:
+            condition = condition & events.c.id.not_in(list(except_ids))
         connection.execute(
-            update(events)
-            .where(events.c.id.in_(citing))
-            .values(version=events.c.version + 1, updated_at=stamp)
+            update(events).where(condition).values(version=events.c.version + 1, updated_at=stamp)
         )
 
 
