@@ -211,6 +211,10 @@ def _info(args: argparse.Namespace) -> int:
         print(f"actors:     {len(catalog.actor_names())}")
         print(f"sources:    {len(catalog.sources())}")
         print(f"eras:       {len(catalog.eras())}")
+        counts = catalog.evidence_counts()
+        print(f"links:      {counts['links']}")
+        print(f"notes:      {counts['notes']}")
+        print(f"changes:    {counts['history']} recorded")
         print(f"dataset:    {'loaded' if dataset_loaded(catalog) else 'not loaded'}")
     finally:
         catalog.database.dispose()

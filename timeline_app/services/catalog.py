@@ -367,6 +367,11 @@ class Catalog:
         with self.engine.connect() as connection:
             return catalog_queries.tag_names(connection)
 
+    def evidence_counts(self) -> dict[str, int]:
+        """How many links, notes and recorded changes the database holds."""
+        with self.engine.connect() as connection:
+            return evidence_queries.evidence_counts(connection)
+
     def eras(self) -> list[EraRecord]:
         with self.engine.connect() as connection:
             return queries.era_records(connection)

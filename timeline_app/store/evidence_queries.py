@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Connection, delete, insert, or_, select, update
+from sqlalchemy import Connection, delete, func, insert, or_, select, update
 
 from timeline_app.domain.evidence import (
     EventLink,
@@ -307,3 +307,11 @@ def last_history_entry(connection: Connection) -> HistoryEntry | None:
         select(*_HISTORY_COLUMNS).order_by(history.c.id.desc()).limit(1)
     ).first()
     return None if row is None else _entry(row)
+
+
+def evidence_counts(connection: Connection) -> dict[str, int]:
+    """How many links, notes and recorded changes the database holds (for `info`)."""
+    return {
+        name: connection.execute(select(func.count()).select_from(table)).scalar_one()
+        for name, table in (("links", event_links), ("notes", event_notes), ("history", history))
+    }
