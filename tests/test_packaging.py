@@ -35,6 +35,7 @@ def test_wheel_contains_dataset_and_migrations(tmp_path):
         "timeline_app/db/versions/0001_initial.py",
         "timeline_app/db/versions/0002_events_start_order.py",
         "timeline_app/db/versions/0003_evidence.py",
+        "timeline_app/db/versions/0004_search_location.py",
         "timeline_app/cli.py",
     ):
         assert required in names, required

@@ -137,6 +137,11 @@ def _add_render_parser(commands: argparse._SubParsersAction) -> None:
     render.add_argument("--title", metavar="TEXT", help="title above the timeline")
     render.add_argument("--subtitle", metavar="TEXT", help="line under the title")
     render.add_argument("--theme", choices=("light", "dark"), default="light")
+    render.add_argument(
+        "--grades",
+        action="store_true",
+        help="end each title with its best source grade (e.g. [B2]), explained in the legend",
+    )
 
 
 def _add_maintenance_parsers(commands: argparse._SubParsersAction) -> None:
@@ -206,6 +211,10 @@ def _info(args: argparse.Namespace) -> int:
         print(f"actors:     {len(catalog.actor_names())}")
         print(f"sources:    {len(catalog.sources())}")
         print(f"eras:       {len(catalog.eras())}")
+        counts = catalog.evidence_counts()
+        print(f"links:      {counts['links']}")
+        print(f"notes:      {counts['notes']}")
+        print(f"changes:    {counts['history']} recorded")
         print(f"dataset:    {'loaded' if dataset_loaded(catalog) else 'not loaded'}")
     finally:
         catalog.database.dispose()

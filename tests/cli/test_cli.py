@@ -66,7 +66,8 @@ def test_import_info_export_round_trip(tmp_path):
     assert result.returncode == 0, result.stderr
     assert b"added 2" in result.stdout
     info = run("--db", str(db), "info").stdout.decode()
-    assert "events:     2" in info and "schema:     0003_evidence" in info
+    assert "events:     2" in info and "schema:     0004_search_location" in info
+    assert "links:      0" in info and "notes:      0" in info
     assert str(db) in info
     out = tmp_path / "y.json"
     assert run("export", str(out), "--db", str(db)).returncode == 0

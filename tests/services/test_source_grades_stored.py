@@ -59,3 +59,27 @@ def test_grades_off_the_scale_are_refused_naming_the_field(change, field, words)
 def test_lower_case_grades_and_numeric_text_are_read():
     checked = check_source("s", replace(GRADED, reliability="b", credibility="3", language="EN"))
     assert (checked.reliability, checked.credibility, checked.language) == ("B", 3, "en")
+
+
+def test_regrading_a_shared_source_in_one_event_raises_the_others_and_is_recorded(catalog):
+    from timeline_app.domain.evidence import HistoryAction, HistoryEntity
+    from timeline_app.store import evidence_queries
+
+    first = catalog.add_event(
+        EventDraft("S-300 delivered", "2016-10", category="Nuclear file", sources=(GRADED,))
+    )
+    second = catalog.add_event(
+        EventDraft("S-300 on duty", "2017-03", category="Nuclear file", sources=(GRADED,))
+    )
+    (cited,) = first.sources
+    catalog.update_event(
+        first.id,
+        replace(first.to_draft(), sources=(replace(cited, reliability="A"),)),
+        first.version,
+    )
+    assert catalog.event(first.id).version == first.version + 1
+    assert catalog.event(second.id).version == second.version + 1  # its editor must reload
+    assert catalog.event(second.id).sources[0].reliability == "A"
+    with catalog.engine.connect() as connection:
+        (entry,) = evidence_queries.history_of(connection, HistoryEntity.SOURCE, cited.id)
+    assert entry.action is HistoryAction.UPDATE and entry.changes == {"reliability": ("B", "A")}

@@ -21,15 +21,15 @@ from timeline_app.store.database import open_database, schema_revision
 
 SCRATCH_REVISION = '''"""A later schema: one more table.
 
-Revision ID: 0004_scratch
-Revises: 0003_evidence
+Revision ID: 0005_scratch
+Revises: 0004_search_location
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_scratch"
-down_revision = "0003_evidence"
+revision = "0005_scratch"
+down_revision = "0004_search_location"
 branch_labels = None
 depends_on = None
 
@@ -122,14 +122,14 @@ def later_schema(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     shutil.copytree(
         paths.migrations_dir(), migrations, ignore=shutil.ignore_patterns("__pycache__")
     )
-    (migrations / "versions" / "0004_scratch.py").write_text(SCRATCH_REVISION)
+    (migrations / "versions" / "0005_scratch.py").write_text(SCRATCH_REVISION)
     monkeypatch.setattr(paths, "migrations_dir", lambda: migrations)
     # the app reads its revisions once per process; this test changes them
     monkeypatch.setattr(
         database_module, "known_revisions", database_module.known_revisions.__wrapped__
     )
-    monkeypatch.setattr(database_module, "SCHEMA_HEAD", "0004_scratch")
-    return "0004_scratch"
+    monkeypatch.setattr(database_module, "SCHEMA_HEAD", "0005_scratch")
+    return "0005_scratch"
 
 
 def test_migration_of_an_existing_database_is_preceded_by_a_copy(tmp_path, monkeypatch):
@@ -141,12 +141,14 @@ def test_migration_of_an_existing_database_is_preceded_by_a_copy(tmp_path, monke
         assert schema_revision(database) == head
     finally:
         database.dispose()
-    copies = list((path.parent / "backups").glob("timeline.sqlite.before-0003_evidence-*.sqlite"))
+    copies = list(
+        (path.parent / "backups").glob("timeline.sqlite.before-0004_search_location-*.sqlite")
+    )
     assert len(copies) == 1
     connection = sqlite3.connect(copies[0])
     try:
         assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == (
-            "0003_evidence",
+            "0004_search_location",
         )
     finally:
         connection.close()
@@ -162,7 +164,7 @@ def test_migration_is_refused_when_no_copy_can_be_made(tmp_path, monkeypatch):
     connection = sqlite3.connect(path)
     try:
         assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == (
-            "0003_evidence",
+            "0004_search_location",
         )
     finally:
         connection.close()

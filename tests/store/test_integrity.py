@@ -109,7 +109,7 @@ def test_full_text_drift_is_found_and_rebuilt(sqlite_target):
             "UPDATE events_fts SET title = 'Moon landing' WHERE title = 'Bushehr contract'",
             "INSERT INTO events_fts (rowid, title, description) VALUES (9999, 'ghost', '')",
         )
-        assert catalog.search("Treaty") == []
+        assert catalog.search("partnership") == []  # in the title only (the tag finds it)
         found = findings(catalog)["full-text index"]
         assert {problem.what: problem.examples for problem in found.problems} == {
             "events missing from the full-text index": (treaty.id,),
@@ -148,13 +148,21 @@ def test_orphaned_link_rows_are_found_and_deleted(stocked):
         f"INSERT INTO event_tags (event_id, tag_id, position) VALUES ('{treaty}', 9999, 1)",
         "INSERT INTO event_sources (event_id, source_id, position, note) "
         f"VALUES ('{treaty}', 'no-such-source', 1, '')",
+        "INSERT INTO event_links (id, from_id, to_id, kind, note, created_at) "
+        f"VALUES ('l1', '{treaty}', 'no-such-event', 'led_to', '', 'x')",
+        "INSERT INTO event_notes (id, event_id, author, created_at, text) "
+        "VALUES ('n1', 'no-such-event', 'a', 'x', 'lost note')",
+        "INSERT INTO actor_aliases (actor_id, alias) VALUES (9999, 'Россия')",
     )
     assert problems(catalog) == {
         "event_actors rows pointing to a missing event or actor": 1,
         "event_tags rows pointing to a missing event or tag": 1,
         "event_sources rows pointing to a missing event or source": 1,
+        "event_links rows pointing to a missing event": 1,
+        "event_notes rows pointing to a missing event": 1,
+        "actor_aliases rows pointing to a missing actor": 1,
     }
-    assert repair(catalog).link_rows == 3
+    assert repair(catalog).link_rows == 6
     assert problems(catalog) == {}
     record = catalog.event(treaty)
     assert record.actors == ("Russia", "Iran") and record.tags == ("treaty",)

@@ -157,3 +157,20 @@ def test_the_evidence_columns_refuse_grades_off_the_scale(db_target):
             )
     finally:
         database.dispose()
+
+
+def test_after_the_upgrade_search_finds_events_by_their_location(tmp_path):
+    path = tmp_path / "timeline.sqlite"
+    shutil.copyfile(WRITTEN_BY_0002, path)
+    database = open_database(path)
+    try:
+        catalog = Catalog(database)
+        in_moscow = {record.id for record in catalog.events() if record.location == "Moscow"}
+        assert in_moscow and set(catalog.search("moscow")) >= in_moscow
+        with database.engine.connect() as connection:
+            plan = connection.exec_driver_sql(
+                "EXPLAIN QUERY PLAN SELECT rowid FROM events_fts WHERE events_fts MATCH 'moscow*'"
+            ).all()
+        assert "VIRTUAL TABLE INDEX" in str(plan)
+    finally:
+        database.dispose()

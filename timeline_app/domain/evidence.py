@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from timeline_app.domain.model import Certainty
+from timeline_app.domain.model import Certainty, SourceRef
 
 
 class SourceKind(StrEnum):
@@ -85,6 +85,19 @@ def grade_rank(reliability: str, credibility: int) -> tuple[int, int]:
 def best_grade(grades: Iterable[tuple[str, int]]) -> tuple[str, int] | None:
     """The best of an event's (reliability, credibility) grades, None when it has none."""
     return min(grades, key=lambda grade: grade_rank(*grade), default=None)
+
+
+def is_graded(grade: tuple[str, int]) -> bool:
+    """Whether a (reliability, credibility) grade says anything: F6 is "not graded"."""
+    return grade != (UNGRADED_RELIABILITY, UNGRADED_CREDIBILITY)
+
+
+def best_citation_grade(refs: Iterable[SourceRef]) -> tuple[str, int] | None:
+    """The best (reliability, credibility) of an event's citations; None when none is
+    graded (an ungraded F6 citation says nothing about how well the event is sourced)."""
+    return best_grade(
+        grade for ref in refs if is_graded(grade := (ref.reliability, ref.credibility))
+    )
 
 
 def suggested_certainty(grades: Iterable[tuple[str, int]]) -> Certainty | None:

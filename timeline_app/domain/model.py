@@ -175,6 +175,11 @@ class EventFilter:
     min_importance: int = IMPORTANCE_MIN
     lower: int | None = None
     upper: int | None = None
+    min_grade: tuple[str, int] | None = None
+    """(reliability, credibility): events citing a source graded at least this well on both
+    counts (reliability A..letter and credibility 1..number); None: any or no grade."""
+    source_ids: frozenset[str] = field(default_factory=frozenset)
+    """Events citing one of these sources ("show citing events" of the sources manager)."""
 
     @property
     def is_empty(self) -> bool:
@@ -182,6 +187,12 @@ class EventFilter:
 
     @property
     def linked(self) -> EventFilter:
-        """The part only the store can answer (text, actors, tags); the rest is held in the
-        drawn columns."""
-        return EventFilter(text=self.text, actors=self.actors, tags=self.tags)
+        """The part only the store can answer (text, actors, tags, grades, sources); the rest
+        is held in the drawn columns."""
+        return EventFilter(
+            text=self.text,
+            actors=self.actors,
+            tags=self.tags,
+            min_grade=self.min_grade,
+            source_ids=self.source_ids,
+        )

@@ -7,7 +7,7 @@ returns plain records so callers (and undo commands) never hold a session.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -20,6 +20,7 @@ from timeline_app.domain.errors import (
     NotFoundError,
     ValidationError,
 )
+from timeline_app.domain.evidence import EventNote, HistoryEntity
 from timeline_app.domain.model import (
     CategoryRecord,
     Certainty,
@@ -44,8 +45,8 @@ from timeline_app.domain.rules import (
     validate_event,
 )
 from timeline_app.services.bulk import collector_paused
-from timeline_app.services.history_log import default_author
-from timeline_app.store import catalog_queries, queries
+from timeline_app.services.history_log import default_author, event_fields, record_changes
+from timeline_app.store import catalog_queries, evidence_queries, queries
 from timeline_app.store.database import Database
 from timeline_app.store.queries import Connection
 
@@ -153,10 +154,104 @@ class Catalog:
         self.database = database
         self.author = author or default_author()
         """Who changes are recorded as: the OS user unless the preferences name someone."""
+        self._deleted_notes: dict[str, list[EventNote]] = {}
+        """Notes that went with events deleted in this session, by event: an undo of the
+        deletion (`restore_events`) puts them back too."""
 
     @property
     def engine(self):
         return self.database.engine
+
+    # ---- history of changes ----------------------------------------------------------------
+
+    def _log_events(
+        self,
+        connection: Connection,
+        before: Mapping[str, EventRecord | None],
+        after: Mapping[str, EventRecord] | None = None,
+    ) -> None:
+        """Record, in the writer's transaction, what happened to the events of `before`
+        (None: did not exist). `after` when the caller knows it, else read once now
+        (an event not found is recorded as deleted)."""
+        if not before:
+            return
+        if after is None:
+            after = {
+                record.id: record for record in queries.event_records(connection, list(before))
+            }
+        record_changes(
+            connection,
+            HistoryEntity.EVENT,
+            {
+                event_id: (
+                    None if old is None else event_fields(old),
+                    event_fields(after[event_id]) if event_id in after else None,
+                )
+                for event_id, old in before.items()
+            },
+            self.author,
+        )
+
+    def _log_notes(
+        self,
+        connection: Connection,
+        changes: Mapping[str, tuple[EventNote | None, EventNote | None]],
+    ) -> None:
+        """Record notes going from before to after (None: absent), in the writer's
+        transaction."""
+        if changes:
+            record_changes(
+                connection,
+                HistoryEntity.NOTE,
+                {
+                    note_id: (
+                        None if before is None else note_fields(before),
+                        None if after is None else note_fields(after),
+                    )
+                    for note_id, (before, after) in changes.items()
+                },
+                self.author,
+            )
+
+    def _log_categories(
+        self, connection: Connection, before: Sequence[CategoryRecord]
+    ) -> list[CategoryRecord]:
+        """Record every category that `before` (all of them, read at the start of the
+        transaction) and the categories now differ in; returns the categories now."""
+        now = queries.category_records(connection)
+        _log_by_id(
+            connection,
+            HistoryEntity.CATEGORY,
+            {str(record.id): category_fields(record) for record in before},
+            {str(record.id): category_fields(record) for record in now},
+            self.author,
+        )
+        return now
+
+    def _log_eras(self, connection: Connection, before: Sequence[EraRecord]) -> None:
+        """Record every era that differs between `before` and now (eras are few)."""
+        _log_by_id(
+            connection,
+            HistoryEntity.ERA,
+            {record.id: era_fields(record) for record in before},
+            {record.id: era_fields(record) for record in queries.era_records(connection)},
+            self.author,
+        )
+
+    def _log_tag(
+        self, connection: Connection, tag_id: int, before: str | None, after: str | None
+    ) -> None:
+        record_changes(
+            connection,
+            HistoryEntity.TAG,
+            {
+                str(tag_id): (
+                    None if before is None else {"name": before},
+                    None if after is None else {"name": after},
+                )
+            },
+            self.author,
+        )
 
     # ---- reading ---------------------------------------------------------------------------
 
@@ -272,6 +367,11 @@ class Catalog:
         with self.engine.connect() as connection:
             return catalog_queries.tag_names(connection)
 
+    def evidence_counts(self) -> dict[str, int]:
+        """How many links, notes and recorded changes the database holds."""
+        with self.engine.connect() as connection:
+            return evidence_queries.evidence_counts(connection)
+
     def eras(self) -> list[EraRecord]:
         with self.engine.connect() as connection:
             return queries.era_records(connection)
@@ -291,12 +391,45 @@ class Catalog:
     def _write_event_links(self, connection: Connection, event_id: str, draft: EventDraft) -> None:
         """Links of a validated draft: `check_source` has already given every source its id."""
         refs = draft.sources
-        queries.upsert_sources(connection, refs)
+        stored = queries.source_fields(connection, [ref.id for ref in refs])  # type: ignore[misc]
+        queries.upsert_sources(connection, refs, stored)
+        self._log_shared_source_edits(connection, event_id, refs, stored)
         queries.write_links(
             connection,
             {event_id: draft.actors},
             {event_id: draft.tags},
             {event_id: [citation(ref) for ref in refs]},
+        )
+
+    def _log_shared_source_edits(
+        self,
+        connection: Connection,
+        event_id: str,
+        refs: Sequence[SourceRef],
+        stored: dict[str, tuple],
+    ) -> None:
+        """A save that changes a cited source's shared fields (its grade, say) changes what
+        every other event citing it shows: their versions rise, and the source's history
+        records the edit."""
+        changed = {
+            ref.id: (stored[ref.id], queries.source_values(ref))
+            for ref in refs
+            if ref.id in stored and stored[ref.id] != queries.source_values(ref)
+        }
+        if not changed:
+            return
+        queries.bump_events_citing(
+            connection, list(changed), queries.now_text(), except_ids=[event_id]
+        )
+        names = queries.SOURCE_VALUE_COLUMNS
+        record_changes(
+            connection,
+            HistoryEntity.SOURCE,
+            {
+                source_id: (dict(zip(names, old, strict=True)), dict(zip(names, new, strict=True)))
+                for source_id, (old, new) in changed.items()
+            },
+            self.author,
         )
 
     def add_event(self, draft: EventDraft, *, event_id: str | None = None) -> EventRecord:
@@ -308,12 +441,14 @@ class Catalog:
             row = event_row(new_id, cleaned, span, category_id, queries.now_text())
             queries.insert_event_rows(connection, [row])
             self._write_event_links(connection, new_id, cleaned)
+            self._log_events(connection, {new_id: None})
         return self.event(new_id)
 
     def update_event(self, event_id: str, draft: EventDraft, expected_version: int) -> EventRecord:
         """Save an edit made on `expected_version`; ConflictError if someone saved in between."""
         cleaned, span = validate_event(draft)
         with self.engine.begin() as connection:
+            before = {record.id: record for record in queries.event_records(connection, [event_id])}
             category_id = self._category_id(connection, cleaned.category)
             values = event_values(event_id, cleaned, span, category_id, queries.now_text())
             for key in ("id", "created_at", "version"):
@@ -322,6 +457,7 @@ class Catalog:
                 found = queries.event_version(connection, event_id)
                 raise ConflictError("event", event_id, expected_version, found)
             self._write_event_links(connection, event_id, cleaned)
+            self._log_events(connection, before)
         return self.event(event_id)
 
     def delete_events(
@@ -337,8 +473,14 @@ class Catalog:
             report(0, 2 * len(id_list))
             records = queries.event_records(connection, id_list)
             report(len(id_list), 2 * len(id_list))
-            queries.delete_event_rows(connection, [record.id for record in records])
+            gone_ids = [record.id for record in records]
+            gone_notes = evidence_queries.notes_of(connection, gone_ids)
+            queries.delete_event_rows(connection, gone_ids)  # their notes go with them
+            self._log_notes(connection, {note.id: (note, None) for note in gone_notes})
+            self._log_events(connection, {record.id: record for record in records}, {})
             report(2 * len(id_list), 2 * len(id_list))
+        for note in gone_notes:
+            self._deleted_notes.setdefault(note.event_id, []).append(note)
         return records
 
     def restore_events(
@@ -350,13 +492,29 @@ class Catalog:
         with self.engine.begin() as connection:
             report(0, len(records))
             insert_records(connection, records)
+            notes = [note for record in records for note in self._deleted_notes.get(record.id, ())]
+            evidence_queries.insert_notes(connection, notes)
+            self._log_events(
+                connection,
+                dict.fromkeys(record.id for record in records),
+                {record.id: record for record in records},
+            )
+            self._log_notes(connection, {note.id: (None, note) for note in notes})
             report(len(records), len(records))
+        for record in records:
+            self._deleted_notes.pop(record.id, None)
 
     def replace_events(self, records: Sequence[EventRecord]) -> None:
         """Overwrite events with given records whatever their version (undo of an import)."""
         with self.engine.begin() as connection:
-            queries.delete_event_rows(connection, [record.id for record in records])
+            ids = [record.id for record in records]
+            before: dict[str, EventRecord | None] = dict.fromkeys(ids)
+            before.update((record.id, record) for record in queries.event_records(connection, ids))
+            kept_notes = evidence_queries.notes_of(connection, ids)
+            queries.delete_event_rows(connection, ids)
             insert_records(connection, records)
+            evidence_queries.insert_notes(connection, kept_notes)  # unchanged: not recorded
+            self._log_events(connection, before, {record.id: record for record in records})
 
     def duplicate_event(self, event_id: str) -> EventRecord:
         original = self.event(event_id)
@@ -372,12 +530,16 @@ class Catalog:
         with self.engine.begin() as connection:
             report(0, 2 * len(ids))
             target = self._category_id(connection, category)
-            previous = {
-                record.id: record.category for record in queries.event_records(connection, ids)
-            }
+            records = queries.event_records(connection, ids)
+            previous = {record.id: record.category for record in records}
             report(len(ids), 2 * len(ids))
             catalog_queries.set_events_category(
                 connection, list(previous), target, stamp=queries.now_text()
+            )
+            self._log_events(
+                connection,
+                {record.id: record for record in records},
+                {record.id: replace(record, category=category) for record in records},
             )
             report(2 * len(ids), 2 * len(ids))
         return previous
@@ -392,10 +554,16 @@ class Catalog:
         with self.engine.begin() as connection:
             ids = queries.category_ids(connection)
             report(0, total)
+            records = queries.event_records(connection, list(previous))
             for done, (event_id, name) in enumerate(previous.items(), start=1):
                 catalog_queries.set_event_category(connection, event_id, ids[name])
                 if done % 1000 == 0 or done == total:
                     report(done, total)
+            self._log_events(
+                connection,
+                {record.id: record for record in records},
+                {record.id: replace(record, category=previous[record.id]) for record in records},
+            )
 
     # ---- categories ------------------------------------------------------------------------
 
@@ -434,7 +602,8 @@ class Catalog:
                 sort_order=order,
                 description=description,
             )
-            return self._category(connection, clean_name)
+            now = self._log_categories(connection, existing)
+        return next(record for record in now if record.name == clean_name)
 
     def update_category(
         self,
@@ -447,6 +616,7 @@ class Catalog:
     ) -> CategoryRecord:
         """Rename, recolour, re-parent (None = top level; False = unchanged) a category."""
         with self.engine.begin() as connection:
+            before = queries.category_records(connection)
             record = self._category(connection, name)
             values: dict = {}
             if new_name is not None and new_name != name:
@@ -464,14 +634,17 @@ class Catalog:
                 )
             if description is not None:
                 values["description"] = description
-            if values:
-                catalog_queries.update_category_row(connection, record.id, values)
-            return self._category(connection, values.get("name", name))
+            if not values:
+                return record
+            catalog_queries.update_category_row(connection, record.id, values)
+            now = self._log_categories(connection, before)
+        return next(found for found in now if found.id == record.id)
 
     def reorder_categories(self, ordered_names: Sequence[str]) -> list[str]:
         """Set the lane order; returns the previous order (for undo)."""
         with self.engine.begin() as connection:
-            before = [record.name for record in queries.category_records(connection)]
+            records = queries.category_records(connection)
+            before = [record.name for record in records]
             ids = queries.category_ids(connection)
             unknown = [name for name in ordered_names if name not in ids]
             if unknown:
@@ -479,6 +652,7 @@ class Catalog:
             rest = [name for name in before if name not in ordered_names]
             for position, name in enumerate([*ordered_names, *rest]):
                 catalog_queries.update_category_row(connection, ids[name], {"sort_order": position})
+            self._log_categories(connection, records)
         return before
 
     def merge_categories(self, source: str, target: str) -> MergeResult:
@@ -486,18 +660,28 @@ class Catalog:
         if source == target:
             raise ValidationError("category", "cannot merge a category into itself")
         with self.engine.begin() as connection:
+            before = queries.category_records(connection)
             source_record = self._category(connection, source)
             target_record = self._category(connection, target)
             moved = catalog_queries.event_ids_in_category(connection, source_record.id)
+            records = queries.event_records(connection, moved)
             catalog_queries.move_category_events(connection, source_record.id, target_record.id)
             catalog_queries.reparent_categories(connection, source_record.id, target_record.id)
             catalog_queries.delete_category_row(connection, source_record.id)
+            self._log_categories(connection, before)
+            self._log_events(
+                connection,
+                {record.id: record for record in records},
+                {record.id: replace(record, category=target) for record in records},
+            )
         return MergeResult(source_record, target, moved)
 
     def unmerge_categories(self, result: MergeResult) -> None:
         """Undo a merge: recreate the source category and move its events back."""
         record = result.source
         with self.engine.begin() as connection:
+            before = queries.category_records(connection)
+            records = queries.event_records(connection, result.moved_ids)
             parent_id = None
             if record.parent:
                 parent_id = queries.category_ids(connection).get(record.parent)
@@ -511,6 +695,12 @@ class Catalog:
                 description=record.description,
             )
             catalog_queries.set_events_category(connection, result.moved_ids, record.id)
+            self._log_categories(connection, before)
+            self._log_events(
+                connection,
+                {moved.id: moved for moved in records},
+                {moved.id: replace(moved, category=record.name) for moved in records},
+            )
 
     def delete_category(self, name: str, *, move_to: str | None = None) -> MergeResult:
         """Delete a category; its events (if any) must be given somewhere to go."""
@@ -523,8 +713,10 @@ class Catalog:
         if move_to is not None:
             return self.merge_categories(name, move_to)
         with self.engine.begin() as connection:
+            before = queries.category_records(connection)
             catalog_queries.reparent_categories(connection, record.id, None)
             catalog_queries.delete_category_row(connection, record.id)
+            self._log_categories(connection, before)
         return MergeResult(record, "", ())
 
     # ---- actors, tags, eras ----------------------------------------------------------------
@@ -535,6 +727,13 @@ class Catalog:
             if catalog_queries.actor_exists(connection, clean):
                 raise ValidationError("name", f"an actor named {clean!r} already exists")
             catalog_queries.insert_actor(connection, clean, kind)
+            actor_id = catalog_queries.ensure_actors(connection, [clean])[clean]
+            record_changes(
+                connection,
+                HistoryEntity.ACTOR,
+                {str(actor_id): (None, {"name": clean, "kind": kind})},
+                self.author,
+            )
 
     def add_era(
         self,
@@ -551,6 +750,7 @@ class Catalog:
         colour_ok = check_colour("colour", colour)
         new_id = era_id or str(uuid.uuid4())
         with self.engine.begin() as connection:
+            before = queries.era_records(connection)
             catalog_queries.insert_eras(
                 connection,
                 [
@@ -566,6 +766,7 @@ class Catalog:
                     }
                 ],
             )
+            self._log_eras(connection, before)
         return next(era for era in self.eras() if era.id == new_id)
 
     def delete_era(self, era_id: str) -> EraRecord:
@@ -573,7 +774,9 @@ class Catalog:
         if era is None:
             raise NotFoundError(f"era {era_id} does not exist")
         with self.engine.begin() as connection:
+            before = queries.era_records(connection)
             catalog_queries.delete_eras(connection, [era_id])
+            self._log_eras(connection, before)
         return era
 
     # ---- bulk edit of several events -------------------------------------------------------
@@ -709,6 +912,7 @@ class Catalog:
             queries.replace_name_links(connection, "tags", tags_of)
             queries.replace_name_links(connection, "actors", actors_of)
             after_records = queries.event_records(connection, ids)
+            self._log_events(connection, stored, {record.id: record for record in after_records})
             report(total, total)
         return EventsEdit(tuple(stored[event_id] for event_id in ids), tuple(after_records))
 
@@ -722,6 +926,10 @@ class Catalog:
             (TagUse(name, count) for name, count in uses),
             key=lambda tag: (tag.name.casefold(), tag.name),
         )
+
+    @staticmethod
+    def _records_by_id(connection: Connection, ids: Sequence[str]) -> dict[str, EventRecord | None]:
+        return {record.id: record for record in queries.event_records(connection, ids)}
 
     def _tag_id(self, connection: Connection, name: str) -> int:
         found = catalog_queries.tag_id(connection, name)
@@ -741,6 +949,7 @@ class Catalog:
                         "name", f"a tag named {clean!r} already exists; merge the two instead"
                     )
                 catalog_queries.rename_tag_row(connection, tag, clean)
+                self._log_tag(connection, tag, name, clean)
             return tuple(event_id for event_id, _ in catalog_queries.tag_links(connection, tag))
 
     def merge_tags(self, source: str, target: str) -> TagMergeResult:
@@ -752,6 +961,7 @@ class Catalog:
             source_id = self._tag_id(connection, source)
             target_id = self._tag_id(connection, target)
             links = catalog_queries.tag_links(connection, source_id)
+            before = self._records_by_id(connection, [event_id for event_id, _ in links])
             citing_target = {
                 event_id for event_id, _ in catalog_queries.tag_links(connection, target_id)
             }
@@ -762,6 +972,8 @@ class Catalog:
             catalog_queries.delete_tag_row(connection, source_id)
             ids = [event_id for event_id, _ in links]
             catalog_queries.bump_event_versions(connection, ids, stamp=queries.now_text())
+            self._log_tag(connection, source_id, source, None)
+            self._log_events(connection, before)
         return TagMergeResult(source, source_id, target, tuple(links), both)
 
     def unmerge_tags(self, result: TagMergeResult) -> None:
@@ -769,6 +981,7 @@ class Catalog:
         that cited it, at their former positions."""
         with self.engine.begin() as connection:
             target_id = self._tag_id(connection, result.target)
+            before = self._records_by_id(connection, result.event_ids)
             catalog_queries.insert_tag(connection, result.source_id, result.source)
             both = set(result.already_target)
             moved = [event_id for event_id, _ in result.links if event_id not in both]
@@ -779,6 +992,8 @@ class Catalog:
                 [link for link in result.links if link[0] in both],
             )
             catalog_queries.bump_event_versions(connection, result.event_ids)
+            self._log_tag(connection, result.source_id, None, result.source)
+            self._log_events(connection, before)
 
     def delete_tag(self, name: str) -> TagMergeResult:
         """Remove a tag, and with it from every event citing it (undone by `undelete_tag`)."""
@@ -786,17 +1001,23 @@ class Catalog:
             tag = self._tag_id(connection, name)
             links = catalog_queries.tag_links(connection, tag)
             ids = [event_id for event_id, _ in links]
+            before = self._records_by_id(connection, ids)
             catalog_queries.delete_tag_links(connection, tag, ids)
             catalog_queries.delete_tag_row(connection, tag)
             catalog_queries.bump_event_versions(connection, ids, stamp=queries.now_text())
+            self._log_tag(connection, tag, name, None)
+            self._log_events(connection, before)
         return TagMergeResult(name, tag, "", tuple(links), ())
 
     def undelete_tag(self, result: TagMergeResult) -> None:
         """Put a deleted tag back on exactly the events that cited it."""
         with self.engine.begin() as connection:
+            before = self._records_by_id(connection, result.event_ids)
             catalog_queries.insert_tag(connection, result.source_id, result.source)
             catalog_queries.insert_tag_links(connection, result.source_id, result.links)
             catalog_queries.bump_event_versions(connection, result.event_ids)
+            self._log_tag(connection, result.source_id, None, result.source)
+            self._log_events(connection, before)
 
     # ---- eras: reading one, editing --------------------------------------------------------
 
@@ -836,8 +1057,10 @@ class Catalog:
             values["group_name"] = check_text("group", group, limit=GROUP_MAX, required=False)
         if values:
             with self.engine.begin() as connection:
+                before = queries.era_records(connection)
                 if not catalog_queries.update_era_row(connection, era_id, values):
                     raise NotFoundError(f"era {era_id} does not exist")
+                self._log_eras(connection, before)
         return self.era(era_id)
 
     def restore_era(self, record: EraRecord) -> EraRecord:
@@ -853,8 +1076,10 @@ class Catalog:
             "group_name": record.group,
         }
         with self.engine.begin() as connection:
+            before = queries.era_records(connection)
             if not catalog_queries.update_era_row(connection, record.id, values):
                 raise NotFoundError(f"era {record.id} does not exist")
+            self._log_eras(connection, before)
         return self.era(record.id)
 
 
@@ -928,6 +1153,58 @@ class EventsEdit:
 
 GROUP_MAX = 60
 """Longest era group name the database holds."""
+
+
+def note_fields(note: EventNote) -> dict[str, object]:
+    """A note's fields as history compares them."""
+    return {
+        "event_id": note.event_id,
+        "author": note.author,
+        "created_at": note.created_at,
+        "text": note.text,
+    }
+
+
+def category_fields(record: CategoryRecord) -> dict[str, object]:
+    """The fields of a category a user edits, as history compares them."""
+    return {
+        "name": record.name,
+        "colour": record.colour,
+        "parent": record.parent,
+        "description": record.description,
+        "sort_order": record.sort_order,
+    }
+
+
+def era_fields(record: EraRecord) -> dict[str, object]:
+    """The fields of an era a user edits, as history compares them."""
+    return {
+        "name": record.name,
+        "start": record.start,
+        "end": record.end,
+        "colour": record.colour,
+        "group": record.group,
+    }
+
+
+def _log_by_id(
+    connection: Connection,
+    entity: HistoryEntity,
+    before: Mapping[str, Mapping[str, object]],
+    after: Mapping[str, Mapping[str, object]],
+    author: str,
+) -> None:
+    """Record each record id found before or after (or both) whose fields differ."""
+    record_changes(
+        connection,
+        entity,
+        {
+            record_id: (before.get(record_id), after.get(record_id))
+            for record_id in dict.fromkeys([*before, *after])
+            if before.get(record_id) != after.get(record_id)
+        },
+        author,
+    )
 
 
 def read_era_dates(start: str, end: str = "") -> tuple[str, str | None]:

@@ -205,7 +205,7 @@ def describe_target(target: str | Path | None) -> str:
 # --- migrations and the check that a database is ours ---------------------------------------
 
 
-SCHEMA_HEAD = "0003_evidence"
+SCHEMA_HEAD = "0004_search_location"
 """The newest schema revision this version ships (a test holds it equal to the head of the
 migrations in db/). Opening a database stamped with it needs no Alembic at all: importing
 Alembic costs about 0.15 s of every start, and a current database is the usual case."""

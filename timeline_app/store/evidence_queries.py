@@ -25,6 +25,7 @@ from timeline_app.store.schema import (
     event_notes,
     event_sources,
     event_tags,
+    events,
     history,
     sources,
     tags,
@@ -102,6 +103,45 @@ def delete_links_by_id(connection: Connection, link_ids: Sequence[str]) -> int:
             delete(event_links).where(event_links.c.id.in_(part))
         ).rowcount
     return deleted
+
+
+def link_with_ends(
+    connection: Connection, from_id: str, to_id: str, kind: LinkKind
+) -> EventLink | None:
+    """The link FROM <kind> TO, if one exists (there is at most one)."""
+    query = select(*_LINK_COLUMNS).where(
+        event_links.c.from_id == from_id,
+        event_links.c.to_id == to_id,
+        event_links.c.kind == str(kind),
+    )
+    row = connection.execute(query).first()
+    return None if row is None else _link(row)
+
+
+def link_ends(connection: Connection, event_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """Title and start (as written) of each of these events that exists: what a link's
+    other end is called in the inspector."""
+    query = select(events.c.id, events.c.title, events.c.start)
+    return {
+        row[0]: (row[1], row[2]) for row in rows_for_ids(connection, query, events.c.id, event_ids)
+    }
+
+
+def events_titled(
+    connection: Connection, text: str, limit: int, exclude: str | None = None
+) -> list[tuple[str, str, str]]:
+    """(id, title, start) of up to `limit` events whose title contains `text` (any case),
+    earliest first: the candidates of a link's other end."""
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    query = (
+        select(events.c.id, events.c.title, events.c.start)
+        .where(events.c.title.ilike(pattern, escape="\\"))
+        .order_by(events.c.start_lo, events.c.id)
+        .limit(limit)
+    )
+    if exclude is not None:
+        query = query.where(events.c.id != exclude)
+    return [(row[0], row[1], row[2]) for row in connection.execute(query)]
 
 
 # ---- notes -----------------------------------------------------------------------------------
@@ -272,6 +312,14 @@ def last_history_entry(connection: Connection) -> HistoryEntry | None:
         select(*_HISTORY_COLUMNS).order_by(history.c.id.desc()).limit(1)
     ).first()
     return None if row is None else _entry(row)
+
+
+def evidence_counts(connection: Connection) -> dict[str, int]:
+    """How many links, notes and recorded changes the database holds (for `info`)."""
+    return {
+        name: connection.execute(select(func.count()).select_from(table)).scalar_one()
+        for name, table in (("links", event_links), ("notes", event_notes), ("history", history))
+    }
 
 
 # ---- interchange: what an import compares and writes in bulk ---------------------------------

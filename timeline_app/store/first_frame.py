@@ -31,7 +31,7 @@ from timeline_app.domain.columns import (
 from timeline_app.domain.model import CategoryRecord, EraRecord
 from timeline_app.domain.palette import FALLBACK_COLOUR
 
-SCHEMA_REVISION = "0003_evidence"
+SCHEMA_REVISION = "0004_search_location"
 """The schema revision whose tables this module reads; a database stamped with any other takes
 the normal path (a test holds this equal to `database.SCHEMA_HEAD`, so a new revision makes
 whoever adds it look at the SQL below)."""

@@ -28,12 +28,28 @@ LINK_TABLES: tuple[tuple[str, str, str, str], ...] = (
     ("event_tags", "tag_id", "tags", "id"),
     ("event_sources", "event_id", "events", "id"),
     ("event_sources", "source_id", "sources", "id"),
+    ("event_links", "from_id", "events", "id"),
+    ("event_links", "to_id", "events", "id"),
+    ("event_notes", "event_id", "events", "id"),
+    ("actor_aliases", "actor_id", "actors", "id"),
 )
 LINK_KEYS = {
     "event_actors": ("event_id", "actor_id"),
     "event_tags": ("event_id", "tag_id"),
     "event_sources": ("event_id", "source_id"),
+    "event_links": ("from_id", "to_id"),
+    "event_notes": ("event_id", "id"),
+    "actor_aliases": ("actor_id", "alias"),
 }
+LINK_ENDS = {
+    "event_actors": "a missing event or actor",
+    "event_tags": "a missing event or tag",
+    "event_sources": "a missing event or source",
+    "event_links": "a missing event",
+    "event_notes": "a missing event",
+    "actor_aliases": "a missing actor",
+}
+"""What a row of each table points to, for the problem's wording."""
 BOUND_COLUMNS = ("start_lo", "start_hi", "end_lo", "end_hi", "precision")
 
 
@@ -92,7 +108,8 @@ def check_file(connection: Connection) -> Finding:
 
 
 def check_full_text(connection: Connection) -> Finding:
-    """On SQLite, the FTS5 table must hold exactly the events' titles and descriptions."""
+    """On SQLite, the FTS5 table must hold exactly the events' titles, descriptions and
+    locations."""
     if not _is_sqlite(connection):
         return Finding("full-text index", not_applicable="a generated tsvector column cannot drift")
     missing = connection.exec_driver_sql(
@@ -103,7 +120,8 @@ def check_full_text(connection: Connection) -> Finding:
     ).scalars()
     stale = connection.exec_driver_sql(
         "SELECT e.id FROM events e JOIN events_fts f ON f.rowid = e.rowid "
-        "WHERE f.title IS NOT e.title OR f.description IS NOT e.description ORDER BY e.id"
+        "WHERE f.title IS NOT e.title OR f.description IS NOT e.description "
+        "OR f.location IS NOT e.location ORDER BY e.id"
     ).scalars()
     problems = (
         *_problem("events missing from the full-text index", list(missing)),
@@ -134,11 +152,12 @@ def _orphaned_link_rows(connection: Connection, table: str) -> list[str]:
 
 
 def check_links(connection: Connection) -> Finding:
-    """Rows of event↔actor, event↔tag and event↔source links whose event or other end is gone."""
+    """Rows of event↔actor, event↔tag, event↔source and event↔event links, notes and actor
+    aliases whose event or other end is gone."""
     problems: tuple[Problem, ...] = ()
     for table in LINK_KEYS:
         problems += _problem(
-            f"{table} rows pointing to a missing event or {table.split('_')[1][:-1]}",
+            f"{table} rows pointing to {LINK_ENDS[table]}",
             _orphaned_link_rows(connection, table),
         )
     return Finding("links", problems)
@@ -256,8 +275,8 @@ def rebuild_full_text(connection: Connection) -> int:
     connection.exec_driver_sql("INSERT INTO events_fts (events_fts) VALUES ('rebuild')")
     connection.exec_driver_sql("DELETE FROM events_fts")
     return connection.exec_driver_sql(
-        "INSERT INTO events_fts (rowid, title, description) "
-        "SELECT rowid, title, description FROM events"
+        "INSERT INTO events_fts (rowid, title, description, location) "
+        "SELECT rowid, title, description, location FROM events"
     ).rowcount
 
 

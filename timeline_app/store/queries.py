@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -18,12 +17,10 @@ import numpy as np
 from sqlalchemy import (
     BigInteger,
     Connection,
-    and_,
     case,
     cast,
     delete,
     func,
-    or_,
     select,
     text,
     update,
@@ -53,6 +50,7 @@ from timeline_app.store.schema import (
     sources,
     tags,
 )
+from timeline_app.store.search import search_condition
 
 CHUNK = 900  # stays under SQLite's bound-parameter limit for IN lists
 LARGE_BATCH = 5_000  # above this, one table scan is cheaper than many IN-list queries
@@ -212,32 +210,6 @@ def event_records(connection: Connection, ids: Sequence[str] | None = None) -> l
     ]
 
 
-def _fts_query(words: str) -> str:
-    """A safe FTS5 query: each word quoted, prefix-matched, all required."""
-    tokens = re.findall(r"\w+", words, flags=re.UNICODE)
-    return " ".join(f'"{token}"*' for token in tokens)
-
-
-def search_condition(connection: Connection, words: str):
-    """A WHERE clause on `events` matching every word of `words` in title or description."""
-    tokens = re.findall(r"\w+", words, flags=re.UNICODE)
-    if not tokens:
-        return None
-    if connection.dialect.name == "sqlite":
-        return text(
-            "events.rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH :q)"
-        ).bindparams(q=_fts_query(words))
-    if connection.dialect.name == "postgresql":
-        query = " & ".join(f"{token}:*" for token in tokens)
-        return text("events.search @@ to_tsquery('simple', :q)").bindparams(q=query)
-    return and_(
-        *(
-            or_(events.c.title.ilike(f"%{token}%"), events.c.description.ilike(f"%{token}%"))
-            for token in tokens
-        )
-    )
-
-
 def _filter_conditions(connection: Connection, where: EventFilter | None) -> list:
     if where is None:
         return []
@@ -274,6 +246,26 @@ def _filter_conditions(connection: Connection, where: EventFilter | None) -> lis
                 select(event_tags.c.event_id)
                 .join(tags, tags.c.id == event_tags.c.tag_id)
                 .where(tags.c.name.in_(sorted(where.tags)))
+            )
+        )
+    if where.min_grade is not None:
+        reliability, credibility = where.min_grade
+        conditions.append(  # letters sort as the grades do: A is the most reliable
+            events.c.id.in_(
+                select(event_sources.c.event_id)
+                .join(sources, sources.c.id == event_sources.c.source_id)
+                .where(
+                    sources.c.reliability <= reliability,
+                    event_sources.c.credibility <= credibility,
+                )
+            )
+        )
+    if where.source_ids:
+        conditions.append(
+            events.c.id.in_(
+                select(event_sources.c.event_id).where(
+                    event_sources.c.source_id.in_(sorted(where.source_ids))
+                )
             )
         )
     return conditions
@@ -772,8 +764,8 @@ def upsert_sources(
 
 FTS_INSERT_TRIGGER = (
     "CREATE TRIGGER events_fts_insert AFTER INSERT ON events BEGIN "
-    "INSERT INTO events_fts (rowid, title, description) "
-    "VALUES (new.rowid, new.title, new.description); END"
+    "INSERT INTO events_fts (rowid, title, description, location) "
+    "VALUES (new.rowid, new.title, new.description, new.location); END"
 )
 BULK_FTS_THRESHOLD = 2_000
 
@@ -818,8 +810,8 @@ def insert_event_rows(
     connection.exec_driver_sql("DROP TRIGGER events_fts_insert")
     insert_tuples(connection, events, EVENT_COLUMNS, rows, written=written)
     connection.exec_driver_sql(
-        "INSERT INTO events_fts (rowid, title, description) "
-        "SELECT rowid, title, description FROM events WHERE rowid > ?",
+        "INSERT INTO events_fts (rowid, title, description, location) "
+        "SELECT rowid, title, description, location FROM events WHERE rowid > ?",
         (last,),
     )
     connection.exec_driver_sql(FTS_INSERT_TRIGGER)
@@ -988,15 +980,23 @@ def source_fields(connection: Connection, ids: Iterable[str]) -> dict[str, tuple
     return {row[0]: tuple(row[1:]) for row in rows_for_ids(connection, query, sources.c.id, ids)}
 
 
-def bump_events_citing(connection: Connection, source_ids: Sequence[str], stamp: str) -> None:
-    """Raise the version of every event citing one of `source_ids`: a source it shows has
-    changed, so an editor open on the old version meets a conflict instead of overwriting."""
+def bump_events_citing(
+    connection: Connection,
+    source_ids: Sequence[str],
+    stamp: str,
+    *,
+    except_ids: Sequence[str] = (),
+) -> None:
+    """Raise the version of every event citing one of `source_ids` (but `except_ids`, the
+    events being saved): a source it shows has changed, so an editor open on the old version
+    meets a conflict instead of overwriting."""
     for part in chunks(list(source_ids)):
         citing = select(event_sources.c.event_id).where(event_sources.c.source_id.in_(part))
+        condition = events.c.id.in_(citing)
+        if except_ids:
+            condition = condition & events.c.id.not_in(list(except_ids))
         connection.execute(
-            update(events)
-            .where(events.c.id.in_(citing))
-            .values(version=events.c.version + 1, updated_at=stamp)
+            update(events).where(condition).values(version=events.c.version + 1, updated_at=stamp)
         )
 
 

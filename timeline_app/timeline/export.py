@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from timeline_app.domain.errors import TimelineError
 from timeline_app.domain.model import CERTAINTY_ORDER, EraRecord
 from timeline_app.timeline.axis import format_range
 from timeline_app.timeline.guarded import paint_failures
+from timeline_app.timeline.link_arrows import link_legend_lines, paint_link_legend
 from timeline_app.timeline.markers import SHAPE_LEGEND, draw_marker, draw_shape_glyph
 from timeline_app.timeline.theme import Theme, mark_colour, theme_named
 from timeline_app.timeline.view import TimelineState, render_timeline
@@ -64,6 +65,9 @@ class ExportOptions:
     show_legend: bool = True
     exported_on: dt.date | None = None
     """The date in the footer's "Exported …" line; None is today (UTC)."""
+    grades: Mapping[str, str] | None = field(default=None, compare=False)
+    """The best source grade ("B2") of events by id: when given, each label ends with its
+    event's grade and the legend explains the grade marks."""
 
     def checked(self) -> ExportOptions:
         """The same options, or TimelineError naming the first value out of range."""
@@ -222,9 +226,13 @@ def _paint_page(
     y += 10 * scale
 
     footer_height = QtGui.QFontMetricsF(small_font).height() + margin * 0.6
+    state = _with_grades(state, options.grades)
+    grade_note = GRADE_NOTE if options.show_legend and options.grades else ""
     legend_height = (
         _legend_height(painter, state, small_font, width, scale) if options.show_legend else 0.0
     )
+    if grade_note:
+        legend_height += QtGui.QFontMetricsF(small_font).height() + 4 * scale
     chart_bottom = page.bottom() - footer_height - legend_height
     chart = QtCore.QRectF(
         page.left() + margin * 0.4, y, page.width() - margin * 0.8, max(40.0, chart_bottom - y)
@@ -240,6 +248,16 @@ def _paint_page(
         _paint_legend(
             painter, state, theme, small_font, left, chart.bottom() + 8 * scale, width, scale
         )
+    if grade_note:
+        _text_line(
+            painter,
+            grade_note,
+            small_font,
+            muted,
+            left,
+            page.bottom() - footer_height - QtGui.QFontMetricsF(small_font).height() - 4 * scale,
+            width,
+        )
 
     painter.setFont(small_font)
     painter.setPen(muted)
@@ -254,6 +272,29 @@ def _paint_page(
     )
     painter.restore()
     return labels
+
+
+GRADE_NOTE = (
+    "[B2] after a title: the best grade of the event's sources — source reliability "
+    "A (completely reliable) to F (cannot be judged), information credibility "
+    "1 (confirmed by other sources) to 6 (cannot be judged)"
+)
+"""The legend's line explaining the grade marks appended to labels."""
+
+
+def _with_grades(state: TimelineState, grades: Mapping[str, str] | None) -> TimelineState:
+    """The state with each graded event's title ending in its best grade ("… [B2]")."""
+    if not grades or not len(state.columns):
+        return state
+    columns = state.columns
+    titles = np.array(
+        [
+            f"{title} [{grades[event_id]}]" if event_id in grades else title
+            for event_id, title in zip(columns.ids, columns.titles, strict=True)
+        ],
+        dtype=object,
+    )
+    return replace(state, columns=replace(columns, titles=titles))
 
 
 def _text_line(
@@ -347,8 +388,9 @@ def _legend_height(
     painter: QtGui.QPainter, state: TimelineState, font: QtGui.QFont, width: float, scale: float
 ) -> float:
     metrics = QtGui.QFontMetricsF(font)
-    rows = _legend_rows(_legend_entries(state), metrics, width, scale)
-    return len(rows) * (metrics.height() + 6 * scale) + 12 * scale
+    rows = len(_legend_rows(_legend_entries(state), metrics, width, scale))
+    rows += link_legend_lines(state)  # the kinds of link the arrows show
+    return rows * (metrics.height() + 6 * scale) + 12 * scale
 
 
 def _paint_legend(
@@ -365,7 +407,9 @@ def _paint_legend(
     painter.setFont(font)
     line = metrics.height() + 6 * scale
     neutral = QtGui.QColor(theme.text_muted)
-    for row_index, row in enumerate(_legend_rows(_legend_entries(state), metrics, width, scale)):
+    rows = _legend_rows(_legend_entries(state), metrics, width, scale)
+    paint_link_legend(painter, state, theme, font, left, top + len(rows) * line + line / 2, scale)
+    for row_index, row in enumerate(rows):
         x = left
         centre_y = top + row_index * line + line / 2
         for label, colour, code, lead, item_width in row:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -66,6 +66,14 @@ def data_credit(catalog: Any) -> str:
     return f"Data: {name or location} — sources cited per event"
 
 
+def _grade_texts(catalog: Any, ids: Iterable[str]) -> dict[str, str]:
+    """The best source grade ("B2") of each of these events that has a graded source."""
+    from timeline_app.domain.evidence import grade_text
+    from timeline_app.services.sources import best_grades
+
+    return {event_id: grade_text(*grade) for event_id, grade in best_grades(catalog, ids).items()}
+
+
 def render_from_arguments(args: argparse.Namespace, open_catalog: Callable[..., Any]) -> int:
     """Run the render command; TimelineError for any bad argument (the CLI exits 2)."""
     from timeline_app.timeline.export import (
@@ -103,6 +111,8 @@ def render_from_arguments(args: argparse.Namespace, open_catalog: Callable[..., 
         )
         columns = catalog.event_columns(where)
         eras = tuple(catalog.eras())
+        if getattr(args, "grades", False):
+            options = replace(options, grades=_grade_texts(catalog, columns.ids))
         credit = data_credit(catalog)
         if args.title is None:
             options = replace(options, title=catalog.title())  # the timeline's own title

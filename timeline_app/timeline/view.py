@@ -7,6 +7,8 @@ million events and readable at every zoom.
 Public API (signals, then methods):
     selectionChanged(list[str])        the user changed the selection (ids)
     editRequested(str)                 the user double-clicked an event
+    linkRequested(str, str, str)       the user dragged from one event to another with Alt
+                                       held and chose a kind of link (from, to, kind)
     visibleRangeChanged(float, float)  the visible window changed (UTC seconds)
     newEventRequested(float)           "New event here…" from the context menu (UTC seconds)
     set_events(columns), set_eras(eras), set_filter(mask_or_ids | None), set_selection(ids),
@@ -14,6 +16,7 @@ Public API (signals, then methods):
     set_lane_mode("category"|"actor"|"single"),
     set_theme("light"|"dark"), set_details({id: (start text, end text, first source)}),
     set_detail_provider(callable(id) -> str), visible_range(), selected_ids(), tool_tip_at(point),
+    set_links([(from, to, kind)]), set_links_visible(bool), links_visible(),
     state(), apply_state(state), paint_chart(painter, target).
 
 Rendering for export — the entry point is `render_timeline(painter, target, state, size=None)`:
@@ -52,6 +55,7 @@ from timeline_app.domain.columns import (
 )
 from timeline_app.domain.dates import describe_span, parse_span
 from timeline_app.domain.errors import DateError
+from timeline_app.domain.evidence import LINK_WORDS, LinkKind
 from timeline_app.domain.model import CERTAINTY_ORDER, EraRecord
 from timeline_app.timeline.axis import (
     YEAR,
@@ -65,6 +69,8 @@ from timeline_app.timeline.eras import ErasItem
 from timeline_app.timeline.guarded import guarded_paint
 from timeline_app.timeline.lane_header import LaneHeader
 from timeline_app.timeline.lanes import LANE_MODES, marker_counts
+from timeline_app.timeline.layout import SPAN_BAR
+from timeline_app.timeline.link_arrows import LinkOverlay, LinksItem
 from timeline_app.timeline.lookup import mask_of_ids
 from timeline_app.timeline.markers import VECTOR_ENGINES, EventsItem, Hit, draw_marker
 from timeline_app.timeline.overview import OverviewStrip
@@ -94,22 +100,31 @@ class TimelineState:
     show_labels: bool = True
     show_today: bool = True
     details: Details = field(default_factory=dict)
+    links: tuple[tuple[str, str, str], ...] = ()
+    """(from id, to id, kind) of the links drawn as arrows (empty: none drawn)."""
 
 
 class TimelineViewBox(pg.ViewBox):
     """Horizontal navigation (wheel zooms around the cursor, drag pans) plus the gestures
-    the timeline adds: click/double-click, rubber band (Shift+drag or right-drag), menu."""
+    the timeline adds: click/double-click, rubber band (Shift+drag or right-drag), menu, and
+    Alt+drag from an event to link it to another (Shift and Ctrl already select)."""
+
+    LINK_MODIFIER = QtCore.Qt.KeyboardModifier.AltModifier
 
     clicked = QtCore.Signal(QtCore.QPointF, object, bool)  # pixel pos, modifiers, double
     bandChanged = QtCore.Signal(object)  # QRectF in pixels, or None when done
     bandFinished = QtCore.Signal(QtCore.QRectF, object)  # pixels, modifiers
     menuRequested = QtCore.Signal(QtCore.QPointF, QtCore.QPoint)  # pixel pos, screen pos
+    linkDragged = QtCore.Signal(QtCore.QPointF, QtCore.QPointF, bool)  # from, to, finished
 
     def __init__(self) -> None:
         super().__init__(enableMenu=False, defaultPadding=0.0)
         self.setMouseEnabled(x=True, y=False)
         self.setYRange(0, 1, padding=0)
         self._banding = False
+        self._linking = False
+        self.starts_link: Callable[[QtCore.QPointF], bool] = lambda _point: False
+        """Whether a drag with the link modifier from this pixel links (it starts on an event)."""
 
     def mouseClickEvent(self, ev: object) -> None:
         if ev.button() == QtCore.Qt.MouseButton.LeftButton:
@@ -121,6 +136,18 @@ class TimelineViewBox(pg.ViewBox):
 
     def mouseDragEvent(self, ev: object, axis: int | None = None) -> None:
         button = ev.button()
+        if self._linking or (
+            axis is None
+            and button == QtCore.Qt.MouseButton.LeftButton
+            and ev.isStart()
+            and bool(ev.modifiers() & self.LINK_MODIFIER)
+            and self.starts_link(QtCore.QPointF(ev.buttonDownPos(button)))
+        ):
+            ev.accept()
+            self._linking = not ev.isFinish()
+            start = QtCore.QPointF(ev.buttonDownPos(button))
+            self.linkDragged.emit(start, QtCore.QPointF(ev.pos()), bool(ev.isFinish()))
+            return
         band = axis is None and (
             button == QtCore.Qt.MouseButton.RightButton
             or (
@@ -206,6 +233,7 @@ class TimelineWidget(QtWidgets.QWidget):
 
     selectionChanged = QtCore.Signal(list)
     editRequested = QtCore.Signal(str)
+    linkRequested = QtCore.Signal(str, str, str)
     visibleRangeChanged = QtCore.Signal(float, float)
     newEventRequested = QtCore.Signal(float)
 
@@ -252,7 +280,19 @@ class TimelineWidget(QtWidgets.QWidget):
         self.eras_item.setZValue(-50)
         self.events_item = EventsItem(self.canvas, self.viewbox)
         self.events_item.setZValue(50)
-        self._items = (self.backdrop, self.eras_item, self.events_item)
+        self.links_item = LinksItem(self.canvas, self.events_item)
+        self.links_item.setParentItem(self.viewbox)
+        self.links_item.setZValue(40)  # under the markers and their titles
+        self.links_overlay = LinkOverlay(self.links_item)  # its notes and drag: over them
+        self.links_overlay.setParentItem(self.viewbox)
+        self.links_overlay.setZValue(60)
+        self._items = (
+            self.backdrop,
+            self.eras_item,
+            self.links_item,
+            self.events_item,
+            self.links_overlay,
+        )
 
         self.overview: OverviewStrip | None = None
         layout = QtWidgets.QVBoxLayout(self)
@@ -282,6 +322,8 @@ class TimelineWidget(QtWidgets.QWidget):
         self.viewbox.bandChanged.connect(self._band_changed)
         self.viewbox.bandFinished.connect(self._band_finished)
         self.viewbox.menuRequested.connect(self._menu_requested)
+        self.viewbox.linkDragged.connect(self._link_dragged)
+        self.viewbox.starts_link = lambda point: self._event_at(point) >= 0
         self.plot.scene().sigMouseMoved.connect(self._mouse_moved)
         self.set_theme("light")
         self._apply_limits()
@@ -351,6 +393,18 @@ class TimelineWidget(QtWidgets.QWidget):
     def set_detail_provider(self, provider: Callable[[str], str] | None) -> None:
         """A callable giving extra tooltip text for an event id (asked on hover only)."""
         self.detailProvider = provider
+
+    def set_links(self, links: Iterable[tuple[str, str, str]]) -> None:
+        """The links between events, (from id, to id, kind): drawn as arrows where both
+        events are drawn and the arrows stay few (see link_arrows.py)."""
+        self.links_item.set_links(list(links))
+
+    def set_links_visible(self, visible: bool) -> None:
+        self.links_item.shown = bool(visible)
+        self.links_item.update()
+
+    def links_visible(self) -> bool:
+        return self.links_item.shown
 
     def set_lane_mode(self, mode: str) -> None:
         if mode not in LANE_MODES:
@@ -474,6 +528,7 @@ class TimelineWidget(QtWidgets.QWidget):
         self.canvas.selected = mask
         self.canvas.selection_version += 1
         self.events_item.update()
+        self.links_item.update()  # the selected events' links are highlighted
         return True
 
     def _select_by_user(self, events: np.ndarray, mode: str) -> None:
@@ -505,6 +560,7 @@ class TimelineWidget(QtWidgets.QWidget):
             show_labels=canvas.show_labels,
             show_today=canvas.show_today,
             details=dict(self._details),
+            links=tuple(self.links_item.links()) if self.links_item.shown else (),
         )
 
     def apply_state(self, state: TimelineState) -> None:
@@ -518,6 +574,8 @@ class TimelineWidget(QtWidgets.QWidget):
             self.set_filter(state.mask)
         self.set_eras(state.eras)
         self.set_details(state.details)
+        self.set_links(state.links)
+        self.set_links_visible(bool(state.links))
         self.set_selection(state.selected_ids)
         self.zoom_to(*state.x_range)
 
@@ -564,6 +622,11 @@ class TimelineWidget(QtWidgets.QWidget):
         hit = self.events_item.hit(point.x(), point.y())
         if hit is not None:
             return self._describe(hit)
+        link = self.links_item.link_at(point.x(), point.y())
+        if link is not None:
+            titles = self.canvas.columns.titles
+            first, second = (html.escape(str(titles[index])) for index in link[:2])
+            return f"<b>{first}</b> {LINK_WORDS[link[2]][0]} <b>{second}</b>"
         era = self.eras_item.era_at(point.x(), point.y())
         if era is not None:
             span = f"{format_instant(era.lower)} – {format_instant(era.upper - 1)}"
@@ -656,6 +719,68 @@ class TimelineWidget(QtWidgets.QWidget):
             return
         mode = "toggle" if ctrl else "add" if shift else "replace"
         self._select_by_user(np.asarray([event]), mode)
+
+    def _event_at(self, point: QtCore.QPointF) -> int:
+        """The column index of the event drawn at this chart pixel, or -1."""
+        hit = self.events_item.hit(point.x(), point.y())
+        return hit.event if hit is not None and hit.kind == "event" else -1
+
+    def _mark_point(self, event: int, near: QtCore.QPointF) -> QtCore.QPointF:
+        """Where an event's mark is drawn (its marker's centre, or a bar's middle under
+        the pointer): the rubber arrow snaps there."""
+        frame = self.events_item.frame()
+        at = np.flatnonzero(frame.event == event)
+        if not at.size:
+            return near
+        i = int(at[np.argmin(np.abs(frame.y[at] - near.y()))])
+        if frame.is_span[i]:
+            x = float(np.clip(near.x(), frame.x_start[i], frame.x_end[i]))
+            return QtCore.QPointF(x, float(frame.y[i]) + SPAN_BAR / 2)
+        return QtCore.QPointF(float(frame.x[i]), float(frame.y[i]))
+
+    def _link_dragged(self, start: QtCore.QPointF, end: QtCore.QPointF, finished: bool) -> None:
+        """Alt+drag from an event: a rubber arrow follows the pointer (snapping to an event
+        under it); released over another event, a menu asks for the kind of link."""
+        source = self._event_at(start)
+        target = self._event_at(end)
+        if target == source:
+            target = -1
+        if not finished and source >= 0:
+            tip = self._mark_point(target, end) if target >= 0 else end
+            self.links_item.drag = (self._mark_point(source, start), tip)
+            self.links_item.update()
+            return
+        self.links_item.drag = None
+        self.links_item.update()
+        if source < 0 or target < 0:
+            return
+        ids = self.canvas.columns.ids
+        scene = self.viewbox.mapToScene(end)
+        widget_point = self.plot.viewport().mapTo(self, self.plot.mapFromScene(scene))
+        menu = self.link_menu(str(ids[source]), str(ids[target]))
+        menu.popup(self.mapToGlobal(widget_point))
+
+    def link_menu(self, from_id: str, to_id: str) -> QtWidgets.QMenu:
+        """The menu that asks how `from_id` bears on `to_id` (not yet shown); choosing a
+        kind emits linkRequested."""
+        columns = self.canvas.columns
+        titles = {}
+        for event_id in (from_id, to_id):
+            index = columns.index_of(event_id)
+            title = str(columns.titles[index]) if index is not None else event_id
+            titles[event_id] = title if len(title) <= 40 else title[:39] + "…"
+        menu = QtWidgets.QMenu(self)
+        heading = menu.addAction(f"Link “{titles[from_id]}”:")
+        heading.setEnabled(False)
+        menu.addSeparator()
+        for kind in LinkKind:
+            action = menu.addAction(f"{LINK_WORDS[kind][0]} “{titles[to_id]}”")
+            action.setData(kind.value)
+            action.triggered.connect(
+                lambda _=False, k=kind.value: self.linkRequested.emit(from_id, to_id, k)
+            )
+        self._menu = menu
+        return menu
 
     def _band_changed(self, rect: QtCore.QRectF | None) -> None:
         self.events_item.rubber_band = rect
@@ -841,6 +966,7 @@ def render_timeline(
         raise ValueError(f"unknown theme {state.theme!r}")
     layout_size = QtCore.QSizeF(size) if size is not None else QtCore.QSizeF(target.size())
     widget = TimelineWidget(show_overview=False)
+    widget.links_item.says_hidden = False
     try:
         widget.setAttribute(QtCore.Qt.WidgetAttribute.WA_DontShowOnScreen, True)
         widget.resize(max(round(layout_size.width()), 320), max(round(layout_size.height()), 200))

@@ -13,12 +13,12 @@ from PySide6.QtWidgets import QMenu, QMessageBox
 
 from timeline_app.domain.errors import TimelineError
 from timeline_app.ui.commands import (
-    DeleteEventsCommand,
     DuplicateEventCommand,
     ServiceCommand,
     SetCategoryCommand,
 )
 from timeline_app.ui.event_table import swatch
+from timeline_app.ui.link_commands import DeleteEventsAndLinksCommand
 
 if TYPE_CHECKING:
     from timeline_app.ui.main_window import MainWindow
@@ -59,7 +59,7 @@ class EventEditing:
             return
         if self.inspector.current_id() in ids and self.inspector.is_dirty():
             self.inspector.revert()
-        if self.run(DeleteEventsCommand(self.workspace, ids)):
+        if self.run(DeleteEventsAndLinksCommand(self.workspace, ids)):
             noun = "event" if len(ids) == 1 else "events"
             self.window.statusBar().showMessage(
                 f"Deleted {len(ids)} {noun} — Undo brings them back", 5000

@@ -17,16 +17,44 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPointF,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtGui import (
+    QColor,
+    QIcon,
+    QPainter,
+    QPalette,
+    QPixmap,
+    QResizeEvent,
+    QTextCharFormat,
+    QTextLayout,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from timeline_app.domain.columns import EventColumns
 from timeline_app.domain.dates import describe_span, parse_span
 from timeline_app.domain.errors import DateError
-from timeline_app.domain.model import CERTAINTY_ORDER, CategoryRecord
+from timeline_app.domain.model import CERTAINTY_ORDER, CategoryRecord, EventFilter
+from timeline_app.domain.search_query import (
+    SearchTerm,
+    highlight_terms,
+    match_spans,
+    parse_search,
+)
 
 COLUMNS = ("Date", "Title", "Category", "Importance", "Certainty")
 DATE, TITLE, CATEGORY, IMPORTANCE, CERTAINTY = range(len(COLUMNS))
@@ -278,11 +306,84 @@ class EventTableModel(QAbstractTableModel):
         return icon
 
 
+MATCH_BACKGROUND = QColor("#FFE082")
+MATCH_FOREGROUND = QColor("#1A1A1A")
+
+
+class MatchDelegate(QStyledItemDelegate):
+    """Paints a cell's text with the words the search matched on the highlight colour.
+
+    Cells without a match are painted by Qt as usual; a matching one is drawn as Qt draws
+    it without its text, then the (elided) text is laid out with `QTextLayout`, which keeps
+    right-to-left scripts in order, with the matched ranges formatted."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.terms: tuple[SearchTerm, ...] = ()
+        self._format = QTextCharFormat()
+        self._format.setBackground(MATCH_BACKGROUND)
+        self._format.setForeground(MATCH_FOREGROUND)
+
+    def spans(self, index: QModelIndex | QPersistentModelIndex) -> list[tuple[int, int]]:
+        """The matched (start, end) ranges of the cell's text."""
+        if not self.terms:
+            return []
+        return match_spans(str(index.data(Qt.ItemDataRole.DisplayRole) or ""), self.terms)
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        spans = self.spans(index)
+        if not spans:
+            super().paint(painter, option, index)
+            return
+        view_option = QStyleOptionViewItem(option)
+        self.initStyleOption(view_option, index)
+        text = view_option.text
+        widget = view_option.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        view_option.text = ""
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, view_option, painter, widget)
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, widget) + 1
+        rect = style.subElementRect(
+            QStyle.SubElement.SE_ItemViewItemText, view_option, widget
+        ).adjusted(margin, 0, -margin, 0)
+        shown = view_option.fontMetrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
+        # where elided, the ellipsis takes the place of the last character shown
+        shown_length = len(text) if shown == text else max(0, len(shown) - 1)
+        layout = QTextLayout(shown, view_option.font)
+        layout.beginLayout()
+        line = layout.createLine()
+        line.setLineWidth(rect.width())
+        layout.endLayout()
+        ranges = []
+        for start, end in spans:
+            if start >= shown_length:
+                break
+            found = QTextLayout.FormatRange()
+            found.start = start
+            found.length = min(end, shown_length) - start
+            found.format = self._format
+            ranges.append(found)
+        selected = bool(view_option.state & QStyle.StateFlag.State_Selected)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        painter.save()
+        painter.setPen(view_option.palette.color(role))
+        top = rect.top() + (rect.height() - line.height()) / 2
+        layout.draw(painter, QPointF(rect.left(), top), ranges)
+        painter.restore()
+
+
 class EventTableView(QTableView):
-    """The table widget; reports the user's selection as event ids."""
+    """The table widget; reports the user's selection as event ids. It marks the words the
+    search matched, and says so plainly when the filter matches nothing."""
 
     eventsSelected = Signal(list)  # ids, in table order
     editRequested = Signal(str)
+    clearFilterRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -309,6 +410,72 @@ class EventTableView(QTableView):
         self._quiet = False
         self.selectionModel().selectionChanged.connect(self._on_selection)
         self.doubleClicked.connect(self._on_double_click)
+        self.match_delegate = MatchDelegate(self)
+        self.setItemDelegateForColumn(TITLE, self.match_delegate)
+        self.filter = EventFilter()
+        self._build_no_match()
+        for signal in (
+            self.table_model.modelReset,
+            self.table_model.rowsInserted,
+            self.table_model.rowsRemoved,
+            self.table_model.layoutChanged,
+        ):
+            signal.connect(self._show_no_match)
+
+    def _build_no_match(self) -> None:
+        """The note shown in place of the rows when the filter matches nothing."""
+        self.no_match = QWidget(self.viewport())
+        self.no_match.setObjectName("NoMatch")
+        column = QVBoxLayout(self.no_match)
+        column.setContentsMargins(12, 12, 12, 12)
+        self.no_match_label = QLabel("", self.no_match)
+        self.no_match_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_match_label.setWordWrap(True)
+        self.no_match_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.no_match_button = QPushButton("Clear the filter", self.no_match)
+        self.no_match_button.setToolTip("Remove every filter and show all events")
+        self.no_match_button.clicked.connect(self.clearFilterRequested)
+        column.addStretch(1)
+        column.addWidget(self.no_match_label)
+        column.addWidget(self.no_match_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        column.addStretch(1)
+        self.no_match.hide()
+
+    def set_filter(self, where: EventFilter) -> None:
+        """The filter the shown rows answer: its search words are marked in the titles, and
+        named when nothing matches."""
+        self.filter = where
+        terms = highlight_terms(where.text)
+        if terms != self.match_delegate.terms:
+            self.match_delegate.terms = terms
+            self.viewport().update()
+        self._show_no_match()
+
+    def no_match_text(self) -> str:
+        """What the table says when the filter matches nothing ("" when it shows events, or
+        when there is no filter)."""
+        if self.table_model.rowCount() or self.filter.is_empty:
+            return ""
+        words = self.filter.text.strip()
+        if not words:
+            return "No events match the filter."
+        others = (
+            "" if self.filter == EventFilter(text=self.filter.text) else " with the other filters"
+        )
+        notes = parse_search(words).notes
+        read = f"\n(Read leniently: {'; '.join(notes)}.)" if notes else ""
+        return f"No events match “{words}”{others}.{read}"
+
+    def _show_no_match(self, *_args: object) -> None:
+        text = self.no_match_text()
+        self.no_match_label.setText(text)
+        self.no_match.setVisible(bool(text))
+        if text:
+            self.no_match.setGeometry(self.viewport().rect())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.no_match.setGeometry(self.viewport().rect())
 
     def set_events(
         self,

@@ -1,4 +1,5 @@
-"""The search and filter bar: words, categories, actors, tags, certainty, importance, dates.
+"""The search and filter bar: words, categories, actors, tags, certainty, importance, grade,
+dates, and the source whose citing events are shown.
 
 It only builds an `EventFilter`; the window asks the catalog for the matching events and
 shows the same set in the timeline and the table.
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
@@ -23,10 +24,22 @@ from PySide6.QtWidgets import (
 
 from timeline_app.domain.dates import parse_date, read_user_date
 from timeline_app.domain.errors import DateError
+from timeline_app.domain.evidence import CREDIBILITY_WORDS, RELIABILITY_WORDS
 from timeline_app.domain.model import CERTAINTY_ORDER, CategoryRecord, Certainty, EventFilter
 from timeline_app.ui.event_table import swatch
 
 SEARCH_DELAY_MS = 250
+SEARCH_TIP = (
+    "<p>Show only events holding every word, in the title, description, notes, actors "
+    "(and their aliases, in any script), tags, location, or a source's title or publisher "
+    "(Ctrl+F).</p>"
+    "<p><b>sanction</b> also finds “sanctions”; "
+    '<b>"air defence"</b> finds that exact phrase; '
+    "<b>drone OR missile</b> either word; "
+    "<b>-Syria</b> or <b>NOT Syria</b> leaves events mentioning it out. "
+    "Case and accents do not matter.</p>"
+)
+"""The search syntax, explained where it is typed (see `domain.search_query`)."""
 
 
 def _repolish(widget: QWidget) -> None:
@@ -104,6 +117,96 @@ class ChoiceButton(QToolButton):
         _repolish(self)
 
 
+class GradeButton(QToolButton):
+    """The least grade an event's best-graded citation must reach, chosen in two parts:
+    the source's reliability (A–E) and the information's credibility (1–5)."""
+
+    gradeChanged = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.menu_ = QMenu(self)
+        self.menu_.setToolTipsVisible(True)
+        self.setMenu(self.menu_)
+        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.setToolTip(
+            "Show only events citing a source graded at least this well (Admiralty scale: "
+            "source reliability A–F, information credibility 1–6)"
+        )
+        self.reliability_actions = self._group(
+            "Source reliability at least",
+            [("", "Any reliability", "")]
+            + [(letter, f"{letter} — {RELIABILITY_WORDS[letter]}", letter) for letter in "ABCDE"],
+        )
+        self.menu_.addSeparator()
+        self.credibility_actions = self._group(
+            "Information credibility at least",
+            [("", "Any credibility", "")]
+            + [(str(n), f"{n} — {CREDIBILITY_WORDS[n]}", str(n)) for n in range(1, 6)],
+        )
+        self.menu_.addSeparator()
+        self.menu_.addAction("Any grade").triggered.connect(self.clear)
+        self._update_text()
+
+    def _group(self, heading: str, entries: list[tuple[str, str, str]]) -> dict[str, QAction]:
+        self.menu_.addSection(heading)
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        actions: dict[str, QAction] = {}
+        for key, text, _value in entries:
+            action = self.menu_.addAction(text)
+            action.setCheckable(True)
+            action.setChecked(key == "")
+            group.addAction(action)
+            action.toggled.connect(self._on_toggled)
+            actions[key] = action
+        return actions
+
+    def grade(self) -> tuple[str, int] | None:
+        """(reliability, credibility) at least; None when neither part is chosen."""
+        reliability = next(k for k, a in self.reliability_actions.items() if a.isChecked())
+        credibility = next(k for k, a in self.credibility_actions.items() if a.isChecked())
+        if not reliability and not credibility:
+            return None
+        return (reliability or "F", int(credibility or 6))
+
+    def set_grade(self, reliability: str = "", credibility: int | None = None) -> None:
+        """Choose from code ("" / None: any); emits `gradeChanged` when it changed."""
+        before = self.grade()
+        for key, action in self.reliability_actions.items():
+            with QSignalBlocker(action):
+                action.setChecked(key == reliability)
+        wanted = "" if credibility is None else str(credibility)
+        for key, action in self.credibility_actions.items():
+            with QSignalBlocker(action):
+                action.setChecked(key == wanted)
+        self._update_text()
+        if self.grade() != before:
+            self.gradeChanged.emit()
+
+    def clear(self) -> None:
+        self.set_grade()
+
+    def _on_toggled(self, checked: bool) -> None:
+        if checked:  # the exclusive group also unchecks the previous choice: act once
+            self._update_text()
+            self.gradeChanged.emit()
+
+    def _update_text(self) -> None:
+        grade = self.grade()
+        if grade is None:
+            text = "Grade"
+        else:
+            reliability, credibility = grade
+            shown = (reliability if reliability != "F" else "") + (
+                str(credibility) if credibility != 6 else ""
+            )
+            text = f"Grade {shown} or better"
+        self.setText(text)
+        self.setProperty("active", grade is not None)
+        _repolish(self)
+
+
 class FilterBar(QToolBar):
     """Builds the `EventFilter` the window applies to both the timeline and the table.
 
@@ -121,11 +224,9 @@ class FilterBar(QToolBar):
         self.toggleViewAction().setText("&Filter Bar")
 
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Search titles and descriptions…")
+        self.search.setPlaceholderText('Search everything: words, "a phrase", OR, -word…')
         self.search.setClearButtonEnabled(True)
-        self.search.setToolTip(
-            "Show only events whose title or description contain every word (Ctrl+F)"
-        )
+        self.search.setToolTip(SEARCH_TIP)
         self.search.setMinimumWidth(260)
         self.search.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.addWidget(self.search)
@@ -150,6 +251,8 @@ class FilterBar(QToolBar):
             self.importance.addItem(f"Importance ≥ {level}", level)
         self.importance.setToolTip("Hide events less important than this")
         self.addWidget(self.importance)
+        self.grade = GradeButton(self)
+        self.addWidget(self.grade)
 
         self.date_from = QLineEdit(self)
         self.date_from.setPlaceholderText("From")
@@ -161,6 +264,13 @@ class FilterBar(QToolBar):
             edit.setClearButtonEnabled(True)
             edit.setFixedWidth(110)
             self.addWidget(edit)
+
+        self.citing_button = QToolButton(self)
+        self.citing_button.setProperty("active", True)
+        self.citing_button.setToolTip("Showing only the events citing this source; click to stop")
+        self.citing_action = self.addWidget(self.citing_button)
+        self.citing_action.setVisible(False)
+        self._citing: tuple[str, str] | None = None
 
         self.clear_button = QToolButton(self)
         self.clear_button.setText("Clear")
@@ -182,6 +292,8 @@ class FilterBar(QToolBar):
         for button in (self.categories, self.actors, self.tags, self.certainties):
             button.choicesChanged.connect(self._emit)
         self.importance.currentIndexChanged.connect(lambda _index: self._emit())
+        self.grade.gradeChanged.connect(self._emit)
+        self.citing_button.clicked.connect(lambda: self.set_citing(None))
         for edit in (self.date_from, self.date_to):
             edit.editingFinished.connect(self._emit)
             edit.textChanged.connect(lambda _text, e=edit: self._check_date(e))
@@ -219,7 +331,22 @@ class FilterBar(QToolBar):
             min_importance=int(self.importance.currentData() or 1),
             lower=lower,
             upper=upper,
+            min_grade=self.grade.grade(),
+            source_ids=frozenset({self._citing[0]}) if self._citing else frozenset(),
         )
+
+    def set_citing(self, source_id: str | None, title: str = "") -> None:
+        """Show only the events citing this source (None: stop); the bar names it."""
+        self._citing = (source_id, title) if source_id else None
+        if self._citing is not None:
+            shown = title if len(title) <= 22 else title[:21] + "…"
+            self.citing_button.setText(f"Citing: {shown}  ✕")
+            self.citing_button.setToolTip(
+                f"Showing only the events citing “{title}”; click to show them all again"
+            )
+            _repolish(self.citing_button)
+        self.citing_action.setVisible(self._citing is not None)
+        self._emit()
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -238,9 +365,11 @@ class FilterBar(QToolBar):
         for edit in (self.date_from, self.date_to):
             self._check_date(edit)
         del blockers
-        for button in (self.categories, self.actors, self.tags, self.certainties):
+        for button in (self.categories, self.actors, self.tags, self.certainties, self.grade):
             with QSignalBlocker(button):
                 button.clear()
+        self._citing = None
+        self.citing_action.setVisible(False)
         self._emit()
 
     # ---- internals -----------------------------------------------------------------------

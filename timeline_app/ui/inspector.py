@@ -10,6 +10,7 @@ save on a version someone else has replaced opens the conflict dialog.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from PySide6.QtCore import QSignalBlocker, QStringListModel, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeyEvent, QKeySequence
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QCompleter,
     QFormLayout,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -50,6 +52,17 @@ from timeline_app.domain.errors import (
     TimelineError,
     ValidationError,
 )
+from timeline_app.domain.evidence import (
+    CREDIBILITY_WORDS,
+    RELIABILITY_WORDS,
+    SOURCE_KIND_LABELS,
+    UNGRADED_CREDIBILITY,
+    UNGRADED_RELIABILITY,
+    best_grade,
+    grade_text,
+    grade_words,
+    suggested_certainty,
+)
 from timeline_app.domain.model import (
     CERTAINTY_ORDER,
     CategoryRecord,
@@ -71,8 +84,11 @@ from timeline_app.domain.rules import (
 from timeline_app.ui.commands import AddEventCommand, EditEventCommand
 from timeline_app.ui.dialogs.conflict import KEEP_MINE, TAKE_STORED, ConflictDialog
 from timeline_app.ui.event_table import swatch
+from timeline_app.ui.search_highlight import SearchHighlighter, TitleHighlight
 from timeline_app.ui.workspace import Workspace
 
+GRADE_COLUMN = 0
+"""The sources list's column of each citation's grade ("B2")."""
 IMPORTANCE_WORDS = {1: "minor", 2: "low", 3: "notable", 4: "high", 5: "major"}
 END_WORDS = {OPEN_END: "ongoing", UNKNOWN_END: "?"}
 """How the end field shows an open end and an unknown one (both read back as they were)."""
@@ -152,29 +168,102 @@ class NameListEdit(QLineEdit):
 
 
 class SourcesEditor(QWidget):
-    """The event's sources: a list with Add, Remove and Open.
+    """The event's sources: a list with each citation's grade, Add, Remove and Open, and the
+    selected citation's grade and excerpt.
 
     A source needs a title or a URL: a printed report or an agency's wire has no address, and
-    a URL, when typed, must be http(s) (checked as typed)."""
+    a URL, when typed, must be http(s) (checked as typed). Kind, language and reliability
+    belong to the shared source (every event citing it shows them); credibility and the
+    excerpt belong to this citation. Edits land in the event's form: Save writes them."""
 
     changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._refs: list[SourceRef] = []
+        self._filled_row: int | None = None
+        """The citation whose grade the fields below the list show (filled once per pick,
+        so typing in them is never overwritten)."""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         self.list = QTreeWidget(self)
-        self.list.setHeaderLabels(["Title", "Publisher", "URL"])
+        self.list.setHeaderLabels(["Grade", "Title", "Publisher", "URL"])
         self.list.setRootIsDecorated(False)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setMinimumHeight(70)
         self.list.setMaximumHeight(120)
-        self.list.setToolTip("Where this event is documented; double-click to open in a browser")
-        self.list.setColumnWidth(0, 160)
-        self.list.setColumnWidth(1, 90)
+        self.list.setToolTip(
+            "Where this event is documented, with each citation's grade (source reliability "
+            "A–F, information credibility 1–6); double-click to open in a browser"
+        )
+        self.list.setColumnWidth(GRADE_COLUMN, 58)
+        self.list.setColumnWidth(1, 150)
+        self.list.setColumnWidth(2, 80)
         layout.addWidget(self.list)
+
+        self.citation_box = QFrame(self)
+        self.citation_box.setObjectName("CitationBox")
+        self.citation_box.setFrameShape(QFrame.Shape.StyledPanel)
+        grid = QGridLayout(self.citation_box)
+        grid.setContentsMargins(6, 4, 6, 4)
+        grid.setHorizontalSpacing(6)
+        grid.setVerticalSpacing(4)
+        self.kind_combo = QComboBox(self.citation_box)
+        for kind, label in SOURCE_KIND_LABELS.items():
+            self.kind_combo.addItem(label, str(kind))
+        self.kind_combo.setToolTip(
+            "What sort of publication the source is (shared by every event citing it)"
+        )
+        self.language_edit = QLineEdit(self.citation_box)
+        self.language_edit.setPlaceholderText("en, ru, fa…")
+        self.language_edit.setMaximumWidth(80)
+        self.language_edit.setToolTip(
+            "The source's language as a short code (shared by every event citing it)"
+        )
+        self.reliability_combo = QComboBox(self.citation_box)
+        for letter, words in RELIABILITY_WORDS.items():
+            self.reliability_combo.addItem(f"{letter} · {words}", letter)
+        self.reliability_combo.setToolTip(
+            "How reliable the source is in general, A best; F: cannot be judged "
+            "(shared by every event citing it)"
+        )
+        self.credibility_combo = QComboBox(self.citation_box)
+        for number, words in CREDIBILITY_WORDS.items():
+            self.credibility_combo.addItem(f"{number} · {words}", number)
+        self.credibility_combo.setToolTip(
+            "How credible what this source says about this event is, 1 best; 6: cannot be "
+            "judged (this citation only)"
+        )
+        for combo in (self.kind_combo, self.reliability_combo, self.credibility_combo):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(8)  # a narrow inspector elides, never scrolls
+        self.excerpt_edit = QLineEdit(self.citation_box)
+        self.excerpt_edit.setPlaceholderText("The passage that supports the event (optional)")
+        self.excerpt_edit.setToolTip(
+            "A quote from the source backing this event (this citation only)"
+        )
+        for row, (label, widget) in enumerate(
+            (
+                ("Kind", self.kind_combo),
+                ("Reliability", self.reliability_combo),
+                ("Credibility", self.credibility_combo),
+                ("Excerpt", self.excerpt_edit),
+            )
+        ):
+            caption = QLabel(label, self.citation_box)
+            caption.setObjectName("InspectorMeta")
+            grid.addWidget(caption, row, 0, Qt.AlignmentFlag.AlignRight)
+            grid.addWidget(widget, row, 1, 1, 1 if row == 0 else 3)
+        language_caption = QLabel("Language", self.citation_box)
+        language_caption.setObjectName("InspectorMeta")
+        grid.addWidget(language_caption, 0, 2, Qt.AlignmentFlag.AlignRight)
+        grid.addWidget(self.language_edit, 0, 3)
+        grid.setColumnStretch(1, 1)
+        self.citation_box.hide()
+        layout.addWidget(self.citation_box)
 
         row = QHBoxLayout()
         row.setSpacing(4)
@@ -224,13 +313,22 @@ class SourcesEditor(QWidget):
         self.open_button.clicked.connect(self.open_selected)
         self.list.itemSelectionChanged.connect(self._update_buttons)
         self.list.itemDoubleClicked.connect(lambda *_: self.open_selected())
+        for combo in (self.kind_combo, self.reliability_combo, self.credibility_combo):
+            combo.activated.connect(lambda _index: self._grade_edited())
+        for edit in (self.language_edit, self.excerpt_edit):
+            edit.textEdited.connect(lambda _text: self._grade_edited())
         self._update_buttons()
 
     def sources(self) -> tuple[SourceRef, ...]:
         return tuple(self._refs)
 
+    def grades(self) -> list[tuple[str, int]]:
+        """(reliability, credibility) of each citation as the form holds them now."""
+        return [(ref.reliability, ref.credibility) for ref in self._refs]
+
     def set_sources(self, refs: Sequence[SourceRef]) -> None:
         self._refs = list(refs)
+        self._filled_row = None
         self._clear_new()
         self._rebuild()
 
@@ -243,8 +341,44 @@ class SourcesEditor(QWidget):
         publisher = self.publisher_edit.text().strip()[:NAME_MAX]
         self._refs.append(SourceRef(title=title[:TITLE_MAX], url=url, publisher=publisher))
         self._clear_new()
-        self._rebuild()
+        self._rebuild(select=len(self._refs) - 1)
         self.changed.emit()
+
+    def set_grade(
+        self,
+        row: int,
+        *,
+        kind: str | None = None,
+        language: str | None = None,
+        reliability: str | None = None,
+        credibility: int | None = None,
+        excerpt: str | None = None,
+    ) -> None:
+        """Grade citation `row` from code (what the fields below the list do)."""
+        ref = self._refs[row]
+        self._refs[row] = replace(
+            ref,
+            kind=ref.kind if kind is None else kind,
+            language=ref.language if language is None else language,
+            reliability=ref.reliability if reliability is None else reliability,
+            credibility=ref.credibility if credibility is None else credibility,
+            excerpt=ref.excerpt if excerpt is None else excerpt,
+        )
+        self._rebuild(select=row)
+        self.changed.emit()
+
+    def _grade_edited(self) -> None:
+        row = self._selected_row()
+        if row is None:
+            return
+        self.set_grade(
+            row,
+            kind=self.kind_combo.currentData(),
+            language=self.language_edit.text(),
+            reliability=self.reliability_combo.currentData(),
+            credibility=int(self.credibility_combo.currentData()),
+            excerpt=self.excerpt_edit.text(),
+        )
 
     def _clear_new(self) -> None:
         for edit in (self.title_edit, self.publisher_edit, self.url_edit):
@@ -254,6 +388,7 @@ class SourcesEditor(QWidget):
         row = self._selected_row()
         if row is not None:
             del self._refs[row]
+            self._filled_row = None
             self._rebuild()
             self.changed.emit()
 
@@ -269,18 +404,41 @@ class SourcesEditor(QWidget):
             return
         QDesktopServices.openUrl(QUrl(url))
 
+    def select_row(self, row: int) -> None:
+        self.list.setCurrentItem(self.list.topLevelItem(row))
+
     def _selected_row(self) -> int | None:
         items = self.list.selectedItems()
         return self.list.indexOfTopLevelItem(items[0]) if items else None
 
-    def _rebuild(self) -> None:
-        self.list.clear()
-        for ref in self._refs:
-            item = QTreeWidgetItem([ref.title, ref.publisher, ref.url])
-            item.setToolTip(0, ref.title)
-            item.setToolTip(1, ref.publisher)
-            item.setToolTip(2, ref.url or "No address: a source without a URL")
-            self.list.addTopLevelItem(item)
+    def _rebuild(self, select: int | None = None) -> None:
+        with QSignalBlocker(self.list):
+            self.list.clear()
+            for ref in self._refs:
+                graded = (ref.reliability, ref.credibility) != (
+                    UNGRADED_RELIABILITY,
+                    UNGRADED_CREDIBILITY,
+                )
+                grade = grade_text(ref.reliability, ref.credibility)
+                item = QTreeWidgetItem([grade, ref.title, ref.publisher, ref.url])
+                item.setToolTip(
+                    GRADE_COLUMN,
+                    grade_words(ref.reliability, ref.credibility)
+                    + ("" if graded else "\nNot graded yet: select it to grade it"),
+                )
+                item.setTextAlignment(GRADE_COLUMN, Qt.AlignmentFlag.AlignCenter)
+                font = item.font(GRADE_COLUMN)
+                font.setBold(graded)
+                item.setFont(GRADE_COLUMN, font)
+                if not graded:
+                    item.setForeground(GRADE_COLUMN, self.palette().placeholderText())
+                title_tip = ref.title + (f"\n“{ref.excerpt}”" if ref.excerpt else "")
+                item.setToolTip(1, title_tip)
+                item.setToolTip(2, ref.publisher)
+                item.setToolTip(3, ref.url or "No address: a source without a URL")
+                self.list.addTopLevelItem(item)
+            if select is not None and 0 <= select < len(self._refs):
+                self.list.setCurrentItem(self.list.topLevelItem(select))
         self._update_buttons()
 
     def _valid_url(self) -> str | None:
@@ -309,6 +467,21 @@ class SourcesEditor(QWidget):
         row = self._selected_row()
         self.open_button.setEnabled(row is not None and bool(self._refs[row].url))
         self.remove_button.setEnabled(row is not None)
+        self.citation_box.setVisible(row is not None)
+        if row is None or row == self._filled_row:
+            self._filled_row = row
+            return
+        self._filled_row = row
+        ref = self._refs[row]
+        for combo, value in (
+            (self.kind_combo, ref.kind),
+            (self.reliability_combo, ref.reliability),
+            (self.credibility_combo, ref.credibility),
+        ):
+            with QSignalBlocker(combo):
+                combo.setCurrentIndex(max(0, combo.findData(value)))
+        self.language_edit.setText(ref.language)
+        self.excerpt_edit.setText(ref.excerpt)
 
 
 class InspectorSection(QWidget):
@@ -438,6 +611,22 @@ class EventInspector(QWidget):
         rating_layout.addWidget(self.certainty_combo, 1)
         self._add_row("Importance", "importance", rating, "")
         self.inputs["certainty"] = self.certainty_combo
+        self.certainty_hint = QWidget(form_host)
+        hint_layout = QHBoxLayout(self.certainty_hint)
+        hint_layout.setContentsMargins(0, 0, 0, 0)
+        self.certainty_hint_label = QLabel("", self.certainty_hint)
+        self.certainty_hint_label.setObjectName("InspectorMeta")
+        self.apply_suggestion_button = QPushButton("Apply", self.certainty_hint)
+        self.apply_suggestion_button.setToolTip(
+            "Set the certainty the sources' grades suggest (Save keeps it; nothing changes "
+            "until you apply it)"
+        )
+        hint_layout.addStretch(1)
+        hint_layout.addWidget(self.certainty_hint_label)
+        hint_layout.addWidget(self.apply_suggestion_button)
+        self.certainty_hint.hide()
+        self.form.addRow("", self.certainty_hint)
+        self.apply_suggestion_button.clicked.connect(self.apply_suggested_certainty)
 
         self.actors_edit = NameListEdit(form_host)
         self.actors_edit.setPlaceholderText("Russia, Iran, …")
@@ -466,6 +655,8 @@ class EventInspector(QWidget):
         self._add_row(
             "Description", "description", self.description_edit, "Plain-text details of the event"
         )
+        self.title_highlight = TitleHighlight(self.heading)
+        self.description_highlight = SearchHighlighter(self.description_edit.document())
         self.sources_editor = SourcesEditor(form_host)
         self._add_row("Sources", "sources", self.sources_editor, "")
         self.sections: list[InspectorSection] = []
@@ -559,6 +750,11 @@ class EventInspector(QWidget):
         if self.pages.currentIndex() == 1:
             self._on_changed()
 
+    def set_search(self, text: str) -> None:
+        """Mark what the filter's search matches in the title and the description."""
+        self.title_highlight.set_search(text)
+        self.description_highlight.set_search(text)
+
     def add_section(self, section: InspectorSection) -> None:
         """Add a part shown under the editor (links, notes, history…): it follows the shown
         event through its own `show_event`, and saves its own changes."""
@@ -579,7 +775,7 @@ class EventInspector(QWidget):
             self._set_dirty(False)
             return
         self._fill(record.to_draft())
-        self.heading.setText(record.title)
+        self.title_highlight.show(record.title)
         updated = record.updated_at.replace("T", " ")[:16]
         self.meta.setText(f"Version {record.version}" + (f" · saved {updated}" if updated else ""))
         self.pages.setCurrentIndex(1)
@@ -598,7 +794,7 @@ class EventInspector(QWidget):
             section.show_event(None)
         default_category = category or (self._category_names[0] if self._category_names else "")
         self._fill(EventDraft(title="", start=start, category=default_category))
-        self.heading.setText("New event")
+        self.title_highlight.show("New event")
         self.meta.setText("Not saved yet")
         self.pages.setCurrentIndex(1)
         self.title_edit.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -770,6 +966,7 @@ class EventInspector(QWidget):
     def _on_changed(self, *_args: object) -> None:
         if self._loading:
             return
+        self._update_certainty_hint()
         draft = self._validate()
         dirty = self.is_dirty()
         self.save_button.setEnabled(draft is not None and (dirty or self.is_new))
@@ -779,6 +976,37 @@ class EventInspector(QWidget):
         elif self.status_label.text() == "Unsaved changes":
             self.status_label.setText("")
         self._set_dirty(dirty)
+
+    def suggested_certainty(self) -> Certainty | None:
+        """The certainty the citations' grades (as the form holds them) support, when it
+        differs from the one chosen; None otherwise."""
+        suggestion = suggested_certainty(self.sources_editor.grades())
+        if suggestion is None or suggestion.value == self.certainty_combo.currentData():
+            return None
+        return suggestion
+
+    def apply_suggested_certainty(self) -> None:
+        """Take the sources' suggestion: only when the user asks (never silently)."""
+        suggestion = self.suggested_certainty()
+        if suggestion is not None:
+            self.certainty_combo.setCurrentIndex(self.certainty_combo.findData(suggestion.value))
+
+    def _update_certainty_hint(self) -> None:
+        suggestion = self.suggested_certainty()
+        self.certainty_hint.setVisible(suggestion is not None)
+        if suggestion is None:
+            return
+        best = best_grade(
+            grade
+            for grade in self.sources_editor.grades()
+            if grade != (UNGRADED_RELIABILITY, UNGRADED_CREDIBILITY)
+        )
+        assert best is not None
+        self.certainty_hint_label.setText(f"Sources suggest: {suggestion.value.capitalize()}")
+        self.certainty_hint_label.setToolTip(
+            f"The best-graded source is {grade_words(*best)}; the certainty stays as set "
+            "unless you apply the suggestion"
+        )
 
     def _set_dirty(self, dirty: bool) -> None:
         if dirty != self._was_dirty:

@@ -28,8 +28,6 @@ THEMES = (("light", "&Light"), ("dark", "&Dark"))
 def main_actions(window: MainWindow) -> list[ActionSpec]:
     files = window.files
     editing = window.editing
-    workspace = window.workspace
-    stack = workspace.undo_stack
     specs = [
         ActionSpec(
             "new_database",
@@ -77,18 +75,18 @@ def main_actions(window: MainWindow) -> list[ActionSpec]:
         ActionSpec(
             "undo",
             "&Undo",
-            "Take back the last change",
-            editing.undo,
+            "Take back the last change (after reopening: the last one recorded)",
+            window.history_walk.undo,
             (KEY.Undo,),
-            enabled_when=stack.canUndo,
+            enabled_when=window.history_walk.can_undo,
         ),
         ActionSpec(
             "redo",
             "&Redo",
             "Apply again the change just taken back",
-            editing.redo,
+            window.history_walk.redo,
             (KEY.Redo, "Ctrl+Shift+Z"),
-            enabled_when=stack.canRedo,
+            enabled_when=window.history_walk.can_redo,
         ),
         ActionSpec(
             "new_event",
@@ -147,6 +145,14 @@ def main_actions(window: MainWindow) -> list[ActionSpec]:
             ("Ctrl+Shift+C",),
         ),
         ActionSpec(
+            "show_links",
+            "Show &Links",
+            "Draw the links between events as arrows (Alt+drag from one event to another "
+            "links them)",
+            lambda: window.links.toggled(),
+            ("Ctrl+L",),
+        ),
+        ActionSpec(
             "fit",
             "&Fit All",
             "Zoom the timeline to show every event",
@@ -190,7 +196,22 @@ def main_actions(window: MainWindow) -> list[ActionSpec]:
         )
     specs.extend(_bulk_edit_actions(window))
     specs.extend(_manager_actions(window))
+    specs.append(
+        ActionSpec(
+            "author_name",
+            "Your &Name…",
+            "The name your changes and notes are signed with (your computer user name unless "
+            "you give another)",
+            lambda: _ask_author_name(window),
+        )
+    )
     return specs
+
+
+def _ask_author_name(window: MainWindow) -> None:
+    from timeline_app.ui.author_name import ask_author_name
+
+    ask_author_name(window)
 
 
 def _about(window: MainWindow) -> None:
@@ -265,11 +286,15 @@ def main_menus(window: MainWindow) -> list[MenuSpec]:
                 "clear_filter",
                 SEPARATOR,
                 "categories",
+                "actors",
                 "tags",
                 "eras",
+                "sources",
                 "history",
                 SEPARATOR,
                 "copy_image",
+                SEPARATOR,
+                "author_name",
             ),
         ),
         MenuSpec(
@@ -279,6 +304,7 @@ def main_menus(window: MainWindow) -> list[MenuSpec]:
                 *(f"lanes_{mode}" for mode, _label in LANE_MODES),
                 SEPARATOR,
                 SubmenuSpec("theme", "&Theme", tuple(f"theme_{name}" for name, _ in THEMES)),
+                "show_links",
                 "fit",
                 "reload",
                 SEPARATOR,
@@ -317,9 +343,22 @@ def _delete_selected(window: MainWindow) -> None:
     delete_selected_events(window)
 
 
+def _show_actors(window: MainWindow) -> None:
+    from timeline_app.ui.actor_manager import show_actor_manager  # not at start-up
+
+    show_actor_manager(window, window.workspace)
+
+
 def _manager_actions(window: MainWindow) -> list[ActionSpec]:
-    """The managers of tags and eras (next to Categories… in the Edit menu)."""
+    """The managers of actors, tags, eras and sources (next to Categories… in the Edit menu)."""
     return [
+        ActionSpec(
+            "actors",
+            "Acto&rs…",
+            "Rename, merge and delete actors; set their kind and their aliases in any script "
+            "(search finds events by them)",
+            lambda: _show_actors(window),
+        ),
         ActionSpec(
             "tags",
             "&Tags…",
@@ -331,5 +370,12 @@ def _manager_actions(window: MainWindow) -> list[ActionSpec]:
             "Era&s…",
             "Add, edit and delete the eras drawn above the lanes",
             window.show_eras,
+        ),
+        ActionSpec(
+            "sources",
+            "S&ources…",
+            "Edit, grade and merge the shared sources; show the events citing one",
+            window.show_sources,
+            ("Ctrl+Alt+S",),
         ),
     ]

@@ -27,16 +27,23 @@ from PySide6.QtWidgets import (
 from timeline_app import paths
 from timeline_app.domain.changes import Changes
 from timeline_app.domain.errors import NotFoundError
+from timeline_app.domain.evidence import best_citation_grade, grade_words
 from timeline_app.domain.model import CategoryRecord, EventFilter
 from timeline_app.timeline.view import TimelineWidget
 from timeline_app.ui.actions import ActionSet
+from timeline_app.ui.author_name import sign_catalog
 from timeline_app.ui.event_editing import EventEditing
 from timeline_app.ui.event_table import EventTableView
 from timeline_app.ui.event_views import EventViews
 from timeline_app.ui.file_commands import FileCommands
 from timeline_app.ui.filter_bar import FilterBar
+from timeline_app.ui.history_section import HistorySection
+from timeline_app.ui.history_undo import HistoryWalk
 from timeline_app.ui.inspector import EventInspector
+from timeline_app.ui.link_editing import LinkEditing
+from timeline_app.ui.link_section import LinkSection
 from timeline_app.ui.main_actions import main_actions, main_menus
+from timeline_app.ui.note_section import NoteSection
 from timeline_app.ui.selection_relay import SelectionRelay
 from timeline_app.ui.settings import WindowSettings
 from timeline_app.ui.theme import apply_theme
@@ -47,6 +54,7 @@ if TYPE_CHECKING:
     from timeline_app.services.first_frame import FirstFrameCatalog
     from timeline_app.ui.category_manager import CategoryManager
     from timeline_app.ui.era_manager import EraManager
+    from timeline_app.ui.source_manager import SourceManager
     from timeline_app.ui.tag_manager import TagManager
 
 PATCH_FROM = 20_000
@@ -71,6 +79,7 @@ class MainWindow(QMainWindow):
         self._category_manager: CategoryManager | None = None
         self._tag_manager: TagManager | None = None
         self._era_manager: EraManager | None = None
+        self._source_manager: SourceManager | None = None
         self.closed = False
         self._fit_when_shown = True
         self._categories: list[CategoryRecord] = []
@@ -88,14 +97,17 @@ class MainWindow(QMainWindow):
         self.files = FileCommands(self)
         self.editing = EventEditing(self)
         self.views = EventViews(self)
+        self.history_walk = HistoryWalk(self)
         self.actions = ActionSet(self, main_actions(self))
         self.actions.build_menus(self.menuBar(), main_menus(self))
         self._add_view_toggles()
+        self.links = LinkEditing(self)
         self._connect()
         self.apply_theme(self.settings.theme())
         self.set_lane_mode(self.settings.lane_mode(), reload=False)
         self._restore_layout()
         self._update_title()
+        sign_catalog(self)
         self.reload_all()
 
     # ---- construction --------------------------------------------------------------------
@@ -120,6 +132,15 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.inspector = EventInspector(self.workspace, self)
+        self.link_section = LinkSection(self.workspace, self.inspector)
+        self.inspector.add_section(self.link_section)
+        self.notes_section = NoteSection(self.workspace, self.inspector)
+        self.inspector.add_section(self.notes_section)
+        self.inspector.add_section(
+            HistorySection(
+                self.workspace, self.inspector, confirm_leave=self.inspector.confirm_leave
+            )
+        )
         self.inspector_dock = self._dock("Inspector", "InspectorDock", self.inspector)
         self.inspector_dock.setMinimumWidth(340)
         self.history_view = QUndoView(self.workspace.undo_stack, self)
@@ -154,6 +175,9 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.filter_bar.filterChanged.connect(self.views.set_filter)
+        self.filter_bar.filterChanged.connect(self.table.set_filter)  # marks, "no events match"
+        self.filter_bar.filterChanged.connect(lambda where: self.inspector.set_search(where.text))
+        self.table.clearFilterRequested.connect(self.filter_bar.clear)
         self.table.editRequested.connect(self._edit_requested)
         self.timeline.editRequested.connect(self._edit_requested)
         self.timeline.newEventRequested.connect(self.editing.new_event_at)
@@ -172,9 +196,8 @@ class MainWindow(QMainWindow):
         stack.undoTextChanged.connect(lambda text: self._name_history_action("undo", text))
         stack.redoTextChanged.connect(lambda text: self._name_history_action("redo", text))
 
-    def _name_history_action(self, name: str, text: str) -> None:
-        label = "&Undo" if name == "undo" else "&Redo"
-        self.actions[name].setText(f"{label} {text}" if text else label)
+    def _name_history_action(self, _name: str, _text: str) -> None:
+        self.history_walk.name_actions()  # the stack's text, or a step from the history
 
     # The workspace outlives the widgets while the window is torn down: stay quiet then.
     def _on_changed(self, changes: Changes) -> None:
@@ -198,6 +221,7 @@ class MainWindow(QMainWindow):
         self._fit_when_shown = True
         previous = self.workspace.replace_catalog(catalog)  # the views reload on `changed`
         previous.database.dispose()
+        sign_catalog(self)
         self._update_title()
 
     def reload_all(self) -> None:
@@ -235,6 +259,7 @@ class MainWindow(QMainWindow):
     def update_actions(self) -> None:
         if not self.closed:
             self.actions.refresh()
+            self.history_walk.name_actions()
 
     # ---- selection -----------------------------------------------------------------------
 
@@ -267,6 +292,9 @@ class MainWindow(QMainWindow):
         parts = [record.category, str(record.certainty)]
         if record.actors:
             parts.append(", ".join(record.actors[:4]))
+        grade = best_citation_grade(record.sources)
+        if grade is not None:
+            parts.append(f"best source {grade_words(*grade)}")
         return " · ".join(parts)
 
     # ---- editing -------------------------------------------------------------------------
@@ -347,7 +375,12 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self.closed = True
         self.workspace.operations.cancel_all_and_wait()
-        for manager in (self._category_manager, self._tag_manager, self._era_manager):
+        for manager in (
+            self._category_manager,
+            self._tag_manager,
+            self._era_manager,
+            self._source_manager,
+        ):
             if manager is not None:
                 manager.close()
         self.workspace.undo_stack.clear()
@@ -371,6 +404,15 @@ class MainWindow(QMainWindow):
             self._era_manager = EraManager(self.workspace, self)
         self._raise(self._era_manager)
         return self._era_manager
+
+    def show_sources(self) -> SourceManager:
+        if self._source_manager is None:
+            from timeline_app.ui.source_manager import SourceManager  # not at start-up
+
+            self._source_manager = SourceManager(self.workspace, self)
+            self._source_manager.citingRequested.connect(self.filter_bar.set_citing)
+        self._raise(self._source_manager)
+        return self._source_manager
 
     @staticmethod
     def _raise(dialog: QWidget) -> None:

@@ -59,6 +59,14 @@ class WindowSettings:
     def set_lane_mode(self, mode: str) -> None:
         self.store.setValue("view/lanes", mode)
 
+    def show_links(self) -> bool:
+        """Whether the timeline draws the links between events (it does unless turned off)."""
+        value = self.store.value("view/links", True)
+        return value not in (False, "false", "0", 0)
+
+    def set_show_links(self, shown: bool) -> None:
+        self.store.setValue("view/links", bool(shown))
+
     # files
     def recent_databases(self) -> list[str]:
         value = self.store.value("files/recent", [])
@@ -75,6 +83,14 @@ class WindowSettings:
 
     def set_last_folder(self, folder: str) -> None:
         self.store.setValue("files/folder", folder)
+
+    # who changes are signed as
+    def author(self) -> str:
+        """The name changes and notes are recorded under; "" means the OS user's name."""
+        return self._text("user/author", "").strip()
+
+    def set_author(self, name: str) -> None:
+        self.store.setValue("user/author", name.strip())
 
     def sync(self) -> None:
         self.store.sync()

@@ -127,6 +127,13 @@ class ExportImageDialog(QDialog):
         self.range_group.addButton(self.whole_radio)
         self.filter_check = QCheckBox("Apply the current filter", self)
         self.filter_check.setToolTip("Only the events the filter bar lets through")
+        self.grades_check = QCheckBox("Best source grade after titles", self)
+        self.grades_check.setToolTip(
+            "End each title with the best grade of its sources (e.g. [B2]); the legend "
+            "explains the marks"
+        )
+        self.grades_check.setEnabled(catalog is not None)
+        self._grades: dict[str, str] | None = None
         self.preview = QLabel(self)
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setMinimumSize(PREVIEW_WIDTH, round(PREVIEW_WIDTH * 9 / 16))
@@ -153,6 +160,7 @@ class ExportImageDialog(QDialog):
         range_row.addWidget(self.whole_radio)
         form.addRow("Range", range_row)
         form.addRow("", self.filter_check)
+        form.addRow("", self.grades_check)
 
         self.buttons = QDialogButtonBox(self)
         self.export_button = self.buttons.addButton(
@@ -203,6 +211,7 @@ class ExportImageDialog(QDialog):
             edit.textChanged.connect(self._schedule)
         self.visible_radio.toggled.connect(self._schedule)
         self.filter_check.toggled.connect(self._schedule)
+        self.grades_check.toggled.connect(self._schedule)
 
     def _schedule(self) -> None:
         self._timer.start()
@@ -230,7 +239,18 @@ class ExportImageDialog(QDialog):
             theme=self.theme_box.currentData(),
             format=self.fmt(),
             credit=self.credit,
+            grades=self.grades() if self.grades_check.isChecked() else None,
         )
+
+    def grades(self) -> dict[str, str]:
+        """The best source grade of each graded event ("B2"), read once per dialog."""
+        if self._grades is None:
+            from timeline_app.domain.evidence import grade_text
+            from timeline_app.services.sources import best_grades
+
+            found = best_grades(self.catalog) if self.catalog is not None else {}
+            self._grades = {event_id: grade_text(*grade) for event_id, grade in found.items()}
+        return self._grades
 
     def state(self) -> TimelineState:
         state = self.timeline.state()
