@@ -66,6 +66,8 @@ def test_grades_and_notes_round_trip_through_csv(tmp_path):
         assert "[by: analyst] [at: 2026-11-02T09:00:00+00:00] [id: n1]" in row
         path = tmp_path / "out.csv"
         path.write_text(text, encoding="utf-8")
+        with target.engine.connect() as connection:
+            history_before = store.all_history(connection)
         result = import_file(target, path)
         assert export_text(target, "csv") == text
         (cited, crs) = target.event(event.id).sources
@@ -78,7 +80,8 @@ def test_grades_and_notes_round_trip_through_csv(tmp_path):
         assert (crs.reliability, crs.credibility) == ("A", 6)
         undo_import(target, result)
         with target.engine.connect() as connection:
-            assert store.notes_of(connection) == [] and store.all_history(connection) == []
+            assert store.notes_of(connection) == []
+            assert store.all_history(connection) == history_before
     finally:
         source.database.dispose()
         target.database.dispose()

@@ -11,10 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from timeline_app.domain.errors import ImportFileError
-from timeline_app.domain.evidence import HistoryEntity
 from timeline_app.domain.model import EventDraft, SourceRef
 from timeline_app.services.catalog import Catalog
-from timeline_app.services.history_log import event_fields, record_changes
 from timeline_app.services.interchange import (
     apply_import,
     export_text,
@@ -54,21 +52,8 @@ def fill(catalog: Catalog) -> None:
     catalog.add_era("JCPOA in force", "2016-01-16", "2025-10-18", "#E69F00", "Context")
 
 
-def record_creations(catalog: Catalog) -> None:
-    """Give every event the history the app keeps of it (its creation, its fields as they
-    are): what an import compares with, so that a round trip adds no entry of its own."""
-    with catalog.engine.begin() as connection:
-        record_changes(
-            connection,
-            HistoryEntity.EVENT,
-            {record.id: (None, event_fields(record)) for record in catalog.events()},
-            "analyst",
-        )
-
-
 def test_json_round_trip_is_identical(catalog, tmp_path):
     fill(catalog)
-    record_creations(catalog)
     first = export_text(catalog, "json")
     path = tmp_path / "out.json"
     path.write_text(first, encoding="utf-8")
@@ -275,7 +260,6 @@ def test_json_round_trip_property(tmp_path_factory, titles, start, description, 
                     title=title, start=start, category="C", description=description, actors=(actor,)
                 )
             )
-        record_creations(source)
         text = export_text(source, "json")
         path = folder / "x.json"
         path.write_text(text, encoding="utf-8")
