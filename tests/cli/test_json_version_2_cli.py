@@ -90,7 +90,13 @@ def test_version_2_goes_in_and_comes_out_unchanged(tmp_path: Path):
     assert written["version"] == 2 and written["links"][0]["note"] == "talks"
     assert written["actors"][0]["aliases"] == ["Иран", "ایران"]
     assert written["events"][0]["sources"][0]["credibility"] == 2
-    assert [entry["action"] for entry in written["history"]] == ["create", "create"]
+    assert [(entry["entity"], entry["entity_id"]) for entry in written["history"]] == [
+        ("event", "e1"),
+        ("event", "e2"),
+        ("link", "l1"),
+        ("note", "n1"),
+    ]
+    assert {entry["action"] for entry in written["history"]} == {"create"}
     again = tmp_path / "again.sqlite"
     assert run("import", str(out), "--db", str(again)).returncode == 0
     out2 = tmp_path / "out2.json"

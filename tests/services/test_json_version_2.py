@@ -20,7 +20,7 @@ from timeline_app.domain.evidence import (
     LinkKind,
 )
 from timeline_app.domain.model import EventDraft, SourceRef
-from timeline_app.services.catalog import Catalog
+from timeline_app.services.catalog import Catalog, note_fields
 from timeline_app.services.history_log import change_entry, event_fields, record_changes
 from timeline_app.services.interchange import (
     apply_import,
@@ -31,6 +31,7 @@ from timeline_app.services.interchange import (
     undo_import,
 )
 from timeline_app.services.interchange.document import CreationTexts, written_fields
+from timeline_app.services.links import link_fields
 from timeline_app.store import catalog_queries
 from timeline_app.store import evidence_queries as store
 from timeline_app.store.database import open_database
@@ -106,23 +107,29 @@ def fill(catalog: Catalog) -> list[str]:
         EventDraft("S-300 delivered", "2016", category="Nuclear file", certainty="reported")
     )
     ids = [contract.id, suspended.id, delivered.id]
-    with catalog.engine.begin() as connection:
-        store.insert_links(
+    links = [
+        EventLink("l1", ids[0], ids[1], LinkKind.LED_TO, "", "2026-11-01T10:00:00+00:00"),
+        EventLink("l2", ids[1], ids[2], LinkKind.LED_TO, "lifted", "2026-11-01T10:01:00+00:00"),
+        EventLink("l3", ids[2], ids[0], LinkKind.PART_OF, "", "2026-11-01T10:02:00+00:00"),
+    ]
+    notes = [
+        EventNote("n1", ids[0], "analyst", "2026-11-02T09:00:00+00:00", "Check the date"),
+        EventNote("n2", ids[0], "другой", "2026-11-02T09:05:00+00:00", "Дата верна"),
+    ]
+    with catalog.engine.begin() as connection:  # as the inspector adds them, with history
+        store.insert_links(connection, links)
+        store.insert_notes(connection, notes)
+        record_changes(
             connection,
-            [
-                EventLink("l1", ids[0], ids[1], LinkKind.LED_TO, "", "2026-11-01T10:00:00+00:00"),
-                EventLink(
-                    "l2", ids[1], ids[2], LinkKind.LED_TO, "lifted", "2026-11-01T10:01:00+00:00"
-                ),
-                EventLink("l3", ids[2], ids[0], LinkKind.PART_OF, "", "2026-11-01T10:02:00+00:00"),
-            ],
+            HistoryEntity.LINK,
+            {link.id: (None, link_fields(link)) for link in links},
+            "analyst",
         )
-        store.insert_notes(
+        record_changes(
             connection,
-            [
-                EventNote("n1", ids[0], "analyst", "2026-11-02T09:00:00+00:00", "Check the date"),
-                EventNote("n2", ids[0], "другой", "2026-11-02T09:05:00+00:00", "Дата верна"),
-            ],
+            HistoryEntity.NOTE,
+            {note.id: (None, note_fields(note)) for note in notes},
+            "analyst",
         )
         actor_id = catalog_queries.ensure_actors(connection, ["Russia"])["Russia"]
         store.set_actor_aliases(connection, actor_id, ["Россия", "روسیه"])
@@ -133,12 +140,6 @@ def fill(catalog: Catalog) -> list[str]:
             HistoryEntity.EVENT,
             {ids[2]: ({**first, "certainty": "alleged"}, first)},
             "другой",
-        )
-        record_changes(
-            connection,
-            HistoryEntity.LINK,
-            {"l1": (None, {"from": ids[0], "to": ids[1], "kind": "led_to", "note": ""})},
-            "analyst",
         )
     return ids
 

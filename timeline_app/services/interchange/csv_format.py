@@ -58,7 +58,6 @@ from timeline_app.domain.model import (
 )
 from timeline_app.domain.progress import Progress, report_every
 from timeline_app.domain.rules import (
-    DESCRIPTION_MAX,
     NAME_MAX,
     EventChecker,
     check_credibility,
@@ -84,6 +83,7 @@ from timeline_app.services.interchange.document import (
     note_id_for,
 )
 from timeline_app.services.interchange.text_file import decode_text
+from timeline_app.services.notes import NOTE_MAX as NOTE_TEXT_MAX
 from timeline_app.store import evidence_queries
 
 HEADER = (
@@ -333,7 +333,7 @@ class _NoteScanner(_SourceScanner):
             groups, start, end = self._groups(index, start, end, _NOTE_KEYS)
             field = f"notes[{index}]"
             try:
-                text = check_text(f"{field}.text", self.text[start:end], limit=DESCRIPTION_MAX)
+                text = check_text(f"{field}.text", self.text[start:end], limit=NOTE_TEXT_MAX)
                 author = check_text(
                     f"{field}.by", groups.get("by", ""), limit=NAME_MAX, required=False
                 )

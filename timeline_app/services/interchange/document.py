@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from json import encoder as json_encoder
+from typing import TypeVar
 
 from timeline_app.domain.dates import DateSpan, parse_span
 from timeline_app.domain.errors import (
@@ -36,14 +37,23 @@ from timeline_app.domain.palette import next_colour
 from timeline_app.domain.progress import Progress, report_every
 from timeline_app.domain.rules import EventChecker, validate_event, validate_event_fields
 from timeline_app.services.bulk import collector_paused
-from timeline_app.services.catalog import TITLE_KEY, Catalog, event_row, insert_records
+from timeline_app.services.catalog import (
+    TITLE_KEY,
+    Catalog,
+    event_row,
+    insert_records,
+    note_fields,
+)
 from timeline_app.services.history_log import change_entry, event_fields
+from timeline_app.services.links import link_fields
 from timeline_app.store import catalog_queries, evidence_queries, queries
 from timeline_app.store.database import conflicts_reported, describe_database_error
 from timeline_app.store.queries import Connection
 
 _json_string = json_encoder.encode_basestring
 """A text as JSON without ASCII escapes (the C function the encoder itself calls)."""
+
+_Stamped = TypeVar("_Stamped", EventLink, EventNote)
 
 FORMAT_NAME = "timeline-app"
 FORMAT_VERSION = 2
@@ -1043,17 +1053,11 @@ def _write_evidence(
     """Write the file's links, notes, aliases and history, in bulk, and the import's own
     history of the events it writes."""
     evidence = planned.evidence
-    new_links = [
-        link if link.created_at else replace(link, created_at=context.stamp)
-        for link in evidence.new_links
-    ]
+    new_links = [_stamped(link, context.stamp) for link in evidence.new_links]
     evidence_queries.insert_links(
         connection, [*kept.links, *new_links, *(written for _, written in evidence.changed_links)]
     )
-    new_notes = [
-        note if note.created_at else replace(note, created_at=context.stamp)
-        for note in evidence.new_notes
-    ]
+    new_notes = [_stamped(note, context.stamp) for note in evidence.new_notes]
     evidence_queries.insert_notes(
         connection, [*kept.notes, *new_notes, *(written for _, written in evidence.changed_notes)]
     )
@@ -1115,12 +1119,16 @@ def _own_history(
         for entry in document.history
         if entry.entity == HistoryEntity.EVENT
     }
+    evidence = planned.evidence
+    if evidence.new_links or evidence.changed_links or evidence.new_notes or evidence.changed_notes:
+        updates = _evidence_history(document, evidence, context)
+    else:
+        updates = []
     previous = {record.id: record for record in planned.replaced}
     creation = CreationTexts()
     event, create = str(HistoryEntity.EVENT), str(HistoryAction.CREATE)
     author, stamp = context.author, context.stamp
     rows = []
-    updates = []
     for item in planned.writes:
         if last and item.id in last and last[item.id] == written_fields(item.draft):
             continue
@@ -1155,6 +1163,55 @@ def _own_history(
             if entry is not None:
                 updates.append(entry)
     return rows + evidence_queries.history_rows(updates)
+
+
+def _evidence_history(
+    document: Document, evidence: _EvidencePlan, context: _WriteContext
+) -> list[HistoryEntry]:
+    """The import's entries for the links and notes it adds or changes, but not for those
+    whose last entry in the file already holds what is written."""
+    last: dict[tuple[str, str], object] = {
+        (str(entry.entity), entry.entity_id): entry.snapshot for entry in document.history
+    }
+    entries = []
+    for entity, fields, pairs in (
+        (
+            HistoryEntity.LINK,
+            link_fields,
+            [
+                *((None, _stamped(link, context.stamp)) for link in evidence.new_links),
+                *evidence.changed_links,
+            ],
+        ),
+        (
+            HistoryEntity.NOTE,
+            note_fields,
+            [
+                *((None, _stamped(note, context.stamp)) for note in evidence.new_notes),
+                *evidence.changed_notes,
+            ],
+        ),
+    ):
+        for before, after in pairs:
+            written = fields(after)  # type: ignore[operator]
+            if last.get((str(entity), after.id)) == written:
+                continue
+            entry = change_entry(
+                entity,
+                after.id,
+                None if before is None else fields(before),  # type: ignore[operator]
+                written,
+                context.author,
+                context.stamp,
+            )
+            if entry is not None:
+                entries.append(entry)
+    return entries
+
+
+def _stamped(record: _Stamped, stamp: str) -> _Stamped:
+    """A file's link or note as written: the import's time when the file gives none."""
+    return record if record.created_at else replace(record, created_at=stamp)
 
 
 class CreationTexts:

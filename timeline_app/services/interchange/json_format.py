@@ -69,6 +69,8 @@ from timeline_app.services.interchange.document import (
     note_id_for,
 )
 from timeline_app.services.interchange.text_file import decode_text
+from timeline_app.services.links import NOTE_MAX as LINK_NOTE_MAX
+from timeline_app.services.notes import NOTE_MAX as NOTE_TEXT_MAX
 from timeline_app.store import evidence_queries
 
 EVENT_KEYS = {"id", *DRAFT_FIELDS}
@@ -497,7 +499,7 @@ def _read_notes(reader: _Reader, document: Document, row: int, event_id: str, va
         field = f"notes[{index}]"
         item = reader.object(data, row, field)
         reader.keys(item, NOTE_KEYS, row, f"{field}.")
-        text = reader.text(item.get("text"), row, f"{field}.text", limit=DESCRIPTION_MAX)
+        text = reader.text(item.get("text"), row, f"{field}.text", limit=NOTE_TEXT_MAX)
         author = reader.text(
             item.get("author"), row, f"{field}.author", limit=NAME_MAX, required=False
         )
@@ -536,7 +538,7 @@ def _read_links(reader: _Reader, document: Document, values: list) -> None:
         if from_id == to_id:
             raise reader.fail(None, f"{field}.to", "a link cannot join an event to itself")
         note = reader.text(
-            item.get("note"), None, f"{field}.note", limit=DESCRIPTION_MAX, required=False
+            item.get("note"), None, f"{field}.note", limit=LINK_NOTE_MAX, required=False
         )
         created_at = reader.stamp(item.get("created_at"), None, f"{field}.created_at")
         link_id = reader.identifier(item.get("id"), None, f"{field}.id") or link_id_for(
