@@ -7,6 +7,11 @@ nothing, and `undo_import` takes back exactly what an import did.
 A file changes only the fields it carries: an event's field that its file leaves out (a CSV
 column absent from the header, a key absent from a JSON event object) keeps its stored value,
 and a new event gets the field's default. The plan and the write both use that one merge.
+
+Links, notes and actor aliases a file carries are added (or, under a stored id, changed),
+never removed; its history entries are stored as given, once. The import records its own
+history of what it writes, unless the file's history of a record already ends in what is
+written, so that export → import into an empty database → export gives the same file.
 """
 
 from __future__ import annotations
