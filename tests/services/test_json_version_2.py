@@ -31,6 +31,7 @@ from timeline_app.services.interchange import (
     undo_import,
 )
 from timeline_app.services.interchange.document import CreationTexts, written_fields
+from timeline_app.services.interchange.json_format import export_json
 from timeline_app.services.links import link_fields
 from timeline_app.store import catalog_queries
 from timeline_app.store import evidence_queries as store
@@ -167,6 +168,7 @@ def test_round_trip_with_the_whole_evidence_model_is_identical(db_target, tmp_pa
     )
     assert [note["id"] for note in data["events"][0]["notes"]] == ["n1", "n2"]
     assert len(data["links"]) == 3
+    assert data["history"] == export_json(source)["history"]  # lines spliced = decoded entries
     kept = [(entry["entity"], entry["action"]) for entry in data["history"]]
     assert kept.count(("event", "create")) == 3 and kept.count(("event", "update")) == 1
 

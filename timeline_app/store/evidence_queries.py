@@ -498,3 +498,11 @@ def events_citing(connection: Connection, source_ids: Sequence[str]) -> list[str
         query = select(event_sources.c.event_id).where(event_sources.c.source_id.in_(part))
         found.update(connection.execute(query).scalars())
     return sorted(found)
+
+
+def history_texts(connection: Connection) -> list[tuple]:
+    """Every recorded change as stored, oldest first: (entity, entity id, action, author,
+    at, changes JSON text, snapshot JSON text or None), for a file to hold without decoding
+    and encoding each entry again."""
+    query = select(*_HISTORY_COLUMNS[1:]).order_by(history.c.id)
+    return [tuple(row) for row in connection.execute(query)]

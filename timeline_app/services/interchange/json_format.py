@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import replace
+from json.encoder import encode_basestring as json_string
 from typing import Any
 
 from timeline_app.domain.dates import file_date_cells
@@ -47,6 +48,7 @@ from timeline_app.domain.rules import (
     check_span,
     check_text,
 )
+from timeline_app.services.bulk import collector_paused
 from timeline_app.services.catalog import Catalog
 from timeline_app.services.interchange.document import (
     DRAFT_FIELDS,
@@ -645,10 +647,12 @@ def _citation_fields(ref: SourceRef) -> dict:
     }
 
 
-def export_json(catalog: Catalog, *, progress: Progress | None = None) -> dict:
+def export_json(
+    catalog: Catalog, *, progress: Progress | None = None, history: bool = True
+) -> dict:
     """Everything in the database as one JSON-ready dict in format version 2, every key
-    present, in a deterministic order; `progress` hears (events, total) as the events are
-    laid out."""
+    present, in a deterministic order (without `history` the history key is left out, for
+    the writer to add); `progress` hears (events, total) as the events are laid out."""
     records = catalog.events()
     tick = report_every(progress, len(records))
     tick(0)
@@ -657,13 +661,13 @@ def export_json(catalog: Catalog, *, progress: Progress | None = None) -> dict:
         aliases = evidence_queries.aliases_by_actor(connection)
         links = evidence_queries.all_links(connection)
         notes = evidence_queries.notes_of(connection)
-        history = evidence_queries.all_history(connection)
+        entries = evidence_queries.all_history(connection) if history else []
     notes_of: dict[str, list[dict]] = {}
     for note in notes:
         notes_of.setdefault(note.event_id, []).append(
             {"id": note.id, "author": note.author, "created_at": note.created_at, "text": note.text}
         )
-    return {
+    data = {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
         "title": catalog.title(),
@@ -711,7 +715,9 @@ def export_json(catalog: Catalog, *, progress: Progress | None = None) -> dict:
             }
             for link in sorted(links, key=_link_order)  # code points, whatever the collation
         ],
-        "history": [
+    }
+    if history:
+        data["history"] = [
             {
                 "entity": str(entry.entity),
                 "entity_id": entry.entity_id,
@@ -721,9 +727,9 @@ def export_json(catalog: Catalog, *, progress: Progress | None = None) -> dict:
                 "changes": {name: list(pair) for name, pair in entry.changes.items()},
                 "snapshot": entry.snapshot,
             }
-            for entry in history
-        ],
-    }
+            for entry in entries
+        ]
+    return data
 
 
 def _link_order(link: EventLink) -> tuple[str, str, str]:
@@ -754,4 +760,29 @@ def _event_fields(
 
 
 def dump_json(catalog: Catalog, *, progress: Progress | None = None) -> str:
-    return json.dumps(export_json(catalog, progress=progress), ensure_ascii=False, indent=2) + "\n"
+    """The file's text; the collector waits while its million objects are made and written."""
+    with collector_paused():
+        text = json.dumps(export_json(catalog, progress=progress, history=False), **_LAYOUT)
+        with catalog.engine.connect() as connection:
+            entries = evidence_queries.history_texts(connection)
+    if not entries:
+        return text[:-2] + ',\n  "history": []\n}\n'
+    lines = ",\n".join(map(_history_line, entries))
+    return f'{text[:-2]},\n  "history": [\n{lines}\n  ]\n}}\n'
+
+
+_LAYOUT = {"ensure_ascii": False, "indent": 2}
+"""The file's layout: two spaces a level; each history entry on a line of its own, as
+compact JSON (a history holds many times the text of the events it records)."""
+
+
+def _history_line(row: tuple) -> str:
+    """One stored entry as the file's line: its changes and snapshot as the database holds
+    them (JSON text, keys sorted), not decoded and encoded again."""
+    entity, entity_id, action, author, at, changes, snapshot = row
+    quote = json_string
+    return (
+        f'    {{"entity": {quote(entity)}, "entity_id": {quote(entity_id)}, '
+        f'"action": {quote(action)}, "author": {quote(author)}, "at": {quote(at)}, '
+        f'"changes": {changes}, "snapshot": {"null" if snapshot is None else snapshot}}}'
+    )
