@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QIcon
 from PySide6.QtWidgets import (
@@ -197,6 +198,9 @@ class MainWindow(QMainWindow):
         stack.redoTextChanged.connect(lambda text: self._name_history_action("redo", text))
 
     def _name_history_action(self, _name: str, _text: str) -> None:
+        # The stack announces its emptying as it is destroyed with the window: stay quiet.
+        if self.closed or not shiboken6.isValid(self.workspace.undo_stack):
+            return
         self.history_walk.name_actions()  # the stack's text, or a step from the history
 
     # The workspace outlives the widgets while the window is torn down: stay quiet then.
