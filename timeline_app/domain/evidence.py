@@ -76,10 +76,43 @@ def grade_words(reliability: str, credibility: int) -> str:
     )
 
 
-def grade_rank(reliability: str, credibility: int) -> tuple[int, int]:
-    """Sort key of a grade, best first: the credibility of the claim decides, the
-    source's reliability breaks ties. An unjudged part (F, 6) ranks last in its place."""
-    return credibility, "ABCDEF".index(reliability)
+def supported_certainty(reliability: str, credibility: int) -> Certainty | None:
+    """What one citation, graded so, can vouch for on its own (None: it says nothing).
+
+    Confirmed information (1) from a source at least fairly reliable (A–C) confirms; probably
+    true (2) from such a source, or confirmed information from a source that is not usually
+    reliable or cannot be judged (D, F), is reported; anything possible or doubtful (3, 4),
+    or from an unreliable source (E), is alleged; improbable (5) is disputed. Truth that
+    cannot be judged (6) supports nothing.
+    """
+    if credibility == 6:
+        return None
+    if credibility == 5:
+        return Certainty.DISPUTED
+    if reliability == "E" or credibility >= 3:
+        return Certainty.ALLEGED
+    if reliability in "ABC":
+        return Certainty.CONFIRMED if credibility == 1 else Certainty.REPORTED
+    return Certainty.REPORTED if credibility == 1 else Certainty.ALLEGED
+
+
+_SUPPORT_ORDER = {
+    Certainty.CONFIRMED: 0,
+    Certainty.REPORTED: 1,
+    Certainty.ALLEGED: 2,
+    Certainty.DISPUTED: 3,
+    None: 4,
+}
+
+
+def grade_rank(reliability: str, credibility: int) -> tuple[int, int, int]:
+    """Sort key of a grade, best first: what the citation can vouch for decides (so B2
+    outranks F1), then the source's reliability, then the claim's credibility."""
+    return (
+        _SUPPORT_ORDER[supported_certainty(reliability, credibility)],
+        "ABCDEF".index(reliability),
+        credibility,
+    )
 
 
 def best_grade(grades: Iterable[tuple[str, int]]) -> tuple[str, int] | None:
@@ -101,29 +134,13 @@ def best_citation_grade(refs: Iterable[SourceRef]) -> tuple[str, int] | None:
 
 
 def suggested_certainty(grades: Iterable[tuple[str, int]]) -> Certainty | None:
-    """The certainty an event's graded sources support, None when none is graded.
+    """The certainty an event's graded sources support: the most any one citation vouches
+    for (`supported_certainty`); None when no citation is graded.
 
     Only a suggestion: the user decides (the editor shows it, never applies it unasked).
-    Confirmed needs information confirmed by other sources (1) from a source that is usually
-    reliable or better; probably true from a fairly reliable source or better is
-    "reported"; possibly true or doubtful is "alleged"; improbable is "disputed".
     """
-    judged = [
-        grade
-        for grade in grades
-        if (grade[0], grade[1]) != (UNGRADED_RELIABILITY, UNGRADED_CREDIBILITY)
-    ]
-    best = best_grade(judged)
-    if best is None:
-        return None
-    reliability, credibility = best
-    if credibility == 1 and reliability in "AB":
-        return Certainty.CONFIRMED
-    if credibility <= 2 and reliability in "ABC":
-        return Certainty.REPORTED
-    if credibility <= 4 or credibility == 6:
-        return Certainty.ALLEGED
-    return Certainty.DISPUTED
+    best = best_grade(grade for grade in grades if is_graded(grade))
+    return None if best is None else supported_certainty(*best)
 
 
 class LinkKind(StrEnum):
