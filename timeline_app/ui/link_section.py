@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from timeline_app.domain.errors import TimelineError
 from timeline_app.domain.evidence import LINK_WORDS, LinkKind
 from timeline_app.domain.model import EventRecord
+from timeline_app.ui.collapsible import Collapsible
 from timeline_app.ui.inspector import InspectorSection
 from timeline_app.ui.link_commands import (
     AddLinkCommand,
@@ -235,19 +236,23 @@ class LinkSection(InspectorSection):
         self.record: EventRecord | None = None
         self.ends: list[LinkEnd] = []
         self.picker: LinkPicker | None = None
-        column = QVBoxLayout(self)
-        column.setContentsMargins(0, 0, 0, 0)
+        # Folds like the notes and history below it, and counts its links in the heading.
+        self.fold = Collapsible("Links", self)
+        self.fold.header.setToolTip(
+            "How this event bears on others: what it led to, followed from, …"
+        )
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.fold)
+        column = QVBoxLayout(self.fold.body)
+        column.setContentsMargins(4, 0, 0, 0)
         column.setSpacing(4)
         top = QHBoxLayout()
-        label = QLabel("Links", self)
-        label.setObjectName("SectionLabel")
-        label.setToolTip("How this event bears on others: what it led to, followed from, …")
         self.add_button = QPushButton("Add link…", self)
         self.add_button.setToolTip(
             "Link this event to another (on the timeline: Alt+drag from one event to another)"
         )
         self.add_button.clicked.connect(self.add_link)
-        top.addWidget(label)
         top.addStretch(1)
         top.addWidget(self.add_button)
         column.addLayout(top)
@@ -322,6 +327,7 @@ class LinkSection(InspectorSection):
             self.rows.addWidget(remove, row, 2, Qt.AlignmentFlag.AlignTop)
             self.row_labels.append(label)
         self.empty_label.setVisible(not self.ends)
+        self.fold.set_count(len(self.ends))
 
     @staticmethod
     def _row_html(end: LinkEnd) -> str:
