@@ -142,6 +142,12 @@ def _add_render_parser(commands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="end each title with its best source grade (e.g. [B2]), explained in the legend",
     )
+    render.add_argument(
+        "--links",
+        action="store_true",
+        help="draw the links between events (led to, responded to, …) as arrows, as the "
+        "window does, named in the legend",
+    )
 
 
 def _add_maintenance_parsers(commands: argparse._SubParsersAction) -> None:

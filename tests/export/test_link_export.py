@@ -63,3 +63,38 @@ def test_too_many_links_are_left_out_and_the_legend_says_so(qapp) -> None:
     assert links_in_range(state)[1] > MAX_ARROWS
     assert (page(state) != page(dataclasses.replace(state, links=()))).any()
     QtWidgets.QApplication.processEvents()
+
+
+def test_render_command_draws_links_when_asked(tmp_path, qapp, capsys):
+    """`render --links` draws the arrows and names their kinds in the legend; without the
+    flag, or for a link whose other end is filtered out, nothing of links appears."""
+    import xml.etree.ElementTree as ET
+
+    from timeline_app.cli import main
+    from timeline_app.domain.evidence import LinkKind
+    from timeline_app.domain.model import EventDraft
+    from timeline_app.services import links as link_service
+    from timeline_app.services.catalog import Catalog
+    from timeline_app.store.database import open_database
+
+    path = tmp_path / "linked.sqlite"
+    catalog = Catalog(open_database(path))
+    for name in ("Arms", "Friction"):
+        catalog.add_category(name)
+    contract = catalog.add_event(EventDraft("S-300 contract", "2007-12", category="Arms"))
+    ban = catalog.add_event(EventDraft("S-300 ban", "2010-09-22", category="Friction"))
+    link_service.add_link(catalog, contract.id, ban.id, LinkKind.LED_TO)
+    catalog.database.dispose()
+
+    def legend(*flags: str) -> list[str]:
+        out = tmp_path / "linked.svg"
+        assert main(["render", str(out), "--db", str(path), *flags]) == 0, capsys.readouterr()
+        tree = ET.parse(out)
+        return [
+            " ".join("".join(node.itertext()).split())
+            for node in tree.iter("{http://www.w3.org/2000/svg}text")
+        ]
+
+    assert "led to" in legend("--links")
+    assert "led to" not in legend()
+    assert "led to" not in legend("--links", "--category", "Arms")

@@ -74,6 +74,18 @@ def _grade_texts(catalog: Any, ids: Iterable[str]) -> dict[str, str]:
     return {event_id: grade_text(*grade) for event_id, grade in best_grades(catalog, ids).items()}
 
 
+def _link_ends(catalog: Any, ids: Iterable[str]) -> tuple[tuple[str, str, str], ...]:
+    """(from, to, kind) of the links whose two events are both drawn."""
+    from timeline_app.services.links import all_links
+
+    drawn = set(ids)
+    return tuple(
+        (link.from_id, link.to_id, str(link.kind))
+        for link in all_links(catalog)
+        if link.from_id in drawn and link.to_id in drawn
+    )
+
+
 def render_from_arguments(args: argparse.Namespace, open_catalog: Callable[..., Any]) -> int:
     """Run the render command; TimelineError for any bad argument (the CLI exits 2)."""
     from timeline_app.timeline.export import (
@@ -113,6 +125,7 @@ def render_from_arguments(args: argparse.Namespace, open_catalog: Callable[..., 
         eras = tuple(catalog.eras())
         if getattr(args, "grades", False):
             options = replace(options, grades=_grade_texts(catalog, columns.ids))
+        links = _link_ends(catalog, columns.ids) if getattr(args, "links", False) else ()
         credit = data_credit(catalog)
         if args.title is None:
             options = replace(options, title=catalog.title())  # the timeline's own title
@@ -129,10 +142,10 @@ def render_from_arguments(args: argparse.Namespace, open_catalog: Callable[..., 
 
     from PySide6.QtWidgets import QApplication
 
-    from timeline_app.timeline.export import export_image
+    from timeline_app.timeline.export import export_state, timeline_state
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    export_image(columns, eras, options, args.out)
+    export_state(replace(timeline_state(columns, eras, options), links=links), options, args.out)
     del app
     print(f"{args.out}: {options.width}×{options.height} {fmt.upper()}, {len(columns)} events")
     return 0
