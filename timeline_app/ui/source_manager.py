@@ -340,6 +340,8 @@ class SourceManager(QDialog):
         self.url_edit.setText(record.url)
         self.published_edit.setText(record.published or "")
         self.language_edit.setText(record.language)
+        for edit in (self.title_edit, self.publisher_edit, self.url_edit):
+            edit.setCursorPosition(0)  # a long title reads from its start, not its end
         self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(record.kind)))
         self.reliability_combo.setCurrentIndex(
             max(0, self.reliability_combo.findData(record.reliability))
