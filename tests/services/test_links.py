@@ -138,3 +138,25 @@ def test_other_ends_are_found_by_title(catalog, chain) -> None:
     assert [title for _id, title, _start in found] == ["S-300 suspension", "S-300 delivery"]
     assert [title for _id, title, _ in links.find_events(catalog, "0_5")] == ["100% of 50_50 talk"]
     assert [title for _id, title, _ in links.find_events(catalog, "%")] == ["100% of 50_50 talk"]
+
+
+def test_two_writers_adding_the_same_link_at_once_get_one_link_and_one_clear_line(
+    catalog, monkeypatch
+):
+    """The second writer's check ran before the first committed: the database's uniqueness
+    refuses its insert, and it hears a write conflict naming the links, not a traceback."""
+    from timeline_app.domain.errors import WriteConflict
+
+    first, second = (
+        catalog.add_event(EventDraft(title, start, category="Nuclear file")).id
+        for title, start in (("S-300 contract", "2007-12"), ("S-300 ban", "2010-09-22"))
+    )
+    links.add_link(catalog, first, second, LinkKind.LED_TO)
+    monkeypatch.setattr(links, "_check_unique", lambda *_args: None)  # its check saw no link
+    with pytest.raises(WriteConflict, match="links"):
+        links.add_link(catalog, first, second, LinkKind.LED_TO)
+    assert len(links.all_links(catalog)) == 1
+    with pytest.raises(WriteConflict, match="links"):  # the other end was deleted meanwhile
+        monkeypatch.setattr(links, "_check_ends", lambda *_args: {})
+        catalog.delete_events([second])
+        links.add_link(catalog, first, second, LinkKind.PART_OF)

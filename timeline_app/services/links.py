@@ -17,6 +17,7 @@ from timeline_app.domain.evidence import LINK_WORDS, EventLink, HistoryEntity, L
 from timeline_app.domain.rules import check_text
 from timeline_app.services.history_log import record_changes
 from timeline_app.store import evidence_queries
+from timeline_app.store.database import conflicts_reported
 from timeline_app.store.queries import Connection, now_text
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ def add_link(
     link = EventLink(
         link_id or str(uuid.uuid4()), from_id, to_id, kind_of(kind), _check_note(note), now_text()
     )
-    with catalog.engine.begin() as connection:
+    with conflicts_reported("the links"), catalog.engine.begin() as connection:
         ends = _check_ends(connection, from_id, to_id)
         _check_unique(connection, link, ends)
         evidence_queries.insert_links(connection, [link])
@@ -130,7 +131,7 @@ def edit_link(
     note: str | None = None,
 ) -> tuple[EventLink, EventLink]:
     """Change a link's kind or note; returns it (before, after) so undo can put it back."""
-    with catalog.engine.begin() as connection:
+    with conflicts_reported("the links"), catalog.engine.begin() as connection:
         before = evidence_queries.link(connection, link_id)
         if before is None:
             raise NotFoundError(f"link {link_id} does not exist (deleted meanwhile?)")
@@ -159,7 +160,7 @@ def edit_link(
 def delete_links(catalog: Catalog, link_ids: Iterable[str]) -> list[EventLink]:
     """Remove links; returns them as they were (undo restores them with `restore_links`).
     Ids that no longer exist are passed over."""
-    with catalog.engine.begin() as connection:
+    with conflicts_reported("the links"), catalog.engine.begin() as connection:
         return _delete(connection, list(dict.fromkeys(link_ids)), catalog.author)
 
 
@@ -178,7 +179,7 @@ def _delete(connection: Connection, link_ids: list[str], author: str) -> list[Ev
 def delete_links_of_events(catalog: Catalog, event_ids: Sequence[str]) -> list[EventLink]:
     """Remove every link with an end among these events (before the events are deleted, so
     the history records each link's deletion); returns them for `restore_links`."""
-    with catalog.engine.begin() as connection:
+    with conflicts_reported("the links"), catalog.engine.begin() as connection:
         found = evidence_queries.links_of(connection, event_ids)
         return _delete(connection, [link.id for link in found], catalog.author)
 
@@ -188,7 +189,7 @@ def restore_links(catalog: Catalog, links: Sequence[EventLink]) -> None:
     NotFoundError when an end no longer exists; nothing is written then."""
     if not links:
         return
-    with catalog.engine.begin() as connection:
+    with conflicts_reported("the links"), catalog.engine.begin() as connection:
         ends = _titles(
             connection, sorted({e for link in links for e in (link.from_id, link.to_id)})
         )

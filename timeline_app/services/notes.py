@@ -16,6 +16,7 @@ from timeline_app.domain.rules import check_text
 from timeline_app.services.catalog import Catalog, note_fields
 from timeline_app.services.history_log import record_changes
 from timeline_app.store import evidence_queries, history_queries, queries
+from timeline_app.store.database import conflicts_reported
 from timeline_app.store.queries import Connection
 
 NOTE_MAX = 10_000
@@ -52,7 +53,7 @@ def _log(catalog: Catalog, connection: Connection, note_id: str, before, after) 
 def add_note(catalog: Catalog, event_id: str, text: str) -> EventNote:
     """Write a new note on an event, as the catalog's author, dated now."""
     clean = check_text("note", text, limit=NOTE_MAX)
-    with catalog.engine.begin() as connection:
+    with conflicts_reported("the notes"), catalog.engine.begin() as connection:
         if queries.event_version(connection, event_id) is None:
             raise NotFoundError(f"event {event_id} does not exist")
         note = EventNote(
@@ -70,7 +71,7 @@ def add_note(catalog: Catalog, event_id: str, text: str) -> EventNote:
 def edit_note(catalog: Catalog, note_id: str, text: str) -> tuple[EventNote, EventNote]:
     """Correct a note's text (its author and date stay); returns it before and after."""
     clean = check_text("note", text, limit=NOTE_MAX)
-    with catalog.engine.begin() as connection:
+    with conflicts_reported("the notes"), catalog.engine.begin() as connection:
         before = _note(connection, note_id)
         after = replace(before, text=clean)
         if after != before:
@@ -81,7 +82,7 @@ def edit_note(catalog: Catalog, note_id: str, text: str) -> tuple[EventNote, Eve
 
 def delete_note(catalog: Catalog, note_id: str) -> EventNote:
     """Remove a note; returns it as it was, for `restore_note`."""
-    with catalog.engine.begin() as connection:
+    with conflicts_reported("the notes"), catalog.engine.begin() as connection:
         note = _note(connection, note_id)
         evidence_queries.delete_notes_by_id(connection, [note_id])
         _log(catalog, connection, note_id, note, None)
@@ -91,7 +92,7 @@ def delete_note(catalog: Catalog, note_id: str) -> EventNote:
 def restore_note(catalog: Catalog, note: EventNote) -> EventNote:
     """Put a removed note back exactly as it was (its id, author and date): undo of a
     delete, redo of an add."""
-    with catalog.engine.begin() as connection:
+    with conflicts_reported("the notes"), catalog.engine.begin() as connection:
         if queries.event_version(connection, note.event_id) is None:
             raise NotFoundError(f"event {note.event_id} does not exist")
         evidence_queries.insert_notes(connection, [note])
