@@ -103,6 +103,7 @@ def test_check_finds_damage_and_repair_undoes_it(dataset_db, cli):
         "links: event_actors rows pointing to a missing event or actor: 1 (e.g. no-such-event→1)",
         "categories: categories whose parent is missing (category ids): 1 (e.g. 1)",
         found.stdout.splitlines()[4],
+        "history: ok",
     ]
     assert found.stdout.splitlines()[1].startswith(
         "full-text index: events missing from the full-text index: 1 (e.g. "
@@ -123,6 +124,7 @@ def test_check_finds_damage_and_repair_undoes_it(dataset_db, cli):
         "links: ok",
         "categories: ok",
         "date bounds: ok",
+        "history: ok",
     ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -240,4 +241,30 @@ def test_damaged_file_is_reported_by_sqlite_and_nothing_else_is_run(tmp_path):
         engine.dispose()
     assert found[0].check == "database file" and not found[0].ok
     assert not found[0].problems[0].repairable
-    assert [finding.not_checked for finding in found[1:]] == ["the database file is damaged"] * 4
+    assert [finding.not_checked for finding in found[1:]] == ["the database file is damaged"] * 5
+
+
+def test_damaged_history_rows_are_named_and_skipped_by_every_reader(stocked):
+    from timeline_app.domain.evidence import HistoryEntity
+    from timeline_app.services import history as history_service
+    from timeline_app.store import evidence_queries
+
+    catalog, treaty, _bushehr = stocked
+    catalog.update_event(treaty, replace(catalog.event(treaty).to_draft(), importance=2), 1)
+    with catalog.engine.connect() as connection:
+        entries = evidence_queries.history_of(connection, HistoryEntity.EVENT, treaty)
+    assert len(entries) == 2
+    damage(
+        catalog,
+        f"UPDATE history SET changes = '{{not json' WHERE id = {entries[1].id}",
+        "INSERT INTO history (entity, entity_id, action, author, at, changes) "
+        "VALUES ('planet', 'x', 'create', 'a', 'x', '{}')",
+    )
+    assert problems(catalog) == {
+        "recorded changes that cannot be read (history numbers; restore a backup)": 2
+    }
+    assert not findings(catalog)["history"].problems[0].repairable
+    with catalog.engine.connect() as connection:
+        assert evidence_queries.history_of(connection, HistoryEntity.EVENT, treaty) == entries[:1]
+        assert evidence_queries.last_history_entry(connection).id < entries[1].id
+    assert [entry.id for entry in history_service.event_history(catalog, treaty)] == [entries[0].id]

@@ -263,18 +263,39 @@ def record_history(connection: Connection, entries: Iterable[HistoryEntry]) -> N
         connection.execute(insert(history), rows)
 
 
-def _entry(row: Sequence) -> HistoryEntry:
-    changes = {name: (pair[0], pair[1]) for name, pair in json.loads(row[6]).items()}
-    return HistoryEntry(
-        entity=HistoryEntity(row[1]),
-        entity_id=row[2],
-        action=HistoryAction(row[3]),
-        author=row[4],
-        at=row[5],
-        changes=changes,
-        snapshot=None if row[7] is None else json.loads(row[7]),
-        id=row[0],
-    )
+def _entry(row: Sequence) -> HistoryEntry | None:
+    """The change a history row records; None when the row cannot be read (damaged by
+    hand or by another program: `check` names it), so readers skip it instead of failing."""
+    try:
+        changes = {name: (pair[0], pair[1]) for name, pair in json.loads(row[6]).items()}
+        snapshot = None if row[7] is None else json.loads(row[7])
+        if snapshot is not None and not isinstance(snapshot, dict):
+            return None
+        return HistoryEntry(
+            entity=HistoryEntity(row[1]),
+            entity_id=row[2],
+            action=HistoryAction(row[3]),
+            author=row[4],
+            at=row[5],
+            changes=changes,
+            snapshot=snapshot,
+            id=row[0],
+        )
+    except (ValueError, TypeError, AttributeError, IndexError, KeyError):
+        return None
+
+
+def _entries(rows: Iterable[Sequence]) -> list[HistoryEntry]:
+    return [entry for row in rows if (entry := _entry(row)) is not None]
+
+
+def unreadable_history_ids(connection: Connection) -> list[int]:
+    """Numbers of the history rows that cannot be read (for the database check)."""
+    return [
+        row[0]
+        for row in connection.execute(select(*_HISTORY_COLUMNS).order_by(history.c.id))
+        if _entry(row) is None
+    ]
 
 
 _HISTORY_COLUMNS = (
@@ -296,22 +317,22 @@ def history_of(connection: Connection, entity: HistoryEntity, entity_id: str) ->
         .where(history.c.entity == str(entity), history.c.entity_id == entity_id)
         .order_by(history.c.id)
     )
-    return [_entry(row) for row in connection.execute(query)]
+    return _entries(connection.execute(query))
 
 
 def all_history(connection: Connection) -> list[HistoryEntry]:
     """Every recorded change, oldest first."""
-    return [
-        _entry(row) for row in connection.execute(select(*_HISTORY_COLUMNS).order_by(history.c.id))
-    ]
+    return _entries(connection.execute(select(*_HISTORY_COLUMNS).order_by(history.c.id)))
 
 
 def last_history_entry(connection: Connection) -> HistoryEntry | None:
-    """The most recent change of all (what Undo offers after the window was reopened)."""
-    row = connection.execute(
-        select(*_HISTORY_COLUMNS).order_by(history.c.id.desc()).limit(1)
-    ).first()
-    return None if row is None else _entry(row)
+    """The most recent readable change of all (what Undo offers after the window was
+    reopened)."""
+    for row in connection.execute(select(*_HISTORY_COLUMNS).order_by(history.c.id.desc())):
+        entry = _entry(row)
+        if entry is not None:
+            return entry
+    return None
 
 
 def evidence_counts(connection: Connection) -> dict[str, int]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, select
 
 from timeline_app.domain.evidence import EventNote, HistoryEntry
-from timeline_app.store.evidence_queries import _HISTORY_COLUMNS, _entry
+from timeline_app.store.evidence_queries import _HISTORY_COLUMNS, _entries, _entry
 from timeline_app.store.schema import event_notes, history
 
 
@@ -67,7 +67,7 @@ def entries_between(connection: Connection, first_id: int, last_id: int) -> list
         .where(history.c.id >= first_id, history.c.id <= last_id)
         .order_by(history.c.id.desc())
     )
-    return [_entry(row) for row in connection.execute(query)]
+    return _entries(connection.execute(query))
 
 
 def last_entry_id(connection: Connection) -> int | None:

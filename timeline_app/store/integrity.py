@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError
 
 from timeline_app.domain.dates import parse_span
 from timeline_app.domain.errors import DateError, TimelineError, quoted
+from timeline_app.store.evidence_queries import unreadable_history_ids
 
 EXAMPLES = 3
 """Ids quoted per kind of problem: enough to find one, never a wall of text."""
@@ -228,11 +229,26 @@ def check_dates(connection: Connection) -> Finding:
     return Finding("date bounds", problems)
 
 
+def check_history(connection: Connection) -> Finding:
+    """History rows that cannot be read (their JSON or their kind damaged): the window and
+    exports skip them; only a backup brings their content back."""
+    unreadable = unreadable_history_ids(connection)
+    return Finding(
+        "history",
+        _problem(
+            "recorded changes that cannot be read (history numbers; restore a backup)",
+            unreadable,
+            repairable=False,
+        ),
+    )
+
+
 CHECKS = (
     ("full-text index", check_full_text),
     ("links", check_links),
     ("categories", check_categories),
     ("date bounds", check_dates),
+    ("history", check_history),
 )
 
 
