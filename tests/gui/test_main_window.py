@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from PySide6.QtCore import QSettings
 
 from timeline_app.ui.main_window import MainWindow
@@ -137,7 +139,8 @@ def test_export_from_the_window_runs_in_the_background_and_writes_the_file(windo
     operation = window.files.export_to(str(target))
     assert window.workspace.operations.wait()
     assert operation.outcome == "done"
-    assert target.read_text(encoding="utf-8").count('"title"') == 3
+    written = json.loads(target.read_text(encoding="utf-8"))
+    assert len(written["events"]) == 3 and written["version"] == 2
     assert "Exported 3 events" in window.statusBar().currentMessage()
 
 
