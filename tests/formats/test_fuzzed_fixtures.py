@@ -5,7 +5,6 @@ line of TimelineError, never in a traceback from a library or from our own code.
 from __future__ import annotations
 
 import random
-import time
 import traceback
 from pathlib import Path
 
@@ -87,7 +86,6 @@ def test_damaged_fixture_ends_in_a_document_or_one_line(tmp_path, fixture):
     original = fixture.read_bytes()
     rng = random.Random(f"{fixture.parent.name}/{fixture.name}")
     crashes: list[str] = []
-    started = time.perf_counter()
     for number in range(MUTATIONS_PER_FIXTURE):
         damaged = mutate(original, rng)
         path = tmp_path / fixture.name
@@ -104,6 +102,4 @@ def test_damaged_fixture_ends_in_a_document_or_one_line(tmp_path, fixture):
                 f"#{number}: {type(error).__name__}: {error} "
                 f"({Path(where.filename).name}:{where.lineno})"
             )
-    elapsed = time.perf_counter() - started
     assert not crashes, "\n".join(crashes[:8])
-    assert elapsed < 10, f"{MUTATIONS_PER_FIXTURE} reads took {elapsed:.1f} s"
