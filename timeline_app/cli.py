@@ -333,6 +333,7 @@ def _import(args: argparse.Namespace) -> int:
         print(
             f"{args.file}: added {len(result.added_ids)}, changed {len(result.replaced)}, "
             f"unchanged {len(plan.unchanged)} events"
+            + (plan.evidence.summary(done=True) if plan.evidence is not None else "")
         )
     finally:
         catalog.database.dispose()

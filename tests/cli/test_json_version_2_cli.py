@@ -83,7 +83,11 @@ def test_version_2_goes_in_and_comes_out_unchanged(tmp_path: Path):
     db = tmp_path / "t.sqlite"
     dry = run("import", str(source), "--db", str(db), "--dry-run")
     assert b"would add 2, change 0, leave 0 unchanged, add 1 link, add 1 note" in dry.stdout
-    assert run("import", str(source), "--db", str(db)).returncode == 0
+    imported = run("import", str(source), "--db", str(db))
+    assert imported.returncode == 0
+    assert imported.stdout.decode().endswith(
+        "added 2, changed 0, unchanged 0 events, added 1 link, added 1 note\n"
+    ), imported.stdout
     out = tmp_path / "out.json"
     assert run("export", str(out), "--db", str(db)).returncode == 0
     written = json.loads(out.read_text(encoding="utf-8"))

@@ -864,16 +864,18 @@ class EvidenceCounts:
     notes_changed: int = 0
     history_added: int = 0
 
-    def summary(self) -> str:
-        """The counts as the plan's one line continues them (", add 3 links, …")."""
+    def summary(self, *, done: bool = False) -> str:
+        """The counts as the plan's one line continues them (", add 3 links, …"), or when
+        `done` as the import's own report does (", added 3 links, …")."""
+        add, change = ("added", "changed") if done else ("add", "change")
         parts = [
             f"{verb} {_count(number, noun)}"
             for verb, number, noun in (
-                ("add", self.links_added, "link"),
-                ("change", self.links_changed, "link"),
-                ("add", self.notes_added, "note"),
-                ("change", self.notes_changed, "note"),
-                ("add", self.history_added, "history entry"),
+                (add, self.links_added, "link"),
+                (change, self.links_changed, "link"),
+                (add, self.notes_added, "note"),
+                (change, self.notes_changed, "note"),
+                (add, self.history_added, "history entry"),
             )
             if number
         ]
