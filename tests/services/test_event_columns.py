@@ -125,7 +125,7 @@ FILTERS = [
 ]
 
 
-@pytest.mark.parametrize("where", FILTERS, ids=repr)
+@pytest.mark.parametrize("where", FILTERS, ids=lambda where: f"filter{FILTERS.index(where)}")
 def test_event_columns_equal_a_plain_reading(stocked, monkeypatch, where):
     """Read in blocks smaller than the table, so the joins between blocks are checked too."""
     monkeypatch.setattr(queries, "COLUMN_BLOCK", 7)
