@@ -56,3 +56,31 @@ def test_large_counts_are_grouped_by_thousands(window) -> None:
     assert window.filter_bar.count_label.text() == "1,234,567 of 2,000,000"
     window.show_counts(999_999, 1_000_000)
     assert window.count_label.text() == "showing 999,999 of 1,000,000 events"
+
+
+def test_the_timeline_follows_the_filter_unless_told_not_to(window, qtbot) -> None:
+    """A filter glides the timeline to its matches; View ▸ Follow the Filter turns that off,
+    and the choice is remembered."""
+    import calendar
+
+    timeline = window.timeline
+    bar = window.filter_bar
+    qtbot.waitUntil(lambda: window.count_label.text() == "showing 3 of 3 events")
+    timeline.fit_all()
+    lower, upper = timeline.visible_range()
+    assert window.actions["fit_to_filter"].isChecked()
+
+    qtbot.keyClicks(bar.search, "caspian")
+    qtbot.keyClick(bar.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not timeline.is_gliding())
+    summit = calendar.timegm((2007, 10, 16, 0, 0, 0))
+    narrowed = timeline.visible_range()
+    assert narrowed[0] < summit < narrowed[1]
+    assert narrowed[1] - narrowed[0] < (upper - lower) / 10  # only the one event's span
+
+    window.actions["fit_to_filter"].trigger()  # off
+    assert window.settings.fit_to_filter() is False
+    bar.search.clear()
+    qtbot.keyClick(bar.search, Qt.Key.Key_Return)
+    assert window.count_label.text() == "showing 3 of 3 events"
+    assert not timeline.is_gliding() and timeline.visible_range() == narrowed

@@ -458,13 +458,52 @@ class TimelineWidget(QtWidgets.QWidget):
         self._has_range = True
         self.viewbox.setXRange(lower, upper, padding=0)
 
-    def fit_all(self) -> None:
-        """Show every event that passes the filter, with a little air on both sides."""
+    def fit_all(self, *, animated: bool = False) -> None:
+        """Show every event that passes the filter, with a little air on both sides;
+        `animated` glides there, so the eye can follow where the matches are."""
         extent = self._extent(self.canvas.mask)
-        if extent is None:
-            self.zoom_to(*DEFAULT_RANGE)
-            return
-        self.zoom_to(*_padded(*extent))
+        lower, upper = DEFAULT_RANGE if extent is None else _padded(*extent)
+        if animated and self._has_range:
+            self.glide_to(lower, upper)
+        else:
+            self.zoom_to(lower, upper)
+
+    GLIDE_MS = 250
+    """How long a glide to a new range takes: enough to see the direction, short enough
+    not to wait for."""
+
+    def glide_to(self, lower: float, upper: float) -> None:
+        """Move the view to [lower, upper] in a short animation (one step, not an undo
+        step); a new glide or zoom takes over from one still running."""
+        self._stop_glide()
+        start_lower, start_upper = self.visible_range()
+        animation = QtCore.QVariantAnimation(self)
+        animation.setDuration(self.GLIDE_MS)
+        animation.setStartValue(0.0)
+        animation.setEndValue(1.0)
+        animation.setEasingCurve(QtCore.QEasingCurve.Type.OutCubic)
+
+        def step(value: object) -> None:
+            share = float(value)  # type: ignore[arg-type]
+            self.zoom_to(
+                start_lower + (lower - start_lower) * share,
+                start_upper + (upper - start_upper) * share,
+            )
+
+        animation.valueChanged.connect(step)
+        animation.finished.connect(lambda: self.zoom_to(lower, upper))
+        self._glide = animation
+        animation.start()
+
+    def _stop_glide(self) -> None:
+        glide = getattr(self, "_glide", None)
+        if glide is not None:
+            glide.stop()
+            self._glide = None
+
+    def is_gliding(self) -> bool:
+        glide = getattr(self, "_glide", None)
+        return glide is not None and glide.state() == QtCore.QAbstractAnimation.State.Running
 
     def zoom_to_selection(self) -> None:
         selected = self.canvas.selected

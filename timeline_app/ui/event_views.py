@@ -67,6 +67,8 @@ class EventViews:
         self.timeline = window.timeline
         self.table = window.table
         self.filter = EventFilter()
+        self._fit_when_filtered = False
+        """Set by a filter the user applied: fit the timeline once its matches are shown."""
         self.shown_count = 0
         self.total_count = 0
         self.table.set_date_source(lambda ids: self.workspace.catalog.event_dates(ids))
@@ -196,6 +198,16 @@ class EventViews:
 
     # ---- filter --------------------------------------------------------------------------
 
+    def set_fit_to_filter(self, fit: bool) -> None:
+        self.window.settings.set_fit_to_filter(fit)
+        self.window.actions["fit_to_filter"].setChecked(fit)
+
+    def apply_filter(self, where: EventFilter) -> None:
+        """The user's new filter: shown, and the timeline moved to its matches (unless the
+        View menu says not to)."""
+        self._fit_when_filtered = self.window.settings.fit_to_filter()
+        self.set_filter(where)
+
     def set_filter(self, where: EventFilter) -> None:
         """Show the drawn events matching `where` (placed by position, none read again)."""
         self.filter = where
@@ -227,6 +239,9 @@ class EventViews:
             return
         with self._refilling():
             self._show_positions(columns, shown, self.workspace.catalog.categories())
+        if self._fit_when_filtered:
+            self._fit_when_filtered = False
+            self.timeline.fit_all(animated=True)
 
     # ---- keeping selection and counts ----------------------------------------------------
 

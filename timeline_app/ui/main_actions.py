@@ -153,6 +153,12 @@ def main_actions(window: MainWindow) -> list[ActionSpec]:
             ("Ctrl+L",),
         ),
         ActionSpec(
+            "fit_to_filter",
+            "Follow the &Filter",
+            "Move the timeline to the matching events whenever the filter changes",
+            lambda: window.views.set_fit_to_filter(window.actions["fit_to_filter"].isChecked()),
+        ),
+        ActionSpec(
             "fit",
             "&Fit All",
             "Zoom the timeline to show every event",
@@ -305,6 +311,7 @@ def main_menus(window: MainWindow) -> list[MenuSpec]:
                 SEPARATOR,
                 SubmenuSpec("theme", "&Theme", tuple(f"theme_{name}" for name, _ in THEMES)),
                 "show_links",
+                "fit_to_filter",
                 "fit",
                 "reload",
                 SEPARATOR,

@@ -103,6 +103,9 @@ class MainWindow(QMainWindow):
         self.actions.build_menus(self.menuBar(), main_menus(self))
         self._add_view_toggles()
         self.links = LinkEditing(self)
+        follow = self.actions["fit_to_filter"]
+        follow.setCheckable(True)
+        follow.setChecked(self.settings.fit_to_filter())
         self._connect()
         self.apply_theme(self.settings.theme())
         self.set_lane_mode(self.settings.lane_mode(), reload=False)
@@ -175,7 +178,7 @@ class MainWindow(QMainWindow):
             self.table.addAction(self.actions[name])
 
     def _connect(self) -> None:
-        self.filter_bar.filterChanged.connect(self.views.set_filter)
+        self.filter_bar.filterChanged.connect(self.views.apply_filter)
         self.filter_bar.filterChanged.connect(self.table.set_filter)  # marks, "no events match"
         self.filter_bar.filterChanged.connect(lambda where: self.inspector.set_search(where.text))
         self.table.clearFilterRequested.connect(self.filter_bar.clear)

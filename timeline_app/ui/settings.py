@@ -67,6 +67,15 @@ class WindowSettings:
     def set_show_links(self, shown: bool) -> None:
         self.store.setValue("view/links", bool(shown))
 
+    def fit_to_filter(self) -> bool:
+        """Whether applying a filter moves the timeline to its matches (it does unless
+        turned off)."""
+        value = self.store.value("view/fit_to_filter", True)
+        return value not in (False, "false", "0", 0)
+
+    def set_fit_to_filter(self, fit: bool) -> None:
+        self.store.setValue("view/fit_to_filter", bool(fit))
+
     # files
     def recent_databases(self) -> list[str]:
         value = self.store.value("files/recent", [])
