@@ -84,3 +84,23 @@ def test_the_timeline_follows_the_filter_unless_told_not_to(window, qtbot) -> No
     qtbot.keyClick(bar.search, Qt.Key.Key_Return)
     assert window.count_label.text() == "showing 3 of 3 events"
     assert not timeline.is_gliding() and timeline.visible_range() == narrowed
+
+
+def test_an_ampersand_in_a_name_shows_as_itself_in_menus_buttons_and_undo(window, qtbot):
+    """"Diplomacy & treaties" must not lose its "&" to a keyboard mnemonic anywhere."""
+    from PySide6.QtGui import QKeySequence
+
+    from timeline_app.ui.commands import SetCategoryCommand
+
+    bar = window.filter_bar
+    action = bar.categories.action("Diplomacy & treaties")
+    assert action.text() == "Diplomacy && treaties"  # what Qt shows as "Diplomacy & treaties"
+    action.trigger()
+    assert bar.categories.text() == "Diplomacy && treaties"
+    bar.clear()
+    first = window.workspace.catalog.events()[0]
+    window.editing.run(SetCategoryCommand(window.workspace, [first.id], "Diplomacy & treaties"))
+    assert "Diplomacy && treaties" in window.actions["undo"].text()
+    redo_keys = {key.toString() for key in window.actions["redo"].shortcuts()}
+    assert {"Ctrl+Y", "Ctrl+Shift+Z"} <= redo_keys
+    assert QKeySequence("Ctrl+Z") in window.actions["undo"].shortcuts()

@@ -181,6 +181,11 @@ def test_keys_zoom_pan_and_fit(qtbot, widget) -> None:
     fit_lower, fit_upper = widget.visible_range()
     assert fit_lower < columns.start.min() and fit_upper > columns.end.max()
     assert fit_upper - fit_lower < (columns.end.max() - columns.start.min()) * 1.2
+    widget.zoom_to(utc(1995, 1, 1), utc(1996, 1, 1))  # a year, far from the latest event
+    qtbot.keyClick(widget.plot, Qt.Key.Key_End)
+    end_lower, end_upper = widget.visible_range()
+    assert end_upper - end_lower == pytest.approx(utc(1996, 1, 1) - utc(1995, 1, 1))
+    assert end_lower < columns.end.max() < end_upper  # the latest event, zoom kept
 
 
 def test_zoom_limits(widget) -> None:

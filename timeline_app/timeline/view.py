@@ -505,6 +505,17 @@ class TimelineWidget(QtWidgets.QWidget):
         glide = getattr(self, "_glide", None)
         return glide is not None and glide.state() == QtCore.QAbstractAnimation.State.Running
 
+    def go_to_latest(self) -> None:
+        """Keep the zoom and bring the latest of the shown events into view, near the right
+        edge (the End key: where the story stands now)."""
+        extent = self._extent(self.canvas.mask)
+        if extent is None:
+            return
+        lower, upper = self.visible_range()
+        width = upper - lower
+        latest = extent[1]
+        self.zoom_to(latest - width * 0.9, latest + width * 0.1)
+
     def zoom_to_selection(self) -> None:
         selected = self.canvas.selected
         if selected.shape[0] and selected.any():
@@ -879,6 +890,8 @@ class TimelineWidget(QtWidgets.QWidget):
             self.pan_by(KEY_PAN)
         elif key == keys.Key_Home:
             self.fit_all()
+        elif key == keys.Key_End:
+            self.go_to_latest()
         elif key == keys.Key_Escape:
             self._select_by_user(np.empty(0, dtype=np.int64), "replace")
         else:

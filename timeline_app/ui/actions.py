@@ -32,6 +32,12 @@ class ActionSpec:
     role: QAction.MenuRole | None = None
 
 
+def menu_text(text: str) -> str:
+    """`text` as a menu entry, button or action shows it: a name's "&" ("Diplomacy &
+    treaties") stays an ampersand instead of underlining the next letter."""
+    return text.replace("&", "&&")
+
+
 SEPARATOR = None
 """In a menu's entries: a separator line."""
 

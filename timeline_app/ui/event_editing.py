@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QMenu, QMessageBox
 
 from timeline_app.domain.errors import TimelineError
+from timeline_app.ui.actions import menu_text
 from timeline_app.ui.commands import (
     DuplicateEventCommand,
     ServiceCommand,
@@ -74,7 +75,7 @@ class EventEditing:
     def fill_move_menu(self, menu: QMenu) -> None:
         menu.clear()
         for record in self.workspace.catalog.categories():
-            action = menu.addAction(swatch(record.colour), record.name)
+            action = menu.addAction(swatch(record.colour), menu_text(record.name))
             action.triggered.connect(
                 lambda _checked=False, name=record.name: self.move_selected_to(name)
             )

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from timeline_app.domain.errors import TimelineError
 from timeline_app.domain.file_formats import FILE_FORMATS
+from timeline_app.ui.actions import menu_text
 
 # The dialogs, the formats and the database layer are imported when a flow starts: the
 # window is drawn first (see app.py), and most sessions never open another database.
@@ -81,7 +82,7 @@ class FileCommands:
         if not recent:
             menu.addAction("No recent databases").setEnabled(False)
         for location in recent:
-            action = menu.addAction(location)
+            action = menu.addAction(menu_text(location))
             action.setToolTip(f"Open {location}")
             action.triggered.connect(
                 lambda _checked=False, loc=location: self.open_database_at(loc, create=False)

@@ -26,6 +26,7 @@ from timeline_app.domain.dates import parse_date, read_user_date
 from timeline_app.domain.errors import DateError
 from timeline_app.domain.evidence import CREDIBILITY_WORDS, RELIABILITY_WORDS
 from timeline_app.domain.model import CERTAINTY_ORDER, CategoryRecord, Certainty, EventFilter
+from timeline_app.ui.actions import menu_text
 from timeline_app.ui.event_table import swatch
 
 SEARCH_DELAY_MS = 250
@@ -72,7 +73,7 @@ class ChoiceButton(QToolButton):
             empty = self.menu_.addAction(f"No {self.plural} yet")
             empty.setEnabled(False)
         for name in names:
-            action = self.menu_.addAction(name)
+            action = self.menu_.addAction(menu_text(name))
             action.setCheckable(True)
             action.setChecked(name in chosen)
             if colours and name in colours:
@@ -112,7 +113,7 @@ class ChoiceButton(QToolButton):
             text = chosen[0] if len(chosen[0]) <= 22 else chosen[0][:21] + "…"
         else:
             text = f"{len(chosen)} {self.plural}"
-        self.setText(text)
+        self.setText(menu_text(text))
         self.setProperty("active", bool(chosen))
         _repolish(self)
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from timeline_app.domain.changes import Changes
 from timeline_app.domain.evidence import HistoryEntity
 from timeline_app.domain.progress import Progress, no_progress
+from timeline_app.ui.actions import menu_text
 from timeline_app.ui.commands import BACKGROUND_THRESHOLD, _PublishingCommand
 
 if TYPE_CHECKING:
@@ -116,8 +117,8 @@ class HistoryWalk:
     def undo_label(self) -> str:
         step = self.offered()
         if step is not None:
-            return f"&Undo {step.describe()} (from history)"
-        text = self.workspace.undo_stack.undoText()
+            return f"&Undo {menu_text(step.describe())} (from history)"
+        text = menu_text(self.workspace.undo_stack.undoText())
         return f"&Undo {text}" if text and self._top_step() is None else "&Undo"
 
     def redo_label(self) -> str:
@@ -125,8 +126,8 @@ class HistoryWalk:
         if not stack.canRedo():
             top = self._top_step()
             if top is not None:
-                return f"&Redo {top.step.describe()}"
-        text = stack.redoText()
+                return f"&Redo {menu_text(top.step.describe())}"
+        text = menu_text(stack.redoText())
         return f"&Redo {text}" if text else "&Redo"
 
     # ---- doing it ------------------------------------------------------------------------

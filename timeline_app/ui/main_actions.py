@@ -85,7 +85,7 @@ def main_actions(window: MainWindow) -> list[ActionSpec]:
             "&Redo",
             "Apply again the change just taken back",
             window.history_walk.redo,
-            (KEY.Redo, "Ctrl+Shift+Z"),
+            (KEY.Redo, "Ctrl+Y", "Ctrl+Shift+Z"),
             enabled_when=window.history_walk.can_redo,
         ),
         ActionSpec(
