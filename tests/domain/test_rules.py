@@ -211,3 +211,18 @@ def test_a_colour_with_a_trailing_line_break_is_not_a_colour():
     from timeline_app.domain.palette import is_colour
 
     assert is_colour("#AABBCC") and not is_colour("#AABBCC\n") and not is_colour(" #AABBCC")
+
+
+def test_a_file_date_is_read_as_the_editor_reads_it_and_stored_as_edtf():
+    """What the editor takes ("~2020", "c. 2015", "March 2023") an import takes too; a date
+    that reads two ways, or an unknown end, is still refused."""
+    from timeline_app.domain.errors import DateError
+    from timeline_app.domain.rules import check_span
+
+    assert check_span("~2020", None).start.text == "2020~"
+    assert check_span("c. 2015", "March 2023").end.text == "2023-03"
+    assert check_span("2015-09-30", None).start.text == "2015-09-30"
+    with pytest.raises(DateError):
+        check_span("03/04/2001", None)
+    with pytest.raises(DateError):
+        check_span("2022-02-30", None)

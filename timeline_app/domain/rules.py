@@ -9,7 +9,14 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 
-from timeline_app.domain.dates import DateSpan, parse_date, parse_span
+from timeline_app.domain.dates import (
+    DateSpan,
+    parse_date,
+    parse_span,
+    read_user_date,
+    read_user_end,
+    read_user_span,
+)
 from timeline_app.domain.errors import DateError, ValidationError, quoted
 from timeline_app.domain.evidence import (
     CREDIBILITY_WORDS,
@@ -137,7 +144,29 @@ def check_span(start: object, end: object) -> DateSpan:
         raise ValidationError("start", f"must be a date text, not {quoted(start)}")
     if end is not None and not isinstance(end, str):
         raise ValidationError("end", f"must be a date text, not {quoted(end)}")
-    return parse_span(start, end or None)
+    try:
+        return parse_span(start, end or None)
+    except DateError:
+        lenient = _read_leniently(start, end)
+        if lenient is None:
+            raise
+        return lenient
+
+
+def _read_leniently(start: str, end: str | None) -> DateSpan | None:
+    """The editor's reading ("~2020", "c. 2015", "March 2023", "55 BC") of dates a file gives
+    outside EDTF, so that an import takes what the editor takes, stored as EDTF; None when
+    that reading fails too, needs a day order, or leaves the end unknown."""
+    try:
+        if end:
+            start_text, end_text = read_user_date(start), read_user_end(end)
+        else:
+            start_text, end_text = read_user_span(start)
+        if end_text == "":
+            return None
+        return parse_span(start_text, end_text or None)
+    except DateError:
+        return None
 
 
 def check_optional_url(field: str, value: object) -> str:
