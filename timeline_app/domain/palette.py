@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import colorsys
 import re
 
 OKABE_ITO = ("#0072B2", "#D55E00", "#E69F00", "#009E73", "#56B4E9", "#CC79A7", "#F0E442")
@@ -42,10 +43,18 @@ def is_colour(text: str) -> bool:
 
 
 def next_colour(used: list[str] | tuple[str, ...]) -> str:
-    """The first palette colour not yet used, cycling when all twelve are taken."""
+    """The first palette colour not yet used; once all twelve are taken, a colour of its
+    own all the same (hues spread by the golden ratio, at the palette's middling strength),
+    so that a thirteenth category is never drawn like another."""
     taken = {colour.upper() for colour in used}
     for colour in CATEGORY_COLOURS:
         if colour.upper() not in taken:
+            return colour
+    for step in range(1, 10_000):
+        hue = (step * 0.618_033_988_75) % 1.0
+        red, green, blue = colorsys.hsv_to_rgb(hue, 0.55 + 0.2 * (step % 2), 0.72)
+        colour = f"#{round(red * 255):02X}{round(green * 255):02X}{round(blue * 255):02X}"
+        if colour not in taken:
             return colour
     return CATEGORY_COLOURS[len(used) % len(CATEGORY_COLOURS)]
 
