@@ -87,7 +87,7 @@ def test_the_timeline_follows_the_filter_unless_told_not_to(window, qtbot) -> No
 
 
 def test_an_ampersand_in_a_name_shows_as_itself_in_menus_buttons_and_undo(window, qtbot):
-    """"Diplomacy & treaties" must not lose its "&" to a keyboard mnemonic anywhere."""
+    """ "Diplomacy & treaties" must not lose its "&" to a keyboard mnemonic anywhere."""
     from PySide6.QtGui import QKeySequence
 
     from timeline_app.ui.commands import SetCategoryCommand

@@ -186,3 +186,34 @@ def test_a_typed_address_must_still_be_http_even_with_a_title(window, qtbot) -> 
     assert sources.url_error.isVisible() and not sources.add_button.isEnabled()
     qtbot.keyClick(sources.title_edit, Qt.Key.Key_Return)
     assert sources.list.topLevelItemCount() == 0
+
+
+def test_leaving_invalid_edits_offers_no_save_but_says_what_is_wrong(
+    window, qtbot, monkeypatch
+) -> None:
+    first = _row_of_title(window, "Gas swap talks")
+    other = _row_of_title(window, "Caspian summit in Tehran")
+    _click_row(qtbot, window, first)
+    window.inspector.start_edit.selectAll()
+    _type(qtbot, window.inspector.start_edit, "2022-02-30")
+
+    asked: list[tuple[str, object]] = []
+
+    def answer(_parent, _title, text, buttons, *_args):
+        asked.append((text, buttons))
+        return (
+            QMessageBox.StandardButton.Cancel
+            if len(asked) == 1
+            else (QMessageBox.StandardButton.Discard)
+        )
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    _click_row(qtbot, window, other)
+    qtbot.wait(10)
+    text, buttons = asked[0]
+    assert "cannot be saved" in text and "start:" in text and "2022-02-30" in text
+    assert not buttons & QMessageBox.StandardButton.Save
+    assert window.inspector.start_edit.text() == "2022-02-30"  # kept, to be fixed
+    _click_row(qtbot, window, other)  # now discarded
+    assert len(asked) == 2, asked
+    assert window.inspector.title_edit.text() == "Caspian summit in Tehran"

@@ -807,6 +807,8 @@ class EventInspector(QWidget):
         if not self.is_dirty():
             return True
         title = self.title_edit.text().strip() or "the new event"
+        if self._validate() is None:
+            return self._confirm_leave_invalid(title)
         answer = QMessageBox.question(
             self,
             "Unsaved changes",
@@ -821,6 +823,30 @@ class EventInspector(QWidget):
         if answer == QMessageBox.StandardButton.Discard:
             self.revert()
             return True
+        return False
+
+    def _confirm_leave_invalid(self, title: str) -> bool:
+        """Changes that cannot be saved as they are: offer no Save that would do nothing,
+        but say what is wrong, and either drop them or go back to fix it."""
+        field, problem = next(
+            ((name, label.text()) for name, label in self.errors.items() if label.text()),
+            ("", "a field is not valid"),
+        )
+        where = f"{field}: {problem}" if field else problem
+        answer = QMessageBox.question(
+            self,
+            "Unsaved changes",
+            f"Your changes to “{title}” cannot be saved as they are ({where}).\n\n"
+            "Discard them, or keep editing to fix them?",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Discard:
+            self.revert()
+            return True
+        widget = self.inputs.get(field)
+        if widget is not None:
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
         return False
 
     def revert(self) -> None:
