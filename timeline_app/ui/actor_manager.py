@@ -9,11 +9,10 @@ actor's events by them, and a merge keeps the duplicate's name as one.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt
-from PySide6.QtGui import QKeySequence, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -38,15 +37,14 @@ from timeline_app.ui.actor_commands import (
     SetActorAliasesCommand,
     SetActorKindCommand,
 )
-from timeline_app.ui.commands import ServiceCommand
-from timeline_app.ui.manager_parts import add_message_and_footer, events_text
+from timeline_app.ui.manager_parts import ManagerDialog, add_message_and_footer, events_text
 from timeline_app.ui.workspace import Workspace
 
 NAME, KIND, ALIASES, EVENTS = range(4)
 _HEADERS = ("Name", "Kind", "Aliases", "Events")
 
 
-class ActorManager(QDialog):
+class ActorManager(ManagerDialog):
     """Manage the actors of the open database; changes apply immediately, with undo."""
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
@@ -327,21 +325,6 @@ class ActorManager(QDialog):
         self.fate_label.setText(text)
 
     # ---- changing ------------------------------------------------------------------------
-
-    def _run(self, command: ServiceCommand, done: str, follow: str | None = None) -> bool:
-        self._follow = follow
-        try:
-            self.workspace.run(command)
-        except TimelineError as error:
-            self._follow = None
-            self.message.setText(f"<span style='color:#C62828'>{error}</span>")
-            return False
-        undo_keys = QKeySequence(QKeySequence.StandardKey.Undo).toString(
-            QKeySequence.SequenceFormat.NativeText
-        )
-        self.message.setText(f"{done}. Undo ({undo_keys}) takes it back.")
-        self.reload()
-        return True
 
     def rename_selected(self) -> None:
         actor = self.selected()

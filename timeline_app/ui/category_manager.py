@@ -8,11 +8,10 @@ after choosing where its events go.
 from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtGui import QColor, QKeySequence
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QColorDialog,
     QComboBox,
-    QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from timeline_app.domain.errors import TimelineError
 from timeline_app.domain.model import CategoryRecord
 from timeline_app.ui.commands import (
     AddCategoryCommand,
@@ -33,16 +31,15 @@ from timeline_app.ui.commands import (
     EditCategoryCommand,
     MergeCategoriesCommand,
     ReorderCategoriesCommand,
-    ServiceCommand,
 )
 from timeline_app.ui.event_table import swatch
-from timeline_app.ui.manager_parts import add_message_and_footer, events_text
+from timeline_app.ui.manager_parts import ManagerDialog, add_message_and_footer, events_text
 from timeline_app.ui.workspace import Workspace
 
 TOP_LEVEL = "— top level —"
 
 
-class CategoryManager(QDialog):
+class CategoryManager(ManagerDialog):
     """Manage the categories of the open database; changes apply immediately, with undo."""
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
@@ -243,21 +240,6 @@ class CategoryManager(QDialog):
         )
 
     # ---- changing ------------------------------------------------------------------------
-
-    def _run(self, command: ServiceCommand, done: str, follow: str | None = None) -> bool:
-        self._follow = follow
-        try:
-            self.workspace.run(command)
-        except TimelineError as error:
-            self._follow = None
-            self.message.setText(f"<span style='color:#C62828'>{error}</span>")
-            return False
-        undo_keys = QKeySequence(QKeySequence.StandardKey.Undo).toString(
-            QKeySequence.SequenceFormat.NativeText
-        )
-        self.message.setText(f"{done}. Undo ({undo_keys}) takes it back.")
-        self.reload()
-        return True
 
     def add_category(self) -> None:
         name = self.new_name.text().strip()

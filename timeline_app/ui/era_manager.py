@@ -8,11 +8,10 @@ window's stack and applies at once; the timeline redraws its era strips right aw
 from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtGui import QColor, QKeySequence
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QColorDialog,
     QComboBox,
-    QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -30,9 +29,9 @@ from timeline_app.domain.errors import DateError, TimelineError
 from timeline_app.domain.model import EraRecord
 from timeline_app.domain.palette import next_colour
 from timeline_app.services.catalog import read_era_dates
-from timeline_app.ui.commands import AddEraCommand, DeleteEraCommand, EditEraCommand, ServiceCommand
+from timeline_app.ui.commands import AddEraCommand, DeleteEraCommand, EditEraCommand
 from timeline_app.ui.event_table import swatch
-from timeline_app.ui.manager_parts import add_message_and_footer
+from timeline_app.ui.manager_parts import ManagerDialog, add_message_and_footer
 from timeline_app.ui.workspace import Workspace
 
 NO_GROUP = "Eras"
@@ -56,7 +55,7 @@ def _dates_text(era: EraRecord) -> tuple[str, str]:
     return era.start, end or ""
 
 
-class EraManager(QDialog):
+class EraManager(ManagerDialog):
     """Manage the eras of the open database; changes apply immediately, with undo."""
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
@@ -292,20 +291,8 @@ class EraManager(QDialog):
 
     # ---- changing ------------------------------------------------------------------------
 
-    def _run(self, command: ServiceCommand, done: str, follow: str | None = None) -> bool:
-        self._follow = follow
-        try:
-            self.workspace.run(command)
-        except TimelineError as error:
-            self._follow = None
-            self._show_error(str(error))
-            return False
-        undo_keys = QKeySequence(QKeySequence.StandardKey.Undo).toString(
-            QKeySequence.SequenceFormat.NativeText
-        )
-        self.message.setText(f"{done}. Undo ({undo_keys}) takes it back.")
-        self.reload()
-        return True
+    def _show_failure(self, error: TimelineError) -> None:
+        self._show_error(str(error))
 
     def start_new(self) -> None:
         """Empty the form for a new era (the list keeps no selection meanwhile)."""

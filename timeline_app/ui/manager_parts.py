@@ -1,5 +1,6 @@
 """What every manager window shares: counts of events in words, a line for what the last
-change did, and Undo, Redo and Close at the bottom (acting on the window's one history)."""
+change did, Undo, Redo and Close at the bottom (acting on the window's one history), and the
+running of a change as an undoable command."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout
 
+from timeline_app.domain.errors import TimelineError
+
 if TYPE_CHECKING:
+    from timeline_app.ui.commands import ServiceCommand
     from timeline_app.ui.workspace import Workspace
 
 
@@ -45,3 +49,37 @@ def add_message_and_footer(dialog: QDialog, workspace: Workspace, column: QVBoxL
     bottom.addStretch(1)
     bottom.addWidget(dialog.close_button)
     column.addLayout(bottom)
+
+
+class ManagerDialog(QDialog):
+    """A manager window (categories, tags, eras, actors, sources). Its changes run as
+    undoable commands on the window's history; the line under the list says what the last
+    one did, or why it failed, and the list is read again with `_follow` to select."""
+
+    workspace: Workspace
+    message: QLabel
+    _follow: str | None
+
+    def reload(self) -> None:
+        raise NotImplementedError
+
+    def _show_failure(self, error: TimelineError) -> None:
+        """Say why a change was refused (a manager with a form may mark the field)."""
+        self.message.setText(f"<span style='color:#C62828'>{error}</span>")
+
+    def _run(self, command: ServiceCommand, done: str, follow: str | None = None) -> bool:
+        """Run `command`; on success say `done` and how to undo it, and select `follow`
+        (a name or id) once the list is read again."""
+        self._follow = follow
+        try:
+            self.workspace.run(command)
+        except TimelineError as error:
+            self._follow = None
+            self._show_failure(error)
+            return False
+        undo_keys = QKeySequence(QKeySequence.StandardKey.Undo).toString(
+            QKeySequence.SequenceFormat.NativeText
+        )
+        self.message.setText(f"{done}. Undo ({undo_keys}) takes it back.")
+        self.reload()
+        return True

@@ -10,11 +10,10 @@ inspector.
 from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -33,8 +32,7 @@ from timeline_app.domain.errors import TimelineError, ValidationError
 from timeline_app.domain.evidence import RELIABILITY_WORDS, SOURCE_KIND_LABELS
 from timeline_app.services import sources
 from timeline_app.services.sources import SourceRecord
-from timeline_app.ui.commands import ServiceCommand
-from timeline_app.ui.manager_parts import add_message_and_footer, events_text
+from timeline_app.ui.manager_parts import ManagerDialog, add_message_and_footer, events_text
 from timeline_app.ui.source_commands import EditSourceCommand, MergeSourcesCommand
 from timeline_app.ui.workspace import Workspace
 
@@ -52,7 +50,7 @@ def reliability_label(letter: str) -> str:
     return f"{letter} — {RELIABILITY_WORDS[letter]}"
 
 
-class SourceManager(QDialog):
+class SourceManager(ManagerDialog):
     """Manage the shared sources of the open database; changes apply at once, with undo."""
 
     citingRequested = Signal(str, str)  # (source id, title): show the events citing it
@@ -426,24 +424,11 @@ class SourceManager(QDialog):
 
     # ---- changing ------------------------------------------------------------------------
 
-    def _run(self, command: ServiceCommand, done: str, follow: str | None = None) -> bool:
-        self._follow = follow
-        try:
-            self.workspace.run(command)
-        except ValidationError as error:
-            self._follow = None
+    def _show_failure(self, error: TimelineError) -> None:
+        if isinstance(error, ValidationError):  # a field of the form: mark it
             self._show_error(error.field, error.message)
-            return False
-        except TimelineError as error:
-            self._follow = None
-            self.message.setText(f"<span style='color:#C62828'>{error}</span>")
-            return False
-        undo_keys = QKeySequence(QKeySequence.StandardKey.Undo).toString(
-            QKeySequence.SequenceFormat.NativeText
-        )
-        self.message.setText(f"{done}. Undo ({undo_keys}) takes it back.")
-        self.reload()
-        return True
+        else:
+            super()._show_failure(error)
 
     def save_selected(self) -> None:
         record = self.selected()

@@ -8,10 +8,9 @@ a tag that events cite asks first, naming how many events lose it.
 from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtGui import QKeySequence, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -25,19 +24,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from timeline_app.domain.errors import TimelineError
 from timeline_app.services.catalog import TagUse
 from timeline_app.ui.commands import (
     DeleteTagCommand,
     MergeTagsCommand,
     RenameTagCommand,
-    ServiceCommand,
 )
-from timeline_app.ui.manager_parts import add_message_and_footer, events_text
+from timeline_app.ui.manager_parts import ManagerDialog, add_message_and_footer, events_text
 from timeline_app.ui.workspace import Workspace
 
 
-class TagManager(QDialog):
+class TagManager(ManagerDialog):
     """Manage the tags of the open database; changes apply immediately, with undo."""
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
@@ -214,21 +211,6 @@ class TagManager(QDialog):
         self.fate_label.setText(text)
 
     # ---- changing ------------------------------------------------------------------------
-
-    def _run(self, command: ServiceCommand, done: str, follow: str | None = None) -> bool:
-        self._follow = follow
-        try:
-            self.workspace.run(command)
-        except TimelineError as error:
-            self._follow = None
-            self.message.setText(f"<span style='color:#C62828'>{error}</span>")
-            return False
-        undo_keys = QKeySequence(QKeySequence.StandardKey.Undo).toString(
-            QKeySequence.SequenceFormat.NativeText
-        )
-        self.message.setText(f"{done}. Undo ({undo_keys}) takes it back.")
-        self.reload()
-        return True
 
     def rename_selected(self) -> None:
         tag = self.selected()
