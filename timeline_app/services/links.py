@@ -220,6 +220,11 @@ def all_links(catalog: Catalog) -> list[EventLink]:
         return evidence_queries.all_links(connection)
 
 
+def arrow_ends(catalog: Catalog) -> list[tuple[str, str, str]]:
+    """(from id, to id, kind) of every link: what the timeline and image exports draw."""
+    return [(item.from_id, item.to_id, item.kind.value) for item in all_links(catalog)]
+
+
 def link(catalog: Catalog, link_id: str) -> EventLink:
     with catalog.engine.connect() as connection:
         found = evidence_queries.link(connection, link_id)

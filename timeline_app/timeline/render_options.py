@@ -76,14 +76,10 @@ def _grade_texts(catalog: Any, ids: Iterable[str]) -> dict[str, str]:
 
 def _link_ends(catalog: Any, ids: Iterable[str]) -> tuple[tuple[str, str, str], ...]:
     """(from, to, kind) of the links whose two events are both drawn."""
-    from timeline_app.services.links import all_links
+    from timeline_app.services.links import arrow_ends
 
     drawn = set(ids)
-    return tuple(
-        (link.from_id, link.to_id, str(link.kind))
-        for link in all_links(catalog)
-        if link.from_id in drawn and link.to_id in drawn
-    )
+    return tuple(ends for ends in arrow_ends(catalog) if ends[0] in drawn and ends[1] in drawn)
 
 
 def render_from_arguments(args: argparse.Namespace, open_catalog: Callable[..., Any]) -> int:

@@ -42,12 +42,7 @@ class LinkEditing:
         if getattr(catalog, "engine", None) is None:
             self.timeline.set_links([])
             return
-        self.timeline.set_links(
-            [
-                (link.from_id, link.to_id, link.kind.value)
-                for link in link_service().all_links(catalog)
-            ]
-        )
+        self.timeline.set_links(link_service().arrow_ends(catalog))
 
     def _on_changed(self, changes: Changes) -> None:
         if not self.window.closed and (changes.links or changes.events or changes.everything):
