@@ -329,9 +329,6 @@ def unmerge_sources(catalog: Catalog, result: SourceMergeResult) -> None:
         )
 
 
-_graded = is_graded
-
-
 def best_grades(
     catalog: Catalog, event_ids: Iterable[str] | None = None
 ) -> dict[str, tuple[str, int]]:
@@ -342,6 +339,6 @@ def best_grades(
         rows = source_queries.citation_grades(connection, ids)
     grades: dict[str, list[tuple[str, int]]] = {}
     for event_id, reliability, credibility in rows:
-        if _graded((reliability, credibility)):
+        if is_graded((reliability, credibility)):
             grades.setdefault(event_id, []).append((reliability, int(credibility)))
     return {event_id: best_grade(found) for event_id, found in grades.items()}  # type: ignore[misc]

@@ -263,7 +263,7 @@ def record_history(connection: Connection, entries: Iterable[HistoryEntry]) -> N
         connection.execute(insert(history), rows)
 
 
-def _entry(row: Sequence) -> HistoryEntry | None:
+def history_entry_of_row(row: Sequence) -> HistoryEntry | None:
     """The change a history row records; None when the row cannot be read (damaged by
     hand or by another program: `check` names it), so readers skip it instead of failing."""
     try:
@@ -285,20 +285,20 @@ def _entry(row: Sequence) -> HistoryEntry | None:
         return None
 
 
-def _entries(rows: Iterable[Sequence]) -> list[HistoryEntry]:
-    return [entry for row in rows if (entry := _entry(row)) is not None]
+def history_entries_of_rows(rows: Iterable[Sequence]) -> list[HistoryEntry]:
+    return [entry for row in rows if (entry := history_entry_of_row(row)) is not None]
 
 
 def unreadable_history_ids(connection: Connection) -> list[int]:
     """Numbers of the history rows that cannot be read (for the database check)."""
     return [
         row[0]
-        for row in connection.execute(select(*_HISTORY_COLUMNS).order_by(history.c.id))
-        if _entry(row) is None
+        for row in connection.execute(select(*HISTORY_COLUMNS).order_by(history.c.id))
+        if history_entry_of_row(row) is None
     ]
 
 
-_HISTORY_COLUMNS = (
+HISTORY_COLUMNS = (
     history.c.id,
     history.c.entity,
     history.c.entity_id,
@@ -313,23 +313,25 @@ _HISTORY_COLUMNS = (
 def history_of(connection: Connection, entity: HistoryEntity, entity_id: str) -> list[HistoryEntry]:
     """One record's changes, oldest first."""
     query = (
-        select(*_HISTORY_COLUMNS)
+        select(*HISTORY_COLUMNS)
         .where(history.c.entity == str(entity), history.c.entity_id == entity_id)
         .order_by(history.c.id)
     )
-    return _entries(connection.execute(query))
+    return history_entries_of_rows(connection.execute(query))
 
 
 def all_history(connection: Connection) -> list[HistoryEntry]:
     """Every recorded change, oldest first."""
-    return _entries(connection.execute(select(*_HISTORY_COLUMNS).order_by(history.c.id)))
+    return history_entries_of_rows(
+        connection.execute(select(*HISTORY_COLUMNS).order_by(history.c.id))
+    )
 
 
 def last_history_entry(connection: Connection) -> HistoryEntry | None:
     """The most recent readable change of all (what Undo offers after the window was
     reopened)."""
-    for row in connection.execute(select(*_HISTORY_COLUMNS).order_by(history.c.id.desc())):
-        entry = _entry(row)
+    for row in connection.execute(select(*HISTORY_COLUMNS).order_by(history.c.id.desc())):
+        entry = history_entry_of_row(row)
         if entry is not None:
             return entry
     return None
@@ -525,5 +527,5 @@ def history_texts(connection: Connection) -> list[tuple]:
     """Every recorded change as stored, oldest first: (entity, entity id, action, author,
     at, changes JSON text, snapshot JSON text or None), for a file to hold without decoding
     and encoding each entry again."""
-    query = select(*_HISTORY_COLUMNS[1:]).order_by(history.c.id)
+    query = select(*HISTORY_COLUMNS[1:]).order_by(history.c.id)
     return [tuple(row) for row in connection.execute(query)]

@@ -6,7 +6,11 @@ from __future__ import annotations
 from sqlalchemy import Connection, select
 
 from timeline_app.domain.evidence import EventNote, HistoryEntry
-from timeline_app.store.evidence_queries import _HISTORY_COLUMNS, _entries, _entry
+from timeline_app.store.evidence_queries import (
+    HISTORY_COLUMNS,
+    history_entries_of_rows,
+    history_entry_of_row,
+)
 from timeline_app.store.schema import event_notes, history
 
 
@@ -24,18 +28,18 @@ def note(connection: Connection, note_id: str) -> EventNote | None:
 
 
 def history_entry(connection: Connection, entry_id: int) -> HistoryEntry | None:
-    row = connection.execute(select(*_HISTORY_COLUMNS).where(history.c.id == entry_id)).first()
-    return None if row is None else _entry(row)
+    row = connection.execute(select(*HISTORY_COLUMNS).where(history.c.id == entry_id)).first()
+    return None if row is None else history_entry_of_row(row)
 
 
 def last_entry_up_to(connection: Connection, entry_id: int | None) -> HistoryEntry | None:
     """The most recent change numbered `entry_id` or lower (the most recent of all when
     None): where walking back the history goes next."""
-    query = select(*_HISTORY_COLUMNS).order_by(history.c.id.desc()).limit(1)
+    query = select(*HISTORY_COLUMNS).order_by(history.c.id.desc()).limit(1)
     if entry_id is not None:
         query = query.where(history.c.id <= entry_id)
     row = connection.execute(query).first()
-    return None if row is None else _entry(row)
+    return None if row is None else history_entry_of_row(row)
 
 
 def entry_key(connection: Connection, entry_id: int) -> tuple[str, str, str, str] | None:
@@ -63,11 +67,11 @@ def entity_ids_between(
 def entries_between(connection: Connection, first_id: int, last_id: int) -> list[HistoryEntry]:
     """The changes numbered `first_id` to `last_id`, newest first."""
     query = (
-        select(*_HISTORY_COLUMNS)
+        select(*HISTORY_COLUMNS)
         .where(history.c.id >= first_id, history.c.id <= last_id)
         .order_by(history.c.id.desc())
     )
-    return _entries(connection.execute(query))
+    return history_entries_of_rows(connection.execute(query))
 
 
 def last_entry_id(connection: Connection) -> int | None:

@@ -365,7 +365,7 @@ def check_unique_ids(document: Document) -> None:
 
 
 def _refs(values: tuple[SourceRef, ...]) -> tuple:
-    return tuple((s.id, *_source_values(s), *citation(s)[1:]) for s in values)
+    return tuple((s.id, *queries.source_values(s), *citation(s)[1:]) for s in values)
 
 
 def _same(record: EventRecord, draft: EventDraft) -> bool:
@@ -395,9 +395,6 @@ def _overlay(path: str, record: EventRecord, item: EventItem) -> EventItem:
         *(getattr(item.draft if name in item.present else stored, name) for name in DRAFT_FIELDS)
     )
     return check_event(path, item.row, item.id, merged, item.present)
-
-
-_source_values = queries.source_values
 
 
 @dataclass(slots=True)
@@ -445,7 +442,7 @@ def _sources_to_write(document: Document, writes: list[EventItem]) -> dict[str, 
             continue  # it keeps the stored sources, as they are stored
         for ref in item.draft.sources:
             known = sources.setdefault(ref.id, ref)  # type: ignore[arg-type]
-            if known is not ref and _source_values(known) != _source_values(ref):
+            if known is not ref and queries.source_values(known) != queries.source_values(ref):
                 raise _source_given_twice(document, writes, item, ref)
     return sources
 
@@ -529,7 +526,7 @@ def _make_plan(
     replaced_sources = tuple(
         SourceRef(*values[:4], "", source_id, *values[4:])
         for source_id, values in sorted(before.items())
-        if values != _source_values(sources[source_id])
+        if values != queries.source_values(sources[source_id])
     )
     evidence = _plan_evidence(connection, document)
     plan = ImportPlan(
